@@ -1,0 +1,43 @@
+"""Stage 2, clean: take page furniture out of the lines, recording each removal.
+
+Whole lines that are not text (running footers, link-residue lines, image
+placeholders) are declared in the profile's [[footers]] rules; each removed
+line is recorded with its rule so that the fidelity report can account for
+every source word.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import Document, Line
+
+
+def clean(doc: Document) -> Document:
+    rules = [(re.compile(r["pattern"]), r.get("rule", "running-footer"), r.get("replace"))
+             for r in doc.profile.rules("footers")]
+    kept: list[Line] = []
+    removed = 0
+    for line in doc.lines:
+        text = line.text
+        for pattern, rule, replace in rules:
+            if replace is None:
+                if pattern.search(text):
+                    doc.remove(line.number, rule, text)
+                    text = None
+                    break
+            else:
+                new = pattern.sub(replace, text)
+                if new != text:
+                    for m in pattern.finditer(text):
+                        doc.remove(line.number, rule, m.group(0))
+                    text = new
+        if text is None:
+            removed += 1
+            # keep the line as blank so paragraph boundaries stay visible
+            kept.append(Line(line.number, ""))
+        else:
+            kept.append(Line(line.number, text.rstrip()))
+    doc.lines = kept
+    doc.stage_report("clean")["lines_removed"] = removed
+    return doc

@@ -1,0 +1,125 @@
+"""The `edition` command: build, check and serve the edition.
+
+    edition build              convert sources/ into tei/ (and the search index)
+    edition validate PATH...   validate TEI files (text or --json)
+    edition fidelity [TEXT]    account for every source word
+    edition serve              serve the reading edition with waitress
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from . import TEI_DIR
+
+
+def cmd_build(args) -> int:
+    from .build import build_edition
+    from .model import ConversionError
+
+    started = time.perf_counter()
+    print(f"Building the edition into {args.out}/ ...", file=sys.stderr)
+    try:
+        results = build_edition(out_dir=Path(args.out), jobs=args.jobs, progress=True)
+    except ConversionError as err:
+        print(f"edition build: {err}", file=sys.stderr)
+        return 1
+    for result in results:
+        for warning in result.warnings:
+            print(f"  warning: {warning}", file=sys.stderr)
+    print(f"Built {len(results)} texts in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from .validate import validate_file
+
+    paths = args.paths or sorted(str(p) for p in Path(TEI_DIR).glob("*.xml"))
+    all_problems = []
+    for path in paths:
+        if not Path(path).is_file():
+            print(f"edition validate: {path}: no such file", file=sys.stderr)
+            return 2
+        all_problems.extend(validate_file(Path(path)))
+    if args.json:
+        print(json.dumps({"files": paths, "problems": [p.as_dict() for p in all_problems]}, indent=2))
+    else:
+        for problem in all_problems:
+            print(problem)
+        print(f"{len(paths)} files, {len(all_problems)} problems", file=sys.stderr)
+    return 1 if any(p.severity == "error" for p in all_problems) else 0
+
+
+def cmd_fidelity(args) -> int:
+    from .build import build_text, source_files
+
+    status = 0
+    for source in source_files():
+        if args.texts and source.stem not in args.texts:
+            continue
+        report = build_text(source).fidelity
+        if args.json:
+            print(json.dumps(report, ensure_ascii=False))
+            continue
+        print(f"{report['text']}: {report['source_words']} source words, {report['tei_words']} TEI words, "
+              f"lost {report['lost']}, added by the edition {report['added_by_edition']}")
+        for rule, count in report["removed_by_rule"].items():
+            print(f"    removed by rule {rule}: {count} words")
+        if report["lost"]:
+            print(f"    lost (sample): {report['lost_sample']}")
+            status = 1
+    return status
+
+
+def cmd_serve(args) -> int:
+    from waitress import serve
+
+    from viewer import create_app
+
+    app = create_app()
+    print(f"Serving the edition on http://{args.host}:{args.port}/ (waitress)", file=sys.stderr)
+    serve(app, host=args.host, port=args.port, threads=args.threads)
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="edition", description="A TEI edition of five texts on Stalin and Stalinism.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", help="convert sources/ into tei/")
+    p.add_argument("--out", default=str(TEI_DIR), help="output folder (default: tei/)")
+    p.add_argument("--jobs", type=int, default=None, help="parallel processes (default: one per core)")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("validate", help="validate TEI files (default: the whole edition)")
+    p.add_argument("paths", nargs="*")
+    p.add_argument("--json", action="store_true", help="print the problems as JSON")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("fidelity", help="compare the words of each source with its TEI")
+    p.add_argument("texts", nargs="*", help="text ids (default: all)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_fidelity)
+
+    p = sub.add_parser("serve", help="serve the reading edition (waitress)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=5000)
+    p.add_argument("--threads", type=int, default=8)
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

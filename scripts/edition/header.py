@@ -1,0 +1,237 @@
+"""Stage 7, header: the teiHeader, built from the profile's bibliographic facts.
+
+Everything said in the header comes from the profile (facts of the source)
+or from data/edition.toml (facts of this edition); nothing is guessed. Where
+a source does not say something (Furr's journal), the profile says so and
+the header states it rather than inventing it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+
+from lxml import etree
+
+from . import DATA, XML_ID, XML_LANG, tei
+from .model import Document
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "ru": "Russian",
+    "ru-Latn": "Russian in Latin transliteration",
+    "de": "German",
+    "fr": "French",
+    "la": "Latin",
+    "ka": "Georgian",
+    "uk": "Ukrainian",
+}
+
+
+@lru_cache(maxsize=1)
+def edition_facts() -> dict:
+    return tomllib.loads((DATA / "edition.toml").read_text(encoding="utf-8"))
+
+
+def E(tag: str, text: str | None = None, /, **attrs) -> etree._Element:
+    names = {"xml__id": XML_ID, "xml__lang": XML_LANG}
+    element = etree.Element(tei(tag), {names.get(k, k): v for k, v in attrs.items() if v})
+    if text:
+        element.text = text
+    return element
+
+
+def sub(parent: etree._Element, tag: str, text: str | None = None, /, **attrs) -> etree._Element:
+    element = E(tag, text, **attrs)
+    parent.append(element)
+    return element
+
+
+def add_header(doc: Document) -> Document:
+    header = build_header(doc)
+    doc.tei.insert(0, header)
+    doc.tei.set(XML_LANG, "en")
+    doc.tei.set(XML_ID, doc.profile.key)
+    return doc
+
+
+def build_header(doc: Document) -> etree._Element:
+    bibl = doc.profile.table("bibl")
+    header = E("teiHeader")
+    file_desc = sub(header, "fileDesc")
+    file_desc.append(title_stmt(doc, bibl))
+    file_desc.append(edition_stmt())
+    file_desc.append(publication_stmt(doc, bibl))
+    notes = doc.profile.table("edition").get("notes_stmt", [])
+    if notes:
+        notes_stmt = sub(file_desc, "notesStmt")
+        for text in notes:
+            sub(notes_stmt, "note", text)
+    source_desc = sub(file_desc, "sourceDesc")
+    source_desc.append(source_bibl(doc, bibl))
+    header.append(encoding_desc(doc))
+    header.append(profile_desc(doc))
+    header.append(revision_desc(doc))
+    return header
+
+
+def _person(person: dict, with_id: bool = True) -> etree._Element:
+    tag = "orgName" if person.get("org") else "persName"
+    el = E(tag, xml__id=person.get("id") if with_id else None, ref=person.get("ref"))
+    if person.get("forename") and person.get("surname"):
+        sub(el, "forename", person["forename"])
+        el[-1].tail = " "
+        sub(el, "surname", person["surname"])
+    else:
+        el.text = person["name"]
+    return el
+
+
+def title_stmt(doc: Document, bibl: dict) -> etree._Element:
+    stmt = E("titleStmt")
+    sub(stmt, "title", bibl.get("title", doc.id), type="main")
+    if bibl.get("subtitle"):
+        sub(stmt, "title", bibl["subtitle"], type="sub")
+    for author in bibl.get("authors", []):
+        sub(stmt, "author").append(_person(author))
+    for role, people in (("translated by", bibl.get("translators", [])),
+                         ("edited by", bibl.get("editors", []))):
+        for person in people:
+            resp = sub(stmt, "respStmt")
+            sub(resp, "resp", person.get("resp", role))
+            resp.append(_person(person))
+    facts = edition_facts()
+    resp = sub(stmt, "respStmt")
+    sub(resp, "resp", facts["responsibility"])
+    sub(resp, "orgName", facts["publisher"], xml__id=facts["editors_id"])
+    return stmt
+
+
+def edition_stmt() -> etree._Element:
+    facts = edition_facts()
+    stmt = E("editionStmt")
+    edition = sub(stmt, "edition", f"{facts['short_title']}, digital critical edition, version {facts['version']}, ",
+                  n=facts["version"])
+    sub(edition, "date", facts["date"], when=facts["date"])
+    return stmt
+
+
+def publication_stmt(doc: Document, bibl: dict) -> etree._Element:
+    facts = edition_facts()
+    stmt = E("publicationStmt")
+    sub(stmt, "publisher", facts["publisher"])
+    sub(stmt, "pubPlace", facts["pub_place"])
+    sub(stmt, "date", facts["date"], when=facts["date"])
+    sub(stmt, "idno", doc.id, type="edition")
+    availability = sub(stmt, "availability", status="restricted" if bibl.get("rights_restricted") else "free")
+    licence = sub(availability, "licence", target=facts["licence_url"])
+    sub(licence, "p", facts["licence"])
+    rights = bibl.get("rights") or "The source states no rights: none is asserted here for it."
+    sub(availability, "p", f"Rights statement of the source: {rights}", n="source-rights")
+    return stmt
+
+
+def source_bibl(doc: Document, bibl: dict) -> etree._Element:
+    struct = E("biblStruct", type=bibl.get("type"))
+    if bibl.get("analytic_title"):
+        analytic = sub(struct, "analytic")
+        sub(analytic, "title", bibl["analytic_title"], level="a")
+        for author in bibl.get("authors", []):
+            sub(analytic, "author").append(_person(author, with_id=False))
+    monogr = sub(struct, "monogr")
+    if not bibl.get("analytic_title"):
+        for author in bibl.get("authors", []):
+            sub(monogr, "author").append(_person(author, with_id=False))
+    sub(monogr, "title", bibl.get("host_title") or bibl.get("title", doc.id), level=bibl.get("level", "m"))
+    if bibl.get("subtitle") and not bibl.get("host_title"):
+        sub(monogr, "title", bibl["subtitle"], type="sub")
+    for role, people in (("translator", bibl.get("translators", [])), ("editor", bibl.get("editors", []))):
+        for person in people:
+            sub(monogr, "editor", role=role).append(_person(person, with_id=False))
+    for idno in bibl.get("idnos", []):
+        sub(monogr, "idno", idno["value"], type=idno["type"])
+    imprint = sub(monogr, "imprint")
+    if bibl.get("pub_place"):
+        sub(imprint, "pubPlace", bibl["pub_place"])
+    sub(imprint, "publisher", bibl.get("publisher") or "not named in the source")
+    date = sub(imprint, "date", bibl.get("date_text") or bibl.get("date") or "not dated in the source")
+    if bibl.get("date"):
+        date.set("when", bibl["date"])
+    for scope in bibl.get("scopes", []):
+        sub(imprint, "biblScope", scope["text"], unit=scope.get("unit"))
+    for series in bibl.get("series", []):
+        s = sub(struct, "series")
+        sub(s, "title", series["title"], level="s")
+        if series.get("scope"):
+            sub(s, "biblScope", series["scope"], unit=series.get("unit", "volume"))
+    for note in bibl.get("notes", []):
+        sub(struct, "note", note)
+    for ref in bibl.get("urls", []):
+        sub(struct, "ref", ref, target=ref)
+    original = doc.profile.table("original")
+    if original:
+        related = sub(struct, "relatedItem", type="original")
+        obs = sub(related, "biblStruct", xml__lang=original.get("lang", "ru"))
+        mon = sub(obs, "monogr")
+        for author in bibl.get("authors", []):
+            sub(mon, "author").append(_person(author, with_id=False))
+        sub(mon, "title", original["title"], level=original.get("level", "m"), xml__lang=original.get("title_lang", "ru-Latn"))
+        if original.get("title_cyrillic"):
+            sub(mon, "title", original["title_cyrillic"], level=original.get("level", "m"), xml__lang="ru")
+        imp = sub(mon, "imprint")
+        if original.get("pub_place"):
+            sub(imp, "pubPlace", original["pub_place"])
+        if original.get("publisher"):
+            sub(imp, "publisher", original["publisher"])
+        sub(imp, "date", original.get("date_text", original.get("date", "undated")), when=original.get("date"))
+        for scope in original.get("scopes", []):
+            sub(imp, "biblScope", scope["text"], unit=scope.get("unit"))
+        for note in original.get("notes", []):
+            sub(obs, "note", note)
+    return struct
+
+
+EDITORIAL_POLICY = {
+    "correction": "Evident errors of the received text (OCR misreadings, misprints) are corrected only inside choice, with the received reading in sic and the correction in corr, attributed by @resp; the source text is never edited.",
+    "normalization": "Spelling, transliteration and punctuation are those of the source. Typographic quotation marks and dashes are kept as received. Markdown and HTML residue of the received files (asterisks, escaped brackets, superscript tags, dead links) is interpreted as markup or removed, and each removal is recorded by rule in the fidelity report.",
+    "hyphenation": "Words hyphenated at a line end of the received text are joined; hyphens that belong to the word are kept.",
+    "quotation": "Quotation marks are kept in the text as received. Block quotations that the source sets off are encoded as quote.",
+    "segmentation": "Paragraphs split by page breaks of the printed or PDF original (a paragraph ending mid-sentence, continued after a blank line, a running footer or an inserted caption) are joined; the join point is marked by pb with type mended. Running footers and page furniture are removed and recorded.",
+    "interpretation": "Notes are encoded at their point of attachment as note with @n, @type and @resp; notes whose reference was lost in the received text are kept, flagged, at the end of their division. Persons, places and organisations are linked to the edition's registers by @ref; automatic decisions carry @resp and, where uncertain, @cert.",
+}
+
+
+def encoding_desc(doc: Document) -> etree._Element:
+    encoding = E("encodingDesc")
+    project = sub(encoding, "projectDesc")
+    sub(project, "p", "A digital critical edition of five texts on Stalin and Stalinism written from opposed standpoints, converted from damaged plain text into TEI P5 by a deterministic pipeline from verbatim copies of the sources, per-source profiles and curated registers.")
+    decl = sub(encoding, "editorialDecl")
+    policy = dict(EDITORIAL_POLICY)
+    policy.update(doc.profile.table("edition").get("policy", {}))
+    for tag in ("correction", "normalization", "hyphenation", "quotation", "segmentation", "interpretation"):
+        sub(sub(decl, tag), "p", policy[tag])
+    refs = sub(encoding, "refsDecl")
+    chapter = sub(refs, "citeStructure", match="//body/div", use="@n", unit="section", delim="")
+    sub(chapter, "citeStructure", match="p", use="position()", unit="paragraph", delim=".")
+    return encoding
+
+
+def profile_desc(doc: Document) -> etree._Element:
+    desc = E("profileDesc")
+    lang_usage = sub(desc, "langUsage")
+    for code in doc.profile.get("languages", ["en"]):
+        sub(lang_usage, "language", LANGUAGE_NAMES.get(code, code), ident=code)
+    standpoint = doc.profile.table("edition").get("standpoint")
+    if standpoint:
+        text_class = sub(desc, "textClass")
+        keywords = sub(text_class, "keywords")
+        sub(keywords, "term", standpoint, type="standpoint")
+    return desc
+
+
+def revision_desc(doc: Document) -> etree._Element:
+    desc = E("revisionDesc")
+    changes = list(edition_facts().get("revisions", [])) + list(doc.profile.rules("revisions"))
+    for change in changes:
+        sub(desc, "change", change["text"], when=change["when"], who=f"#{change['who']}")
+    return desc

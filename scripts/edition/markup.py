@@ -1,0 +1,85 @@
+"""Stage 5, markup: interpret the inline residue of markdown and HTML.
+
+After `notes` has taken the note markers, what is left of the source's
+inline formatting becomes TEI or is removed with a record:
+
+- `***x***`, `**x**`, `*x*`, `_x_`   -> <hi rend="bold italic|bold|italic">
+- `[text](#)` link residue           -> text (the dead link is recorded)
+- `<https://...>` and bare URLs       -> <ref target="...">
+- `<sup>x</sup>` left over            -> <hi rend="superscript">
+- backslash escapes `\\[`             -> the character (recorded)
+
+Each removal is recorded with the rule name so the fidelity report can
+account for it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from . import SOURCE_LINE, tei
+from .model import Document
+from .tree import rewrite_text
+
+EMPHASIS = [
+    (re.compile(r"\*\*\*(?=\S)(.+?)(?<=\S)\*\*\*"), "bold italic"),
+    (re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), "bold"),
+    (re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"), "italic"),
+    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), "italic"),
+]
+LINK_RESIDUE = re.compile(r"\[([^\[\]]*)\]\((#[^)]*|)\)")
+ANGLE_URL = re.compile(r"<(https?://[^>\s]+)>")
+SUPERSCRIPT = re.compile(r"<sup>(.*?)</sup>")
+ESCAPE = re.compile(r"\\([\[\]*_#()<>`.\-!'\"])")
+STRAY_TAG = re.compile(r"</?(?:sup|sub|span|br|u|em|strong|i|b)\b[^>]*>")
+
+SKIP = ("teiHeader",)
+
+
+def markup(doc: Document) -> Document:
+    root = doc.tei
+    stats = doc.stage_report("markup")
+
+    def line_of(parent: etree._Element) -> int:
+        while parent is not None:
+            if parent.get(SOURCE_LINE):
+                return int(parent.get(SOURCE_LINE))
+            parent = parent.getparent()
+        return 0
+
+    def link(m: re.Match, parent) -> str:
+        doc.remove(line_of(parent), "link-residue", m.group(0).replace(m.group(1), "", 1))
+        return m.group(1)
+
+    def url(m: re.Match, parent) -> etree._Element:
+        ref = etree.Element(tei("ref"), target=m.group(1))
+        ref.text = m.group(1)
+        return ref
+
+    def escape(m: re.Match, parent) -> str:
+        doc.remove(line_of(parent), "markdown-escape", "\\")
+        return m.group(1)
+
+    def sup(m: re.Match, parent) -> etree._Element:
+        hi = etree.Element(tei("hi"), rend="superscript")
+        hi.text = m.group(1)
+        return hi
+
+    def stray(m: re.Match, parent) -> str:
+        doc.remove(line_of(parent), "html-residue", m.group(0))
+        return ""
+
+    stats["link_residue"] = rewrite_text(root, LINK_RESIDUE, link, SKIP)
+    stats["urls"] = rewrite_text(root, ANGLE_URL, url, SKIP)
+    stats["superscripts"] = rewrite_text(root, SUPERSCRIPT, sup, SKIP)
+    stats["escapes"] = rewrite_text(root, ESCAPE, escape, SKIP)
+    for pattern, rend in EMPHASIS:
+        def emphasis(m: re.Match, parent, rend=rend) -> etree._Element:
+            hi = etree.Element(tei("hi"), rend=rend)
+            hi.text = m.group(1)
+            return hi
+        stats[f"hi_{rend.replace(' ', '_')}"] = rewrite_text(root, pattern, emphasis, SKIP)
+    stats["stray_tags"] = rewrite_text(root, STRAY_TAG, stray, SKIP)
+    return doc

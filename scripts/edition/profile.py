@@ -1,0 +1,130 @@
+"""Per-source profiles: a source's quirks declared as data (TOML).
+
+Each source `sources/NAME.txt` has a profile `sources/NAME.toml`. A text
+without one converts with the generic profile (`generic_profile`), so a new
+plain-text or markdown text goes through the same code. Unknown keys are
+refused with a did-you-mean message: a typo in a profile must not silently
+switch a rule off.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# Every top-level table or key a profile may hold, with what it is for.
+KNOWN_KEYS = {
+    "id": "the text's identifier (file stem)",
+    "key": "short prefix for xml:ids, e.g. 'furr'",
+    "format": "'markdown' or 'text'",
+    "languages": "language codes present, for langUsage",
+    "bibl": "bibliographic facts of the source",
+    "original": "the original (Russian) publication",
+    "edition": "our edition's facts about this text (standpoint, truncation...)",
+    "regions": "line ranges with a role (front, back, skip, contents...)",
+    "headings": "patterns of division headings",
+    "footers": "running footers and page furniture removed",
+    "residue": "inline residue removed (link residue, escapes)",
+    "joins": "page-break mending settings",
+    "quotes": "block-quotation rules",
+    "notes": "note marker and note body formats",
+    "interventions": "bracketed interpolations (translator, author, editor)",
+    "corrections": "sic/corr pairs",
+    "figures": "figure and caption rules",
+    "structures": "special structures: lists, letters, verse, glossary...",
+    "entities": "entity annotation settings",
+    "revisions": "revisionDesc changes",
+}
+
+
+class ProfileError(Exception):
+    pass
+
+
+@dataclass
+class Profile:
+    path: Path | None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    def table(self, key: str) -> dict[str, Any]:
+        return self.data.get(key) or {}
+
+    def rules(self, key: str) -> list[dict[str, Any]]:
+        """An array of tables, e.g. [[headings]]."""
+        return self.data.get(key) or []
+
+    @property
+    def id(self) -> str:
+        return self.data["id"]
+
+    @property
+    def key(self) -> str:
+        return self.data.get("key") or self.id.split("-")[0]
+
+
+def generic_profile(text_id: str, markdown: bool = True) -> Profile:
+    """The profile of a text nobody has described yet."""
+    return Profile(
+        None,
+        {
+            "id": text_id,
+            "key": re.sub(r"[^a-z0-9]", "", text_id.lower())[:12] or "text",
+            "format": "markdown" if markdown else "text",
+            "languages": ["en"],
+            "bibl": {"title": text_id.replace("-", " ").title(), "authors": []},
+            "headings": [{"pattern": r"^(#{1,6})\s+(?P<title>.+)$", "level_from": "hashes"}]
+            if markdown
+            else [],
+        },
+    )
+
+
+def load_profile(path: Path) -> Profile:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ProfileError(f"{path}: not valid TOML: {err}") from None
+    except UnicodeDecodeError:
+        raise ProfileError(f"{path}: a profile must be UTF-8") from None
+    for key in data:
+        if key not in KNOWN_KEYS:
+            guess = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
+            hint = f"; did you mean '{guess[0]}'?" if guess else ""
+            raise ProfileError(f"{path}: unknown profile key '{key}'{hint}")
+    data.setdefault("id", path.stem)
+    _check_patterns(path, data)
+    return Profile(path, data)
+
+
+def _check_patterns(path: Path, data: dict[str, Any]) -> None:
+    """Compile every regular expression now, so a bad one fails with its name."""
+
+    def walk(node: Any, trail: str) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in ("pattern", "start_pattern", "end_pattern") and isinstance(v, str):
+                    try:
+                        re.compile(v)
+                    except re.error as err:
+                        raise ProfileError(f"{path}: {trail}.{k} is not a valid pattern: {err}") from None
+                else:
+                    walk(v, f"{trail}.{k}" if trail else k)
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, f"{trail}[{i}]")
+
+    walk(data, "")
+
+
+def profile_for(source: Path) -> Profile:
+    toml = source.with_suffix(".toml")
+    if toml.exists():
+        return load_profile(toml)
+    return generic_profile(source.stem, markdown=source.suffix.lower() in (".md", ".markdown"))

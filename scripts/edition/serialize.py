@@ -1,0 +1,133 @@
+"""Stage 8, serialize: identifiers, cleanup of working attributes, atomic write.
+
+Identifiers are derived from the structure (position of each division,
+paragraph, item, note within its parent) so that a citation link survives a
+rebuild. Output is deterministic: the same input gives the same bytes.
+Files are written to a temporary file and renamed into place, so an
+interrupted build never leaves half a TEI file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from lxml import etree
+
+from . import ED_NS, SOURCE_LINE, TEI_NS, XML_ID, tei
+from .model import Document
+
+# Elements whose content is only other elements: safe to indent.
+CONTAINERS = {tei(t) for t in (
+    "TEI", "teiHeader", "fileDesc", "titleStmt", "editionStmt", "publicationStmt",
+    "availability", "licence", "sourceDesc", "biblStruct", "analytic", "monogr", "imprint", "series",
+    "relatedItem", "encodingDesc", "projectDesc", "editorialDecl", "correction",
+    "normalization", "hyphenation", "quotation", "segmentation", "interpretation",
+    "refsDecl", "citeStructure", "profileDesc", "langUsage", "textClass", "keywords",
+    "revisionDesc", "respStmt", "notesStmt", "text", "front", "body", "back", "div", "list", "listBibl",
+    "listPerson", "listPlace", "listOrg", "person", "place", "org", "figure", "quote",
+    "lg", "sp", "opener", "closer", "titlePage", "docTitle", "standOff", "listNote", "table", "row",
+)}
+
+ID_PREFIX = {"p": "p", "head": "h", "item": "i", "note": "n", "list": "l", "quote": "q",
+             "figure": "fig", "lg": "lg", "l": "l", "listBibl": "bl", "bibl": "b", "ab": "ab",
+             "sp": "sp", "table": "t", "milestone": "m", "label": "lab"}
+
+
+def assign_ids(doc: Document) -> None:
+    key = doc.profile.key
+    text = doc.tei.find(tei("text"))
+    for part in text:
+        part_name = etree.QName(part).localname
+        base = key if part_name == "body" else f"{key}.{part_name}"
+        _assign_within(part, base)
+
+
+def _assign_within(container: etree._Element, base: str) -> None:
+    counters: dict[str, int] = {}
+    for child in container:
+        if not isinstance(child.tag, str):
+            continue
+        name = etree.QName(child).localname
+        if name == "div":
+            counters["div"] = counters.get("div", 0) + 1
+            own = child.get(XML_ID) or f"{base}.{counters['div']}"
+            child.set(XML_ID, own)
+            _assign_within(child, own)
+            continue
+        if name in ID_PREFIX:
+            counters[name] = counters.get(name, 0) + 1
+            if not child.get(XML_ID):
+                child.set(XML_ID, f"{base}.{ID_PREFIX[name]}{counters[name]}")
+        # descend into anything (notes inside p, items inside list...)
+        _assign_nested(child, child.get(XML_ID) or base)
+
+
+def _assign_nested(element: etree._Element, base: str) -> None:
+    counters: dict[str, int] = {}
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        name = etree.QName(child).localname
+        if name in ("div",):
+            _assign_within(element, base)
+            return
+        if name in ("item", "note", "p", "head", "l", "lg", "bibl", "list", "quote", "sp", "figure"):
+            counters[name] = counters.get(name, 0) + 1
+            if not child.get(XML_ID):
+                child.set(XML_ID, f"{base}.{ID_PREFIX.get(name, name)}{counters[name]}")
+        _assign_nested(child, child.get(XML_ID) or base)
+
+
+def strip_working(root: etree._Element) -> None:
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name in [n for n in element.attrib if n.startswith(f"{{{ED_NS}}}")]:
+            del element.attrib[name]
+    etree.cleanup_namespaces(root, top_nsmap={None: TEI_NS})
+
+
+def indent(element: etree._Element, level: int = 0) -> None:
+    """Indent element-only containers; never touch mixed content."""
+    if element.tag not in CONTAINERS or (element.text and element.text.strip()):
+        return
+    children = [c for c in element if isinstance(c.tag, str)]
+    if not children or any(c.tail and c.tail.strip() for c in element):
+        return
+    pad = "\n" + "  " * (level + 1)
+    element.text = pad
+    for child in element:
+        child.tail = pad
+        indent(child, level + 1)
+    element[-1].tail = "\n" + "  " * level
+
+
+def to_bytes(root: etree._Element) -> bytes:
+    indent(root)
+    body = etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n"
+
+
+def serialize(doc: Document) -> bytes:
+    assign_ids(doc)
+    strip_working(doc.tei)
+    return to_bytes(doc.tei)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename over it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

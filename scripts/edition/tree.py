@@ -1,0 +1,95 @@
+"""Helpers for rewriting the text of a TEI tree, shared by the inline stages.
+
+`rewrite_text` finds a pattern in every text node (element text and tails)
+and replaces each match by what `build` returns: an element (inserted in
+place, its tail holding the text after the match), a string (replacing the
+match), or None (leaving it). This is how note markers, markdown residue and
+names become markup without re-parsing strings.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable, Union
+
+from lxml import etree
+
+from . import tei
+
+Replacement = Union[etree._Element, str, None]
+
+
+def rewrite_text(
+    root: etree._Element,
+    pattern: re.Pattern,
+    build: Callable[[re.Match, etree._Element], Replacement],
+    skip: Iterable[str] = (),
+) -> int:
+    """Rewrite every match of `pattern` in the text under `root`.
+
+    `skip` names TEI elements whose content is left alone (e.g. 'teiHeader').
+    `build(match, parent)` gets the element that will hold the replacement.
+    Returns the number of matches replaced.
+    """
+    skip_tags = {tei(s) for s in skip}
+    count = 0
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str) or _inside(element, skip_tags):
+            continue
+        if element.text:
+            count += _rewrite_slot(element, None, pattern, build)
+        for child in list(element):
+            if child.tail and element.tag not in skip_tags:
+                count += _rewrite_slot(element, child, pattern, build)
+    return count
+
+
+def _inside(element: etree._Element, tags: set[str]) -> bool:
+    while element is not None:
+        if element.tag in tags:
+            return True
+        element = element.getparent()
+    return False
+
+
+def _rewrite_slot(parent, after, pattern, build) -> int:
+    """Rewrite parent.text (after=None) or after.tail."""
+    text = parent.text if after is None else after.tail
+    pieces: list[Union[str, etree._Element]] = []
+    pos = 0
+    count = 0
+    for m in pattern.finditer(text):
+        result = build(m, parent)
+        if result is None:
+            continue
+        pieces.append(text[pos:m.start()])
+        pieces.append(result)
+        pos = m.end()
+        count += 1
+    if not count:
+        return 0
+    pieces.append(text[pos:])
+    # merge strings; attach elements with their following text as tail
+    head = ""
+    nodes: list[etree._Element] = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            if nodes:
+                nodes[-1].tail = (nodes[-1].tail or "") + piece
+            else:
+                head += piece
+        else:
+            piece.tail = None
+            nodes.append(piece)
+    index = 0 if after is None else parent.index(after) + 1
+    if after is None:
+        parent.text = head
+    else:
+        after.tail = head
+    for offset, node in enumerate(nodes):
+        parent.insert(index + offset, node)
+    return count
+
+
+def text_of(element: etree._Element) -> str:
+    return "".join(element.itertext())
