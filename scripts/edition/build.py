@@ -5,14 +5,21 @@
 `build_edition` converts every source in `sources/` (in parallel processes
 when there are several texts and several cores), then writes the TEI files
 atomically: if any text fails, nothing of the previous edition is replaced.
+Every new file is first written in full beside its old one, and only then are
+all of them renamed into place, with SIGINT/SIGTERM held back for those few
+renames: an interrupted build leaves either the previous edition or the new
+one, never half of each and never half a file.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -25,9 +32,9 @@ from .header import add_header
 from .markup import markup
 from .model import ConversionError, Document
 from .notes import link_notes
-from .parse import parse
+from .parse import parse, source_text
 from .profile import ProfileError, profile_for
-from .serialize import serialize, write_atomic
+from .serialize import serialize
 from .structure import structure
 
 STAGES: list[tuple[str, Callable[[Document], Document]]] = [
@@ -61,17 +68,35 @@ def convert(source: Path) -> Document:
     source = Path(source)
     profile = profile_for(source)
     doc = parse(source, profile)
-    for _name, stage in STAGES:
-        doc = stage(doc)
+    for name, stage in STAGES:
+        doc = _run_stage(name, stage, doc, source)
     return doc
+
+
+def _run_stage(name: str, stage: Callable[[Document], Document], doc: Document, source: Path) -> Document:
+    """A stage's own bugs surface as a message naming the file and the stage, not a traceback."""
+    try:
+        return stage(doc)
+    except (ConversionError, ProfileError):
+        raise
+    except RecursionError:
+        raise ConversionError(source, None, f"the {name} stage gave up: the text nests too deeply "
+                                            "(brackets, quotations or lists inside each other)") from None
+    except MemoryError:
+        raise ConversionError(source, None, f"the {name} stage ran out of memory") from None
+    except Exception as err:
+        if os.environ.get("EDITION_DEBUG"):
+            raise
+        raise ConversionError(source, None, f"internal error in the {name} stage: {type(err).__name__}: {err} "
+                                            "(set EDITION_DEBUG=1 for the traceback)") from err
 
 
 def build_text(source: Path) -> BuildResult:
     started = time.perf_counter()
     doc = convert(source)
-    source_text = Path(source).read_text(encoding="utf-8-sig", errors="replace")
     data = serialize(doc)
-    fidelity = check(doc, source_text, doc.tei).as_dict()
+    # the text as parse decoded it (UTF-16, BOM, CRLF), so the words compare like for like
+    fidelity = check(doc, source_text(Path(source)), doc.tei).as_dict()
     return BuildResult(doc.id, data, doc.report, fidelity, doc.warnings, time.perf_counter() - started)
 
 
@@ -81,6 +106,10 @@ def _build_one(source: str) -> BuildResult | str:
         return build_text(Path(source))
     except (ConversionError, ProfileError) as err:
         return str(err)
+    except Exception as err:  # serialize or fidelity: still a message, not a dead worker
+        if os.environ.get("EDITION_DEBUG"):
+            raise
+        return f"{source}: internal error: {type(err).__name__}: {err} (set EDITION_DEBUG=1 for the traceback)"
 
 
 def build_edition(sources: list[Path] | None = None, out_dir: Path = TEI_DIR,
@@ -90,21 +119,33 @@ def build_edition(sources: list[Path] | None = None, out_dir: Path = TEI_DIR,
     results: list[BuildResult] = []
     errors: list[str] = []
     if jobs > 1 and len(sources) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_leave_signals_to_parent)
+        try:
             outcomes = pool.map(_build_one, [str(s) for s in sources])
             for source, outcome in zip(sources, outcomes):
                 _collect(source, outcome, results, errors, progress)
+        except BrokenProcessPool:
+            # a worker killed from outside (out of memory, kill -9): say so, replace nothing
+            raise ConversionError("build", None, "a conversion process died (out of memory or killed); "
+                                                 "nothing was replaced") from None
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     else:
         for source in sources:
             _collect(source, _build_one(str(source)), results, errors, progress)
     if errors:
-        raise ConversionError("build", None, "; ".join(errors))
+        raise ConversionError("nothing was replaced", None, "; ".join(errors))
     # write only once every text has converted: a failed build replaces nothing
-    for result in results:
-        write_atomic(Path(out_dir) / f"{result.text_id}.xml", result.tei)
+    write_all_atomic({Path(out_dir) / f"{result.text_id}.xml": result.tei for result in results})
     from .registers import write_registers  # the registers know every text's mentions
     write_registers(out_dir)
     return results
+
+
+def _leave_signals_to_parent() -> None:
+    """Workers ignore Ctrl-C: the parent decides, and cleans up, on an interrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _collect(source, outcome, results, errors, progress) -> None:
@@ -116,3 +157,51 @@ def _collect(source, outcome, results, errors, progress) -> None:
     results.append(outcome)
     if progress:
         print(f"  built {outcome.text_id:<45} {outcome.seconds:5.2f} s", file=sys.stderr)
+
+
+def write_all_atomic(files: dict[Path, bytes]) -> None:
+    """Stage every file in full, then rename them all into place at once.
+
+    A build killed while staging leaves only hidden `.NAME.*.tmp` files (swept
+    by the next build); SIGINT and SIGTERM wait until the renames are done.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _sweep_stale(path)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; the edition is for reading
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            while staged:
+                tmp, path = staged[0]
+                os.replace(tmp, path)
+                staged.pop(0)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    finally:
+        for tmp, _path in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+
+def _sweep_stale(path: Path) -> None:
+    """Remove staging files a killed build (kill -9, power loss) left beside `path`."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            if time.time() - stale.stat().st_mtime > 60:
+                stale.unlink()
+        except OSError:
+            pass
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

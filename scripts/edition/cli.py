@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -18,13 +20,19 @@ from . import TEI_DIR
 
 
 def cmd_build(args) -> int:
-    from .build import build_edition
+    from .build import build_edition, source_files
     from .model import ConversionError
 
+    # SIGTERM (a CI timeout, systemd) ends the build like Ctrl-C: staged files are removed
+    signal.signal(signal.SIGTERM, _interrupt)
     started = time.perf_counter()
     print(f"Building the edition into {args.out}/ ...", file=sys.stderr)
     try:
-        results = build_edition(out_dir=Path(args.out), jobs=args.jobs, progress=True)
+        sources = source_files(Path(args.sources)) if args.sources else None
+        results = build_edition(sources=sources, out_dir=Path(args.out), jobs=args.jobs, progress=True)
+    except OSError as err:
+        print(f"edition build: {err.filename}: {err.strerror}", file=sys.stderr)
+        return 1
     except ConversionError as err:
         print(f"edition build: {err}", file=sys.stderr)
         return 1
@@ -33,6 +41,10 @@ def cmd_build(args) -> int:
             print(f"  warning: {warning}", file=sys.stderr)
     print(f"Built {len(results)} texts in {time.perf_counter() - started:.2f} s", file=sys.stderr)
     return 0
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def cmd_validate(args) -> int:
@@ -93,6 +105,7 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="convert sources/ into tei/")
     p.add_argument("--out", default=str(TEI_DIR), help="output folder (default: tei/)")
     p.add_argument("--jobs", type=int, default=None, help="parallel processes (default: one per core)")
+    p.add_argument("--sources", default=None, help="folder of sources and profiles (default: sources/)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="validate TEI files (default: the whole edition)")
@@ -118,7 +131,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except KeyboardInterrupt:
+        print(f"edition {args.command}: interrupted; nothing half-written was left behind", file=sys.stderr)
         return 130
+    except Exception as err:
+        # a bug must still read as a message; EDITION_DEBUG=1 shows where it came from
+        if os.environ.get("EDITION_DEBUG"):
+            raise
+        print(f"edition {args.command}: internal error: {type(err).__name__}: {err} "
+              "(set EDITION_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":

@@ -126,6 +126,9 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600; the edition is for reading
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
