@@ -1,0 +1,77 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- Notes. A note stands where its reference stands: in the reading text it
+     becomes a numbered reference (a pop-up in the browser) and its body is
+     listed at the end of the page with a link back. Whose note it is
+     (author, translator, editor, this edition) shows in colour and label. -->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:ed="urn:x-edition:xslt"
+    exclude-result-prefixes="xs tei ed">
+
+  <!-- the reference in the text -->
+  <xsl:template match="tei:note">
+    <xsl:if test="not(@subtype = 'unanchored')">
+      <a class="ui note-ref note-{ed:note-voice(.)}" id="noteref-{ed:id(.)}" href="#{ed:id(.)}"
+         role="doc-noteref" data-note="{ed:id(.)}"
+         aria-label="Note {ed:note-label(.)}, {ed:note-voice-label(.)}"><xsl:value-of select="ed:note-label(.)"/></a>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- the list at the end of the page -->
+  <xsl:template name="note-list">
+    <xsl:param name="notes" as="element(tei:note)*"/>
+    <xsl:if test="exists($notes)">
+      <section class="notes" aria-labelledby="notes-heading">
+        <h2 class="ui" id="notes-heading">Notes</h2>
+        <ol class="note-list">
+          <xsl:apply-templates select="$notes" mode="note-list"/>
+        </ol>
+      </section>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="tei:note" mode="note-list">
+    <li class="note note-{ed:note-voice(.)}{if (@subtype = 'unanchored') then ' unanchored' else ''}" id="{ed:id(.)}" role="doc-footnote">
+      <span class="ui note-label"><xsl:value-of select="ed:note-label(.)"/></span>
+      <xsl:text> </xsl:text>
+      <span class="ui note-voice"><xsl:value-of select="ed:note-voice-label(.)"/></span>
+      <xsl:if test="@subtype = 'unanchored'">
+        <xsl:text> </xsl:text>
+        <span class="ui note-unanchored" title="The received text lost this note's reference; the edition does not guess where it stood.">reference lost in the received text</span>
+      </xsl:if>
+      <xsl:text> </xsl:text>
+      <span class="note-body"><xsl:apply-templates/></span>
+      <xsl:if test="not(@subtype = 'unanchored')">
+        <xsl:text> </xsl:text>
+        <a class="ui note-back" href="#noteref-{ed:id(.)}" role="doc-backlink" aria-label="Back to the reference of note {ed:note-label(.)}">↩</a>
+      </xsl:if>
+    </li>
+  </xsl:template>
+
+  <xsl:function name="ed:note-label" as="xs:string">
+    <xsl:param name="note" as="element(tei:note)"/>
+    <xsl:sequence select="string(($note/@n, count($note/preceding::tei:note) + 1)[1])"/>
+  </xsl:function>
+
+  <!-- whose note: @resp points at the header's #author, #translator, #editor,
+       #edition-editors; @type is the fallback -->
+  <xsl:function name="ed:note-voice" as="xs:string">
+    <xsl:param name="note" as="element(tei:note)"/>
+    <xsl:variable name="resp" select="tokenize($note/@resp) ! replace(., '^.*#', '')"/>
+    <xsl:variable name="type" select="string($note/@type)"/>
+    <xsl:sequence select="
+      if ($resp = 'translator' or $type = 'translator') then 'translator'
+      else if ($resp = 'edition-editors' or $type = ('edition', 'editorial')) then 'edition'
+      else if ($resp = 'editor' or $type = 'editor') then 'editor'
+      else 'author'"/>
+  </xsl:function>
+
+  <xsl:function name="ed:note-voice-label" as="xs:string">
+    <xsl:param name="note" as="element(tei:note)"/>
+    <xsl:sequence select="map {
+      'author': 'author’s note', 'translator': 'translator’s note',
+      'editor': 'editor’s note', 'edition': 'note of this edition'}(ed:note-voice($note))"/>
+  </xsl:function>
+</xsl:stylesheet>
