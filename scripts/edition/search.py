@@ -1,0 +1,284 @@
+"""The full-text search index of the edition: SQLite FTS5 in build/search.sqlite.
+
+One row per passage a reader can land on (paragraph, head, list item, verse
+line, note), with the id of the element to link to; one row per name with a
+register @ref, with its keyword-in-context, for the registers' pages and the
+"filter by entity" search. `edition build` rebuilds it; the viewer rebuilds it
+when the TEI files changed since (`ensure_index`).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from . import BUILD, TEI_DIR, XML_ID, tei
+
+INDEX_PATH = BUILD / "search.sqlite"
+REGISTER_FILES = {"persons.xml", "places.xml", "orgs.xml"}
+# the passages a reader lands on; a note is its own passage, not part of its paragraph's
+PASSAGE_TAGS = {tei(t) for t in ("p", "head", "item", "l", "ab", "cell", "note", "trailer", "byline", "dateline")}
+NAME_TAGS = {tei(t) for t in ("persName", "placeName", "orgName", "rs", "name")}
+SKIPPED_TAGS = {tei("fw")}
+# inside choice only the edited reading is indexed: a snippet must read as the text reads
+RECEIVED_READINGS = {tei(t) for t in ("sic", "orig", "abbr")}
+KWIC_CHARS = 70
+# sentinels around hits in snippets: never in the text, escaped around them
+HIT_START, HIT_END = "\x02", "\x03"
+
+_rebuild_lock = threading.Lock()
+
+
+def text_files(tei_dir: Path) -> list[Path]:
+    return sorted(p for p in Path(tei_dir).glob("*.xml") if p.name not in REGISTER_FILES)
+
+
+def _fingerprint(tei_dir: Path) -> str:
+    """What the index was built from: names, sizes and mtimes of the TEI files."""
+    return json.dumps([[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in text_files(tei_dir)])
+
+
+@dataclass
+class Mention:
+    register: str
+    entity: str
+    start: int
+    end: int
+
+
+def passage_text(element: etree._Element) -> tuple[str, list[Mention]]:
+    """The text of a passage without its nested passages (notes, items), with
+    the character span of every name in it that points into a register."""
+    parts: list[str] = []
+    mentions: list[Mention] = []
+    length = 0
+
+    def walk(node: etree._Element, top: bool) -> None:
+        nonlocal length
+        if not top and (node.tag in PASSAGE_TAGS or node.tag in SKIPPED_TAGS or (
+                node.tag in RECEIVED_READINGS and node.getparent().tag == tei("choice"))):
+            pass
+        else:
+            start = length
+            if node.text:
+                parts.append(node.text)
+                length += len(node.text)
+            for child in node:
+                if isinstance(child.tag, str):
+                    walk(child, False)
+                if child.tail:
+                    parts.append(child.tail)
+                    length += len(child.tail)
+            if node.tag in NAME_TAGS and node.get("ref"):
+                target = node.get("ref").split()[0]
+                register, _, entity = target.partition("#")
+                if entity:
+                    mentions.append(Mention(register.removesuffix(".xml"), entity, start, length))
+            return
+
+    walk(element, True)
+    text = "".join(parts)
+    # whitespace is normalised; the spans are shifted with it
+    normalised, mapping = [], []
+    previous_space = True
+    for i, char in enumerate(text):
+        mapping.append(len(normalised))
+        if char.isspace():
+            if not previous_space:
+                normalised.append(" ")
+            previous_space = True
+        else:
+            normalised.append(char)
+            previous_space = False
+    mapping.append(len(normalised))
+    for m in mentions:
+        m.start, m.end = mapping[m.start], mapping[m.end]
+    return "".join(normalised).strip(), mentions
+
+
+def _link_id(element: etree._Element) -> str | None:
+    node = element
+    while node is not None:
+        if node.get(XML_ID):
+            return node.get(XML_ID)
+        node = node.getparent()
+    return None
+
+
+def build_index(tei_dir: Path = TEI_DIR, db_path: Path = INDEX_PATH) -> dict:
+    """Index every text in tei_dir into db_path (replaced atomically)."""
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp_path = db_path.with_name(db_path.name + ".tmp")
+    tmp_path.unlink(missing_ok=True)
+    fingerprint = _fingerprint(tei_dir)
+    con = sqlite3.connect(tmp_path)
+    con.executescript("""
+        CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+        CREATE TABLE texts(text_key TEXT PRIMARY KEY, file TEXT, title TEXT);
+        CREATE VIRTUAL TABLE passages USING fts5(
+            body, text_key UNINDEXED, passage_id UNINDEXED, kind UNINDEXED,
+            tokenize = "unicode61 remove_diacritics 2");
+        CREATE TABLE mentions(passage_rowid INTEGER, text_key TEXT, passage_id TEXT,
+            register TEXT, entity TEXT, before TEXT, name TEXT, after TEXT);
+    """)
+    stats = {"texts": 0, "passages": 0, "mentions": 0}
+    for path in text_files(tei_dir):
+        root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+        text_key = root.get(XML_ID) or path.stem
+        title = root.find(f"{tei('teiHeader')}/{tei('fileDesc')}/{tei('titleStmt')}/{tei('title')}")
+        con.execute("INSERT INTO texts VALUES (?, ?, ?)",
+                    (text_key, path.name, " ".join("".join(title.itertext()).split()) if title is not None else text_key))
+        stats["texts"] += 1
+        text = root.find(tei("text"))
+        if text is None:
+            continue
+        for element in text.iter(PASSAGE_TAGS):
+            if any(a.tag in SKIPPED_TAGS for a in element.iterancestors()):
+                continue
+            body, mentions = passage_text(element)
+            link = _link_id(element)
+            if not body or not link:
+                continue
+            cursor = con.execute("INSERT INTO passages(body, text_key, passage_id, kind) VALUES (?, ?, ?, ?)",
+                                 (body, text_key, link, etree.QName(element).localname))
+            stats["passages"] += 1
+            for m in mentions:
+                con.execute("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            (cursor.lastrowid, text_key, link, m.register, m.entity,
+                             body[max(0, m.start - KWIC_CHARS):m.start], body[m.start:m.end],
+                             body[m.end:m.end + KWIC_CHARS]))
+                stats["mentions"] += 1
+    con.execute("CREATE INDEX mentions_entity ON mentions(register, entity)")
+    con.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
+    con.execute("INSERT INTO passages(passages) VALUES ('optimize')")
+    con.commit()
+    con.close()
+    tmp_path.replace(db_path)
+    return stats
+
+
+def index_is_current(tei_dir: Path = TEI_DIR, db_path: Path = INDEX_PATH) -> bool:
+    if not Path(db_path).is_file():
+        return False
+    try:
+        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return False
+    return bool(row) and row[0] == _fingerprint(tei_dir)
+
+
+def ensure_index(tei_dir: Path = TEI_DIR, db_path: Path = INDEX_PATH) -> None:
+    """Rebuild the index if the TEI changed since it was built."""
+    if index_is_current(tei_dir, db_path):
+        return
+    with _rebuild_lock:
+        if not index_is_current(tei_dir, db_path):
+            build_index(tei_dir, db_path)
+
+
+class QueryError(ValueError):
+    """A search the reader typed that cannot be run (said in plain words)."""
+
+
+_QUERY_PART = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def fts_query(query: str) -> str:
+    """The reader's query as an FTS5 expression: words must all occur,
+    "quoted words" as a phrase, a trailing * for a prefix. Every other
+    character is taken literally, so no input is an FTS5 syntax error."""
+    terms = []
+    for phrase, word in _QUERY_PART.findall(query):
+        if phrase:
+            words = re.findall(r"\w+", phrase)
+            if words:
+                terms.append('"' + " ".join(words) + '"')
+        else:
+            prefix = word.endswith("*")
+            for w in re.findall(r"\w+", word):
+                terms.append(f'"{w}"')
+            if prefix and terms and terms[-1][-1] == '"':
+                terms[-1] += "*"
+    if not terms:
+        raise QueryError("the search has no words in it")
+    return " AND ".join(terms)
+
+
+@dataclass
+class Hit:
+    text_key: str
+    text_title: str
+    passage_id: str
+    kind: str
+    snippet_html: str
+
+
+def _snippet_html(snippet: str) -> str:
+    return html.escape(snippet).replace(HIT_START, "<mark>").replace(HIT_END, "</mark>")
+
+
+def search(db_path: Path, query: str, text_key: str | None = None,
+           entity: tuple[str, str] | None = None, limit: int = 50, offset: int = 0) -> tuple[int, list[Hit]]:
+    """(number of hits, one page of hits ranked by bm25)."""
+    where = ["passages MATCH ?"]
+    params: list = [fts_query(query)]
+    if text_key:
+        where.append("passages.text_key = ?")
+        params.append(text_key)
+    if entity:
+        where.append("passages.rowid IN (SELECT passage_rowid FROM mentions WHERE register = ? AND entity = ?)")
+        params.extend(entity)
+    clause = " AND ".join(where)
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        total = con.execute(f"SELECT count(*) FROM passages WHERE {clause}", params).fetchone()[0]
+        rows = con.execute(
+            f"""SELECT passages.text_key, texts.title, passage_id, kind,
+                       snippet(passages, 0, ?, ?, '…', 32)
+                FROM passages JOIN texts ON texts.text_key = passages.text_key
+                WHERE {clause} ORDER BY bm25(passages) LIMIT ? OFFSET ?""",
+            [HIT_START, HIT_END, *params, limit, offset]).fetchall()
+    except sqlite3.OperationalError as err:
+        raise QueryError(f"the search could not be run: {err}") from err
+    finally:
+        con.close()
+    return total, [Hit(r[0], r[1], r[2], r[3], _snippet_html(r[4])) for r in rows]
+
+
+def mentions_of(db_path: Path, register: str, entity: str) -> list[dict]:
+    """Every mention of one register entry, in text order, for keyword-in-context."""
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    con.row_factory = sqlite3.Row
+    try:
+        rows = con.execute("""SELECT text_key, passage_id, before, name, after FROM mentions
+                              WHERE register = ? AND entity = ? ORDER BY text_key, passage_rowid""",
+                           (register, entity)).fetchall()
+    finally:
+        con.close()
+    return [dict(r) for r in rows]
+
+
+def mention_counts(db_path: Path, register: str) -> dict[str, dict[str, int]]:
+    """{entity: {text_key: number of mentions}} for a register's index page."""
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        rows = con.execute("SELECT entity, text_key, count(*) FROM mentions WHERE register = ? GROUP BY entity, text_key",
+                           (register,)).fetchall()
+    finally:
+        con.close()
+    counts: dict[str, dict[str, int]] = {}
+    for entity, text_key, n in rows:
+        counts.setdefault(entity, {})[text_key] = n
+    return counts
