@@ -139,6 +139,8 @@ def build_edition(sources: list[Path] | None = None, out_dir: Path = TEI_DIR,
     write_all_atomic({Path(out_dir) / f"{result.text_id}.xml": result.tei for result in results})
     from .registers import write_registers  # the registers know every text's mentions
     write_registers(out_dir)
+    from .search import INDEX_PATH, build_index  # the index follows the TEI just written
+    build_index(out_dir, INDEX_PATH if Path(out_dir) == Path(TEI_DIR) else Path(out_dir) / "search.sqlite")
     return results
 
 
