@@ -88,7 +88,8 @@ def generic_profile(text_id: str, markdown: bool = True) -> Profile:
 
 def load_profile(path: Path) -> Profile:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        source = path.read_text(encoding="utf-8")
+        data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as err:
         raise ProfileError(f"{path}: not valid TOML: {err}") from None
     except UnicodeDecodeError:
@@ -97,10 +98,18 @@ def load_profile(path: Path) -> Profile:
         if key not in KNOWN_KEYS:
             guess = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
             hint = f"; did you mean '{guess[0]}'?" if guess else ""
-            raise ProfileError(f"{path}: unknown profile key '{key}'{hint}")
+            raise ProfileError(f"{path}:{_line_of_key(source, key)}: unknown profile key '{key}'{hint}")
     data.setdefault("id", path.stem)
     _check_patterns(path, data)
     return Profile(path, data)
+
+
+def _line_of_key(source: str, key: str) -> int:
+    """The line where a top-level key or table is written, so the message points at the typo."""
+    for number, line in enumerate(source.splitlines(), start=1):
+        if re.match(rf"\s*(\[\[?\s*)?[\"']?{re.escape(key)}[\"']?\s*(=|\]|\.)", line):
+            return number
+    return 1
 
 
 def _check_patterns(path: Path, data: dict[str, Any]) -> None:
