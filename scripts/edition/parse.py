@@ -77,7 +77,7 @@ def decode(path: Path, raw: bytes, doc: Document) -> str:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         if _looks_like_utf16(raw):
             raise ConversionError(
-                path, line,
+                path, 1,  # the whole file, not one line, is in the wrong encoding
                 "NUL bytes between the letters: this looks like UTF-16 without a byte-order mark; "
                 "convert it to UTF-8 first, e.g. `iconv -f utf-16le -t utf-8`")
         raise ConversionError(path, line, "binary data (NUL byte): this is not a text file")

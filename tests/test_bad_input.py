@@ -1,0 +1,371 @@
+"""The converter under bad input (issue 8).
+
+Every case is a real passage of a source, damaged the way received files are
+damaged, converted from a temporary copy (never into the real tei/). Each
+either gets a clear error naming the file, the line and the problem, or is
+converted with its warnings recorded; none ends in a traceback, a hang, or a
+half-written TEI file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from edition import SOURCES, TEI_NS
+from edition import build as build_module
+from edition.build import build_edition, build_text
+from edition.model import ConversionError
+from edition.parse import MAX_SOURCE_BYTES
+from edition.profile import ProfileError
+
+FURR = SOURCES / "furr-struggle-for-democratic-reform.txt"
+ROGOVIN = SOURCES / "rogovin-bolsheviks-against-stalinism.txt"
+EDITION = Path(sys.executable).with_name("edition")
+# A subprocess that takes longer than this has hung, whatever the machine.
+HANG = 120
+
+
+def furr_lines(first: int, last: int) -> str:
+    """Lines first..last (1-based, inclusive) of Furr's text, as received."""
+    lines = FURR.read_text(encoding="utf-8").split("\n")
+    return "\n".join(lines[first - 1:last]) + "\n"
+
+
+# Furr's introduction, with its first three note markers [1](#) [2](#) [3](#)
+# but without the notes they point at (those stand at the end of Part One).
+INTRODUCTION = furr_lines(1, 40)
+
+
+def write(directory: Path, name: str, data: bytes | str) -> Path:
+    path = directory / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def convert_error(path: Path) -> str:
+    with pytest.raises(ConversionError) as caught:
+        build_text(path)
+    return str(caught.value)
+
+
+def tei_words(result) -> list[str]:
+    root = etree.fromstring(result.tei)
+    body = root.find(f"{{{TEI_NS}}}text")
+    return " ".join(body.itertext()).split()
+
+
+def run_edition(*args: str, timeout: int = HANG) -> subprocess.CompletedProcess:
+    return subprocess.run([str(EDITION), *args], capture_output=True, text=True, timeout=timeout)
+
+
+# --- encodings and file kinds -------------------------------------------------
+
+def test_empty_file_is_refused_naming_the_file(tmp_path):
+    path = write(tmp_path, "furr-excerpt.txt", b"")
+    assert convert_error(path) == f"{path}: the file is empty: there is no text to convert"
+
+
+def test_file_of_blank_lines_counts_as_empty(tmp_path):
+    path = write(tmp_path, "furr-excerpt.txt", "\n\n   \r\n\t\n")
+    assert convert_error(path) == f"{path}: the file is empty: there is no text to convert"
+
+
+def test_gzipped_source_is_refused_as_binary(tmp_path):
+    # gzip's header has a NUL in its fourth byte, on the first line
+    path = write(tmp_path, "furr-excerpt.txt", gzip.compress(INTRODUCTION.encode("utf-8"), mtime=0))
+    assert convert_error(path) == f"{path}:1: binary data (NUL byte): this is not a text file"
+
+
+def test_latin1_source_is_refused_at_the_line_of_the_first_accent(tmp_path):
+    # Furr lines 700-730 hold "émigré" on line 723, i.e. line 24 of the excerpt
+    passage = furr_lines(700, 730)
+    raw = passage.encode("latin-1")
+    path = write(tmp_path, "furr-excerpt.txt", raw)
+    offset = raw.index("é".encode("latin-1"))
+    assert convert_error(path) == (
+        f"{path}:24: not UTF-8 (byte 0xe9 at offset {offset}); "
+        "convert the file to UTF-8 first, e.g. `iconv -f latin1 -t utf-8`")
+
+
+def test_utf16_with_byte_order_mark_converts_to_the_same_tei_as_utf8(tmp_path):
+    utf8 = build_text(write(tmp_path, "furr-excerpt.txt", INTRODUCTION))
+    other = tmp_path / "utf16"
+    other.mkdir()
+    path = write(other, "furr-excerpt.txt", INTRODUCTION.encode("utf-16"))
+    utf16 = build_text(path)
+    assert utf16.tei == utf8.tei
+    assert f"{path}: decoded as UTF-16 (byte-order mark found)" in utf16.warnings
+    assert utf16.fidelity["lost"] == utf8.fidelity["lost"]
+
+
+def test_utf16_without_byte_order_mark_is_refused_with_the_fix(tmp_path):
+    path = write(tmp_path, "furr-excerpt.txt", INTRODUCTION.encode("utf-16-le"))
+    assert convert_error(path) == (
+        f"{path}:1: NUL bytes between the letters: this looks like UTF-16 without a byte-order mark; "
+        "convert it to UTF-8 first, e.g. `iconv -f utf-16le -t utf-8`")
+
+
+def test_byte_order_mark_and_crlf_line_ends_convert_like_plain_utf8(tmp_path):
+    plain = build_text(write(tmp_path, "furr-excerpt.txt", INTRODUCTION))
+    windows = tmp_path / "windows"
+    windows.mkdir()
+    path = write(windows, "furr-excerpt.txt", codecs.BOM_UTF8 + INTRODUCTION.replace("\n", "\r\n").encode("utf-8"))
+    result = build_text(path)
+    assert result.tei == plain.tei
+    assert result.warnings == [f"{path}: UTF-8 byte-order mark removed"]
+    assert "\r" not in result.tei.decode("utf-8")
+
+
+def test_form_feeds_between_pages_are_removed_with_a_warning_per_line(tmp_path):
+    # a printer's page break after "the" on line 19, and one alone on a line
+    lines = INTRODUCTION.split("\n")
+    lines[18] = lines[18] + "\x0c"
+    lines.insert(25, "\x0c")
+    path = write(tmp_path, "furr-excerpt.txt", "\n".join(lines))
+    result = build_text(path)
+    assert result.warnings == [f"{path}:19: form feed or vertical tab (page furniture) removed",
+                               f"{path}:26: form feed or vertical tab (page furniture) removed"]
+    assert "Rather, it is an attempt to bring" in " ".join(tei_words(result))
+
+
+def test_control_character_is_refused_with_line_and_column(tmp_path):
+    lines = INTRODUCTION.split("\n")
+    lines[10] = lines[10][:20] + "\x01" + lines[10][20:]
+    path = write(tmp_path, "furr-excerpt.txt", "\n".join(lines))
+    assert convert_error(path) == (
+        f"{path}:11: control character U+0001 at column 21: XML cannot hold it, "
+        "and a text file should not contain it (is this a binary file?)")
+
+
+def test_dos_end_of_file_mark_is_removed_with_a_warning(tmp_path):
+    path = write(tmp_path, "furr-excerpt.txt", INTRODUCTION + "\x1a")
+    result = build_text(path)
+    assert result.warnings == [f"{path}:41: DOS end-of-file mark (Ctrl-Z) removed"]
+
+
+def test_a_folder_named_like_a_source_is_refused(tmp_path):
+    path = tmp_path / "furr-excerpt.txt"
+    path.mkdir()
+    assert convert_error(path) == f"{path}: this is a folder, not a text file"
+
+
+# --- size -----------------------------------------------------------------------
+
+def test_hundred_megabyte_source_is_refused_before_it_is_read(tmp_path):
+    """Furr's whole text repeated to 100 MB: refused by size, by the real command."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    path = sources / "furr-hundredfold.txt"
+    chunk = FURR.read_bytes()
+    with path.open("wb") as handle:
+        while handle.tell() < 100 * 2**20:
+            handle.write(chunk)
+    size = path.stat().st_size
+    assert size > MAX_SOURCE_BYTES
+    assert convert_error(path) == (
+        f"{path}: the file is {size:,} bytes; a source may be at most {MAX_SOURCE_BYTES:,} bytes "
+        "(32 MiB): split it into several texts")
+    out = tmp_path / "tei"
+    finished = run_edition("build", "--sources", str(sources), "--out", str(out))
+    assert finished.returncode == 1
+    assert "Traceback" not in finished.stderr
+    assert f"edition build: nothing was replaced: {path}: the file is {size:,} bytes" in finished.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+# --- damaged markup -----------------------------------------------------------------
+
+def test_unbalanced_emphasis_and_link_markers_convert_without_losing_words(tmp_path):
+    # "*nomenklatura*" loses its closing star, "[2](#)" its closing parenthesis,
+    # and a stray "**" opens bold that never closes
+    damaged = (INTRODUCTION.replace("*nomenklatura*", "*nomenklatura")
+               .replace('"terror."[2](#)', '"terror."[2](#')
+               .replace("This article outlines", "** This article outlines"))
+    assert damaged != INTRODUCTION
+    result = build_text(write(tmp_path, "furr-excerpt.txt", damaged))
+    words = " ".join(tei_words(result))
+    assert "nomenklatura" in words
+    assert "This article outlines Joseph Stalin's attempts" in words
+    assert result.fidelity["lost"] == 0, result.fidelity["lost_sample"]
+
+
+def test_note_markers_without_their_notes_convert_and_keep_the_text(tmp_path):
+    """Furr's introduction cut before Part One's notes: markers 1-3 point at nothing."""
+    result = build_text(write(tmp_path, "furr-excerpt.txt", INTRODUCTION))
+    root = etree.fromstring(result.tei)
+    # nothing invented: no note element may claim a body the text does not have
+    for note in root.iter(f"{{{TEI_NS}}}note"):
+        assert "".join(note.itertext()).strip(), etree.tostring(note)
+    words = " ".join(tei_words(result))
+    assert "are only available in Russian." in words
+    assert result.fidelity["lost"] == 0, result.fidelity["lost_sample"]
+
+
+def test_ten_thousand_nested_brackets_convert_in_bounded_time(tmp_path):
+    """Ten thousand brackets inside one of Furr's paragraphs: no recursion crash, no hang."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    nested = "[" * 10_000 + "Stalin himself was an indefatigable student." + "]" * 10_000
+    write(sources, "furr-excerpt.txt", INTRODUCTION + "\n" + nested + "\n")
+    out = tmp_path / "tei"
+    finished = run_edition("build", "--sources", str(sources), "--out", str(out))
+    assert "Traceback" not in finished.stderr
+    assert finished.returncode == 0, finished.stderr
+    root = etree.parse(str(out / "furr-excerpt.xml"), etree.XMLParser(huge_tree=True)).getroot()
+    text = "".join(root.find(f"{{{TEI_NS}}}text").itertext())
+    assert "Stalin himself was an indefatigable student." in text
+
+
+# --- profiles -----------------------------------------------------------------------
+
+def test_profile_with_a_misspelt_table_is_refused_with_line_and_suggestion(tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    write(sources, "furr-excerpt.txt", INTRODUCTION)
+    profile = write(sources, "furr-excerpt.toml",
+                    'id = "furr-excerpt"\nkey = "furr"\nformat = "markdown"\n\n[[heading]]\npattern = "^Introduction$"\n')
+    with pytest.raises(ProfileError) as caught:
+        build_text(sources / "furr-excerpt.txt")
+    assert str(caught.value) == f"{profile}:5: unknown profile key 'heading'; did you mean 'headings'?"
+    finished = run_edition("build", "--sources", str(sources), "--out", str(tmp_path / "tei"))
+    assert finished.returncode == 1
+    assert "Traceback" not in finished.stderr
+    assert (f"edition build: nothing was replaced: {profile}:5: unknown profile key 'heading'; "
+            "did you mean 'headings'?") in finished.stderr
+
+
+def test_profile_that_is_not_toml_is_refused_with_its_line(tmp_path):
+    write(tmp_path, "furr-excerpt.txt", INTRODUCTION)
+    profile = write(tmp_path, "furr-excerpt.toml", 'id = "furr-excerpt"\nkey = furr\n')
+    with pytest.raises(ProfileError) as caught:
+        build_text(tmp_path / "furr-excerpt.txt")
+    assert str(caught.value).startswith(f"{profile}: not valid TOML: ")
+    assert "line 2" in str(caught.value)
+
+
+def test_profile_with_a_broken_pattern_names_the_pattern(tmp_path):
+    write(tmp_path, "furr-excerpt.txt", INTRODUCTION)
+    profile = write(tmp_path, "furr-excerpt.toml", 'id = "furr-excerpt"\n[[headings]]\npattern = "^(Part"\n')
+    with pytest.raises(ProfileError) as caught:
+        build_text(tmp_path / "furr-excerpt.txt")
+    assert str(caught.value).startswith(f"{profile}: headings[0].pattern is not a valid pattern: ")
+
+
+# --- failures during a build ----------------------------------------------------------
+
+def previous_edition(out: Path, text_ids: list[str]) -> dict[str, bytes]:
+    """A stand-in previous edition: one recognisable well-formed file per text."""
+    out.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for text_id in text_ids:
+        data = f'<TEI xmlns="{TEI_NS}"><!-- previous edition of {text_id} --></TEI>\n'.encode()
+        (out / f"{text_id}.xml").write_bytes(data)
+        files[f"{text_id}.xml"] = data
+    return files
+
+
+def edition_files(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_a_stage_that_fails_on_one_text_replaces_nothing(tmp_path, monkeypatch):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for source in (FURR, ROGOVIN):
+        shutil.copy(source, sources)
+        if source.with_suffix(".toml").exists():
+            shutil.copy(source.with_suffix(".toml"), sources)
+    out = tmp_path / "tei"
+    before = previous_edition(out, [FURR.stem, ROGOVIN.stem])
+
+    def fails_on_rogovin(doc):
+        if doc.id == ROGOVIN.stem:
+            raise ValueError("injected failure")
+        return doc
+
+    monkeypatch.setattr(build_module, "STAGES", build_module.STAGES + [("injected", fails_on_rogovin)])
+    with pytest.raises(ConversionError) as caught:
+        build_edition(sorted(sources.glob("*.txt")), out_dir=out, jobs=1)
+    assert str(caught.value) == (
+        f"nothing was replaced: {sources / ROGOVIN.name}: internal error in the injected stage: "
+        "ValueError: injected failure (set EDITION_DEBUG=1 for the traceback)")
+    assert edition_files(out) == before
+
+
+def test_terminated_build_leaves_the_previous_edition_whole(tmp_path):
+    """SIGTERM while the texts convert: the previous edition stays, nothing staged is left."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for source in (FURR, ROGOVIN):
+        shutil.copy(source, sources)
+        if source.with_suffix(".toml").exists():
+            shutil.copy(source.with_suffix(".toml"), sources)
+    out = tmp_path / "tei"
+    before = previous_edition(out, [FURR.stem, ROGOVIN.stem])
+    interrupted = 0
+    for _attempt in range(3):
+        build = subprocess.Popen([str(EDITION), "build", "--sources", str(sources), "--out", str(out), "--jobs", "2"],
+                                 stderr=subprocess.PIPE, text=True)
+        # Furr converts in a fraction of Rogovin's time: its progress line means Rogovin is still running
+        for line in build.stderr:
+            if "built furr" in line:
+                break
+        build.send_signal(signal.SIGTERM)
+        stderr = build.stderr.read()
+        returncode = build.wait(timeout=HANG)
+        assert "Traceback" not in stderr
+        after = edition_files(out)
+        assert not [name for name in after if name.endswith(".tmp")], after.keys()
+        if returncode == 130:
+            assert "edition build: interrupted; nothing half-written was left behind" in stderr
+            assert after == before
+            interrupted += 1
+            break
+        # the build won the race and finished: then the whole new edition must be there
+        assert returncode == 0, stderr
+        assert all(etree.fromstring(data).find(f"{{{TEI_NS}}}text") is not None for data in after.values())
+        before = previous_edition(out, [FURR.stem, ROGOVIN.stem])
+    assert interrupted, "the build always finished before SIGTERM arrived"
+
+
+def test_killed_build_leaves_no_half_written_tei(tmp_path):
+    """kill -9 at several moments: every .xml file is always a whole document."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy(ROGOVIN, sources)
+    if ROGOVIN.with_suffix(".toml").exists():
+        shutil.copy(ROGOVIN.with_suffix(".toml"), sources)
+    out = tmp_path / "tei"
+    previous_edition(out, [ROGOVIN.stem])
+    for delay in (0.3, 0.8, 1.5, 3.0):
+        build = subprocess.Popen([str(EDITION), "build", "--sources", str(sources), "--out", str(out)],
+                                 stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        build.kill()
+        build.wait(timeout=HANG)
+        for path in out.glob("*.xml"):
+            etree.parse(str(path))  # raises on half a file
+
+
+def test_missing_sources_folder_is_a_message_not_a_traceback(tmp_path):
+    finished = run_edition("build", "--sources", str(tmp_path / "nowhere"), "--out", str(tmp_path / "tei"))
+    assert finished.returncode == 1
+    assert finished.stderr.splitlines()[-1] == f"edition build: {tmp_path / 'nowhere'}: No such file or directory"
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() == 0, reason="root reads every file")
+def test_unreadable_source_is_refused_naming_it(tmp_path):
+    path = write(tmp_path, "furr-excerpt.txt", INTRODUCTION)
+    path.chmod(0)
+    assert convert_error(path) == f"{path}: cannot read the file: Permission denied"
