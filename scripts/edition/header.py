@@ -168,27 +168,59 @@ def source_bibl(doc: Document, bibl: dict) -> etree._Element:
         sub(struct, "note", note)
     for ref in bibl.get("urls", []):
         sub(struct, "ref", ref, target=ref)
+    for related in bibl.get("related", []):
+        # another printing of the same text (e.g. a journal reprint)
+        item = sub(struct, "relatedItem", type=related.get("type", "otherEdition"))
+        other = sub(item, "biblStruct")
+        mon = sub(other, "monogr")
+        sub(mon, "title", related["title"], level=related.get("level", "m"))
+        imp = sub(mon, "imprint")
+        if related.get("pub_place"):
+            sub(imp, "pubPlace", related["pub_place"])
+        if related.get("publisher"):
+            sub(imp, "publisher", related["publisher"])
+        sub(imp, "date", related.get("date_text", related.get("date", "undated")), when=related.get("date"))
+        if related.get("note"):
+            sub(other, "note", related["note"])
     original = doc.profile.table("original")
     if original:
-        related = sub(struct, "relatedItem", type="original")
-        obs = sub(related, "biblStruct", xml__lang=original.get("lang", "ru"))
-        mon = sub(obs, "monogr")
+        struct.append(original_item(bibl, original))
+    return struct
+
+
+def original_item(bibl: dict, original: dict) -> etree._Element:
+    """relatedItem for the original (Russian) publication; unknown facts are said to be unknown."""
+    related = E("relatedItem", type="original")
+    obs = sub(related, "biblStruct", xml__lang=original.get("lang", "ru"))
+    if original.get("analytic_title"):
+        analytic = sub(obs, "analytic")
+        for author in bibl.get("authors", []):
+            sub(analytic, "author").append(_person(author, with_id=False))
+        sub(analytic, "title", original["analytic_title"], level="a",
+            xml__lang=original.get("title_lang", "ru-Latn"))
+    mon = sub(obs, "monogr")
+    if not original.get("analytic_title"):
         for author in bibl.get("authors", []):
             sub(mon, "author").append(_person(author, with_id=False))
-        sub(mon, "title", original["title"], level=original.get("level", "m"), xml__lang=original.get("title_lang", "ru-Latn"))
-        if original.get("title_cyrillic"):
-            sub(mon, "title", original["title_cyrillic"], level=original.get("level", "m"), xml__lang="ru")
-        imp = sub(mon, "imprint")
-        if original.get("pub_place"):
-            sub(imp, "pubPlace", original["pub_place"])
-        if original.get("publisher"):
-            sub(imp, "publisher", original["publisher"])
-        sub(imp, "date", original.get("date_text", original.get("date", "undated")), when=original.get("date"))
-        for scope in original.get("scopes", []):
-            sub(imp, "biblScope", scope["text"], unit=scope.get("unit"))
-        for note in original.get("notes", []):
-            sub(obs, "note", note)
-    return struct
+    if original.get("title"):
+        sub(mon, "title", original["title"], level=original.get("level", "m"),
+            xml__lang=original.get("title_lang", "ru-Latn"))
+    else:
+        sub(mon, "title", "Russian original: title not stated in the source", type="desc", xml__lang="en")
+    if original.get("title_cyrillic"):
+        sub(mon, "title", original["title_cyrillic"], level=original.get("level", "m"), xml__lang="ru")
+    imp = sub(mon, "imprint")
+    if original.get("pub_place"):
+        sub(imp, "pubPlace", original["pub_place"])
+    if original.get("publisher"):
+        sub(imp, "publisher", original["publisher"])
+    sub(imp, "date", original.get("date_text", original.get("date", "not dated in the source")),
+        when=original.get("date"))
+    for scope in original.get("scopes", []):
+        sub(imp, "biblScope", scope["text"], unit=scope.get("unit"))
+    for note in original.get("notes", []) + ([original["note"]] if original.get("note") else []):
+        sub(obs, "note", note, xml__lang="en")
+    return related
 
 
 EDITORIAL_POLICY = {

@@ -30,6 +30,7 @@ KNOWN_KEYS = {
     "footers": "running footers and page furniture removed",
     "residue": "inline residue removed (link residue, escapes)",
     "joins": "page-break mending settings",
+    "blocks": "block segmentation: lines that start a block of their own, verse detection",
     "quotes": "block-quotation rules",
     "notes": "note marker and note body formats",
     "interventions": "bracketed interpolations (translator, author, editor)",
@@ -118,7 +119,8 @@ def _check_patterns(path: Path, data: dict[str, Any]) -> None:
     def walk(node: Any, trail: str) -> None:
         if isinstance(node, dict):
             for k, v in node.items():
-                if k in ("pattern", "start_pattern", "end_pattern") and isinstance(v, str):
+                if k in ("pattern", "start_pattern", "end_pattern", "lead_in", "exclude_lead_in",
+                         "run_in", "continuation", "content_except") and isinstance(v, str):
                     try:
                         re.compile(v)
                     except re.error as err:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from . import SOURCE_LINE, TEI_NS, tei
+from . import SOURCE_LINE, TEI_NS, XML_LANG, tei
 from .model import Document, Line
 
 TERMINAL = re.compile(r"""[.!?:;…"”’»)\]*_>]\s*$|\d\)?$""")
@@ -41,6 +41,12 @@ class Block:
     attrs: dict[str, str] = field(default_factory=dict)
     text: str = ""
     mended_from: list[int] = field(default_factory=list)  # line numbers of joins
+    region_rule: dict = field(default_factory=dict)  # the [[regions]] rule it falls in
+    head_rule: dict = field(default_factory=dict)  # for heads: the [[headings]] rule
+    sic: str = ""  # for heads: the received number when the profile corrects it
+    label: str = ""  # for glosses and entries: the term or name the entry is about
+    members: list = field(default_factory=list)  # blocks gathered into this one
+    captions: list = field(default_factory=list)  # for transcriptions: caption blocks
 
     @property
     def first_line(self) -> int:
@@ -51,7 +57,10 @@ def structure(doc: Document) -> Document:
     regions = assign_regions(doc)
     blocks = make_blocks(doc, regions)
     classify(doc, blocks)
+    gather_structures(doc, blocks)
+    gather_transcriptions(doc, blocks)
     blocks = mend_page_breaks(doc, blocks)
+    mark_quotations(doc, blocks)
     doc.tei = build_tree(doc, blocks)
     return doc
 
@@ -93,13 +102,18 @@ def make_blocks(doc: Document, regions: dict[int, dict]) -> list[Block]:
     current: list[Line] = []
     current_region: dict | None = None
 
+    # a line that starts a block of its own even without a blank line before
+    # it (e.g. "- 1. V.I. Lenin..." note bodies, one per line)
+    split_before = [re.compile(p) for p in doc.profile.table("blocks").get("split_before", [])]
+
     def flush():
         nonlocal current
         if current:
             region = current_region or {"role": "body"}
             blocks.append(Block("p", current, region=region.get("role", "body"),
                                 attrs={k: str(v) for k, v in region.items()
-                                       if k in ("type", "reason")}))
+                                       if k in ("type", "reason")},
+                                region_rule=region))
         current = []
 
     for line in doc.lines:
@@ -115,6 +129,8 @@ def make_blocks(doc: Document, regions: dict[int, dict]) -> list[Block]:
         if region is not current_region:
             flush()
             current_region = region
+        if current and any(rx.search(line.text) for rx in split_before):
+            flush()
         current.append(line)
     flush()
     for block in blocks:
@@ -156,17 +172,23 @@ def classify(doc: Document, blocks: list[Block]) -> None:
     heading_rules = [(re.compile(r["pattern"]), r) for r in doc.profile.rules("headings")]
     structure_rules = [(re.compile(r["pattern"]), r) for r in doc.profile.rules("structures")
                        if "pattern" in r]
+    verse = doc.profile.table("blocks").get("verse")
+    division: dict = {}  # the heading rule of the division the block stands in
+    previous: Block | None = None
     for block in blocks:
-        region_kind = block.attrs.get("type")
         if block.region not in ("front", "body", "back"):
             block.kind = block.region  # e.g. 'contents': kept, not reading text
             continue
+        previous_block, previous = previous, block
         for rx, rule in heading_rules:
             if rule.get("region") and rule["region"] != block.region:
                 continue
             m = rx.search(block.text)
+            if m and rule.get("after_head") and not is_subheading(rule, previous_block):
+                continue
             if m and (len(block.lines) == 1 or rule.get("multiline")):
-                block.kind = "head"
+                block.kind = "subhead" if rule.get("after_head") else "head"
+                block.head_rule = rule
                 if rule.get("level_from") == "hashes":
                     block.level = len(m.group(1))
                 else:
@@ -176,28 +198,160 @@ def classify(doc: Document, blocks: list[Block]) -> None:
                     block.text = m.group("title").strip()
                 if "n" in rx.groupindex and m.group("n"):
                     block.attrs["n"] = m.group("n")
+                if block.kind == "head":
+                    division = rule
                 break
         else:
+            content = division.get("content")
+            if content and not (division.get("content_except")
+                                and re.search(division["content_except"], block.text)):
+                # e.g. every block under "Bibliography" is a bibl, under
+                # "Footnotes" a note body that must stay a paragraph
+                block.kind = content
+                continue
             for rx, rule in structure_rules:
-                if rx.search(block.text):
+                if rule.get("region") and rule["region"] != block.region:
+                    continue
+                if rule.get("within") and rule["within"] != division.get("type"):
+                    continue
+                m = rx.search(block.text)
+                if m:
                     block.kind = rule["kind"]
+                    block.attrs.update({k: str(rule[k]) for k in ("type", "unit", "rule") if k in rule})
+                    if "n" in rx.groupindex and m.group("n"):
+                        block.attrs["n"] = m.group("n")
+                    if block.kind == "milestone":
+                        # its words survive only in @n: recorded as removed
+                        doc.remove(block.first_line, rule.get("rule", "milestone"), block.text)
                     break
-        del region_kind
+            else:
+                if verse and is_verse(block, verse):
+                    block.kind = "lg"
+    number_divisions(doc, blocks)
+
+
+def is_verse(block: Block, settings: dict) -> bool:
+    """Short lines kept apart in the source, most of them capitalised: a poem."""
+    lines = [line.text.strip() for line in block.lines]
+    if len(lines) < int(settings.get("min_lines", 4)):
+        return False
+    if any(len(text) > int(settings.get("max_length", 60)) for text in lines):
+        return False
+    capitalised = sum(1 for text in lines if text[:1].isupper())
+    return capitalised / len(lines) >= float(settings.get("min_capitalised", 0.7))
+
+
+def number_divisions(doc: Document, blocks: list[Block]) -> None:
+    """Check numbered headings against their sequence; supply a lost first one.
+
+    A heading rule with `sequence = true` numbers its divisions 1, 2, 3...
+    within the enclosing division (a heading of a higher level restarts the
+    count). A received number that breaks the sequence (an OCR misreading:
+    "31" for 8) is kept as the received reading and the division gets the
+    number of its place. With `supply_first_after = TYPE`, a division of TYPE
+    whose text begins without a number gets a first division whose number
+    the edition supplies.
+    """
+    stats = doc.stage_report("structure")
+    for rule in doc.profile.rules("headings"):
+        if not rule.get("sequence"):
+            continue
+        level = int(rule.get("level", 1))
+        expected = 1
+        out: list[Block] = []
+        pending_parent = False
+        for block in blocks:
+            if block.kind == "head" and block.level < level:
+                expected = 1
+                pending_parent = block.attrs.get("type") == rule.get("supply_first_after")
+                out.append(block)
+                continue
+            if pending_parent and block.kind != "head":
+                supplied = Block("head", [], region=block.region, level=level,
+                                 attrs={"type": rule.get("type", "section"), "n": "1"},
+                                 head_rule=rule, sic="", text="")
+                supplied.attrs["supplied"] = "1"
+                supplied.lines = [Line(block.first_line, "")]
+                out.append(supplied)
+                stats["numbers_supplied"] = stats.get("numbers_supplied", 0) + 1
+                expected = 2
+            pending_parent = False
+            if block.kind == "head" and block.head_rule is rule:
+                received = block.attrs.get("n", block.text)
+                if received != str(expected):
+                    block.sic = received
+                    block.attrs["n"] = str(expected)
+                    stats["numbers_corrected"] = stats.get("numbers_corrected", 0) + 1
+                else:
+                    block.attrs["n"] = received
+                expected += 1
+            out.append(block)
+        blocks[:] = out
+
+
+# 3b. block quotations -------------------------------------------------------
+
+def mark_quotations(doc: Document, blocks: list[Block]) -> None:
+    """Paragraphs the source sets off as quotations become quote.
+
+    The rule of the profile's [quotes] table: a paragraph introduced by a
+    lead-in ending with a colon, and not itself opening with a quotation mark
+    (then the quotation is run in), is a block quotation; so is a paragraph
+    that continues one (opening with an ellipsis). Lead-ins that announce a
+    list or the author's own conclusion are excluded by pattern.
+    """
+    settings = doc.profile.table("quotes")
+    if not settings:
+        return
+    lead_in = re.compile(settings.get("lead_in", r":\s*$"))
+    exclude = re.compile(settings["exclude_lead_in"]) if settings.get("exclude_lead_in") else None
+    run_in = re.compile(settings.get("run_in", r"""^\s*["“‘'(\[-]"""))
+    continuation = re.compile(settings["continuation"]) if settings.get("continuation") else None
+    also = [re.compile(p) for p in settings.get("also", [])]
+    count = 0
+    previous: Block | None = None
+    for block in blocks:
+        if block.kind == "p" and block.region == "body" and previous is not None:
+            introduced = (previous.kind == "p" and lead_in.search(previous.text)
+                          and not (exclude and exclude.search(previous.text))
+                          and not run_in.search(block.text))
+            continued = (previous.kind == "quote" and continuation and continuation.search(block.text))
+            if introduced or continued or any(rx.search(block.text) for rx in also):
+                block.kind = "quote"
+                count += 1
+        previous = block
+    doc.stage_report("structure")["block_quotations"] = count
 
 
 # 4. mend page breaks --------------------------------------------------------
+
+# A paragraph that ends on one of these words was cut mid-sentence even when
+# the next one opens with a capital (a name): "with the accession of | Khrushchev".
+OPEN_WORDS = {
+    "a", "an", "the", "of", "in", "on", "at", "to", "by", "for", "from", "with", "into", "onto",
+    "upon", "and", "or", "but", "nor", "as", "than", "that", "which", "who", "whom", "whose",
+    "is", "are", "was", "were", "be", "been", "his", "her", "its", "their", "our", "my", "your",
+    "this", "these", "those", "about", "after", "before", "between", "under", "over", "against",
+    "among", "through", "during", "without", "within", "toward", "towards", "comrade", "comrades",
+}
+
 
 def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
     """Join paragraphs that a page break cut mid-sentence.
 
     A paragraph that does not end a sentence, followed (possibly after blocks
     that a page break inserted: captions, figures) by a paragraph that starts
-    in lower case, is one paragraph. Intervening blocks are moved after it.
+    in lower case, or after a word that cannot end a sentence ("of", "the")
+    with a capital, is one paragraph. Intervening blocks are moved after it.
+    Blocks matching the profile's `joins.not_before` (note bodies) never
+    continue the previous one.
     """
     settings = doc.profile.table("joins")
     if settings.get("enabled", True) is False:
         return blocks
     movable = set(settings.get("movable", ["figure"]))
+    open_words = set(settings.get("open_words", OPEN_WORDS))
+    not_before = [re.compile(p) for p in settings.get("not_before", [])]
     out: list[Block] = []
     joins = 0
     i = 0
@@ -205,11 +359,12 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
         block = blocks[i]
         i += 1
         moved: list[Block] = []
-        while block.kind == "p":
+        while block.kind in ("p", "quote"):
             j = i
             while j < len(blocks) and blocks[j].kind in movable:
                 j += 1
-            if j < len(blocks) and continues(block, blocks[j]):
+            if (j < len(blocks) and continues(block, blocks[j], open_words)
+                    and not any(rx.search(blocks[j].text) for rx in not_before)):
                 nxt = blocks[j]
                 moved.extend(blocks[i:j])
                 block.mended_from.append(nxt.first_line)
@@ -225,13 +380,24 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
     return out
 
 
-def continues(block: Block, nxt: Block) -> bool:
-    return (nxt.kind == "p" and nxt.region == block.region
-            and not TERMINAL.search(block.text)
-            and bool(CONTINUATION_START.search(nxt.text)))
+LAST_WORD = re.compile(r"(\w+)\W*$")
+
+
+def continues(block: Block, nxt: Block, open_words=OPEN_WORDS) -> bool:
+    if nxt.kind != "p" or nxt.region != block.region or TERMINAL.search(block.text):
+        return False
+    if CONTINUATION_START.search(nxt.text):
+        return True
+    last = LAST_WORD.search(block.text)
+    return bool(last and last.group(1) in open_words and nxt.text[:1].isupper())
 
 
 # 5. build -------------------------------------------------------------------
+
+# Kinds of block that gather into one container when they follow each other.
+TITLE_PAGE = {"titlePart", "byline", "docAuthor", "docImprint", "docDate", "docEdition"}
+GROUPED = {"item": "list", "bibl": "listBibl"}
+
 
 def build_tree(doc: Document, blocks: list[Block]) -> etree._Element:
     root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})
@@ -241,19 +407,41 @@ def build_tree(doc: Document, blocks: list[Block]) -> etree._Element:
         parts[name] = etree.Element(tei(name))
     stacks = {name: [(0, parts[name])] for name in parts}
     counts: dict[str, int] = {}
+    region_div: dict[str, dict] = {}  # part -> the region rule whose div is open
+    previous: tuple[etree._Element, str] | None = None  # last element made, its kind
     for block in blocks:
         region = block.region if block.region in parts else _region_of_kept(block)
         stack = stacks[region]
+        wrapper = block.region_rule.get("div")
         if block.kind == "head":
             while stack[-1][0] >= block.level:
                 stack.pop()
-            div = etree.SubElement(stack[-1][1], tei("div"), block.attrs)
+            attrs = {k: v for k, v in block.attrs.items() if k != "supplied"}
+            div = etree.SubElement(stack[-1][1], tei("div"), attrs)
             head = etree.SubElement(div, tei("head"))
-            _set_text(head, block)
+            _set_head(head, block)
             stack.append((block.level, div))
+            previous = None
+        elif block.kind == "subhead":
+            # a heading's second line (a subtitle): a second head of the same div
+            container = stack[-1][1]
+            head = etree.SubElement(container, tei("head"), {"type": "sub"})
+            _set_text(head, block)
         else:
-            element = make_element(block)
-            stack[-1][1].append(element)
+            if wrapper and region_div.get(region) is not block.region_rule:
+                # a region declared as a division of its own (a preface, a
+                # contents page): one div, opened at its first block
+                del stack[1:]
+                div = etree.SubElement(stack[0][1], tei("div"), {"type": wrapper})
+                div.set(SOURCE_LINE, str(block.first_line))
+                stack.append((0.5, div))
+                region_div[region] = block.region_rule
+                previous = None
+            elif not wrapper and region_div.get(region) and stack[-1][0] == 0.5:
+                del stack[1:]
+                region_div[region] = None
+            container = stack[-1][1]
+            previous = add_block(container, block, previous)
         counts[block.kind] = counts.get(block.kind, 0) + 1
     for name in ("front", "body", "back"):
         if len(parts[name]) or name == "body":
@@ -265,43 +453,332 @@ def build_tree(doc: Document, blocks: list[Block]) -> etree._Element:
 
 
 def _region_of_kept(block: Block) -> str:
-    return "front" if block.attrs.get("place") == "front" else "front"
+    """Kept-but-not-reading-text regions live in front unless the rule says back."""
+    return block.region_rule.get("place", "front")
+
+
+def add_block(container: etree._Element, block: Block, previous):
+    """Append the block's element; return (element, kind) for grouping the next one."""
+    kind = block.kind
+    prev_element, prev_kind = previous if previous else (None, None)
+    if kind in ("gloss", "entry"):
+        return add_entry(container, block, previous)
+    if kind in ("transcription", "epigraph"):
+        element = make_gathered(block)
+        container.append(element)
+        return element, kind
+    if kind in TITLE_PAGE:
+        page = prev_element if prev_kind == "titlePage" else etree.SubElement(container, tei("titlePage"))
+        if kind == "titlePart":
+            doc_title = page[-1] if len(page) and page[-1].tag == tei("docTitle") else etree.SubElement(page, tei("docTitle"))
+            element = etree.SubElement(doc_title, tei("titlePart"))
+            if block.attrs.get("type"):
+                element.set("type", block.attrs["type"])
+        else:
+            element = etree.SubElement(page, tei(kind))
+        _set_text(element, block)
+        return page, "titlePage"
+    if kind in GROUPED:
+        group = prev_element if prev_kind == kind else etree.SubElement(container, tei(GROUPED[kind]))
+        element = etree.SubElement(group, tei(kind))
+        if kind == "item":
+            block.text = re.sub(r"^-\s+", "", block.text)  # the markdown bullet
+        _set_text(element, block)
+        return group, kind
+    if kind == "figure_p" and prev_kind == "figure":
+        _set_text(etree.SubElement(prev_element, tei("p")), block)
+        return prev_element, "figure"
+    element = make_element(block)
+    container.append(element)
+    return element, kind
 
 
 def make_element(block: Block) -> etree._Element:
-    if block.kind == "item":
-        element = etree.Element(tei("list"))
-        item = etree.SubElement(element, tei("item"))
-        _set_text(item, block)
-        return element
     if block.kind == "quote":
         element = etree.Element(tei("quote"))
         p = etree.SubElement(element, tei("p"))
         _set_text(p, block)
         element.set(SOURCE_LINE, str(block.first_line))
         return element
-    if block.kind in ("p", "figure"):
-        tag = "p" if block.kind == "p" else "figure"
-        element = etree.Element(tei(tag))
-        if tag == "figure":
-            _set_text(etree.SubElement(element, tei("head")), block)
-            element.set(SOURCE_LINE, str(block.first_line))
-        else:
-            _set_text(element, block)
+    if block.kind in ("figure", "figure_p"):
+        element = etree.Element(tei("figure"))
+        _set_text(etree.SubElement(element, tei("head")), block)
+        element.set(SOURCE_LINE, str(block.first_line))
+        return element
+    if block.kind == "lg":
+        element = etree.Element(tei("lg"))
+        element.set(SOURCE_LINE, str(block.first_line))
+        for line in block.lines:
+            verse_line = etree.SubElement(element, tei("l"))
+            verse_line.text = line.text.strip()
+            verse_line.set(SOURCE_LINE, str(line.number))
+        return element
+    if block.kind == "milestone":
+        # the marker's words are kept in @n; the line itself is recorded as
+        # removed by the clean-up of the block (see `structure`)
+        element = etree.Element(tei("milestone"), {"unit": block.attrs.get("unit", "section"),
+                                                   "n": block.attrs.get("n", block.text)})
+        element.set(SOURCE_LINE, str(block.first_line))
+        return element
+    if block.kind == "dateline":
+        element = etree.Element(tei("closer"))
+        _set_text(etree.SubElement(element, tei("dateline")), block)
+        element.set(SOURCE_LINE, str(block.first_line))
+        return element
+    if block.kind in ("p", "trailer", "ab", "byline"):
+        element = etree.Element(tei(block.kind))
+        _set_text(element, block)
         return element
     # kept-but-not-reading-text regions (garbled contents, link index...)
-    element = etree.Element(tei("div"), {"type": block.kind})
-    ab = etree.SubElement(element, tei("ab"))
-    _set_text(ab, block)
+    element = etree.Element(tei("ab"), {"type": block.kind})
+    _set_text(element, block)
     return element
+
+
+def _set_head(head: etree._Element, block: Block) -> None:
+    """A heading's text; a corrected number as sic/corr, a lost one supplied."""
+    if block.attrs.get("supplied"):
+        head.set(SOURCE_LINE, str(block.first_line))
+        supplied = etree.SubElement(head, tei("supplied"), {"reason": "number-lost-in-source",
+                                                              "resp": "#edition-editors"})
+        supplied.text = block.attrs.get("n", "")
+        return
+    if block.sic:
+        head.set(SOURCE_LINE, str(block.first_line))
+        choice = etree.SubElement(head, tei("choice"))
+        etree.SubElement(choice, tei("sic")).text = block.sic
+        etree.SubElement(choice, tei("corr"), {"resp": "#edition-editors"}).text = block.attrs.get("n", "")
+        return
+    _set_text(head, block)
 
 
 def _set_text(element: etree._Element, block: Block) -> None:
     """Put the block's text into the element; join points become <pb/>."""
     element.set(SOURCE_LINE, str(block.first_line))
+    if block.region_rule.get("lang"):
+        element.set(XML_LANG, block.region_rule["lang"])
     pieces = block.text.split("\uE000")
     element.text = pieces[0]
     for line_no, piece in zip(block.mended_from, pieces[1:]):
         pb = etree.SubElement(element, tei("pb"), {"type": "mended"})
         pb.set(SOURCE_LINE, str(line_no))
         pb.tail = piece
+
+
+# 6. gathered structures: entries, glosses, epigraphs, facsimile transcriptions
+
+SCRIPT_LETTERS = {
+    "Cyrillic": re.compile(r"[\u0400-\u04FF]"),
+    "Latin": re.compile(r"[A-Za-z\u00C0-\u024F]"),
+    "Georgian": re.compile(r"[\u10A0-\u10FF]"),
+}
+HEADING_MARKS = re.compile(r"^#{1,6}\s+")
+RULE_LINE = re.compile(r"^[-*_\s]{3,}$")
+
+
+def gather_structures(doc: Document, blocks: list[Block]) -> None:
+    """Entries that run over several blocks, headings that continue a heading,
+    epigraphs, and markdown heading marks that head no division.
+
+    - A [[structures]] rule with `continuation = "join"` (a glossary, a list
+      of biographical notes) makes every paragraph of its division that does
+      not open a new entry the continuation of the entry before: a page break
+      split it. The join is marked like any mended page break.
+    - A [[headings]] rule with `after_head = true` matches only right after a
+      heading: it is that heading's second line (a subtitle), not a division.
+    - A [[structures]] rule of kind "epigraph" matches the attribution line;
+      the short blocks between a heading and it are the epigraph's quotation.
+    """
+    stats = doc.stage_report("structure")
+    joining = [r for r in doc.profile.rules("structures") if r.get("continuation") == "join"]
+    epigraph_rules = [(re.compile(r["pattern"]), r) for r in doc.profile.rules("structures")
+                      if r.get("kind") == "epigraph"]
+    out: list[Block] = []
+    current_entry: Block | None = None
+    for block in blocks:
+        if block.kind == "head":
+            current_entry = None
+        elif block.kind in ("gloss", "entry"):
+            current_entry = block
+        elif (current_entry is not None and block.kind == "p" and block.region == current_entry.region
+              and any(r["kind"] == current_entry.kind for r in joining)):
+            current_entry.mended_from.append(block.first_line)
+            current_entry.text += "\uE000" + block.text
+            current_entry.lines = current_entry.lines + block.lines
+            stats["entry_joins"] = stats.get("entry_joins", 0) + 1
+            stats["page_break_joins_in_entries"] = stats["entry_joins"]
+            continue
+        else:
+            current_entry = None
+        if block.kind == "epigraph":
+            # the quotation: the blocks since the last heading (at most three)
+            quoted: list[Block] = []
+            while out and out[-1].kind in ("p", "figure") and len(quoted) < 3:
+                quoted.insert(0, out.pop())
+            if out and out[-1].kind in ("head", "subhead") and quoted:
+                block.members = quoted
+                stats["epigraphs"] = stats.get("epigraphs", 0) + 1
+            else:
+                out.extend(quoted)
+                block.kind = "p"
+        if block.kind == "p" and HEADING_MARKS.search(block.text):
+            # markdown heading syntax that heads no division (a facsimile's
+            # title, a title page line): the marks go, recorded
+            doc.remove(block.first_line, "markdown-heading-mark", HEADING_MARKS.search(block.text).group(0))
+            block.text = HEADING_MARKS.sub("", block.text)
+        out.append(block)
+    blocks[:] = out
+    for block in blocks:
+        if block.kind in ("gloss", "entry"):
+            _split_entry(doc, block)
+
+
+def _split_entry(doc: Document, block: Block) -> None:
+    """Take the label (a glossed term, a person's name) off the entry's text."""
+    for rule in doc.profile.rules("structures"):
+        if rule.get("kind") != block.kind:
+            continue
+        m = re.search(rule["pattern"], block.text)
+        if not m:
+            continue
+        group = "label" if "label" in m.re.groupindex else "name"
+        before = block.text[:m.start(group)]
+        if before.strip():
+            doc.remove(block.first_line, "markdown-list-mark", before)
+        block.label = m.group(group).strip()
+        block.text = block.text[m.end(group):]
+        if block.kind == "gloss":
+            # the separator between term and gloss (": ", "** :") is not text
+            sep = re.match(r"^[\s*]*:[\s*]*", block.text)
+            if sep:
+                block.text = block.text[sep.end():]
+        return
+
+
+def is_subheading(rule: dict, previous: Block | None) -> bool:
+    return bool(rule.get("after_head")) and previous is not None and previous.kind in ("head", "subhead")
+
+
+def gather_transcriptions(doc: Document, blocks: list[Block]) -> None:
+    """A run of blocks in another script (a facsimile's transcription) is a figure.
+
+    The profile's [figures] table names the script and language of the
+    transcriptions (`transcription_script = "Cyrillic"`, `transcription_lang =
+    "ru"`). A run is a sequence of blocks in that script; blocks without
+    letters ("1 9 2 8") or mixing scripts are taken in when the run goes on
+    after them. Markdown heading marks inside a run head no division. The
+    blocks right after the run that are captions (a caption rule's kind
+    "figure", or short blocks not continuing a sentence, up to
+    `caption_max_blocks`) become the figure's head.
+    """
+    settings = doc.profile.table("figures")
+    script = SCRIPT_LETTERS.get(settings.get("transcription_script", ""))
+    if script is None:
+        return
+    base = SCRIPT_LETTERS.get(settings.get("base_script", "Latin"))
+    lang = settings.get("transcription_lang")
+    max_captions = int(settings.get("caption_max_blocks", 2))
+    max_chars = int(settings.get("caption_max_chars", 300))
+    stats = doc.stage_report("structure")
+
+    def foreign(block: Block) -> bool:
+        return (block.kind in ("p", "figure") and block.region in ("body", "back")
+                and len(script.findall(block.text)) > len(base.findall(block.text)))
+
+    def neutral(block: Block) -> bool:
+        return block.kind in ("p", "milestone") and (
+            not re.search(r"[^\W\d_]", block.text) or bool(script.search(block.text)))
+
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        if not foreign(blocks[i]):
+            out.append(blocks[i])
+            i += 1
+            continue
+        run = [blocks[i]]
+        j = i + 1
+        while j < len(blocks):
+            if foreign(blocks[j]):
+                run.append(blocks[j])
+                j += 1
+                continue
+            k = j
+            while k < len(blocks) and k - j < 3 and neutral(blocks[k]):
+                k += 1
+            if k > j and k < len(blocks) and foreign(blocks[k]):
+                run.extend(blocks[j:k])
+                j = k
+                continue
+            break
+        captions: list[Block] = []
+        while j < len(blocks) and len(captions) < max_captions:
+            nxt = blocks[j]
+            if nxt.kind == "figure" or (
+                    nxt.kind == "p" and len(nxt.text) <= max_chars and not CONTINUATION_START.search(nxt.text)
+                    and not RULE_LINE.match(nxt.text)
+                    and (not captions or j + 1 >= len(blocks) or blocks[j + 1].kind == "head")):
+                captions.append(nxt)
+                j += 1
+            else:
+                break
+        figure = Block("transcription", run[0].lines, region=run[0].region,
+                       attrs={"lang": lang} if lang else {}, region_rule=run[0].region_rule)
+        for member in run:
+            if RULE_LINE.match(member.text):
+                continue  # a rule drawn in the facsimile: no text
+            if HEADING_MARKS.search(member.text):
+                doc.remove(member.first_line, "markdown-heading-mark", HEADING_MARKS.search(member.text).group(0))
+                member.text = HEADING_MARKS.sub("", member.text)
+            figure.members.append(member)
+        figure.captions = captions
+        out.append(figure)
+        stats["facsimile_transcriptions"] = stats.get("facsimile_transcriptions", 0) + 1
+        i = j
+    blocks[:] = out
+
+
+def make_gathered(block: Block) -> etree._Element:
+    """The element of a gathered block: a transcribed facsimile or an epigraph."""
+    if block.kind == "transcription":
+        figure = etree.Element(tei("figure"), {"type": "facsimile"})
+        figure.set(SOURCE_LINE, str(block.first_line))
+        for caption in block.captions:
+            _set_text(etree.SubElement(figure, tei("head")), caption)
+        for member in block.members:
+            p = etree.SubElement(figure, tei("p"))
+            _set_text(p, member)
+            if block.attrs.get("lang"):
+                p.set(XML_LANG, block.attrs["lang"])
+        return figure
+    epigraph = etree.Element(tei("epigraph"))
+    epigraph.set(SOURCE_LINE, str(block.first_line))
+    quote = etree.SubElement(epigraph, tei("quote"))
+    for member in block.members:
+        _set_text(etree.SubElement(quote, tei("p")), member)
+    _set_text(etree.SubElement(epigraph, tei("bibl")), block)
+    return epigraph
+
+
+def add_entry(container: etree._Element, block: Block, previous):
+    """A glossed term (label + item) or a biographical entry (item with persName)."""
+    prev_element, prev_kind = previous if previous else (None, None)
+    if prev_kind == block.kind:
+        group = prev_element
+    else:
+        group = etree.SubElement(container, tei("list"),
+                                 {"type": block.attrs.get("type", "gloss" if block.kind == "gloss" else "entries")})
+        group.set(SOURCE_LINE, str(block.first_line))
+    if block.kind == "gloss":
+        label = etree.SubElement(group, tei("label"))
+        label.text = block.label
+        label.set(SOURCE_LINE, str(block.first_line))
+        _set_text(etree.SubElement(group, tei("item")), block)
+    else:
+        item = etree.SubElement(group, tei("item"))
+        _set_text(item, block)
+        name = etree.Element(tei(block.attrs.get("name_element", "persName")))
+        name.text = block.label
+        name.tail, item.text = item.text, None
+        item.insert(0, name)
+    return group, block.kind
