@@ -352,6 +352,8 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
     movable = set(settings.get("movable", ["figure"]))
     open_words = set(settings.get("open_words", OPEN_WORDS))
     not_before = [re.compile(p) for p in settings.get("not_before", [])]
+    # "the Soviets of Working People's | Deputies": a name cut by the break
+    after_capitalised = bool(settings.get("after_capitalised", False))
     out: list[Block] = []
     joins = 0
     i = 0
@@ -363,7 +365,7 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
             j = i
             while j < len(blocks) and blocks[j].kind in movable:
                 j += 1
-            if (j < len(blocks) and continues(block, blocks[j], open_words)
+            if (j < len(blocks) and continues(block, blocks[j], open_words, after_capitalised)
                     and not any(rx.search(blocks[j].text) for rx in not_before)):
                 nxt = blocks[j]
                 moved.extend(blocks[i:j])
@@ -380,16 +382,21 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
     return out
 
 
-LAST_WORD = re.compile(r"(\w+)\W*$")
+LAST_WORD = re.compile(r"(\w[\w'’]*)\W*$")
 
 
-def continues(block: Block, nxt: Block, open_words=OPEN_WORDS) -> bool:
+def continues(block: Block, nxt: Block, open_words=OPEN_WORDS, after_capitalised=False) -> bool:
     if nxt.kind != "p" or nxt.region != block.region or TERMINAL.search(block.text):
         return False
     if CONTINUATION_START.search(nxt.text):
         return True
     last = LAST_WORD.search(block.text)
-    return bool(last and last.group(1) in open_words and nxt.text[:1].isupper())
+    if not (last and nxt.text[:1].isupper()):
+        return False
+    word = last.group(1)
+    return word in open_words or (after_capitalised and word[:1].isupper()
+                                  and word.replace("'", "").replace("’", "").isalpha()
+                                  and block.text.rstrip()[-1:].isalpha())
 
 
 # 5. build -------------------------------------------------------------------
@@ -467,7 +474,7 @@ def add_block(container: etree._Element, block: Block, previous):
         element = make_gathered(block)
         container.append(element)
         return element, kind
-    if kind in TITLE_PAGE:
+    if kind in TITLE_PAGE and container.tag in (tei("front"), tei("back")):
         page = prev_element if prev_kind == "titlePage" else etree.SubElement(container, tei("titlePage"))
         if kind == "titlePart":
             doc_title = page[-1] if len(page) and page[-1].tag == tei("docTitle") else etree.SubElement(page, tei("docTitle"))
@@ -525,7 +532,7 @@ def make_element(block: Block) -> etree._Element:
         _set_text(etree.SubElement(element, tei("dateline")), block)
         element.set(SOURCE_LINE, str(block.first_line))
         return element
-    if block.kind in ("p", "trailer", "ab", "byline"):
+    if block.kind in ("p", "trailer", "ab") or block.kind in TITLE_PAGE:
         element = etree.Element(tei(block.kind))
         _set_text(element, block)
         return element
