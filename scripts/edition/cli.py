@@ -98,6 +98,19 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from .bench import BENCHMARKS_MD, run
+
+    scales = [int(x) for x in args.scales.split(",")] if args.scales else None
+    parts = set(args.only.split(",")) if args.only else None
+    results = run(quick=args.quick, scales=scales, load_seconds=args.load_seconds,
+                  out=Path(args.out) if args.out else BENCHMARKS_MD, parts=parts,
+                  log=lambda message: print(message, file=sys.stderr))
+    for failure in results["failures"]:
+        print(f"edition bench: not measured: {failure}", file=sys.stderr)
+    return 1 if results["failures"] else 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="edition", description="A TEI edition of five texts on Stalin and Stalinism.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -123,6 +136,13 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=5000)
     p.add_argument("--threads", type=int, default=8)
     p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("bench", help="measure build, validation, pages, search, export, load, scale")
+    p.add_argument("--quick", action="store_true", help="fewer repeats, a 5 s load run, scales 1,20")
+    p.add_argument("--scales", default=None, help="synthetic corpus sizes, e.g. 1,20,100")
+    p.add_argument("--load-seconds", type=float, default=None, help="length of the load run (default 30)")
+    p.add_argument("--only", default=None, help="parts to run: build,validation,server,export,load,scale")
+    p.add_argument("--out", default=None, help="where to write the report (default docs/benchmarks.md)")
+    p.set_defaults(func=cmd_bench)
     return parser
 
 

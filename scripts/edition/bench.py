@@ -1,0 +1,670 @@
+"""The edition's one benchmark: what every issue's speed target is measured by.
+
+    edition bench                      everything, scales 1,20,100; writes docs/benchmarks.md
+    edition bench --quick              fewer repeats, a 5 s load run, scales 1,20
+    edition bench --scales 1,20        choose the synthetic corpus sizes
+
+It measures, on this machine: the build of the five texts; validation of the
+edition; the production server's start, a chapter page cold and warm, a
+search; the static export; a load run of concurrent readers; and the build
+of synthetic corpora of 20x and 100x the edition (the sources repeated under
+new ids) for time per megabyte, peak memory, validation time, index size and
+search latency. Every server is a real `edition serve` (waitress) process on
+a loopback port; every build is a real `edition build` process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html.parser
+import http.client
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tomllib
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import ROOT, SOURCES, TEI_DIR
+from .build import source_files
+
+EDITION = Path(sys.executable).with_name("edition")
+BENCHMARKS_MD = ROOT / "docs" / "benchmarks.md"
+
+# Words and phrases a reader of these texts searches for: names that run
+# through all five, a phrase, a prefix, a rare word.
+SEARCH_QUERIES = ["Kirov", "Bukharin", "Yezhov", "Trotsky", '"secret ballot"', "collectivization",
+                  "Zinoviev Kamenev", "purge*", "Tukhachevsky", "Politburo", '"Central Committee"', "Ryutin"]
+
+TARGETS = {  # from issues 2, 5, 6 and 7
+    "build": ("build of the five texts", 15.0, "s"),
+    "validation": ("validation of the edition", 5.0, "s"),
+    "server_start": ("server start", 3.0, "s"),
+    "chapter_warm": ("chapter page, warm, median", 50.0, "ms"),
+    "chapter_cold": ("chapter page, cold", 500.0, "ms"),
+    "search": ("search, median", 100.0, "ms"),
+    "export": ("static export", 60.0, "s"),
+}
+
+
+# --- small tools ---------------------------------------------------------------
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory, in bytes, of a process and all its descendants (from /proc)."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) * 1024
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack.extend(int(c) for c in (task / "children").read_text().split())
+        except (OSError, AttributeError):
+            continue  # the process ended while we looked
+    return total
+
+
+def run_measured(command: list[str], env: dict | None = None, timeout: float = 3600) -> dict:
+    """Run a command; wall time, peak RSS of its process tree (sampled every 20 ms), exit status."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=env)
+    peak = 0
+    output: dict[str, str] = {}
+
+    def drain(name, stream):
+        output[name] = stream.read()
+
+    readers = [threading.Thread(target=drain, args=(n, s)) for n, s in
+               (("stdout", process.stdout), ("stderr", process.stderr))]
+    for reader in readers:
+        reader.start()
+    while process.poll() is None:
+        peak = max(peak, tree_rss(process.pid))
+        if time.perf_counter() - started > timeout:
+            process.kill()
+            raise RuntimeError(f"{' '.join(command[:3])} took more than {timeout} s")
+        time.sleep(0.02)
+    for reader in readers:
+        reader.join()
+    return {"seconds": time.perf_counter() - started, "peak_rss": peak, "returncode": process.returncode,
+            "stdout": output.get("stdout", ""), "stderr": output.get("stderr", "")}
+
+
+def _last_line(stderr: str, limit: int = 300) -> str:
+    """The line of a failed command's output that says why, cut to a readable length."""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    last = lines[-1] if lines else "(no output)"
+    return last if len(last) <= limit else last[:limit] + "…"
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text()).group(1).strip()
+    except (OSError, AttributeError):
+        pass
+    memory = 0
+    try:
+        memory = int(re.search(r"MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text()).group(1)) * 1024
+    except (OSError, AttributeError):
+        pass
+    import lxml.etree
+    versions = {"python": platform.python_version(), "lxml": ".".join(map(str, lxml.etree.LXML_VERSION[:3]))}
+    try:
+        from importlib.metadata import version
+        versions["saxonche"] = version("saxonche")
+        versions["waitress"] = version("waitress")
+        versions["flask"] = version("flask")
+    except Exception:  # a missing distribution only shortens the list
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(memory / 2**30, 1),
+            "system": f"{platform.system()} {platform.release()}", "versions": versions,
+            "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+
+
+# --- the production server ------------------------------------------------------------
+
+class Server:
+    """`edition serve` (waitress) on a free loopback port, for as long as the `with` lasts."""
+
+    def __init__(self, threads: int = 8):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.threads = threads
+        self.process: subprocess.Popen | None = None
+        self.start_seconds = 0.0
+
+    def __enter__(self) -> "Server":
+        started = time.perf_counter()
+        self.process = subprocess.Popen(
+            [str(EDITION), "serve", "--host", "127.0.0.1", "--port", str(self.port), "--threads", str(self.threads)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = started + 60
+        while time.perf_counter() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"edition serve exited: {_last_line(self.process.stderr.read())}")
+            try:
+                status, _body, _headers = get(self.base, "/")
+                if status == 200:
+                    self.start_seconds = time.perf_counter() - started
+                    return self
+            except OSError:
+                time.sleep(0.02)
+        raise RuntimeError("edition serve did not answer within 60 s")
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def get(base: str, path: str, connection: http.client.HTTPConnection | None = None,
+        timeout: float = 30) -> tuple[int, bytes, dict]:
+    """One GET; reuses `connection` (keep-alive) when given."""
+    own = connection is None
+    if own:
+        parsed = urllib.parse.urlsplit(base)
+        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=timeout)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read()
+        return response.status, body, {k.lower(): v for k, v in response.getheaders()}
+    finally:
+        if own:
+            connection.close()
+
+
+def timed_get(base: str, path: str, connection=None) -> tuple[float, int]:
+    started = time.perf_counter()
+    status, _body, _headers = get(base, path, connection)
+    return (time.perf_counter() - started) * 1000, status
+
+
+# --- finding the viewer's pages by following its links ------------------------------------
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.search_forms: list[tuple[str, str]] = []  # (action, name of the text field)
+        self._form_action: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        elif tag == "form":
+            self._form_action = attrs.get("action") or ""
+        elif tag == "input" and self._form_action is not None:
+            if attrs.get("type", "text") in ("search", "text") and attrs.get("name"):
+                self.search_forms.append((self._form_action, attrs["name"]))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form_action = None
+
+
+EXCHANGE = re.compile(r"^/(dts|oai|api|static)\b")
+REGISTER = re.compile(r"/(registers?|persons?|places?|orgs?|organi[sz]ations?|people|entities)(/|$)")
+
+
+@dataclass
+class SiteMap:
+    reading: list[str] = field(default_factory=list)  # chapters and sections
+    registers: list[str] = field(default_factory=list)
+    search_path: str = ""
+    search_field: str = "q"
+    other: list[str] = field(default_factory=list)
+
+    def search_url(self, query: str, **extra) -> str:
+        params = {self.search_field: query, **extra}
+        return f"{self.search_path}?{urllib.parse.urlencode(params)}"
+
+
+def discover(base: str, limit: int = 400) -> SiteMap:
+    """Crawl the viewer from its home page and sort its pages by kind."""
+    site = SiteMap()
+    seen, queue = {"/"}, ["/"]
+    while queue and len(seen) < limit:
+        path = queue.pop(0)
+        status, body, headers = get(base, path)
+        if status != 200 or "html" not in headers.get("content-type", ""):
+            continue
+        parser = _Links()
+        parser.feed(body.decode("utf-8", "replace"))
+        for action, name in parser.search_forms:
+            if not site.search_path and ("search" in action or name in ("q", "query")):
+                site.search_path = urllib.parse.urljoin(path, action) or "/search"
+                site.search_field = name
+        for href in parser.links:
+            target = urllib.parse.urljoin(path, href)
+            parsed = urllib.parse.urlsplit(target)
+            if parsed.netloc and parsed.netloc != urllib.parse.urlsplit(base).netloc:
+                continue
+            page = parsed.path + (f"?{parsed.query}" if parsed.query else "")
+            if page in seen or EXCHANGE.match(parsed.path) or Path(parsed.path).suffix not in ("", ".html"):
+                continue
+            seen.add(page)
+            if "/search" in parsed.path or "/validat" in parsed.path or "download" in parsed.path:
+                site.other.append(page)
+                continue
+            if REGISTER.search(parsed.path):
+                site.registers.append(page)
+            elif parsed.path.count("/") >= 2 and not parsed.query:
+                site.reading.append(page)
+            else:
+                site.other.append(page)
+            queue.append(page)
+    if not site.search_path:
+        site.search_path = "/search"
+    return site
+
+
+# --- the measurements ---------------------------------------------------------------
+
+def measure_build(repeats: int) -> dict:
+    """The real `edition build` into a scratch folder, `repeats` times."""
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as scratch:
+        for _ in range(repeats):
+            run = run_measured([str(EDITION), "build", "--out", str(Path(scratch) / "tei")])
+            if run["returncode"]:
+                raise RuntimeError(f"edition build failed: {_last_line(run['stderr'])}")
+            runs.append(run)
+    per_text = dict(re.findall(r"built (\S+)\s+([\d.]+) s", runs[-1]["stderr"]))
+    return {"seconds": statistics.median(r["seconds"] for r in runs), "runs": [round(r["seconds"], 2) for r in runs],
+            "peak_rss": max(r["peak_rss"] for r in runs), "per_text": per_text}
+
+
+def measure_validation(files: list[Path], repeats: int) -> dict:
+    """`edition validate` in a fresh process (schemas compiled once in it), as a build would run it."""
+    runs = [run_measured([str(EDITION), "validate", "--json", *map(str, files)]) for _ in range(repeats)]
+    problems = None
+    try:
+        problems = len(json.loads(runs[-1]["stdout"])["problems"])
+    except (ValueError, KeyError):
+        pass
+    return {"seconds": statistics.median(r["seconds"] for r in runs), "files": len(files),
+            "megabytes": sum(f.stat().st_size for f in files) / 2**20, "problems": problems,
+            "returncode": runs[-1]["returncode"]}
+
+
+def measure_server(quick: bool) -> dict:
+    """Start, cold and warm chapter pages, search: each on a freshly started server."""
+    results: dict = {}
+    starts = []
+    with Server() as server:
+        starts.append(server.start_seconds)
+        site = discover(server.base)
+        results["pages_found"] = {"reading": len(site.reading), "registers": len(site.registers),
+                                  "other": len(site.other)}
+        chapters = site.reading
+        if not chapters:
+            raise RuntimeError("the viewer links to no chapter pages from its home page")
+    # cold: the first request for each of a sample of chapters, on a fresh server
+    sample = random.Random(8).sample(chapters, min(len(chapters), 5 if quick else 12))
+    with Server() as server:
+        starts.append(server.start_seconds)
+        cold = [timed_get(server.base, path)[0] for path in sample]
+        # warm: the same chapters again and again over one keep-alive connection
+        parsed = urllib.parse.urlsplit(server.base)
+        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+        warm, statuses = [], set()
+        for _ in range(5 if quick else 20):
+            for path in sample:
+                ms, status = timed_get(server.base, path, connection)
+                warm.append(ms)
+                statuses.add(status)
+        # search: every query once to warm the page cache, then timed
+        search_ms, hits = [], {}
+        for query in SEARCH_QUERIES:
+            get(server.base, site.search_url(query), connection)
+        for _ in range(2 if quick else 5):
+            for query in SEARCH_QUERIES:
+                ms, status = timed_get(server.base, site.search_url(query), connection)
+                search_ms.append(ms)
+                statuses.add(status)
+        connection.close()
+    results.update({
+        "server_start": statistics.median(starts),
+        "chapter_cold_first": cold[0], "chapter_cold_median": statistics.median(cold),
+        "chapter_cold_max": max(cold),
+        "chapter_warm_median": statistics.median(warm), "chapter_warm_p95": percentile(warm, 95),
+        "search_median": statistics.median(search_ms), "search_p95": percentile(search_ms, 95),
+        "statuses": sorted(statuses), "chapters_sampled": len(sample), "search_path": site.search_path,
+    })
+    return results
+
+
+def measure_export() -> dict | None:
+    """`edition export-static DIR`, if the command has it."""
+    help_text = subprocess.run([str(EDITION), "--help"], capture_output=True, text=True).stdout
+    if "export-static" not in help_text:
+        return None
+    with tempfile.TemporaryDirectory(prefix="bench-export-") as scratch:
+        target = Path(scratch) / "site"
+        run = run_measured([str(EDITION), "export-static", str(target)])
+        files = [p for p in target.rglob("*") if p.is_file()] if target.exists() else []
+        return {"seconds": run["seconds"], "returncode": run["returncode"], "files": len(files),
+                "megabytes": sum(p.stat().st_size for p in files) / 2**20, "peak_rss": run["peak_rss"],
+                "error": _last_line(run["stderr"]) if run["returncode"] else ""}
+
+
+def load_run(base: str, site: SiteMap, clients: int = 8, seconds: float = 30.0,
+             max_requests: int = 100_000) -> dict:
+    """`clients` readers at once, each reading chapters, searching and opening registers
+    in a random order for `seconds` (bounded also by `max_requests` in all)."""
+    mix = ([("reading", p) for p in site.reading]
+           + [("register", p) for p in site.registers]
+           + [("search", site.search_url(q)) for q in SEARCH_QUERIES])
+    if not mix:
+        raise RuntimeError("nothing to load: the viewer links to no pages")
+    lock = threading.Lock()
+    latencies: dict[str, list[float]] = {"reading": [], "register": [], "search": []}
+    errors: list[str] = []
+    issued = [0]
+    deadline = time.perf_counter() + seconds
+    parsed = urllib.parse.urlsplit(base)
+
+    def reader(seed: int) -> None:
+        rng = random.Random(seed)
+        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+        while time.perf_counter() < deadline:
+            with lock:
+                if issued[0] >= max_requests:
+                    break
+                issued[0] += 1
+            kind, path = rng.choice(mix)
+            try:
+                ms, status = timed_get(base, path, connection)
+            except (OSError, http.client.HTTPException) as err:
+                connection.close()
+                connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+                with lock:
+                    errors.append(f"{path}: {type(err).__name__}: {err}")
+                continue
+            with lock:
+                latencies[kind].append(ms)
+                if status != 200:
+                    errors.append(f"{path}: HTTP {status}")
+        connection.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=reader, args=(seed,)) for seed in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    every = [ms for values in latencies.values() for ms in values]
+    summary = {"clients": clients, "seconds": elapsed, "requests": len(every) + len(errors),
+               "errors": len(errors), "error_sample": errors[:5],
+               "throughput": len(every) / elapsed if elapsed else 0.0}
+    if every:
+        summary.update({"p50": percentile(every, 50), "p95": percentile(every, 95), "p99": percentile(every, 99)})
+    summary["by_kind"] = {kind: {"requests": len(values), "p50": percentile(values, 50), "p95": percentile(values, 95)}
+                          for kind, values in latencies.items() if values}
+    return summary
+
+
+def measure_load(clients: int, seconds: float) -> dict:
+    with Server(threads=8) as server:
+        site = discover(server.base)
+        return load_run(server.base, site, clients, seconds)
+
+
+# --- scale: synthetic corpora of n times the edition -------------------------------------
+
+def synthetic_corpus(target: Path, copies: int) -> list[Path]:
+    """Each source `copies` times under a new id, with its profile's id and key renamed.
+
+    With copies == 1 the sources keep their own names (the edition itself).
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    made = []
+    for source in source_files(SOURCES):
+        profile = source.with_suffix(".toml")
+        text = profile.read_text(encoding="utf-8") if profile.exists() else ""
+        data = tomllib.loads(text) if text else {}
+        key = data.get("key") or source.stem.split("-")[0]
+        for n in range(1, copies + 1):
+            stem = source.stem if copies == 1 else f"{source.stem}-copy{n}"
+            copy = target / f"{stem}{source.suffix}"
+            os.link(source, copy) if _same_device(source, target) else shutil.copyfile(source, copy)
+            if text or copies > 1:
+                new_key = key if copies == 1 else f"{key}-c{n}"
+                (target / f"{stem}.toml").write_text(_renamed_profile(text, stem, new_key), encoding="utf-8")
+            made.append(copy)
+    return made
+
+
+def _same_device(a: Path, b: Path) -> bool:
+    try:
+        return a.stat().st_dev == b.stat().st_dev
+    except OSError:
+        return False
+
+
+def _renamed_profile(text: str, stem: str, key: str) -> str:
+    """The profile with new top-level `id` and `key` (written first, before any table)."""
+    kept = [line for line in text.splitlines() if not re.match(r"\s*(id|key)\s*=", line)]
+    return f'id = "{stem}"\nkey = "{key}"\n' + "\n".join(kept) + "\n"
+
+
+def measure_scale(factor: int, work: Path, validate: bool = True) -> dict:
+    corpus = work / f"corpus-{factor}x"
+    out = work / f"tei-{factor}x"
+    sources = synthetic_corpus(corpus, factor)
+    megabytes = sum(p.stat().st_size for p in sources) / 2**20
+    build = run_measured([str(EDITION), "build", "--sources", str(corpus), "--out", str(out)])
+    if build["returncode"]:
+        raise RuntimeError(f"build at {factor}x failed: {_last_line(build['stderr'])}")
+    tei_files = sorted(out.glob("*.xml"))
+    result = {"factor": factor, "texts": len(sources), "source_mb": megabytes,
+              "tei_mb": sum(p.stat().st_size for p in tei_files) / 2**20,
+              "build_seconds": build["seconds"], "seconds_per_mb": build["seconds"] / megabytes,
+              "peak_rss_mb": build["peak_rss"] / 2**20}
+    if validate:
+        validation = run_measured([str(EDITION), "validate", "--json", *map(str, tei_files)])
+        result["validation_seconds"] = validation["seconds"]
+        result["validation_peak_rss_mb"] = validation["peak_rss"] / 2**20
+    index = out / "search.sqlite"
+    if index.exists():
+        from .search import search
+        result["index_mb"] = index.stat().st_size / 2**20
+        timings = []
+        for _ in range(3):
+            for query in SEARCH_QUERIES:
+                started = time.perf_counter()
+                search(index, query)
+                timings.append((time.perf_counter() - started) * 1000)
+        result["search_median_ms"] = statistics.median(timings)
+        result["search_p95_ms"] = percentile(timings, 95)
+    shutil.rmtree(corpus, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    return result
+
+
+# --- the report ------------------------------------------------------------------------
+
+def verdict(value: float | None, target: float) -> str:
+    if value is None:
+        return "not measured"
+    return "meets" if value < target else "**misses**"
+
+
+def render(results: dict) -> str:
+    m = results["machine"]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `edition bench` (scripts/edition/bench.py); do not edit by hand, run it again.",
+        f"Command: `{results['command']}`.",
+        "",
+        "## Machine",
+        "",
+        f"- date: {m['date']}",
+        f"- CPU: {m['cpu']}, {m['cores']} cores; memory {m['memory_gb']} GB; {m['system']}",
+        "- " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()),
+        "",
+        "## Targets",
+        "",
+        "| what | target | measured | |",
+        "|---|---|---|---|",
+    ]
+    measured = results.get("figures", {})
+    for key, (label, target, unit) in TARGETS.items():
+        value = measured.get(key)
+        shown = "—" if value is None else (f"{value:.2f} {unit}" if unit == "s" else f"{value:.1f} {unit}")
+        lines.append(f"| {label} | < {target:g} {unit} | {shown} | {verdict(value, target)} |")
+    build = results.get("build")
+    if build:
+        lines += ["", "## Build", "",
+                  f"`edition build` of the five texts, median of {len(build['runs'])} runs: "
+                  f"{build['seconds']:.2f} s (runs: {', '.join(map(str, build['runs']))}); peak memory of the "
+                  f"process tree {build['peak_rss'] / 2**20:.0f} MB.", "",
+                  "| text | seconds (in its worker) |", "|---|---|"]
+        lines += [f"| {text} | {seconds} |" for text, seconds in build["per_text"].items()]
+    validation = results.get("validation")
+    if validation:
+        lines += ["", "## Validation", "",
+                  f"`edition validate` of the {validation['files']} files in tei/ ({validation['megabytes']:.1f} MB), "
+                  f"in a fresh process, median: {validation['seconds']:.2f} s; problems reported: "
+                  f"{validation['problems']} (exit status {validation['returncode']})."]
+    server = results.get("server")
+    if server:
+        lines += ["", "## Reading edition (waitress, loopback)", "",
+                  f"Pages found by following links from the home page: {server['pages_found']}.",
+                  f"{server['chapters_sampled']} chapter pages sampled; statuses seen: {server['statuses']}.", "",
+                  "| figure | ms |", "|---|---|",
+                  f"| server start (process start to first 200) | {server['server_start'] * 1000:.0f} |",
+                  f"| first chapter on a fresh server (stylesheets compiled) | {server['chapter_cold_first']:.1f} |",
+                  f"| chapter, cold (first request for it), median / max | "
+                  f"{server['chapter_cold_median']:.1f} / {server['chapter_cold_max']:.1f} |",
+                  f"| chapter, warm, median / p95 | {server['chapter_warm_median']:.1f} / {server['chapter_warm_p95']:.1f} |",
+                  f"| search ({server['search_path']}), median / p95 | "
+                  f"{server['search_median']:.1f} / {server['search_p95']:.1f} |"]
+    export = results.get("export")
+    lines += ["", "## Static export", ""]
+    if export:
+        lines.append(f"`edition export-static`: {export['seconds']:.2f} s, {export['files']} files, "
+                     f"{export['megabytes']:.1f} MB, exit status {export['returncode']}. {export['error']}")
+    else:
+        lines.append("`edition export-static` is not available in this checkout: not measured.")
+    load = results.get("load")
+    if load:
+        lines += ["", "## Load", "",
+                  f"{load['clients']} concurrent clients for {load['seconds']:.1f} s against `edition serve` "
+                  "(waitress, 8 threads), each reading chapters, searching and opening registers in random order "
+                  "over keep-alive connections.", "",
+                  f"- requests: {load['requests']}, errors: {load['errors']}",
+                  f"- throughput: {load['throughput']:.1f} requests/s",
+                  f"- latency: p50 {load.get('p50', 0):.1f} ms, p95 {load.get('p95', 0):.1f} ms, "
+                  f"p99 {load.get('p99', 0):.1f} ms", ""]
+        lines += ["| kind | requests | p50 ms | p95 ms |", "|---|---|---|---|"]
+        lines += [f"| {k} | {v['requests']} | {v['p50']:.1f} | {v['p95']:.1f} |" for k, v in load["by_kind"].items()]
+        if load["error_sample"]:
+            lines += ["", "Errors (sample): " + "; ".join(load["error_sample"])]
+    scale = results.get("scale")
+    if scale:
+        lines += ["", "## Scale", "",
+                  "The sources repeated under new ids (each profile copied with its id and key renamed), built by "
+                  "`edition build` with one process per core, then validated by `edition validate`. Peak memory is "
+                  "the resident memory of the whole process tree, sampled every 20 ms.", "",
+                  "| size | texts | source MB | build s | s per MB | peak MB | validation s | TEI MB | index MB | "
+                  "search median ms |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for row in scale:
+            lines.append(
+                f"| {row['factor']}x | {row['texts']} | {row['source_mb']:.1f} | {row['build_seconds']:.1f} | "
+                f"{row['seconds_per_mb']:.2f} | {row['peak_rss_mb']:.0f} | "
+                f"{row.get('validation_seconds', float('nan')):.1f} | {row['tei_mb']:.1f} | "
+                f"{row.get('index_mb', float('nan')):.1f} | {row.get('search_median_ms', float('nan')):.2f} |")
+        base = scale[0]
+        for row in scale[1:]:
+            ratio = row["seconds_per_mb"] / base["seconds_per_mb"]
+            lines.append("")
+            lines.append(f"Build time per MB at {row['factor']}x is {ratio:.2f}x that at {base['factor']}x "
+                         f"({'within' if ratio <= 1.5 else '**outside**'} the 1.5x bound); peak memory "
+                         f"{row['peak_rss_mb']:.0f} MB ({'under' if row['peak_rss_mb'] < 2048 else '**over**'} 2 GB).")
+    if results.get("failures"):
+        lines += ["", "## Not measured", ""] + [f"- {f}" for f in results["failures"]]
+    return "\n".join(lines) + "\n"
+
+
+def run(quick: bool = False, scales: list[int] | None = None, load_seconds: float | None = None,
+        out: Path = BENCHMARKS_MD, parts: set[str] | None = None, log=print) -> dict:
+    scales = scales if scales is not None else ([1, 20] if quick else [1, 20, 100])
+    parts = parts or {"build", "validation", "server", "export", "load", "scale"}
+    results: dict = {"machine": machine(), "figures": {}, "failures": [],
+                     "command": "edition bench " + " ".join(sys.argv[2:] if len(sys.argv) > 2 else [])}
+    figures = results["figures"]
+
+    def step(name: str, function):
+        if name not in parts:
+            return
+        log(f"bench: {name} ...")
+        try:
+            results[name] = function()
+        except Exception as err:  # one part failing still leaves the others measured
+            results["failures"].append(f"{name}: {type(err).__name__}: {err}")
+            log(f"bench: {name} failed: {err}")
+
+    step("build", lambda: measure_build(1 if quick else 3))
+    if "build" in results:
+        figures["build"] = results["build"]["seconds"]
+    step("validation", lambda: measure_validation(sorted(Path(TEI_DIR).glob("*.xml")), 1 if quick else 3))
+    if "validation" in results:
+        figures["validation"] = results["validation"]["seconds"]
+    step("server", lambda: measure_server(quick))
+    if "server" in results:
+        s = results["server"]
+        figures.update({"server_start": s["server_start"], "chapter_warm": s["chapter_warm_median"],
+                        "chapter_cold": s["chapter_cold_max"], "search": s["search_median"]})
+    step("export", measure_export)
+    if results.get("export"):
+        figures["export"] = results["export"]["seconds"]
+    step("load", lambda: measure_load(8, load_seconds or (5.0 if quick else 30.0)))
+    if "scale" in parts:
+        results["scale"] = []
+        with tempfile.TemporaryDirectory(prefix="bench-scale-") as work:
+            for factor in scales:
+                log(f"bench: scale {factor}x ...")
+                try:
+                    results["scale"].append(measure_scale(factor, Path(work)))
+                except Exception as err:
+                    results["failures"].append(f"scale {factor}x: {type(err).__name__}: {err}")
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_text(render(results), encoding="utf-8")
+        log(f"bench: wrote {out}")
+    return results
