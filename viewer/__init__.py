@@ -1,30 +1,83 @@
-"""The reading edition: a Flask app that renders the TEI through XSLT."""
+"""The reading edition: a Flask app that renders the TEI through XSLT.
+
+One blueprint per area, each a module of a few short views that call the
+library code (`texts`, `render`, `edition.search`) and hand data to a template:
+
+    reading      library, table of contents, pages of the text, header, permalinks
+    registers    persons, places, organisations and every mention of each
+    search       full text (SQLite FTS5)
+    downloads    TEI, plain text, the whole edition as one zip
+    validation   upload or paste TEI, get the validator's report
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, render_template
-from lxml import etree
+from flask import Flask, current_app, render_template, request
+from werkzeug.exceptions import HTTPException
 
-from edition import TEI_DIR, tei
+from edition import TEI_DIR, XSLT
+from edition.search import INDEX_PATH
+
+from .render import Renderer
+from .texts import TextLibrary
+
+# The pages load nothing from elsewhere and run no inline code or style.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                           "frame-ancestors 'none'")
+# an uploaded or pasted TEI file: the largest text of the edition is under 2 MB
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
-def create_app(tei_dir: Path | None = None) -> Flask:
+@dataclass
+class Edition:
+    """What every view needs: the texts, the renderer, the search index."""
+    tei_dir: Path
+    library: TextLibrary
+    renderer: Renderer
+    search_db: Path
+
+
+def edition() -> Edition:
+    return current_app.extensions["edition"]
+
+
+def create_app(tei_dir: Path | None = None, search_db: Path | None = None) -> Flask:
     app = Flask(__name__)
-    app.config["TEI_DIR"] = Path(tei_dir or TEI_DIR)
+    tei_dir = Path(tei_dir or TEI_DIR)
+    if search_db is None:
+        search_db = INDEX_PATH if tei_dir.resolve() == Path(TEI_DIR).resolve() else tei_dir / "search.sqlite"
+    app.config.update(TEI_DIR=tei_dir, MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+                      MAX_FORM_MEMORY_SIZE=MAX_UPLOAD_BYTES, JSON_SORT_KEYS=False)
+    app.extensions["edition"] = Edition(tei_dir, TextLibrary(tei_dir), Renderer(XSLT), Path(search_db))
 
-    @app.get("/")
-    def library():
-        texts = []
-        for path in sorted(app.config["TEI_DIR"].glob("*.xml")):
-            root = etree.parse(str(path)).getroot()
-            title = root.find(f".//{tei('titleStmt')}/{tei('title')}")
-            if title is None:
-                continue
-            author = root.find(f".//{tei('titleStmt')}/{tei('author')}")
-            texts.append({"id": path.stem, "title": "".join(title.itertext()),
-                          "author": "".join(author.itertext()) if author is not None else ""})
-        return render_template("library.html", texts=texts)
+    from . import downloads, reading, registers, search, validation
+    for module in (reading, registers, search, downloads, validation):
+        app.register_blueprint(module.blueprint)
+    from .exchange import dts, oai  # exchange with archives: DTS 1.0 and OAI-PMH 2.0
+    app.register_blueprint(dts)
+    app.register_blueprint(oai)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return render_template("errors/error.html", code=error.code, name=error.name,
+                               description=error.description), error.code
+
+    # a reader never sees a stack trace: the error is logged, the page says what happened
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        current_app.logger.exception("error serving %s", request.path)
+        return render_template("errors/error.html", code=500, name="Internal Server Error",
+                               description="The edition could not produce this page. The error has been logged."), 500
 
     return app

@@ -1,0 +1,125 @@
+"""Downloads: the TEI of each text and of the registers, a plain-text
+reading version, and the whole edition as one zip archive."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+import zipfile
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, send_file
+from lxml import etree
+
+from edition import tei
+
+from . import edition
+from .reading import text_or_404
+from .texts import REGISTER_FILES
+
+blueprint = Blueprint("downloads", __name__, url_prefix="/download")
+
+BLOCKS = {tei(t) for t in ("head", "p", "item", "l", "ab", "trailer", "byline", "dateline", "label", "cell")}
+RECEIVED_READINGS = {tei(t) for t in ("sic", "orig", "abbr")}
+_zip_cache: dict[tuple, bytes] = {}
+
+
+def _inline(element: etree._Element, notes: list[etree._Element]) -> str:
+    """A block's text as read: edited readings, notes as [n] (collected)."""
+    parts = [element.text or ""]
+    for child in element:
+        if not isinstance(child.tag, str):
+            pass
+        elif child.tag == tei("note"):
+            notes.append(child)
+            if child.get("subtype") != "unanchored":
+                parts.append(f"[{child.get('n') or len(notes)}]")
+        elif child.tag in RECEIVED_READINGS and child.getparent().tag == tei("choice"):
+            pass
+        elif child.tag == tei("gap"):
+            parts.append("[…]")
+        elif child.tag in BLOCKS:
+            parts.append("\n" + _inline(child, notes) + "\n")
+        else:
+            parts.append(_inline(child, notes))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def plain_text(path: Path) -> str:
+    root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    title = root.find(f"{tei('teiHeader')}/{tei('fileDesc')}/{tei('titleStmt')}/{tei('title')}")
+    lines = [" ".join("".join(title.itertext()).split()) if title is not None else path.stem, ""]
+
+    def emit_notes(notes: list[etree._Element]) -> None:
+        if notes:
+            lines.append("Notes")
+            for note in notes:
+                label = note.get("n") or "*"
+                lines.append(textwrap.fill(f"[{label}] " + " ".join(_inline(note, []).split()), 78))
+            lines.append("")
+            notes.clear()
+
+    def walk(container: etree._Element) -> None:
+        notes: list[etree._Element] = []
+        for child in container:
+            if not isinstance(child.tag, str) or child.tag == tei("fw"):
+                continue
+            if child.tag == tei("div"):
+                emit_notes(notes)
+                walk(child)
+            elif child.tag == tei("head"):
+                heading = " ".join(_inline(child, notes).split())
+                lines.extend([heading, "=" * min(len(heading), 78), ""])
+            elif child.tag == tei("note"):
+                notes.append(child)
+            elif child.tag in BLOCKS or not len(child) or child.tag in {tei("quote"), tei("list"), tei("lg"), tei("figure"), tei("table")}:
+                text = " ".join(_inline(child, notes).split())
+                if text:
+                    lines.extend([textwrap.fill(text, 78), ""])
+            else:
+                walk(child)
+        emit_notes(notes)
+
+    text = root.find(tei("text"))
+    if text is not None:
+        walk(text)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+@blueprint.get("/<key>.xml")
+def tei_file(key: str):
+    text = text_or_404(key)
+    return send_file(text.path, mimetype="application/tei+xml", as_attachment=True,
+                     download_name=f"{text.path.stem}.xml")
+
+
+@blueprint.get("/<key>.txt")
+def text_file(key: str):
+    text = text_or_404(key)
+    return Response(plain_text(text.path), mimetype="text/plain",
+                    headers={"Content-Disposition": f"attachment; filename={text.path.stem}.txt"})
+
+
+@blueprint.get("/registers/<name>.xml")
+def register_file(name: str):
+    path = edition().tei_dir / f"{name}.xml"
+    if path.name not in REGISTER_FILES or not path.is_file():
+        abort(404, description=f"The edition has no register file “{name}.xml”.")
+    return send_file(path, mimetype="application/tei+xml", as_attachment=True, download_name=path.name)
+
+
+@blueprint.get("/edition.zip")
+def archive():
+    """Every TEI file of the edition, built once per version of the files."""
+    files = sorted(edition().tei_dir.glob("*.xml"))
+    key = tuple((p.name, p.stat().st_mtime_ns) for p in files)
+    data = _zip_cache.get(key)
+    if data is None:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path in files:
+                zf.write(path, f"stalinism-edition/tei/{path.name}")
+        data = _zip_cache[key] = buffer.getvalue()
+    return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
+                     download_name="stalinism-edition.zip")

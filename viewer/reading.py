@@ -1,0 +1,63 @@
+"""The library page, a text's contents, its pages, its header, permalinks."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from markupsafe import Markup
+
+from . import edition
+
+blueprint = Blueprint("reading", __name__)
+
+
+def text_or_404(key: str):
+    text = edition().library.get(key)
+    if text is None:
+        abort(404, description=f"The edition has no text “{key}”.")
+    return text
+
+
+def render_page(text, page_id: str) -> Markup:
+    """The HTML of one page of a text (cached by the renderer)."""
+    return Markup(edition().renderer.render(
+        text.path, view="section", section=page_id, pages=" ".join(text.page_ids),
+        **{"text-url": url_for("reading.contents", key=text.key).rstrip("/"),
+           "registers-url": url_for("registers.overview").rstrip("/")}))
+
+
+@blueprint.get("/")
+def library():
+    return render_template("reading/library.html", texts=edition().library.texts())
+
+
+@blueprint.get("/text/<key>/")
+def contents(key: str):
+    return render_template("reading/contents.html", text=text_or_404(key))
+
+
+@blueprint.get("/text/<key>/<page_id>")
+def page(key: str, page_id: str):
+    text = text_or_404(key)
+    current = text.page(page_id)
+    if current is None:
+        abort(404, description=f"“{text.title}” has no section “{page_id}”.")
+    previous, following = text.neighbours(page_id)
+    return render_template("reading/page.html", text=text, page=current, previous=previous,
+                           following=following, html=render_page(text, page_id))
+
+
+@blueprint.get("/text/<key>/at/<xml_id>")
+def permalink(key: str, xml_id: str):
+    """A paragraph's (or any element's) stable address: pages may be re-cut, ids stay."""
+    text = text_or_404(key)
+    page_id = text.page_of.get(xml_id)
+    if page_id is None:
+        abort(404, description=f"“{text.title}” has no passage “{xml_id}”.")
+    return redirect(url_for("reading.page", key=key, page_id=page_id, _anchor=xml_id))
+
+
+@blueprint.get("/text/<key>/header")
+def header(key: str):
+    text = text_or_404(key)
+    html = Markup(edition().renderer.render(text.path, view="header"))
+    return render_template("reading/header.html", text=text, html=html)

@@ -1,0 +1,45 @@
+"""Full-text search across the edition, with filters by text and by entity."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+
+from edition.search import QueryError, ensure_index, search as run_search
+
+from . import edition
+from .texts import REGISTERS
+
+blueprint = Blueprint("search", __name__)
+HITS_PER_PAGE = 30
+
+
+@blueprint.get("/search")
+def results():
+    ed = edition()
+    query = request.args.get("q", "").strip()
+    text_key = request.args.get("text", "")
+    entity_arg = request.args.get("entity", "").strip()
+    texts = ed.library.texts()
+    if text_key and text_key not in {t.key for t in texts}:
+        abort(400, description=f"There is no text “{text_key}” to search in.")
+    entity = None
+    if entity_arg:
+        register, _, entity_id = entity_arg.partition("/")
+        if register not in REGISTERS or not entity_id:
+            abort(400, description="Filter by an entity as register/id, e.g. persons/kamenev-lb.")
+        entity = (register, entity_id)
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        abort(400, description="The page of results must be a number.")
+    total, hits, error = 0, [], None
+    if query:
+        ensure_index(ed.tei_dir, ed.search_db)
+        try:
+            total, hits = run_search(ed.search_db, query, text_key or None, entity,
+                                     limit=HITS_PER_PAGE, offset=(page - 1) * HITS_PER_PAGE)
+        except QueryError as err:
+            error = str(err)
+    return render_template("search/results.html", query=query, text_key=text_key, entity=entity_arg,
+                           texts=texts, total=total, hits=hits, error=error, page=page,
+                           pages=(total + HITS_PER_PAGE - 1) // HITS_PER_PAGE)

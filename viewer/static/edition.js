@@ -1,0 +1,150 @@
+// The reading view's behaviour: toggles for names and interventions,
+// pop-ups for notes, register entries and citations. Without JavaScript
+// every link still works: notes are listed at the end, names link to the
+// registers, paragraph numbers are permalinks.
+"use strict";
+
+(function () {
+  const body = document.body;
+  let popup = null;
+  let opener = null;
+
+  function closePopup() {
+    if (!popup) return;
+    popup.remove();
+    popup = null;
+    if (opener) opener.focus();
+    opener = null;
+  }
+
+  function openPopup(anchor, label, fill) {
+    closePopup();
+    popup = document.createElement("div");
+    popup.className = "popup";
+    popup.setAttribute("role", "dialog");
+    popup.setAttribute("aria-label", label);
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "popup-close";
+    close.setAttribute("aria-label", "Close");
+    close.textContent = "×";
+    close.addEventListener("click", closePopup);
+    popup.appendChild(close);
+    const content = document.createElement("div");
+    content.className = "popup-content";
+    popup.appendChild(content);
+    fill(content);
+    document.body.appendChild(popup);
+    const rect = anchor.getBoundingClientRect();
+    const left = Math.max(8, Math.min(window.scrollX + rect.left, window.scrollX + document.documentElement.clientWidth - popup.offsetWidth - 8));
+    popup.style.left = left + "px";
+    popup.style.top = (window.scrollY + rect.bottom + 6) + "px";
+    opener = anchor;
+    close.focus();
+  }
+
+  // toggles: remembered across pages
+  document.querySelectorAll("button.toggle[data-toggle]").forEach(function (button) {
+    const name = button.dataset.toggle;
+    const on = localStorage.getItem("edition." + name) === "on";
+    body.classList.toggle(name, on);
+    button.setAttribute("aria-pressed", String(on));
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      const now = !body.classList.contains(name);
+      body.classList.toggle(name, now);
+      button.setAttribute("aria-pressed", String(now));
+      localStorage.setItem("edition." + name, now ? "on" : "off");
+    });
+  });
+
+  function citation(paraNum) {
+    const main = document.getElementById("main");
+    const url = new URL(paraNum.dataset.permalink, window.location.href).href;
+    const today = new Date().toISOString().slice(0, 10);
+    const author = main.dataset.author ? main.dataset.author + ", " : "";
+    return author + "“" + main.dataset.title + "”, in " + main.dataset.edition + ", section “" +
+      main.dataset.section + "”, paragraph " + paraNum.textContent.trim() + ". " + url + " (accessed " + today + ").";
+  }
+
+  document.addEventListener("click", function (event) {
+    const target = event.target.closest("a.note-ref, a.name, a.para-num");
+    if (!target) {
+      if (popup && !popup.contains(event.target)) closePopup();
+      return;
+    }
+    if (target.classList.contains("note-ref")) {
+      const note = document.getElementById(target.dataset.note);
+      if (!note) return;
+      event.preventDefault();
+      openPopup(target, "Note " + target.textContent.trim(), function (content) {
+        const voice = note.querySelector(".note-voice");
+        const heading = document.createElement("p");
+        heading.className = "popup-heading " + note.className;
+        heading.textContent = "Note " + target.textContent.trim() + (voice ? " · " + voice.textContent : "");
+        content.appendChild(heading);
+        const text = note.querySelector(".note-body").cloneNode(true);
+        text.removeAttribute("id");
+        content.appendChild(text);
+      });
+    } else if (target.classList.contains("name")) {
+      if (!body.classList.contains("show-names")) return;
+      event.preventDefault();
+      openPopup(target, "Register entry", function (content) {
+        content.textContent = "…";
+        fetch(target.getAttribute("href") + "/card").then(function (r) {
+          if (!r.ok) throw new Error(r.status);
+          return r.json();
+        }).then(function (entry) {
+          content.textContent = "";
+          const name = document.createElement("p");
+          name.className = "popup-heading";
+          const strong = document.createElement("strong");
+          strong.textContent = entry.name;
+          name.appendChild(strong);
+          if (entry.dates) name.appendChild(document.createTextNode(" (" + entry.dates + ")"));
+          content.appendChild(name);
+          if (entry.description) {
+            const p = document.createElement("p");
+            p.textContent = entry.description;
+            content.appendChild(p);
+          }
+          const link = document.createElement("a");
+          link.href = entry.url;
+          link.className = "popup-entry-link";
+          link.textContent = "Register entry: " + entry.mentions + " mentions in " + entry.texts + " texts";
+          content.appendChild(link);
+        }).catch(function () {
+          content.textContent = "The register entry could not be loaded. ";
+          const link = document.createElement("a");
+          link.href = target.getAttribute("href");
+          link.textContent = "Open it";
+          content.appendChild(link);
+        });
+      });
+    } else if (target.classList.contains("para-num")) {
+      event.preventDefault();
+      history.replaceState(null, "", target.getAttribute("href"));
+      openPopup(target, "Cite this paragraph", function (content) {
+        const heading = document.createElement("p");
+        heading.className = "popup-heading";
+        heading.textContent = "Cite this paragraph";
+        content.appendChild(heading);
+        const text = document.createElement("textarea");
+        text.readOnly = true;
+        text.rows = 5;
+        text.setAttribute("aria-label", "Citation");
+        text.value = citation(target);
+        content.appendChild(text);
+        const link = document.createElement("a");
+        link.href = target.dataset.permalink;
+        link.textContent = "Permalink";
+        content.appendChild(link);
+      });
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") closePopup();
+  });
+})();

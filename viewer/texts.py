@@ -1,0 +1,214 @@
+"""What the viewer knows about each TEI text: its library entry, its pages
+(the divisions a reader turns through), its table of contents and where each
+xml:id lives. Read with lxml once per file version (keyed by mtime)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from edition import XML_ID, tei
+
+REGISTERS = {"persons": ("persons.xml", "person", "persName", "Persons"),
+             "places": ("places.xml", "place", "placeName", "Places"),
+             "orgs": ("orgs.xml", "org", "orgName", "Organisations")}
+REGISTER_FILES = {spec[0] for spec in REGISTERS.values()}
+PARTS = ("front", "body", "back")
+# a division longer than this, if it has subdivisions, is read one subdivision per page
+PAGE_WORDS = 12000
+
+
+@dataclass
+class Page:
+    id: str            # a div's xml:id, or 'front' / 'body' / 'back' for content outside divs
+    title: str
+    level: int
+    words: int
+
+
+@dataclass
+class TocEntry:
+    id: str
+    title: str
+    level: int
+    page: str
+
+
+@dataclass
+class Text:
+    key: str
+    path: Path
+    mtime_ns: int
+    title: str
+    author: str
+    translator: str
+    date: str
+    standpoint: str
+    words: int
+    pages: list[Page] = field(default_factory=list)
+    toc: list[TocEntry] = field(default_factory=list)
+    page_of: dict[str, str] = field(default_factory=dict)   # xml:id -> page id
+
+    @property
+    def page_ids(self) -> list[str]:
+        return [p.id for p in self.pages]
+
+    def page(self, page_id: str) -> Page | None:
+        return next((p for p in self.pages if p.id == page_id), None)
+
+    def neighbours(self, page_id: str) -> tuple[Page | None, Page | None]:
+        ids = self.page_ids
+        i = ids.index(page_id)
+        return (self.pages[i - 1] if i > 0 else None, self.pages[i + 1] if i + 1 < len(ids) else None)
+
+    @property
+    def size(self) -> str:
+        return f"{self.words:,} words, {len(self.pages)} {'section' if len(self.pages) == 1 else 'sections'}"
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _words(element: etree._Element) -> int:
+    return sum(len(t.split()) for t in element.itertext())
+
+
+def head_text(div: etree._Element) -> str:
+    head = div.find(tei("head"))
+    if head is None:
+        return div.get("n") or f"Section {div.get(XML_ID)}"
+    copy = etree.fromstring(etree.tostring(head))
+    for note in copy.iter(tei("note")):
+        note.getparent().remove(note) if note.tail is None else _drop_keep_tail(note)
+    return _clean("".join(copy.itertext())) or f"Section {div.get(XML_ID)}"
+
+
+def _drop_keep_tail(node: etree._Element) -> None:
+    parent, previous = node.getparent(), node.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + node.tail
+    else:
+        parent.text = (parent.text or "") + node.tail
+    parent.remove(node)
+
+
+def _header_field(root: etree._Element, path: str) -> str:
+    found = root.find(path, {"t": "http://www.tei-c.org/ns/1.0"})
+    return _clean("".join(found.itertext())) if found is not None else ""
+
+
+def read_text(path: Path) -> Text:
+    path = Path(path)
+    mtime = path.stat().st_mtime_ns
+    root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    key = root.get(XML_ID) or path.stem
+    title_stmt = "t:teiHeader/t:fileDesc/t:titleStmt"
+    translator = (_header_field(root, f"{title_stmt}/t:editor[@role='translator']")
+                  or _header_field(root, ".//t:teiHeader//*[@xml:id='translator']".replace("@xml:id", "@{http://www.w3.org/XML/1998/namespace}id")))
+    date = (_header_field(root, "t:teiHeader/t:profileDesc/t:creation/t:date")
+            or _header_field(root, "t:teiHeader/t:fileDesc/t:sourceDesc//t:imprint/t:date")
+            or _header_field(root, "t:teiHeader/t:fileDesc/t:sourceDesc//t:date"))
+    text = root.find(tei("text"))
+    entry = Text(key=key, path=path, mtime_ns=mtime,
+                 title=_header_field(root, f"{title_stmt}/t:title") or key,
+                 author=_header_field(root, f"{title_stmt}/t:author"),
+                 translator=translator, date=date,
+                 standpoint=_header_field(root, "t:teiHeader/t:profileDesc/t:textClass/t:keywords/t:term[@type='standpoint']"),
+                 words=_words(text) if text is not None else 0)
+    if text is not None:
+        _paginate(entry, text)
+    return entry
+
+
+def _paginate(entry: Text, text: etree._Element) -> None:
+    part_titles = {"front": "Front matter", "body": "Text", "back": "Back matter"}
+
+    def add_div(div: etree._Element, level: int, page_id: str | None) -> None:
+        div_id = div.get(XML_ID)
+        children = div.findall(tei("div"))
+        own_page = page_id is None
+        if own_page and div_id:
+            page_id = div_id
+            entry.pages.append(Page(div_id, head_text(div), level, _words(div)))
+        if div_id:
+            entry.toc.append(TocEntry(div_id, head_text(div), level, page_id))
+        for node in div.iter():
+            node_id = node.get(XML_ID) if isinstance(node.tag, str) else None
+            if node_id and node_id not in entry.page_of:
+                entry.page_of[node_id] = page_id
+        split = own_page and children and _words(div) > PAGE_WORDS
+        for child in children:
+            add_div(child, level + 1, None if split else page_id)
+
+    for name in PARTS:
+        part = text.find(tei(name))
+        if part is None:
+            continue
+        loose = [c for c in part if isinstance(c.tag, str) and c.tag != tei("div")]
+        if loose:
+            entry.pages.append(Page(name, part_titles[name], 1, sum(_words(c) for c in loose)))
+            for element in loose:
+                for node in element.iter():
+                    if isinstance(node.tag, str) and node.get(XML_ID):
+                        entry.page_of.setdefault(node.get(XML_ID), name)
+        for div in part.findall(tei("div")):
+            add_div(div, 1, None)
+
+
+class TextLibrary:
+    """The texts of one TEI folder, re-read when a file changes."""
+
+    def __init__(self, tei_dir: Path):
+        self.tei_dir = Path(tei_dir)
+        self._texts: dict[Path, Text] = {}
+        self._lock = threading.Lock()
+
+    def files(self) -> list[Path]:
+        return sorted(p for p in self.tei_dir.glob("*.xml") if p.name not in REGISTER_FILES)
+
+    def texts(self) -> list[Text]:
+        result = []
+        for path in self.files():
+            mtime = path.stat().st_mtime_ns
+            cached = self._texts.get(path)
+            if cached is None or cached.mtime_ns != mtime:
+                with self._lock:
+                    cached = self._texts[path] = read_text(path)
+            result.append(cached)
+        return result
+
+    def get(self, key: str) -> Text | None:
+        return next((t for t in self.texts() if t.key == key), None)
+
+
+@dataclass
+class RegisterEntry:
+    id: str
+    name: str
+    dates: str
+    description: str
+
+
+def read_register(path: Path, register: str) -> list[RegisterEntry]:
+    if not path.is_file():
+        return []
+    _file, entry_tag, name_tag, _title = REGISTERS[register]
+    root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    entries = []
+    for element in root.iter(tei(entry_tag)):
+        entry_id = element.get(XML_ID)
+        if not entry_id:
+            continue
+        name = element.find(tei(name_tag))
+        dates = " – ".join(_clean(d.get("when") or "".join(d.itertext()))
+                           for d in (element.find(tei("birth")), element.find(tei("death"))) if d is not None)
+        note = element.find(tei("note"))
+        if note is None:
+            note = element.find(tei("desc"))
+        entries.append(RegisterEntry(entry_id, _clean("".join(name.itertext())) if name is not None else entry_id,
+                                     dates, _clean("".join(note.itertext())) if note is not None else ""))
+    return entries
