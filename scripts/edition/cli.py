@@ -111,6 +111,21 @@ def cmd_bench(args) -> int:
     return 1 if results["failures"] else 0
 
 
+def cmd_export_static(args) -> int:
+    from .export_static import ExportError, export_static
+
+    print(f"Exporting the reading edition into {args.dir}/ ...", file=sys.stderr)
+    try:
+        report = export_static(Path(args.dir))
+    except ExportError as err:
+        print(f"edition export-static: {err}", file=sys.stderr)
+        return 1
+    for problem in report.not_found[:20]:
+        print(f"  not exported (the app answered with an error): {problem}", file=sys.stderr)
+    print(f"Exported {report.summary()}", file=sys.stderr)
+    return 1 if report.not_found else 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="edition", description="A TEI edition of five texts on Stalin and Stalinism.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -143,6 +158,10 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", default=None, help="parts to run: build,validation,server,export,load,scale")
     p.add_argument("--out", default=None, help="where to write the report (default docs/benchmarks.md)")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("export-static", help="write the reading edition as static files into DIR")
+    p.add_argument("dir", help="output folder (replaced atomically)")
+    p.set_defaults(func=cmd_export_static)
     return parser
 
 

@@ -1,0 +1,451 @@
+"""The reading edition as static files: `edition export-static DIR`.
+
+The export does not know the viewer's pages: it crawls the Flask app through
+its test client from "/", so every page the viewer links (and every page a
+later version adds) is exported. Each URL becomes a file; links are rewritten
+to relative paths, so the export works from any folder of any web server, a
+CDN, or the file system.
+
+    /                      -> index.html
+    /text/furr/            -> text/furr/index.html
+    /text/furr/3           -> text/furr/3.html
+    /search?q=Kamenev      -> search--q-Kamenev-<hash>.html   (a snapshot of that result page)
+    /static/edition.css    -> static/edition.css
+    a redirect             -> a small page that refreshes to its target
+
+What cannot be static is left to the live edition: forms that POST (the
+validator) and the exchange endpoints (DTS, OAI-PMH) are linked at the
+edition's base URL. Searching is done in the browser: the export writes
+`search-index.json` (every passage with an id, from the exported pages) and
+`static-search.js`, which the search page loads and which answers the search
+form from the index.
+
+The export is atomic: it is written beside DIR and renamed into place, so DIR
+holds the previous export or the new one, never half of each.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import os
+import posixpath
+import re
+import shutil
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urljoin, urlsplit
+
+from lxml import html as lxml_html
+
+MARKER = ".edition-export"
+# Served by the live edition only: protocols for harvesters, not pages for readers.
+DYNAMIC_PREFIXES = ("/dts", "/oai")
+LINK_ATTRIBUTES = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("source", "src"),
+                   ("form", "action"), ("iframe", "src"), ("area", "href"))
+REDIRECTS = (301, 302, 303, 307, 308)
+MAX_PAGES = 50_000
+SEARCH_INDEX = "search-index.json"
+SEARCH_SCRIPT = "static-search.js"
+INDEXED_TAGS = ("p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "td")
+CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+
+
+class ExportError(Exception):
+    pass
+
+
+@dataclass
+class Fetched:
+    url: str  # path and query, as the app was asked
+    status: int
+    mimetype: str
+    body: bytes
+    location: str | None = None  # internal target of a redirect
+
+
+@dataclass
+class ExportReport:
+    out_dir: Path
+    pages: int = 0
+    files: int = 0
+    bytes: int = 0
+    redirects: int = 0
+    indexed_passages: int = 0
+    seconds: float = 0.0
+    not_found: list[str] = field(default_factory=list)  # internal links the app answered with an error
+    left_to_live_edition: set[str] = field(default_factory=set)
+
+    def summary(self) -> str:
+        return (f"{self.files} files ({self.pages} pages, {self.redirects} redirects, "
+                f"{self.bytes / 1e6:.1f} MB, {self.indexed_passages} passages in the search index) "
+                f"in {self.seconds:.1f} s; {len(self.not_found)} links the app could not answer")
+
+
+# URLs and files ---------------------------------------------------------------
+
+def internal_url(reference: str, base: str) -> str | None:
+    """The app-relative URL (path?query) of a link, or None for external, fragment-only and special links."""
+    reference = reference.strip()
+    if not reference or reference.startswith(("#", "mailto:", "javascript:", "data:", "tel:")):
+        return None
+    absolute = urljoin("http://localhost" + base, reference)
+    parts = urlsplit(absolute)
+    if parts.scheme not in ("http", "https") or parts.hostname not in ("localhost", None):
+        return None
+    return parts.path + ("?" + parts.query if parts.query else "")
+
+
+def file_for(url: str, mimetype: str) -> str:
+    """The export file of an app URL: a path relative to the export folder (POSIX)."""
+    parts = urlsplit(url)
+    path = parts.path.lstrip("/")
+    is_html = mimetype == "text/html"
+    if path == "" or path.endswith("/"):
+        path += "index.html" if is_html else "index" + (mimetypes.guess_extension(mimetype) or "")
+    else:
+        last = path.rsplit("/", 1)[-1]
+        if is_html and not last.endswith((".html", ".htm")):
+            path += ".html"
+        elif not is_html and "." not in last:
+            path += mimetypes.guess_extension(mimetype) or ".bin"
+    if parts.query:
+        stem, dot, extension = path.rpartition(".")
+        readable = re.sub(r"[^A-Za-z0-9]+", "-", parts.query).strip("-")[:60]
+        digest = hashlib.sha1(parts.query.encode()).hexdigest()[:8]
+        path = f"{stem}--{readable}-{digest}.{extension}"
+    return path
+
+
+def relative(target_file: str, from_file: str) -> str:
+    rel = posixpath.relpath(target_file, posixpath.dirname(from_file) or ".")
+    return quote(rel, safe="/.-_~")
+
+
+# Crawling ---------------------------------------------------------------------
+
+class Crawler:
+    def __init__(self, app, live_base: str):
+        self.client = app.test_client()
+        self.app = app
+        self.live_base = live_base.rstrip("/")
+        self.fetched: dict[str, Fetched] = {}
+        self.client_side: set[str] = set()  # paths whose query is read in the browser (GET form targets)
+        self._dynamic: dict[str, bool] = {}
+
+    def is_dynamic(self, url: str) -> bool:
+        path = urlsplit(url).path
+        if path not in self._dynamic:
+            self._dynamic[path] = self._judge_dynamic(path)
+        return self._dynamic[path]
+
+    def _judge_dynamic(self, path: str) -> bool:
+        if any(path == p or path.startswith(p + "/") for p in DYNAMIC_PREFIXES):
+            return True
+        adapter = self.app.url_map.bind("localhost")
+        try:
+            adapter.match(path, method="GET")
+        except Exception:  # noqa: BLE001 - any routing failure (405, 404, redirect) is judged by fetching
+            try:
+                adapter.match(path, method="POST")
+                return True  # answers POST but not GET: a form handler, not a page
+            except Exception:  # noqa: BLE001
+                return False
+        return False
+
+    def crawl(self, start: str = "/") -> None:
+        queue = deque([start])
+        queued = {start}
+        while queue:
+            url = queue.popleft()
+            if len(self.fetched) >= MAX_PAGES:
+                raise ExportError(f"more than {MAX_PAGES} URLs: is a page generating endless links?")
+            fetched = self.fetch(url)
+            self.fetched[url] = fetched
+            for link in self.links_of(fetched):
+                if link not in queued and not self.is_dynamic(link):
+                    queued.add(link)
+                    queue.append(link)
+
+    def fetch(self, url: str) -> Fetched:
+        response = self.client.get(url)
+        location = None
+        if response.status_code in REDIRECTS:
+            location = internal_url(response.headers.get("Location", ""), urlsplit(url).path)
+        body = response.get_data()
+        response.close()
+        return Fetched(url, response.status_code, response.mimetype or "application/octet-stream", body, location)
+
+    def links_of(self, fetched: Fetched) -> list[str]:
+        if fetched.location:
+            return [fetched.location.split("#")[0]]
+        if fetched.status != 200:
+            return []
+        base = urlsplit(fetched.url).path
+        found = []
+        if fetched.mimetype == "text/html":
+            document = lxml_html.document_fromstring(fetched.body)
+            for tag, attribute in LINK_ATTRIBUTES:
+                for element in document.iter(tag):
+                    value = element.get(attribute)
+                    if value is None:
+                        continue
+                    url = internal_url(value, base)
+                    if url is None:
+                        continue
+                    if tag == "form":
+                        if (element.get("method") or "get").lower() == "get":
+                            self.client_side.add(urlsplit(url).path)
+                            found.append(urlsplit(url).path)
+                        continue
+                    found.append(url.split("#")[0])
+        elif fetched.mimetype == "text/css":
+            for match in CSS_URL.finditer(fetched.body.decode("utf-8", "replace")):
+                url = internal_url(match.group(2), base)
+                if url:
+                    found.append(url.split("#")[0])
+        return found
+
+
+# Writing ----------------------------------------------------------------------
+
+class Writer:
+    def __init__(self, crawler: Crawler, out_dir: Path):
+        self.crawler = crawler
+        self.out_dir = out_dir
+        self.files: dict[str, str] = {}  # url -> export file
+        for url, fetched in crawler.fetched.items():
+            if fetched.status == 200:
+                self.files[url] = file_for(url, fetched.mimetype)
+            elif fetched.location:
+                self.files[url] = file_for(url, "text/html")
+
+    def target(self, url: str) -> str | None:
+        """The export file a link should point to (a GET form's target keeps its query for the browser)."""
+        path = urlsplit(url).path
+        if url in self.files:
+            return self.files[url]
+        if path in self.crawler.client_side and path in self.files:
+            return self.files[path]
+        return None
+
+    def rewrite_reference(self, value: str, page_url: str, page_file: str, report: ExportReport) -> str:
+        url = internal_url(value, urlsplit(page_url).path)
+        if url is None:
+            return value
+        fragment = "#" + value.split("#", 1)[1] if "#" in value else ""
+        bare = url.split("#")[0]
+        if self.crawler.is_dynamic(bare):
+            report.left_to_live_edition.add(urlsplit(bare).path)
+            return self.crawler.live_base + bare + fragment
+        target = self.target(bare)
+        if target is None:
+            report.not_found.append(f"{page_url} -> {bare}")
+            return value
+        query = ""
+        if urlsplit(bare).query and self.files.get(bare) is None:
+            query = "?" + urlsplit(bare).query  # read by static-search.js
+        return relative(target, page_file) + query + fragment
+
+    def html(self, fetched: Fetched, page_file: str, report: ExportReport) -> bytes:
+        document = lxml_html.document_fromstring(fetched.body)
+        for tag, attribute in LINK_ATTRIBUTES:
+            for element in document.iter(tag):
+                value = element.get(attribute)
+                if value is None:
+                    continue
+                if tag == "form":
+                    method = (element.get("method") or "get").lower()
+                    url = internal_url(value, urlsplit(fetched.url).path)
+                    if url is not None and method != "get":
+                        report.left_to_live_edition.add(urlsplit(url).path)
+                        element.set(attribute, self.crawler.live_base + url)
+                        continue
+                    if url is not None and urlsplit(url).path in self.files:
+                        element.set(attribute, relative(self.files[urlsplit(url).path], page_file))
+                        element.set("data-static-search", "")
+                        continue
+                element.set(attribute, self.rewrite_reference(value, fetched.url, page_file, report))
+        if any(form.get("data-static-search") is not None for form in document.iter("form")):
+            head = document.find("head")
+            script = lxml_html.Element("script", src=relative(SEARCH_SCRIPT, page_file), defer="defer")
+            script.set("data-index", relative(SEARCH_INDEX, page_file))
+            (head if head is not None else document).append(script)
+        return lxml_html.tostring(document, doctype="<!DOCTYPE html>", encoding="utf-8")
+
+    def css(self, fetched: Fetched, page_file: str, report: ExportReport) -> bytes:
+        text = fetched.body.decode("utf-8", "replace")
+
+        def replace(match: re.Match) -> str:
+            return f"url({match.group(1)}{self.rewrite_reference(match.group(2), fetched.url, page_file, report)}{match.group(1)})"
+        return CSS_URL.sub(replace, text).encode("utf-8")
+
+    def redirect_page(self, fetched: Fetched, page_file: str) -> bytes:
+        target = fetched.location or "/"
+        fragment = "#" + target.split("#", 1)[1] if "#" in target else ""
+        href = relative(self.target(target.split("#")[0]) or "index.html", page_file) + fragment
+        href = href.replace('"', "%22")
+        return (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>Moved</title>'
+                f'<meta http-equiv="refresh" content="0; url={href}"><link rel="canonical" href="{href}"></head>'
+                f'<body><p>This page is at <a href="{href}">{href}</a>.</p></body></html>\n').encode("utf-8")
+
+    def write(self, report: ExportReport) -> list[dict]:
+        passages: list[dict] = []
+        for url, fetched in self.crawler.fetched.items():
+            page_file = self.files.get(url)
+            if page_file is None:
+                if fetched.status != 200:
+                    report.not_found.append(f"{url} ({fetched.status})")
+                continue
+            if fetched.location:
+                payload = self.redirect_page(fetched, page_file)
+                report.redirects += 1
+            elif fetched.mimetype == "text/html":
+                payload = self.html(fetched, page_file, report)
+                report.pages += 1
+                if not urlsplit(url).query and urlsplit(url).path not in self.crawler.client_side:
+                    passages.extend(search_entries(payload, page_file))
+            elif fetched.mimetype == "text/css":
+                payload = self.css(fetched, page_file, report)
+            else:
+                payload = fetched.body
+            self.put(page_file, payload, report)
+        return passages
+
+    def put(self, name: str, payload: bytes, report: ExportReport) -> None:
+        path = self.out_dir / name
+        if path.exists():
+            raise ExportError(f"two URLs export to the same file {name}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(payload)
+        report.files += 1
+        report.bytes += len(payload)
+
+
+def search_entries(page: bytes, page_file: str) -> list[dict]:
+    """Every passage with an id on a page: where it is, the page's title, its text."""
+    document = lxml_html.document_fromstring(page)
+    title = " ".join((document.findtext(".//title") or "").split())
+    entries = []
+    for element in document.iter(*INDEXED_TAGS):
+        identifier = element.get("id")
+        if not identifier:
+            continue
+        text = " ".join(element.text_content().split())
+        if text:
+            entries.append({"u": f"{page_file}#{identifier}", "t": title, "x": text})
+    return entries
+
+
+SEARCH_JS = r"""// Search in the static export: the search form is answered from search-index.json in the browser.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var indexUrl = script.getAttribute("data-index");
+  var base = new URL(indexUrl, document.baseURI);
+  function fold(s) { return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
+  function render(form, query, entries) {
+    var box = document.getElementById("static-search-results");
+    if (!box) {
+      box = document.createElement("section");
+      box.id = "static-search-results";
+      form.parentNode.insertBefore(box, form.nextSibling);
+    }
+    box.textContent = "";
+    var terms = fold(query).split(/\s+/).filter(Boolean);
+    var hits = entries.filter(function (e) {
+      var text = fold(e.x);
+      return terms.every(function (t) { return text.indexOf(t) !== -1; });
+    });
+    var heading = document.createElement("p");
+    heading.className = "search-count";
+    heading.textContent = hits.length + (hits.length === 1 ? " passage" : " passages") + " for \u201c" + query + "\u201d";
+    box.appendChild(heading);
+    var list = document.createElement("ol");
+    hits.slice(0, 200).forEach(function (e) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = new URL(e.u, base).href;
+      link.textContent = e.t;
+      var at = fold(e.x).indexOf(terms[0] || "");
+      var snippet = document.createElement("p");
+      snippet.textContent = (at > 80 ? "\u2026" : "") + e.x.slice(Math.max(0, at - 80), at + 220) + "\u2026";
+      item.appendChild(link);
+      item.appendChild(snippet);
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("form[data-static-search]");
+    if (!form) { return; }
+    var field = form.querySelector("input[type=search], input[type=text], input:not([type])");
+    var name = field ? field.name : "q";
+    var query = new URLSearchParams(window.location.search).get(name);
+    if (field && query) { field.value = query; }
+    if (!query) { return; }
+    fetch(indexUrl).then(function (r) { return r.json(); }).then(function (entries) {
+      render(form, query, entries);
+    });
+  });
+})();
+"""
+
+
+def export_static(out_dir: Path, app=None, live_base: str | None = None) -> ExportReport:
+    """Crawl the app from "/" and write the whole reading edition as static files into out_dir."""
+    started = time.perf_counter()
+    out_dir = Path(out_dir).resolve()
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
+        raise ExportError(f"{out_dir} exists and is not an earlier export; refusing to replace it")
+    if app is None:
+        from viewer import create_app
+        app = create_app()
+    if live_base is None:
+        from viewer.exchange.catalogue import edition_facts
+        live_base = edition_facts()["base_url"]
+    crawler = Crawler(app, live_base)
+    crawler.crawl("/")
+    if crawler.fetched["/"].status != 200:
+        raise ExportError(f"the app's front page answered {crawler.fetched['/'].status}")
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = out_dir.parent / f".{out_dir.name}.export-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    report = ExportReport(out_dir)
+    try:
+        writer = Writer(crawler, staging)
+        passages = writer.write(report)
+        writer.put(SEARCH_INDEX, json.dumps(passages, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), report)
+        writer.put(SEARCH_SCRIPT, SEARCH_JS.encode("utf-8"), report)
+        report.indexed_passages = len(passages)
+        (staging / MARKER).write_text(json.dumps({"files": report.files}) + "\n", encoding="utf-8")
+        swap_into_place(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def swap_into_place(staging: Path, out_dir: Path) -> None:
+    """Replace out_dir by staging with two renames; the old export is removed only once the new one is in place."""
+    old = None
+    if out_dir.exists():
+        old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+        if old.exists():
+            shutil.rmtree(old)
+        os.rename(out_dir, old)
+    try:
+        os.rename(staging, out_dir)
+    except OSError:
+        if old is not None:
+            os.rename(old, out_dir)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
