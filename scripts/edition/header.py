@@ -145,11 +145,12 @@ def source_bibl(doc: Document, bibl: dict) -> etree._Element:
     sub(monogr, "title", bibl.get("host_title") or bibl.get("title", doc.id), level=bibl.get("level", "m"))
     if bibl.get("subtitle") and not bibl.get("host_title"):
         sub(monogr, "title", bibl["subtitle"], type="sub")
+    # idno before the editors: TEI's order when the monogr has no author
+    for idno in bibl.get("idnos", []):
+        sub(monogr, "idno", idno["value"], type=idno["type"], subtype=idno.get("subtype"))
     for role, people in (("translator", bibl.get("translators", [])), ("editor", bibl.get("editors", []))):
         for person in people:
             sub(monogr, "editor", role=role).append(_person(person, with_id=False))
-    for idno in bibl.get("idnos", []):
-        sub(monogr, "idno", idno["value"], type=idno["type"])
     imprint = sub(monogr, "imprint")
     if bibl.get("pub_place"):
         sub(imprint, "pubPlace", bibl["pub_place"])

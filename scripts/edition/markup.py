@@ -63,6 +63,8 @@ def markup(doc: Document) -> Document:
         return m.group(1)
 
     def sup(m: re.Match, parent) -> etree._Element:
+        # the tags go (their "sup" is not a word of the text), the content stays
+        doc.remove(line_of(parent), "html-residue", "<sup></sup>")
         hi = etree.Element(tei("hi"), rend="superscript")
         hi.text = m.group(1)
         return hi

@@ -203,6 +203,13 @@ def classify(doc: Document, blocks: list[Block]) -> None:
                 break
         else:
             content = division.get("content")
+            # a marker that ends the division's content (an installment
+            # marker after a notes block) is not part of it
+            ends_content = any(rule.get("ends_content") and rx.search(block.text)
+                               for rx, rule in structure_rules)
+            if ends_content:
+                division = {}
+                content = None
             if content and not (division.get("content_except")
                                 and re.search(division["content_except"], block.text)):
                 # e.g. every block under "Bibliography" is a bibl, under
@@ -217,7 +224,8 @@ def classify(doc: Document, blocks: list[Block]) -> None:
                 m = rx.search(block.text)
                 if m:
                     block.kind = rule["kind"]
-                    block.attrs.update({k: str(rule[k]) for k in ("type", "unit", "rule") if k in rule})
+                    block.attrs.update({k: str(rule[k]) for k in ("type", "unit", "rule", "close_level")
+                                        if k in rule})
                     if "n" in rx.groupindex and m.group("n"):
                         block.attrs["n"] = m.group("n")
                     if block.kind == "milestone":
@@ -354,6 +362,9 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
     not_before = [re.compile(p) for p in settings.get("not_before", [])]
     # "the Soviets of Working People's | Deputies": a name cut by the break
     after_capitalised = bool(settings.get("after_capitalised", False))
+    # a long paragraph that ends on a bare word, a comma or a hyphen was cut,
+    # whatever the next one opens with ("...than in | 1929.")
+    unfinished_min = int(settings.get("unfinished_min_chars", 0))
     out: list[Block] = []
     joins = 0
     i = 0
@@ -365,12 +376,15 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
             j = i
             while j < len(blocks) and blocks[j].kind in movable:
                 j += 1
-            if (j < len(blocks) and continues(block, blocks[j], open_words, after_capitalised)
+            if (j < len(blocks) and continues(block, blocks[j], open_words, after_capitalised, unfinished_min)
                     and not any(rx.search(blocks[j].text) for rx in not_before)):
                 nxt = blocks[j]
                 moved.extend(blocks[i:j])
                 block.mended_from.append(nxt.first_line)
-                block.text = block.text + "\uE000" + nxt.text  # the join point
+                # the join point; the space keeps the words apart around the <pb/>
+                # (none after a hyphen: "Social-<pb/>Democracy")
+                space = "" if UNFINISHED_HYPHEN.search(block.text) else " "
+                block.text = block.text.rstrip() + space + "\uE000" + nxt.text
                 block.lines = block.lines + nxt.lines
                 joins += 1
                 i = j + 1
@@ -385,10 +399,17 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
 LAST_WORD = re.compile(r"(\w[\w'’]*)\W*$")
 
 
-def continues(block: Block, nxt: Block, open_words=OPEN_WORDS, after_capitalised=False) -> bool:
+UNFINISHED_END = re.compile(r"(?:[^\W\d_]|[,\u2013-])\s*$")
+UNFINISHED_HYPHEN = re.compile(r"[^\W\d_]-\s*$")
+
+
+def continues(block: Block, nxt: Block, open_words=OPEN_WORDS, after_capitalised=False,
+              unfinished_min=0) -> bool:
     if nxt.kind != "p" or nxt.region != block.region or TERMINAL.search(block.text):
         return False
     if CONTINUATION_START.search(nxt.text):
+        return True
+    if unfinished_min and len(block.text) >= unfinished_min and UNFINISHED_END.search(block.text):
         return True
     last = LAST_WORD.search(block.text)
     if not (last and nxt.text[:1].isupper()):
@@ -421,6 +442,10 @@ def build_tree(doc: Document, blocks: list[Block]) -> etree._Element:
         stack = stacks[region]
         wrapper = block.region_rule.get("div")
         if block.kind == "head":
+            if region_div.get(region) and region_div[region] is not block.region_rule:
+                # a heading outside the region that opened a division closes it
+                del stack[1:]
+                region_div[region] = None
             while stack[-1][0] >= block.level:
                 stack.pop()
             attrs = {k: v for k, v in block.attrs.items() if k != "supplied"}
@@ -447,6 +472,10 @@ def build_tree(doc: Document, blocks: list[Block]) -> etree._Element:
             elif not wrapper and region_div.get(region) and stack[-1][0] == 0.5:
                 del stack[1:]
                 region_div[region] = None
+            if block.attrs.get("close_level"):
+                # a marker that stands between divisions (a journal installment)
+                while len(stack) > 1 and stack[-1][0] >= int(block.attrs["close_level"]):
+                    stack.pop()
             container = stack[-1][1]
             previous = add_block(container, block, previous)
         counts[block.kind] = counts.get(block.kind, 0) + 1
@@ -610,7 +639,7 @@ def gather_structures(doc: Document, blocks: list[Block]) -> None:
         elif (current_entry is not None and block.kind == "p" and block.region == current_entry.region
               and any(r["kind"] == current_entry.kind for r in joining)):
             current_entry.mended_from.append(block.first_line)
-            current_entry.text += "\uE000" + block.text
+            current_entry.text = current_entry.text.rstrip() + " \uE000" + block.text
             current_entry.lines = current_entry.lines + block.lines
             stats["entry_joins"] = stats.get("entry_joins", 0) + 1
             stats["page_break_joins_in_entries"] = stats["entry_joins"]
@@ -711,13 +740,16 @@ def gather_transcriptions(doc: Document, blocks: list[Block]) -> None:
                 j += 1
                 continue
             k = j
-            while k < len(blocks) and k - j < 3 and neutral(blocks[k]):
+            while k < len(blocks) and k - j < 3 and neutral(blocks[k]) and not foreign(blocks[k]):
                 k += 1
             if k > j and k < len(blocks) and foreign(blocks[k]):
                 run.extend(blocks[j:k])
                 j = k
                 continue
             break
+        while j < len(blocks) and blocks[j].kind == "p" and not re.search(r"[^\W\d_]", blocks[j].text):
+            run.append(blocks[j])  # a date or number closing the facsimile
+            j += 1
         captions: list[Block] = []
         while j < len(blocks) and len(captions) < max_captions:
             nxt = blocks[j]
