@@ -29,6 +29,7 @@ from . import SOURCE_LINE, TEI_NS, XML_LANG, tei
 from .model import Document, Line
 
 TERMINAL = re.compile(r"""[.!?:;…"”’»)\]*_>]\s*$|\d\)?$""")
+TERMINAL_PUNCTUATION = re.compile(r"""[.!?:;…"”’»)\]*_>]\s*$""")
 CONTINUATION_START = re.compile(r"^[a-zа-яё(\[“\"'‘-]")
 
 
@@ -365,6 +366,9 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
     # a long paragraph that ends on a bare word, a comma or a hyphen was cut,
     # whatever the next one opens with ("...than in | 1929.")
     unfinished_min = int(settings.get("unfinished_min_chars", 0))
+    # where no note bodies end on a page number, a final number ends no
+    # sentence ("...Circulation 300 | copies).")
+    digits_end = bool(settings.get("digits_end_sentence", True))
     out: list[Block] = []
     joins = 0
     i = 0
@@ -376,7 +380,8 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
             j = i
             while j < len(blocks) and blocks[j].kind in movable:
                 j += 1
-            if (j < len(blocks) and continues(block, blocks[j], open_words, after_capitalised, unfinished_min)
+            if (j < len(blocks) and continues(block, blocks[j], open_words, after_capitalised, unfinished_min,
+                                                  digits_end)
                     and not any(rx.search(blocks[j].text) for rx in not_before)):
                 nxt = blocks[j]
                 moved.extend(blocks[i:j])
@@ -404,17 +409,25 @@ UNFINISHED_HYPHEN = re.compile(r"[^\W\d_]-\s*$")
 
 
 def continues(block: Block, nxt: Block, open_words=OPEN_WORDS, after_capitalised=False,
-              unfinished_min=0) -> bool:
-    if nxt.kind != "p" or nxt.region != block.region or TERMINAL.search(block.text):
+              unfinished_min=0, digits_end=True) -> bool:
+    terminal = TERMINAL if digits_end else TERMINAL_PUNCTUATION
+    if nxt.kind != "p" or nxt.region != block.region or terminal.search(block.text):
         return False
     if CONTINUATION_START.search(nxt.text):
         return True
-    if unfinished_min and len(block.text) >= unfinished_min and UNFINISHED_END.search(block.text):
+    if (unfinished_min and block.region == "body" and len(block.text) >= unfinished_min
+            and UNFINISHED_END.search(block.text)):
         return True
+    if block.text.rstrip().endswith(",") and nxt.text[:1].isalpha():
+        return True  # "Once, half-joking, | Lenin proposed..."
     last = LAST_WORD.search(block.text)
-    if not (last and nxt.text[:1].isupper()):
+    if not last:
         return False
     word = last.group(1)
+    if word in open_words and nxt.text[:1].isdigit():
+        return True  # "in the summer of | 1936 the ..."
+    if not nxt.text[:1].isupper():
+        return False
     return word in open_words or (after_capitalised and word[:1].isupper()
                                   and word.replace("'", "").replace("’", "").isalpha()
                                   and block.text.rstrip()[-1:].isalpha())
