@@ -269,7 +269,8 @@ class Writer:
                         element.set("data-static-search", "")
                         continue
                 element.set(attribute, self.rewrite_reference(value, fetched.url, page_file, report))
-        if any(form.get("data-static-search") is not None for form in document.iter("form")):
+        # Only the search page itself answers a query; the other pages' search boxes just lead to it.
+        if urlsplit(fetched.url).path in self.crawler.client_side and not urlsplit(fetched.url).query:
             head = document.find("head")
             script = lxml_html.Element("script", src=relative(SEARCH_SCRIPT, page_file), defer="defer")
             script.set("data-index", relative(SEARCH_INDEX, page_file))
@@ -380,7 +381,9 @@ SEARCH_JS = r"""// Search in the static export: the search form is answered from
     box.appendChild(list);
   }
   document.addEventListener("DOMContentLoaded", function () {
-    var form = document.querySelector("form[data-static-search]");
+    // The page's own search form is the last one (a site-wide search box may come first, in the header).
+    var forms = document.querySelectorAll("form[data-static-search]");
+    var form = forms[forms.length - 1];
     if (!form) { return; }
     var field = form.querySelector("input[type=search], input[type=text], input:not([type])");
     var name = field ? field.name : "q";
