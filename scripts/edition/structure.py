@@ -366,6 +366,7 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
     # a long paragraph that ends on a bare word, a comma or a hyphen was cut,
     # whatever the next one opens with ("...than in | 1929.")
     unfinished_min = int(settings.get("unfinished_min_chars", 0))
+    unfinished_end = re.compile(settings["unfinished_end"]) if settings.get("unfinished_end") else UNFINISHED_END
     # where no note bodies end on a page number, a final number ends no
     # sentence ("...Circulation 300 | copies).")
     digits_end = bool(settings.get("digits_end_sentence", True))
@@ -381,7 +382,7 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
             while j < len(blocks) and blocks[j].kind in movable:
                 j += 1
             if (j < len(blocks) and continues(block, blocks[j], open_words, after_capitalised, unfinished_min,
-                                                  digits_end)
+                                                  digits_end, unfinished_end)
                     and not any(rx.search(blocks[j].text) for rx in not_before)):
                 nxt = blocks[j]
                 moved.extend(blocks[i:j])
@@ -409,14 +410,14 @@ UNFINISHED_HYPHEN = re.compile(r"[^\W\d_]-\s*$")
 
 
 def continues(block: Block, nxt: Block, open_words=OPEN_WORDS, after_capitalised=False,
-              unfinished_min=0, digits_end=True) -> bool:
+              unfinished_min=0, digits_end=True, unfinished_end=None) -> bool:
     terminal = TERMINAL if digits_end else TERMINAL_PUNCTUATION
     if nxt.kind != "p" or nxt.region != block.region or terminal.search(block.text):
         return False
     if CONTINUATION_START.search(nxt.text):
         return True
     if (unfinished_min and block.region == "body" and len(block.text) >= unfinished_min
-            and UNFINISHED_END.search(block.text)):
+            and (unfinished_end or UNFINISHED_END).search(block.text)):
         return True
     if block.text.rstrip().endswith(",") and nxt.text[:1].isalpha():
         return True  # "Once, half-joking, | Lenin proposed..."
