@@ -1,0 +1,94 @@
+"""The search index (edition.search): what it holds, how a reader's query is
+read, and that it follows the TEI when the TEI changes."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+import pytest
+
+from edition import TEI_DIR
+from edition.search import (QueryError, build_index, ensure_index, fts_query, index_is_current, mentions_of,
+                            search, text_files)
+from test_viewer import MEDVEDEV, write_small_edition
+
+
+@pytest.fixture()
+def small_index(tmp_path):
+    folder = write_small_edition(tmp_path / "tei")
+    db = tmp_path / "search.sqlite"
+    build_index(folder, db)
+    return folder, db
+
+
+def test_index_holds_paragraphs_heads_and_notes_not_the_registers(small_index):
+    _folder, db = small_index
+    con = sqlite3.connect(db)
+    kinds = dict(con.execute("SELECT kind, count(*) FROM passages GROUP BY kind").fetchall())
+    assert kinds == {"head": 3, "p": 5, "note": 3}
+    assert con.execute("SELECT count(*) FROM texts").fetchone()[0] == 2
+
+
+def test_a_note_is_its_own_passage_not_part_of_its_paragraph(small_index):
+    _folder, db = small_index
+    total, hits = search(db, '"Russian text has"')
+    assert total == 1 and hits[0].passage_id == "medvedev.n1-1" and hits[0].kind == "note"
+    total, _hits = search(db, '"Siberia The Russian"')
+    assert total == 0
+
+
+def test_the_corrected_reading_is_indexed_not_the_received_one(small_index):
+    _folder, db = small_index
+    assert search(db, "Kameney")[0] == 0
+    assert [h.passage_id for h in search(db, '"Kamenev with Stalin s support"')[1]] == ["medvedev.1.p2"]
+
+
+def test_mentions_keep_their_context_in_the_edited_reading(small_index):
+    _folder, db = small_index
+    mentions = mentions_of(db, "persons", "kamenev-lb")
+    assert [m["passage_id"] for m in mentions] == ["medvedev.1.p1", "medvedev.1.p2", "medvedev.1.1.p1", "medvedev.2.p1"]
+    assert mentions[1]["name"] == "Kamenev"
+    assert mentions[1]["before"].endswith('were published in PRAVDA, ')
+    assert mentions[1]["after"].startswith(", with Stalin's support")
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("Kamenev Zinoviev", '"Kamenev" AND "Zinoviev"'),
+    ('"show trial"', '"show trial"'),
+    ("Trotsky*", '"Trotsky"*'),
+    ('Bukharin "Right Opposition" kulak*', '"Bukharin" AND "Right Opposition" AND "kulak"*'),
+    ("OR AND NOT", '"OR" AND "AND" AND "NOT"'),
+    ("Kamenev's", '"Kamenev" AND "s"'),
+])
+def test_the_readers_query_is_read_literally(typed, expected):
+    assert fts_query(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["", '""', "--", "* ( )"])
+def test_a_query_without_words_is_refused_in_plain_words(typed):
+    with pytest.raises(QueryError, match="no words"):
+        fts_query(typed)
+
+
+def test_index_is_rebuilt_when_a_text_changes(small_index):
+    folder, db = small_index
+    assert index_is_current(folder, db)
+    assert search(db, "Sverdlov")[0] == 0
+    path = folder / "medvedev.xml"
+    path.write_text(MEDVEDEV.replace("M.K. Muranov", "Ya.M. Sverdlov"), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert not index_is_current(folder, db)
+    ensure_index(folder, db)
+    assert index_is_current(folder, db)
+    assert [h.passage_id for h in search(db, "Sverdlov")[1]] == ["medvedev.2.p1"]
+
+
+def test_real_edition_is_searchable_by_a_phrase_of_medvedev(tmp_path):
+    db = tmp_path / "search.sqlite"
+    stats = build_index(TEI_DIR, db)
+    assert stats["texts"] == len(text_files(TEI_DIR)) == 5
+    total, hits = search(db, '"spent a large portion of the evenings"')
+    assert total == 1 and hits[0].text_key.startswith("medvedev")
+    assert "<mark>spent a large portion of the evenings</mark>" in hits[0].snippet_html
+    assert search(db, "Kamenev", text_key=hits[0].text_key)[0] > 10
