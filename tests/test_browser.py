@@ -1,0 +1,168 @@
+"""The reading edition in a real browser: Debian's Chromium driven headlessly
+by Playwright against the real server (waitress) serving real passages.
+Screenshots of the main pages are saved in tests/artifacts/."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from test_viewer import LiveServer, write_small_edition
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (.ci/run installs Debian's chromium)")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from viewer import create_app
+    live = LiveServer(create_app(write_small_edition(tmp_path_factory.mktemp("edition") / "tei")))
+    yield live
+    live.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    yield page
+    context.close()
+    assert errors == [], f"the page reported errors (script, CSP): {errors}"
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_library_opens_a_chapter(server, page):
+    page.goto(server.url + "/")
+    screenshot(page, "library")
+    page.get_by_role("link", name="Read").first.click()
+    page.wait_for_url(re.compile(r"/text/gurdzhiyev/body$"))
+    page.goto(server.url + "/text/medvedev/medvedev.1")
+    assert page.locator("h1").inner_text() == "The Revolution"
+    screenshot(page, "chapter")
+    page.get_by_role("link", name=re.compile("Dual Power")).last.click()
+    page.wait_for_url(re.compile(r"/text/medvedev/medvedev\.2$"))
+
+
+def test_footnote_opens_as_a_pop_up_and_closes_with_escape(server, page):
+    page.goto(server.url + "/text/medvedev/medvedev.1")
+    page.locator("a.note-ref[data-note='medvedev.n1-1']").click()
+    popup = page.get_by_role("dialog")
+    assert "The Russian text has “Krasnoiarsk”." in popup.inner_text()
+    assert "translator’s note" in popup.inner_text()
+    screenshot(page, "chapter-note-pop-up")
+    page.keyboard.press("Escape")
+    assert page.get_by_role("dialog").count() == 0
+    # focus went back to the reference, so a keyboard reader keeps their place
+    assert page.evaluate("document.activeElement.dataset.note") == "medvedev.n1-1"
+
+
+def test_note_reference_works_from_the_keyboard(server, page):
+    page.goto(server.url + "/text/medvedev/medvedev.1")
+    page.locator("a.note-ref[data-note='medvedev.n1-2']").focus()
+    page.keyboard.press("Enter")
+    assert "See PRAVDA, 8 April 1917." in page.get_by_role("dialog").inner_text()
+
+
+def test_interventions_toggle_shows_the_received_reading(server, page):
+    page.goto(server.url + "/text/medvedev/medvedev.1")
+    received = page.locator(".received.sic", has_text="Kameney")
+    assert not received.is_visible()
+    toggle = page.get_by_role("button", name="Editorial interventions")
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    assert received.is_visible()
+    screenshot(page, "chapter-interventions")
+    # the choice is remembered on the next page
+    page.goto(server.url + "/text/gurdzhiyev/body")
+    assert page.locator(".pb-mended").is_visible()
+    assert page.locator(".supplied .marker").first.is_visible()
+
+
+def test_follow_kamenev_to_the_register_and_back(server, page):
+    page.goto(server.url + "/text/medvedev/medvedev.1")
+    names = page.get_by_role("button", name="Names")
+    names.click()
+    assert "show-names" in page.evaluate("document.body.className")
+    page.locator("a.name[data-entity='persons/kamenev-lb']").first.click()
+    popup = page.get_by_role("dialog")
+    popup.get_by_text("Lev Borisovich Kamenev").wait_for()
+    assert "1883 – 1936" in popup.inner_text()
+    screenshot(page, "chapter-name-pop-up")
+    popup.get_by_role("link", name=re.compile("Register entry")).click()
+    page.wait_for_url(re.compile(r"/registers/persons/kamenev-lb$"))
+    assert page.locator("h1").inner_text() == "Lev Borisovich Kamenev"
+    screenshot(page, "register-entry")
+    page.locator(".kwic a").nth(1).click()
+    page.wait_for_url(re.compile(r"/text/medvedev/medvedev\.1#medvedev\.1\.p2$"))
+    assert page.evaluate("document.querySelector(':target').id") == "medvedev.1.p2"
+    page.go_back()
+    page.wait_for_url(re.compile(r"/registers/persons/kamenev-lb$"))
+
+
+def test_search_a_phrase_and_land_on_the_paragraph(server, page):
+    page.goto(server.url + "/search")
+    page.locator("#search-q").fill('"a soviet was organized"')
+    page.locator("#search-q").press("Enter")
+    page.wait_for_url(re.compile(r"/search\?"))
+    assert page.locator(".hit").count() == 1
+    assert page.locator(".hit mark").inner_text() == "a soviet was organized"
+    screenshot(page, "search")
+    page.locator(".hit a").click()
+    page.wait_for_url(re.compile(r"/text/medvedev/medvedev\.2#medvedev\.2\.p1$"))
+    assert page.evaluate("document.querySelector(':target').id") == "medvedev.2.p1"
+
+
+def test_cite_this_gives_the_citation_with_the_permalink(server, page):
+    page.goto(server.url + "/text/medvedev/medvedev.1")
+    page.locator("#medvedev\\.1\\.p2 .para-num").click()
+    citation = page.get_by_role("dialog").get_by_label("Citation").input_value()
+    assert citation.startswith("Roy Medvedev, “On Stalin and Stalinism”, in Stalin and Stalinism: Five Texts.")
+    assert "section “The Revolution”, paragraph 2." in citation
+    assert f"{server.url}/text/medvedev/at/medvedev.1.p2 (accessed " in citation
+
+
+def test_validator_reports_an_invalid_upload(server, page, tmp_path):
+    broken = tmp_path / "broken.xml"
+    broken.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0">\n<text>\n<body><p>Stalin</body></text></TEI>\n')
+    page.goto(server.url + "/validate")
+    page.locator("#validate-file").set_input_files(str(broken))
+    page.get_by_role("button", name="Validate").click()
+    page.wait_for_url(re.compile(r"/validate$"))
+    page.locator(".problems").wait_for()
+    first = page.locator(".problems tbody tr").first.locator("td")
+    assert first.nth(0).inner_text() == "3" and first.nth(3).inner_text() == "well-formed"
+    screenshot(page, "validation")
+
+
+def test_chapter_reads_on_a_phone(server, browser):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(server.url + "/text/medvedev/medvedev.1")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    screenshot(page, "chapter-phone")
+    context.close()
+    assert overflow <= 0
