@@ -48,22 +48,28 @@ def _interrupt(signum, frame):
 
 
 def cmd_validate(args) -> int:
-    from .validate import validate_file
+    """Exit 0 valid, 1 invalid, 2 usage error (no such file), 3 a file refused as unsafe."""
+    from .validate import EXIT_USAGE, edition_files, validate_paths
 
-    paths = args.paths or sorted(str(p) for p in Path(TEI_DIR).glob("*.xml"))
-    all_problems = []
-    for path in paths:
-        if not Path(path).is_file():
+    paths = [Path(p) for p in args.paths] or edition_files()
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing or not paths:
+        for path in missing:
             print(f"edition validate: {path}: no such file", file=sys.stderr)
-            return 2
-        all_problems.extend(validate_file(Path(path)))
+        if not paths:
+            print(f"edition validate: no TEI files in {TEI_DIR} (run edition build first)", file=sys.stderr)
+        return EXIT_USAGE
+    report = validate_paths(paths, tei_all=args.tei_all)
     if args.json:
-        print(json.dumps({"files": paths, "problems": [p.as_dict() for p in all_problems]}, indent=2))
+        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
-        for problem in all_problems:
+        for problem in report.problems:
             print(problem)
-        print(f"{len(paths)} files, {len(all_problems)} problems", file=sys.stderr)
-    return 1 if any(p.severity == "error" for p in all_problems) else 0
+        errors, warnings = len(report.errors), len(report.problems) - len(report.errors)
+        verdict = "valid" if not errors else ("refused" if report.refused else "invalid")
+        print(f"{len(paths)} files: {verdict}, {errors} errors, {warnings} warnings ({report.seconds:.2f} s)",
+              file=sys.stderr)
+    return report.exit_status
 
 
 def cmd_fidelity(args) -> int:
@@ -139,6 +145,8 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="validate TEI files (default: the whole edition)")
     p.add_argument("paths", nargs="*")
     p.add_argument("--json", action="store_true", help="print the problems as JSON")
+    p.add_argument("--tei-all", action="store_true",
+                   help="also validate against the official tei_all schema (slow: ~10 s to load)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("fidelity", help="compare the words of each source with its TEI")

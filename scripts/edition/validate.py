@@ -120,7 +120,26 @@ def edition_schematron() -> etree.XSLT:
     # document() may read the registers from disk, nothing else: no network, no writes.
     access = etree.XSLTAccessControl(read_file=True, write_file=False, create_dir=False,
                                      read_network=False, write_network=False)
-    return etree.XSLT(xslt, access_control=access)
+    parser = safe_parser()
+    parser.resolvers.add(_RegisterResolver())
+    stylesheet = etree.fromstring(etree.tostring(xslt), parser)
+    return etree.XSLT(stylesheet, access_control=access)
+
+
+class _RegisterResolver(etree.Resolver):
+    """document() in the Schematron may read a register next to the file, nothing
+    else: a missing register reads as an empty document (so its pointers are
+    reported, not a crash), and any other scheme is never fetched."""
+
+    EMPTY = '<missing xmlns="urn:x-edition:missing"/>'
+
+    def resolve(self, url, public_id, context):
+        path = Path(url[7:] if url.startswith("file://") else url)
+        if "://" in url and not url.startswith("file://"):
+            return self.resolve_string(self.EMPTY, context)
+        if path.suffix == ".xml" and path.is_file() and path.stat().st_size <= MAX_BYTES:
+            return self.resolve_filename(str(path), context)
+        return self.resolve_string(self.EMPTY, context)
 
 
 def element_count() -> int:
@@ -267,18 +286,16 @@ def _relaxng_message(entry, tree) -> tuple[str, str]:
             node = found[0] if found else None
         except etree.XPathError:
             node = None
-    parent = _local(node.getparent().tag) if node is not None and node.getparent() is not None else None
-    elements = _odd_facts()["elements"]
-
-    m = ELEMENT_NOT_EXPECTED.search(text) or EXTRA_CONTENT.search(text)
+    m = EXTRA_CONTENT.search(text)
     if m:
-        name = m.group(m.lastindex)
-        if name not in elements:
-            return "unknown-element", (f"<{name}> is not an element of the edition's schema"
-                                       f"{_suggest(name, elements)} (the elements in use are listed in docs/encoding.md)")
-        where = f" inside <{parent}>" if parent and ELEMENT_NOT_EXPECTED.search(text) else (
-            f" inside <{m.group(1)}>" if EXTRA_CONTENT.search(text) else "")
-        return "content-model", f"<{name}> is not allowed here{where}: {text}"
+        return "content-model", f"<{m.group(2)}> is not allowed at this point inside <{m.group(1)}> ({text})"
+    m = ELEMENT_NOT_EXPECTED.search(text)
+    if m:
+        # libxml2's path names either the element itself or its parent
+        holder = node if node is not None and _local(node.tag) != m.group(1) else (
+            node.getparent() if node is not None else None)
+        where = f" inside <{_local(holder.tag)}>" if holder is not None else ""
+        return "content-model", f"<{m.group(1)}> is not allowed at this point{where} ({text})"
     m = EXPECTING.search(text)
     if m:
         return "content-model", f"expected <{m.group(1)}> here but found <{m.group(2)}>"
@@ -299,8 +316,23 @@ def odd_problems(tree, name: str) -> tuple[list[Problem], list]:
     so they are reported here and removed from the copy it validates."""
     facts = _odd_facts()
     known = set(facts["elements"])
-    problems, offenders = [], []
+    root = tree.getroot()
+    if root.tag != f"{{{TEI_NS}}}TEI":
+        qname = etree.QName(root)
+        if qname.localname == "TEI" and not qname.namespace:
+            message = f"<TEI> has no namespace: declare xmlns=\"{TEI_NS}\" on it"
+        else:
+            message = (f"the root element is <{qname.localname}>"
+                       f"{' in namespace ' + qname.namespace if qname.namespace else ''}; "
+                       f"a TEI document starts with <TEI xmlns=\"{TEI_NS}\">")
+        return [Problem(name, root.sourceline or 0, 0, "not-tei", message, layer="relaxng")], [("element", root)]
+    problems, offenders, ids = [], [], set()
     for element in tree.iter():
+        xml_id = element.get(f"{{{XML_NS}}}id") if isinstance(element.tag, str) else None
+        if xml_id is not None:
+            if xml_id in ids:  # reported by the Schematron (unique-id); the grammar's echo is noise
+                offenders.append(("duplicate-id", element))
+            ids.add(xml_id)
         if not isinstance(element.tag, str):
             continue
         qname = etree.QName(element)
@@ -330,7 +362,9 @@ def _without_offenders(tree, offenders):
     facts = _odd_facts()
     for kind, element in offenders:
         target = copies[id(element)]
-        if kind == "values":
+        if kind == "duplicate-id":
+            del target.attrib[f"{{{XML_NS}}}id"]
+        elif kind == "values":
             for attr in list(target.attrib):
                 local = _local(attr)
                 if (_local(target.tag), local) in facts["closed"] or ("*", local) in facts["closed"]:
@@ -460,6 +494,8 @@ def validate_bytes(data: bytes, name: str = "<input>", tei_all: bool = False) ->
     if tree is None:
         return problems
     problems = check_relaxng(tree, name)
+    if any(p.rule == "not-tei" for p in problems):
+        return problems  # the edition's rules presuppose a TEI document
     problems += check_schematron(tree, name)
     if tei_all:
         problems += check_relaxng(tree, name, tei_all_relaxng(), layer="tei_all")
