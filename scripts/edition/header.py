@@ -243,10 +243,38 @@ def encoding_desc(doc: Document) -> etree._Element:
     policy.update(doc.profile.table("edition").get("policy", {}))
     for tag in ("correction", "normalization", "hyphenation", "quotation", "segmentation", "interpretation"):
         sub(sub(decl, tag), "p", policy[tag])
-    refs = sub(encoding, "refsDecl")
-    chapter = sub(refs, "citeStructure", match="//body/div", use="@n", unit="section", delim="")
-    sub(chapter, "citeStructure", match="p", use="position()", unit="paragraph", delim=".")
+    encoding.append(refs_decl(doc))
     return encoding
+
+
+# A division is cited by its @n; one without (a preface, a region of its own)
+# by "d" and its place among its sibling divisions, so the two never collide.
+DIVISION_USE = "concat(@n, substring(concat('d', count(preceding-sibling::div) + 1), 1, 99 * number(not(@n))))"
+PARAGRAPH_USE = "concat('p', position())"
+
+
+def refs_decl(doc: Document) -> etree._Element:
+    """The citation tree (read by DTS): divisions as deep as the body nests them, and their paragraphs.
+
+    References read "2.3.p4" (paragraph 4 of division 3 of division 2);
+    paragraphs standing directly in the body are "p1", "p2"... Each level's
+    unit is the divisions' @type when they all share one.
+    """
+    refs = E("refsDecl")
+    body = doc.tei.find(f"{tei('text')}/{tei('body')}")
+    sub(refs, "citeStructure", match="/TEI/text/body/p", use=PARAGRAPH_USE, unit="paragraph")
+    level = [body] if body is not None else []
+    parent, match, delim = refs, "/TEI/text/body/div", None
+    while True:
+        divisions = [div for element in level for div in element.findall(tei("div"))]
+        if not divisions:
+            break
+        types = {div.get("type") for div in divisions}
+        unit = types.pop() if len(types) == 1 and None not in types else "division"
+        parent = sub(parent, "citeStructure", match=match, use=DIVISION_USE, unit=unit, delim=delim)
+        sub(parent, "citeStructure", match="p", use=PARAGRAPH_USE, unit="paragraph", delim=".")
+        level, match, delim = divisions, "div", "."
+    return refs
 
 
 def profile_desc(doc: Document) -> etree._Element:

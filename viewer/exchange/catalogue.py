@@ -162,16 +162,15 @@ def build_citation_tree(root: etree._Element, structures: list[CiteStructure]) -
 
 
 def _use_value(element: etree._Element, use: str, position: int) -> str:
-    """The reference value of a matched node: its @use, or its position when @use says so or yields nothing.
+    """The reference value of a matched node: its @use evaluated on it, or its position if that yields nothing.
 
-    TEI evaluates @use with the matched node as context; position() there means
-    the node's position among the nodes its @match selected, which lxml cannot
-    know, so it is supplied here. A division without @n is cited by position.
+    TEI evaluates @use with the matched node as context, position() being the
+    node's place among the nodes its @match selected, which lxml cannot know
+    from the node alone: it is put into the expression as a number.
     """
-    if use.strip() == "position()":
-        return str(position)
+    expression = re.sub(r"position\(\s*\)", str(position), tei_xpath(use))
     try:
-        value = element.xpath(f"string({tei_xpath(use)})", namespaces=NS)
+        value = element.xpath(f"string({expression})", namespaces=NS)
     except etree.XPathError as err:
         raise CatalogueError(f"citeStructure/@use {use!r} is not XPath 1.0: {err}") from err
     value = " ".join(str(value).split())
@@ -315,11 +314,28 @@ def load_text(path: Path) -> EditionText | None:
                            cite_structures=structures, units=units, datestamp=datestamp(root))
     except CatalogueError as err:
         raise CatalogueError(f"{path.name}: {err}") from err
-    text.by_identifier = {unit.identifier: unit for unit in units}
-    if len(text.by_identifier) != len(units):
-        duplicates = sorted({u.identifier for u in units if sum(1 for v in units if v.identifier == u.identifier) > 1})
-        raise CatalogueError(f"{path.name}: citation tree identifiers are not unique: {duplicates[:5]}")
+    text.by_identifier = unique_identifiers(units)
     return text
+
+
+def unique_identifiers(units: list[CitableUnit]) -> dict[str, CitableUnit]:
+    """Identifiers must be unique in a citation tree (DTS); a repeated one (two divisions with
+    the same @n) is told apart by "~2", "~3" in document order rather than making the text unreachable."""
+    by_identifier: dict[str, CitableUnit] = {}
+    for unit in units:
+        if unit.identifier in by_identifier:
+            count = 2
+            while f"{unit.identifier}~{count}" in by_identifier:
+                count += 1
+            renamed = f"{unit.identifier}~{count}"
+            for child in units[unit.order + 1: unit.end + 1]:
+                if child.identifier.startswith(unit.identifier):
+                    child.identifier = renamed + child.identifier[len(unit.identifier):]
+                if child.parent and child.parent.startswith(unit.identifier):
+                    child.parent = renamed + child.parent[len(unit.identifier):]
+            unit.identifier = renamed
+        by_identifier[unit.identifier] = unit
+    return by_identifier
 
 
 class Catalogue:
