@@ -1,10 +1,297 @@
-"""Stage 6, entities: mark persons, places and organisations against the registers."""
+"""Stage 6, entities: mark persons, places and organisations against the registers.
+
+The registers (data/registers/*.toml, see `edition.registers`) give every
+surface form of every entity. One Aho-Corasick automaton over all forms finds
+candidate mentions in each text node; rules on the context then decide:
+
+- a match must stand as a whole word: `Stalinist`, `Kirovograd` are not
+  `Stalin`, `Kirov`; a possessive `'s` stays outside the element;
+- a name followed by the head of an institution (`Kirov Plant`, `Moscow
+  Committee`, `Stalin Constitution`) is part of that name, not a mention of
+  the person or place (the organisation register may claim the whole);
+- initials or a forename before a surname (`I. N. Smirnov`, `Sergei Kamenev`)
+  are taken into the element and choose among homonyms; initials that fit no
+  homonym leave the mention without @ref rather than guessing;
+- a bare surname shared by several entries is resolved, in this order, by a
+  role word before it (`Marshal Zhukov`), by the last explicit mention in the
+  same paragraph, by the text's own identification (profile `[entities]
+  prefer`), by the entry marked `default`; otherwise it gets no @ref and
+  @cert="low".
+
+Every automatic decision carries @resp="#edition-editors" (the header
+declares them); resolutions that rest on context rather than on the name
+itself carry @cert="medium".
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+import ahocorasick
+from lxml import etree
+
+from . import tei
 from .model import Document
+from .registers import Entry, load_registers
+
+ANNOTATOR = "#edition-editors"
+ELEMENT_FOR_KIND = {"person": "persName", "place": "placeName", "org": "orgName"}
+REGISTER_FILE = {"person": "persons.xml", "place": "places.xml", "org": "orgs.xml"}
+
+# Content that is not running prose naming people: the header, bibliographic
+# titles, names already encoded by an earlier stage.
+SKIP = ("teiHeader", "title", "persName", "placeName", "orgName", "rs", "idno", "date")
+# Blocks within which an explicit mention lends its identity to later bare ones.
+BLOCKS = {tei(t) for t in ("p", "item", "note", "head", "quote", "l", "cell", "ab", "figDesc", "label")}
+
+# Initials as the sources write them: `I. N. `, `I.N.`, `Ye. A. `, `Yu.G.`, `H.K.`
+INITIALS_BEFORE = re.compile(r"((?:\b[A-Z][a-z]{0,2}\.\s?){1,3})$")
+# Abbreviations that look like initials but are not: `St. Petersburg`, `Cf. Stalin`
+ABBREVIATIONS = {"St", "No", "Cf", "Dr", "Mr", "Mrs", "Ms", "Vol", "Lt", "Gen", "Col", "Op", "Ed", "Tov", "Com", "See"}
+WORD_BEFORE = re.compile(r"([A-Z][a-z'’]+|[a-z][a-z-]+)\s+$")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    entry: Entry | None
+    kind: str
+    cert: str | None
+    string: str
+
+    def group(self, n: int = 0) -> str:
+        return self.string[self.start:self.end]
+
+
+class Matcher:
+    """All register forms in one automaton, with the rules that judge a match."""
+
+    def __init__(self, registers: dict[str, list[Entry]], rules: dict):
+        self.automaton = ahocorasick.Automaton()
+        forms: dict[str, list[tuple[Entry, bool]]] = {}
+        unidentified = [Entry("person", "", surname, {"surname": [surname]})
+                        for surname in rules.get("unidentified_persons", [])]
+        for entries in [*registers.values(), unidentified]:
+            for entry in entries:
+                for form, explicit in entry.surface_forms():
+                    forms.setdefault(form, []).append((entry, explicit))
+        for form, readings in forms.items():
+            self.automaton.add_word(form, (form, readings))
+        self.automaton.make_automaton()
+        self.institution_heads = set(rules.get("institution_heads", []))
+        self.not_after = {w.lower() for w in rules.get("not_a_name_after", [])}
+        self.forenames = {f for e in registers.get("person", []) for f in e.forenames}
+        self.forenames |= set(rules.get("other_forenames", []))
+
+    def matches(self, text: str) -> list[tuple[int, int, list[tuple[Entry, bool]]]]:
+        """Whole-word matches, leftmost-longest, not overlapping."""
+        found = []
+        for end, (form, readings) in self.automaton.iter(text):
+            start = end - len(form) + 1
+            if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-_"):
+                continue
+            if end + 1 < len(text) and text[end + 1].isalnum():
+                continue
+            found.append((start, end + 1, readings))
+        found.sort(key=lambda m: (m[0], -m[1]))
+        chosen, last_end = [], -1
+        for start, end, readings in found:
+            if start >= last_end:
+                chosen.append((start, end, readings))
+                last_end = end
+        return chosen
+
+    def inside_institution(self, text: str, end: int) -> bool:
+        """`Kirov Plant`, `Moscow Oblast Committee`: the name belongs to a longer name."""
+        following = re.match(r"(?:[\s-]+[A-Z][\w'’-]*){1,4}", text[end:])
+        if not following:
+            return False
+        words = re.findall(r"[A-Z][\w'’-]*", following.group(0))
+        return any(w.rstrip("'’s") in self.institution_heads or w in self.institution_heads for w in words)
+
+    def after_blocking_word(self, text: str, start: int, end: int) -> bool:
+        """`the steamship Ilyich`, `Order of Lenin`, `the "Ilyich"`: a thing named after someone."""
+        before = text[max(0, start - 40):start].lower()
+        if any(before.rstrip(' "“«').endswith(w) for w in self.not_after):
+            return True
+        quoted = before.endswith(("the \"", "the “", "the «")) and text[end:end + 1] in "\"”»"
+        return quoted and end < len(text)
+
+
+class Annotator:
+    def __init__(self, matcher: Matcher, prefer: dict[str, str], registers: dict[str, list[Entry]]):
+        self.matcher = matcher
+        ids = {e.id: e for entries in registers.values() for e in entries}
+        self.prefer = {form: ids[i] for form, i in prefer.items() if i in ids}
+        self.block_memory: dict[int, dict[str, Entry]] = {}
+        # every entry the text itself has named explicitly, by the forms it may later use
+        self.text_memory: dict[str, set[str]] = {}
+        self.ids = ids
+        self.counts = {"persName": 0, "placeName": 0, "orgName": 0, "with_ref": 0,
+                       "by_context": 0, "undecided": 0, "initials_unmatched": 0}
+
+    def finditer(self, text: str, parent: etree._Element) -> Iterator[Mention]:
+        memory = self.block_memory.setdefault(id(_block_of(parent)), {})
+        for start, end, readings in self.matcher.matches(text):
+            mention = self.judge(text, start, end, readings, memory)
+            if mention is not None:
+                yield mention
+
+    def judge(self, text, start, end, readings, memory) -> Mention | None:
+        if self.matcher.after_blocking_word(text, start, end):
+            return None
+        kinds = {entry.kind for entry, _ in readings}
+        if "org" not in kinds and self.matcher.inside_institution(text, end):
+            return None
+        form = text[start:end]
+        explicit = [e for e, is_explicit in readings if is_explicit]
+        if len(explicit) == 1:
+            entry = explicit[0]
+            self._remember(memory, form, entry)
+            return Mention(start, end, entry, entry.kind, None, text)
+        candidates = [e for e, _ in readings]
+        persons = [e for e in candidates if e.kind == "person"]
+
+        # initials or a forename before the surname
+        initials = INITIALS_BEFORE.search(text, 0, start)
+        letters = re.findall(r"([A-Z][a-z]{0,2})\.", initials.group(1)) if initials else []
+        if persons and letters and initials.end() == start and not ABBREVIATIONS & set(letters):
+            fitting = [e for e in persons if e.initials_fit(letters)]
+            start = initials.start()
+            forename = WORD_BEFORE.search(text, 0, start)
+            if not fitting and forename and forename.end() == start:
+                # `Robert W. Thurston`, `Irina V. Pavlova`: a forename and a middle initial
+                fitting = [e for e in persons if forename.group(1) in e.forenames]
+                start = forename.start() if fitting else start
+            if len(fitting) == 1:
+                self._remember(memory, form, fitting[0])
+                return Mention(start, end, fitting[0], "person", None, text)
+            self.counts["initials_unmatched" if not fitting else "undecided"] += 1
+            return Mention(start, end, None, "person", "low", text)
+        word = WORD_BEFORE.search(text, 0, start)
+        if persons and word and word.end() == start:
+            previous = word.group(1)
+            fitting = [e for e in persons if previous in e.forenames]
+            if fitting or previous in self.matcher.forenames:
+                start = word.start()
+                if len(fitting) == 1:
+                    self._remember(memory, form, fitting[0])
+                    return Mention(start, end, fitting[0], "person", None, text)
+                return Mention(start, end, None, "person", "low", text)
+            titled = [e for e in candidates if previous.lower() in e.titles]
+            if len(titled) == 1:
+                return Mention(start, end, titled[0], titled[0].kind, None, text)
+
+        if len(candidates) == 1:
+            entry = candidates[0]
+            return Mention(start, end, entry, entry.kind, None, text)
+        named_in_text = [self.ids[i] for i in self.text_memory.get(form, ()) if self.ids[i] in candidates]
+        in_text = named_in_text[0] if len(named_in_text) == 1 else None
+        for guess in (memory.get(form), in_text, self.prefer.get(form)):
+            if guess in candidates:
+                self.counts["by_context"] += 1
+                return Mention(start, end, guess, guess.kind, "medium", text)
+        defaults = [e for e in candidates if form in e.default_for]
+        if len(defaults) == 1:
+            self.counts["by_context"] += 1
+            return Mention(start, end, defaults[0], defaults[0].kind, "medium", text)
+        self.counts["undecided"] += 1
+        kind = candidates[0].kind if len({e.kind for e in candidates}) == 1 else None
+        if kind is None:
+            return None  # not even the kind of entity can be told: leave it to the editors
+        return Mention(start, end, None, kind, "low", text)
+
+    def _remember(self, memory, form, entry) -> None:
+        for name in [*entry.surnames, form]:
+            memory[name] = entry
+            self.text_memory.setdefault(name, set()).add(entry.id)
+
+    def element(self, mention: Mention) -> etree._Element:
+        name = ELEMENT_FOR_KIND[mention.kind]
+        element = etree.Element(tei(name))
+        if mention.entry is not None and not mention.entry.id:
+            mention.entry, mention.cert = None, "low"  # a surname the editors could not identify
+        if mention.entry is not None:
+            element.set("ref", f"{REGISTER_FILE[mention.kind]}#{mention.entry.id}")
+            self.counts["with_ref"] += 1
+        element.set("resp", ANNOTATOR)
+        if mention.cert:
+            element.set("cert", mention.cert)
+        element.text = mention.group()
+        self.counts[name] += 1
+        return element
+
+
+def _block_of(element):
+    while element is not None and element.tag not in BLOCKS:
+        element = element.getparent()
+    return element
+
+
+_MATCHER: Matcher | None = None
+
+
+def matcher() -> Matcher:
+    """One automaton per process: the registers are read once."""
+    global _MATCHER
+    if _MATCHER is None:
+        registers, rules = load_registers()
+        _MATCHER = Matcher(registers, rules)
+        _MATCHER.registers = registers
+    return _MATCHER
 
 
 def annotate(doc: Document) -> Document:
-    doc.stage_report("entities")
+    report = doc.stage_report("entities")
+    settings = doc.profile.table("entities")
+    text = doc.tei.find(tei("text")) if doc.tei is not None else None
+    if settings.get("skip") or text is None:
+        return doc
+    m = matcher()
+    annotator = Annotator(m, settings.get("prefer", {}), m.registers)
+    skip = {tei(s) for s in (*SKIP, *settings.get("skip_elements", []))}
+    for element in list(text.iter()):
+        if not isinstance(element.tag, str) or element.tag in skip:
+            continue
+        if _italic_title(element) or any(a.tag in skip or _italic_title(a) for a in element.iterancestors()):
+            continue
+        _annotate_slot(annotator, element, None)
+        for child in list(element):
+            _annotate_slot(annotator, element, child)
+    report.update(annotator.counts)
     return doc
+
+
+def _annotate_slot(annotator: Annotator, parent, after) -> None:
+    """Turn the mentions in parent.text (after=None) or after.tail into elements."""
+    text = parent.text if after is None else after.tail
+    if not text:
+        return
+    mentions = list(annotator.finditer(text, parent))
+    if not mentions:
+        return
+    head = text[:mentions[0].start]
+    elements = []
+    for i, mention in enumerate(mentions):
+        element = annotator.element(mention)
+        following = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
+        element.tail = text[mention.end:following]
+        elements.append(element)
+    if after is None:
+        parent.text = head
+        index = 0
+    else:
+        after.tail = head
+        index = parent.index(after) + 1
+    for offset, element in enumerate(elements):
+        parent.insert(index + offset, element)
+
+
+def _italic_title(element) -> bool:
+    """Italics in notes and bibliographies are titles: names there are not persons."""
+    if element.tag != tei("hi") or "italic" not in (element.get("rend") or ""):
+        return False
+    return any(a.tag in (tei("note"), tei("bibl")) for a in element.iterancestors())
