@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, render_template, request
 
 from edition.search import QueryError, ensure_index, search as run_search
 
 from . import edition
+from .registers import entry_or_404
 from .texts import REGISTERS
 
 blueprint = Blueprint("search", __name__)
 HITS_PER_PAGE = 30
+# FTS5's cost grows with the square of the number of terms (100 terms: half a
+# second; 1,400: 46 s): a reader's query is a few words, a longer one is refused.
+MAX_QUERY_CHARS = 500
+MAX_QUERY_WORDS = 24
+MAX_PAGE = 10_000
 
 
 @blueprint.get("/search")
 def results():
     ed = edition()
     query = request.args.get("q", "").strip()
+    if len(query) > MAX_QUERY_CHARS or len(re.findall(r"\w+", query)) > MAX_QUERY_WORDS:
+        abort(400, description=f"A search may hold at most {MAX_QUERY_WORDS} words "
+                               f"and {MAX_QUERY_CHARS} characters.")
     text_key = request.args.get("text", "")
     entity_arg = request.args.get("entity", "").strip()
     texts = ed.library.texts()
@@ -27,11 +38,14 @@ def results():
         register, _, entity_id = entity_arg.partition("/")
         if register not in REGISTERS or not entity_id:
             abort(400, description="Filter by an entity as register/id, e.g. persons/kamenev-lb.")
+        entry_or_404(register, entity_id)
         entity = (register, entity_id)
     try:
-        page = max(1, int(request.args.get("page", "1")))
+        page = int(request.args.get("page", "1"))
     except ValueError:
         abort(400, description="The page of results must be a number.")
+    if not 1 <= page <= MAX_PAGE:
+        abort(400, description=f"The page of results must be a number from 1 to {MAX_PAGE:,}.")
     total, hits, error = 0, [], None
     if query:
         ensure_index(ed.tei_dir, ed.search_db)

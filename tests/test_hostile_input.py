@@ -1,0 +1,324 @@
+"""The viewer under hostile input (issue 8).
+
+The real application (`viewer.create_app()`) on the real edition, served by
+waitress on a loopback port, spoken to over raw HTTP (http.client sends a
+path exactly as written: no client-side normalisation of `..` or `%2e`).
+Unknown ids, path traversal in every path parameter, oversized uploads, XML
+bombs and external entities, script injection, absurd query parameters:
+each gets a proper 4xx page, never a 500, never a stack trace, never the
+attacker's markup unescaped.
+"""
+
+from __future__ import annotations
+
+import html
+import http.client
+import threading
+import urllib.parse
+import uuid
+
+import pytest
+import waitress
+
+from edition.bench import get
+from viewer import MAX_UPLOAD_BYTES, create_app
+
+# what a leaked /etc/passwd or a leaked stack trace would contain
+LEAKS = ("root:x:0:0", "Traceback (most recent call last)", 'File "/')
+SCRIPT = "<script>alert(document.cookie)</script>"
+TRAVERSALS = ["..", "../../../../etc/passwd", "..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+              "%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd", "....%2F%2F....%2F%2Fetc%2Fpasswd",
+              "%252e%252e%252fetc%252fpasswd", "%00", "nul%00.xml", "%c0%ae%c0%ae%2fetc%2fpasswd"]
+FURR_PASSAGE = ("This story is well known in Russia, where respect for, even admiration of, "
+                "Stalin is common.")
+
+
+@pytest.fixture(scope="module")
+def app():
+    return create_app()
+
+
+@pytest.fixture(scope="module")
+def server(app):
+    """The production WSGI server (waitress) in a thread, on a free loopback port."""
+    wsgi = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=wsgi.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{wsgi.effective_port}"
+    wsgi.close()
+
+
+@pytest.fixture(scope="module")
+def samples(app):
+    """Real, valid values for each path parameter, so an attack on one reaches deep."""
+    with app.app_context():
+        from viewer import edition
+        text = edition().library.texts()[0]
+        page_id = text.page_ids[0]
+        xml_id = next(iter(text.page_of))
+    return {"key": text.key, "page_id": page_id, "xml_id": xml_id, "register": "persons",
+            "entity_id": "stalin", "name": "persons", "filename": "style.css"}
+
+
+def fetch(base: str, path: str, method: str = "GET", body: bytes | None = None,
+          headers: dict | None = None) -> tuple[int, str, dict]:
+    parsed = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return (response.status, response.read().decode("utf-8", "replace"),
+                {k.lower(): v for k, v in response.getheaders()})
+    finally:
+        connection.close()
+
+
+def assert_refused(status: int, body: str, headers: dict, path: str) -> None:
+    """A proper 4xx page: no server error, nothing leaked, nothing injected."""
+    assert 400 <= status < 500, f"{path}: HTTP {status}"
+    for leak in LEAKS:
+        assert leak not in body, f"{path}: the response leaks {leak!r}"
+    if "html" in headers.get("content-type", ""):
+        # (JSON and XML answers may quote the value: with nosniff no browser runs them as a page)
+        assert SCRIPT not in body, f"{path}: the script came back unescaped"
+        assert "default-src 'self'" in headers.get("content-security-policy", ""), path
+
+
+def multipart(fields: dict[str, tuple[str, bytes] | str]) -> tuple[bytes, dict]:
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, value in fields.items():
+        if isinstance(value, tuple):
+            filename, data = value
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                         f'filename="{filename}"\r\nContent-Type: application/xml\r\n\r\n'.encode() + data + b"\r\n")
+        else:
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+def upload(base: str, data: bytes, filename: str = "upload.xml") -> tuple[int, str, dict]:
+    body, headers = multipart({"file": (filename, data)})
+    return fetch(base, "/validate", "POST", body, headers)
+
+
+# --- unknown ids ------------------------------------------------------------------------
+
+def test_unknown_text_is_a_404_page_naming_it(server):
+    status, body, headers = fetch(server, "/text/trotsky-revolution-betrayed/")
+    assert status == 404
+    assert "The edition has no text “trotsky-revolution-betrayed”." in body
+    assert headers["content-type"].startswith("text/html")
+
+
+def test_unknown_section_of_a_real_text_is_a_404_page(server, samples):
+    status, body, _ = fetch(server, f"/text/{samples['key']}/chapter-99")
+    assert status == 404
+    assert "has no section “chapter-99”." in body
+
+
+def test_unknown_register_and_entry_are_404_pages(server):
+    status, body, _ = fetch(server, "/registers/weapons/")
+    assert (status, "The edition has no register “weapons”." in body) == (404, True)
+    status, body, _ = fetch(server, "/registers/persons/stalin-josif-typo")
+    assert (status, "has no entry “stalin-josif-typo”." in body) == (404, True)
+
+
+def test_unknown_download_is_a_404(server):
+    status, body, _ = fetch(server, "/download/registers/passwd.xml")
+    assert (status, "The edition has no register file “passwd.xml”." in body) == (404, True)
+
+
+# --- path traversal in every path parameter ---------------------------------------------
+
+def routes_with_parameters(app):
+    for rule in app.url_map.iter_rules():
+        if rule.arguments and "GET" in rule.methods:
+            yield rule
+
+
+def test_path_traversal_in_every_path_parameter_is_refused(app, server, samples):
+    tried = 0
+    for rule in routes_with_parameters(app):
+        for attacked in sorted(rule.arguments):
+            for attack in TRAVERSALS:
+                path = rule.rule
+                for name in rule.arguments:
+                    value = attack if name == attacked else samples[name]
+                    path = path.replace(f"<{name}>", value).replace(f"<path:{name}>", value)
+                status, body, headers = fetch(server, path)
+                assert_refused(status, body, headers, path)
+                tried += 1
+    assert tried >= 10 * len(TRAVERSALS)
+
+
+def test_script_in_every_path_parameter_comes_back_escaped(app, server, samples):
+    for rule in routes_with_parameters(app):
+        for attacked in sorted(rule.arguments):
+            path = rule.rule
+            for name in rule.arguments:
+                value = urllib.parse.quote(SCRIPT, safe="") if name == attacked else samples[name]
+                path = path.replace(f"<{name}>", value).replace(f"<path:{name}>", value)
+            status, body, headers = fetch(server, path)
+            assert_refused(status, body, headers, path)
+
+
+def test_ten_thousand_character_path_parameter_is_refused(server):
+    path = "/text/" + "stalin" * 1700 + "/"
+    status, body, headers = fetch(server, path)
+    assert_refused(status, body, headers, path[:40])
+
+
+# --- search ------------------------------------------------------------------------------
+
+def test_script_in_a_search_query_is_escaped_in_the_results_page(server):
+    query = f"Kirov {SCRIPT}"
+    status, body, headers = fetch(server, "/search?" + urllib.parse.urlencode({"q": query}))
+    assert status == 200
+    assert SCRIPT not in body
+    assert "&lt;script&gt;alert(document.cookie)&lt;/script&gt;" in body
+    assert "script-src 'self'" in headers["content-security-policy"]
+
+
+TOO_LONG = "A search may hold at most 24 words and 500 characters."
+BAD_PAGE = "The page of results must be a number from 1 to 10,000."
+
+
+@pytest.mark.parametrize("params, status, message", [
+    ({"q": "Stalin " * 1430}, 400, TOO_LONG),  # 10,000 characters: 46 s of SQLite time if let through
+    ({"q": "x" * 10_000}, 400, TOO_LONG),
+    ({"q": " ".join(["Kirov"] * 25)}, 400, TOO_LONG),
+    ({"q": "Kirov", "page": "-1"}, 400, BAD_PAGE),
+    ({"q": "Kirov", "page": "0"}, 400, BAD_PAGE),
+    ({"q": "Kirov", "page": "1" + "0" * 30}, 400, BAD_PAGE),  # beyond any integer SQLite holds
+    ({"q": "Kirov", "page": "abc"}, 400, "The page of results must be a number."),
+    ({"q": "Kirov", "text": "../../etc/passwd"}, 400, "There is no text “../../etc/passwd” to search in."),
+    ({"q": "Kirov", "entity": "persons/../../../etc/passwd"}, 404,
+     "The register of persons has no entry “../../../etc/passwd”."),
+    ({"q": "Kirov", "entity": "weapons/kalashnikov"}, 400,
+     "Filter by an entity as register/id, e.g. persons/kamenev-lb."),
+])
+def test_absurd_search_parameters_get_a_4xx_page(server, params, status, message):
+    path = "/search?" + urllib.parse.urlencode(params)
+    answered, body, headers = fetch(server, path)
+    assert_refused(answered, body, headers, path[:80])
+    assert answered == status
+    assert html.escape(message, quote=False) in body or message in body
+    assert headers["content-type"].startswith("text/html")
+
+
+def test_fts_syntax_in_a_query_is_taken_literally(server):
+    # FTS5 operators and a stray quote: the reader's words, not a syntax error
+    for query in ['NEAR(Kirov', 'Kirov" OR "', "* AND OR NOT", "Kirov)*:^"]:
+        status, body, _ = fetch(server, "/search?" + urllib.parse.urlencode({"q": query}))
+        assert status in (200, 400), query
+        assert "Traceback" not in body
+
+
+def test_absurd_register_index_parameters_are_400(server):
+    for params in ({"sort": "DROP TABLE"}, {"text": "../../etc/passwd"}):
+        path = "/registers/persons/?" + urllib.parse.urlencode(params)
+        status, body, headers = fetch(server, path)
+        assert status == 400, path
+        assert_refused(status, body, headers, path)
+
+
+# --- uploads to the validator ----------------------------------------------------------------
+
+def test_oversized_upload_is_refused_with_413(server):
+    data = b'<TEI xmlns="http://www.tei-c.org/ns/1.0">' + b"<p>Stalin</p>" * (MAX_UPLOAD_BYTES // 13) + b"</TEI>"
+    status, body, headers = upload(server, data)
+    assert status == 413
+    assert_refused(status, body, headers, "oversized upload")
+
+
+def test_billion_laughs_upload_is_refused_without_expanding(server):
+    bomb = (b'<?xml version="1.0"?>\n<!DOCTYPE TEI [\n <!ENTITY lol "lol">\n'
+            + b"".join(f' <!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">\n'.encode()
+                       for i in range(1, 10))
+            + b']>\n<TEI xmlns="http://www.tei-c.org/ns/1.0"><p>&lol9;</p></TEI>\n')
+    status, body, _ = upload(server, bomb, "bomb.xml")
+    assert status == 200  # the report page: the validator's verdict, not a crash
+    assert "DOCTYPE and entity declarations are refused" in body
+    assert "lollollol" not in body
+
+
+def test_external_entity_upload_does_not_read_the_server_files(server):
+    for encoding in ("utf-8", "utf-16"):
+        xxe = ('<?xml version="1.0" encoding="%s"?>\n<!DOCTYPE TEI [<!ENTITY secret SYSTEM "file:///etc/passwd">]>\n'
+               '<TEI xmlns="http://www.tei-c.org/ns/1.0"><p>&secret;</p></TEI>\n' % encoding).encode(encoding)
+        status, body, headers = upload(server, xxe, "xxe.xml")
+        assert status in (200, 400), encoding
+        assert "root:x:0:0" not in body, encoding
+        assert "Traceback" not in body
+
+
+def test_script_in_an_uploaded_tei_and_its_name_comes_back_escaped(server):
+    hostile = (f'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>{FURR_PASSAGE}'
+               f'</p><{SCRIPT[1:7]} xmlns="http://www.w3.org/1999/xhtml">alert(1)</script>'
+               f'<p rend="&quot;&gt;{SCRIPT.replace("<", "&lt;")}">x</p></body></text></TEI>').encode()
+    status, body, _ = upload(server, hostile, f"{SCRIPT}.xml")
+    assert status == 200
+    assert SCRIPT not in body
+    assert "<script>" not in body.lower().replace('<script src="/static', "")
+    assert "&lt;script&gt;" in body  # the file name is shown, escaped
+
+
+def test_upload_that_is_not_xml_gets_the_validator_message(server):
+    status, body, _ = upload(server, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "stalin.png")
+    assert status == 200
+    assert "byte 0x89 at line 1, column 1 is not UTF-8" in body
+
+
+def test_empty_validation_form_is_a_400(server):
+    body, headers = multipart({"text": "   "})
+    status, page, response_headers = fetch(server, "/validate", "POST", body, headers)
+    assert status == 400
+    assert "Choose a TEI file or paste its text, then validate." in page
+    assert_refused(status, page, response_headers, "empty form")
+
+
+# --- protocols and methods -------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", [
+    "/dts/document?resource=" + urllib.parse.quote("../../../../etc/passwd"),
+    "/dts/navigation?resource=" + urllib.parse.quote(SCRIPT) + "&ref=1",
+    "/dts/collection?id=" + "x" * 10_000,
+    "/dts/collection?page=-1",
+    "/dts/collection?page=" + "9" * 40,
+    "/oai?verb=" + urllib.parse.quote(SCRIPT),
+    "/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=" + urllib.parse.quote("../../../etc/passwd"),
+    "/oai?verb=ListRecords&resumptionToken=" + "A" * 10_000,
+])
+def test_exchange_endpoints_refuse_hostile_parameters(server, path):
+    status, body, headers = fetch(server, path)
+    if path.startswith("/oai"):
+        # OAI-PMH answers errors with HTTP 200 and an <error> element, as the protocol says
+        assert status == 200 and "<error code=" in body, path
+        assert SCRIPT not in body and "Traceback" not in body
+    else:
+        assert_refused(status, body, headers, path)
+
+
+def test_unsupported_method_is_a_405_page(server):
+    status, body, headers = fetch(server, "/text/", "DELETE")
+    assert status in (404, 405)
+    assert_refused(status, body, headers, "DELETE")
+    status, body, headers = fetch(server, "/search?q=Kirov", "POST", b"")
+    assert status == 405
+    assert_refused(status, body, headers, "POST /search")
+
+
+def test_error_pages_carry_the_security_headers(server):
+    _status, _body, headers = fetch(server, "/no/such/page")
+    assert headers["content-security-policy"].startswith("default-src 'self'")
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_server_still_serves_after_the_attacks(server, samples):
+    # all of the above left the server serving
+    status, body, _ = fetch(server, f"/text/{samples['key']}/")
+    assert status == 200
+    assert get(server, "/")[0] == 200
