@@ -63,6 +63,7 @@ def structure(doc: Document) -> Document:
     blocks = mend_page_breaks(doc, blocks)
     mark_quotations(doc, blocks)
     doc.tei = build_tree(doc, blocks)
+    mark_lost_end(doc)
     return doc
 
 
@@ -671,7 +672,7 @@ def gather_structures(doc: Document, blocks: list[Block]) -> None:
             else:
                 out.extend(quoted)
                 block.kind = "p"
-        if block.kind == "p" and HEADING_MARKS.search(block.text):
+        if block.kind not in ("head", "subhead") and HEADING_MARKS.search(block.text):
             # markdown heading syntax that heads no division (a facsimile's
             # title, a title page line): the marks go, recorded
             doc.remove(block.first_line, "markdown-heading-mark", HEADING_MARKS.search(block.text).group(0))
@@ -835,3 +836,21 @@ def add_entry(container: etree._Element, block: Block, previous):
         name.tail, item.text = item.text, None
         item.insert(0, name)
     return group, block.kind
+
+
+def mark_lost_end(doc: Document) -> None:
+    """A text that breaks off (profile `[edition] gap_at_end`) ends in a gap.
+
+    The gap closes the innermost last division of the body, where the reader
+    meets the break, with the reason the profile gives ("lost").
+    """
+    reason = doc.profile.table("edition").get("gap_at_end")
+    if not reason:
+        return
+    body = doc.tei.find(f"{tei('text')}/{tei('body')}")
+    container = body
+    while len(container) and container[-1].tag == tei("div"):
+        container = container[-1]
+    gap = etree.SubElement(container, tei("gap"), {"reason": reason})
+    gap.set(SOURCE_LINE, str(doc.lines[-1].number if doc.lines else 0))
+    doc.stage_report("structure")["gap_at_end"] = 1
