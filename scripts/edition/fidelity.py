@@ -43,6 +43,8 @@ class FidelityReport:
     removed: Counter = field(default_factory=Counter)  # rule -> word count
     lost: Counter = field(default_factory=Counter)  # word -> count
     added: Counter = field(default_factory=Counter)
+    # where the first lost words stand in the source: word -> line numbers
+    lost_where: dict = field(default_factory=dict)
 
     @property
     def lost_total(self) -> int:
@@ -56,6 +58,7 @@ class FidelityReport:
             "removed_by_rule": dict(sorted(self.removed.items())),
             "lost": self.lost_total,
             "lost_sample": dict(self.lost.most_common(20)),
+            "lost_where": self.lost_where,
             "added_by_edition": sum(self.added.values()),
             "added_sample": dict(self.added.most_common(20)),
         }
@@ -104,4 +107,17 @@ def check(doc: Document, source_text: str, root: etree._Element) -> FidelityRepo
         explained_source.update(removed_words)
     report.lost = source - tei_words - explained_source
     report.added = (tei_words - explained_tei) - source
+    report.lost_where = locate(source_text, [w for w, _ in report.lost.most_common(20)])
     return report
+
+
+def locate(source_text: str, wanted: list[str], limit: int = 5) -> dict[str, list[int]]:
+    """The source lines (1-based) where each wanted word occurs, the first few."""
+    if not wanted:
+        return {}
+    where: dict[str, list[int]] = {w: [] for w in wanted}
+    for number, line in enumerate(source_text.splitlines(), start=1):
+        for word in set(words(line)) & where.keys():
+            if len(where[word]) < limit:
+                where[word].append(number)
+    return where
