@@ -29,6 +29,7 @@ from .clean import clean
 from .entities import annotate
 from .fidelity import check
 from .header import add_header
+from .interventions import record_interventions
 from .markup import markup
 from .model import ConversionError, Document
 from .notes import link_notes
@@ -41,6 +42,7 @@ STAGES: list[tuple[str, Callable[[Document], Document]]] = [
     ("clean", clean),
     ("structure", structure),
     ("notes", link_notes),
+    ("interventions", record_interventions),
     ("markup", markup),
     ("entities", annotate),
     ("header", add_header),
