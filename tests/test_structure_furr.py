@@ -97,3 +97,12 @@ def test_bulleted_lines_are_list_items():
         "It would institute the 1936 Constitution",
         "It would return the running of state ins",
         "It would save the Party from degeneratin"]
+
+
+def test_plenum_exchange_between_stalin_and_kravtsov_is_speech():
+    root = tree(TEXT)
+    speeches = root.xpath("//tei:sp", namespaces=NS)
+    assert [text_of(s.find("tei:speaker", NS)) for s in speeches] == ["Stalin:", "Kravtsov:"] * 4 + ["Stalin:"]
+    assert text_of(speeches[2].find("tei:p", NS)) == "Who advised you to do this?"
+    # Stalin's interview with Howard, also "Stalin: ...", is a quotation, not a dialogue
+    assert not root.xpath("//tei:sp[contains(., 'We shall probably adopt')]", namespaces=NS)

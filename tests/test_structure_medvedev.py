@@ -122,3 +122,10 @@ def test_paragraph_cut_before_a_capitalised_name_is_joined():
     assert "Once, half-joking, Lenin proposed that Stalin marry" in text_of(p)
     assert p.xpath("tei:pb[@type='mended']", namespaces=NS)
     assert built(TEXT).report["structure"]["page_break_joins"] >= 160
+
+
+def test_trial_transcript_is_speech_with_speakers():
+    root = tree(TEXT)
+    speeches = root.xpath("//tei:sp", namespaces=NS)
+    assert [text_of(s.find("tei:speaker", NS)) for s in speeches] == ["Krestinskiy:", "Vyshinskiy:", "Krestinskiy:"]
+    assert text_of(speeches[2].find("tei:p", NS)) == '"I completely confirm all testimony given in the preliminary investigation."'

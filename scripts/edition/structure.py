@@ -223,6 +223,8 @@ def classify(doc: Document, blocks: list[Block]) -> None:
                     continue
                 if rule.get("within") and rule["within"] != division.get("type"):
                     continue
+                if rule.get("lines") and not rule["lines"][0] <= block.first_line <= rule["lines"][1]:
+                    continue
                 m = rx.search(block.text)
                 if m:
                     block.kind = rule["kind"]
@@ -230,6 +232,9 @@ def classify(doc: Document, blocks: list[Block]) -> None:
                                         if k in rule})
                     if "n" in rx.groupindex and m.group("n"):
                         block.attrs["n"] = m.group("n")
+                    if "speaker" in rx.groupindex:
+                        # "Stalin: Who?" -> the label up to the colon, then the speech
+                        block.attrs["speaker_end"] = str(m.end("speaker"))
                     if block.kind == "milestone":
                         # its words survive only in @n: recorded as removed
                         doc.remove(block.first_line, rule.get("rule", "milestone"), block.text)
@@ -570,6 +575,17 @@ def make_element(block: Block) -> etree._Element:
         element = etree.Element(tei("milestone"), {"unit": block.attrs.get("unit", "section"),
                                                    "n": block.attrs.get("n", block.text)})
         element.set(SOURCE_LINE, str(block.first_line))
+        return element
+    if block.kind == "sp" and block.attrs.get("speaker_end"):
+        element = etree.Element(tei("sp"))
+        element.set(SOURCE_LINE, str(block.first_line))
+        end = int(block.attrs["speaker_end"])
+        label, speech = block.text[:end], block.text[end:]
+        speaker = etree.SubElement(element, tei("speaker"))
+        speaker.text = label + (":" if speech.startswith(":") else "")
+        speaker.set(SOURCE_LINE, str(block.first_line))
+        block.text = speech[1:].lstrip() if speech.startswith(":") else speech.lstrip()
+        _set_text(etree.SubElement(element, tei("p")), block)
         return element
     if block.kind == "dateline":
         element = etree.Element(tei("closer"))
