@@ -93,6 +93,30 @@ def cmd_fidelity(args) -> int:
     return status
 
 
+def cmd_notes(args) -> int:
+    from .build import convert, source_files
+    from .model import ConversionError
+    from .notes import format_report
+
+    sources = [s for s in source_files() if not args.texts or s.stem in args.texts
+               or s.stem.split("-")[0] in args.texts]
+    if not sources:
+        print(f"edition notes: no text named {', '.join(args.texts)}", file=sys.stderr)
+        return 2
+    for source in sources:
+        try:
+            doc = convert(source)
+        except ConversionError as err:
+            print(f"edition notes: {err}", file=sys.stderr)
+            return 1
+        notes, interventions = doc.report.get("notes", {}), doc.report.get("interventions", {})
+        if args.json:
+            print(json.dumps({"text": doc.id, "notes": notes, "interventions": interventions}, ensure_ascii=False))
+            continue
+        print("\n".join(format_report(doc.id, notes, interventions)))
+    return 0
+
+
 def cmd_serve(args) -> int:
     from waitress import serve
 
@@ -153,6 +177,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("texts", nargs="*", help="text ids (default: all)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_fidelity)
+
+    p = sub.add_parser("notes", help="the notes report per text: references, bodies, links, faults")
+    p.add_argument("texts", nargs="*", help="text ids or keys (default: all)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_notes)
 
     p = sub.add_parser("serve", help="serve the reading edition (waitress)")
     p.add_argument("--host", default="127.0.0.1")

@@ -357,6 +357,8 @@ class NoteLinker:
                 if fault.get("kind") == "misnumbered-body":
                     body.misnumbered_from, body.n = body.n, str(fault["n"])
                     self.counts["misnumbered"] += 1
+                    self.problems.append(f"line {body.line}: the body numbered {body.misnumbered_from} "
+                                         f"(scope {zone.index}) is note {body.n}")
             if body.n is None and self.settings.infer_unnumbered:
                 following = next((b.n for b in zone.bodies[i + 1:] if b.n and b.n.isdigit()), None)
                 guess = previous + 1
@@ -708,3 +710,51 @@ def split_element(element: etree._Element, offsets: list[tuple[int, int]]) -> li
             parent.insert(index + i, new)
         elements.append(new)
     return elements
+
+
+# the notes report -------------------------------------------------------------
+
+REPORT_FIGURES = [
+    ("references", "references (markers in the text)"),
+    ("bodies", "note bodies in the source"),
+    ("linked", "linked pairs (reference and body)"),
+    ("unanchored", "unanchored bodies (no reference survives)"),
+    ("without_body", "references without a body"),
+    ("bodies_absent_from_source", "references whose notes the source never transmitted"),
+    ("duplicates", "duplicates (a second reference to one note, or a second body with one number)"),
+]
+
+
+def expected_differences(report: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """(figure, expected, found) for every expected figure the stage did not meet."""
+    expected = report.get("expected", {})
+    return [(key, value, report.get(key)) for key, value in expected.items()
+            if key != "explain" and report.get(key) != value]
+
+
+def format_report(text_id: str, report: dict[str, Any], interventions: dict[str, Any] | None = None) -> list[str]:
+    """The per-text notes report, as the `edition notes` command prints it."""
+    out = [f"{text_id}: notes"]
+    for key, label in REPORT_FIGURES:
+        out.append(f"    {label:<80} {report.get(key, 0):>5}")
+    extras = [k for k in ("scopes", "continuations", "inferred_numbers", "misnumbered", "unjoined",
+                          "markers_left_in_facsimiles") if report.get(k)]
+    if extras:
+        out.append("    also: " + ", ".join(f"{k.replace('_', ' ')} {report[k]}" for k in extras))
+    expected = report.get("expected", {})
+    if expected:
+        figures = ", ".join(f"{k} {v}" for k, v in expected.items() if k != "explain")
+        out.append(f"    expected: {figures}")
+        for key, wanted, found in expected_differences(report):
+            out.append(f"      differs: {key} expected {wanted}, found {found}")
+        if expected.get("explain"):
+            out.append(f"      why: {expected['explain']}")
+    for problem in report.get("problems", []):
+        out.append(f"    documented fault: {problem}")
+    if interventions:
+        out.append(f"{text_id}: interventions")
+        for name, count in sorted(interventions.items()):
+            if name != "total":
+                out.append(f"    {name:<80} {count:>5}")
+        out.append(f"    {'total':<80} {interventions.get('total', 0):>5}")
+    return out
