@@ -47,7 +47,7 @@ def _inline(element: etree._Element, notes: list[etree._Element]) -> str:
 
 
 def plain_text(path: Path) -> str:
-    root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, collect_ids=False)).getroot()
     title = root.find(f"{tei('teiHeader')}/{tei('fileDesc')}/{tei('titleStmt')}/{tei('title')}")
     lines = [" ".join("".join(title.itertext()).split()) if title is not None else path.stem, ""]
 

@@ -104,7 +104,7 @@ def _header_field(root: etree._Element, path: str) -> str:
 def read_text(path: Path) -> Text:
     path = Path(path)
     mtime = path.stat().st_mtime_ns
-    root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, collect_ids=False)).getroot()
     key = root.get(XML_ID) or path.stem
     title_stmt = "t:teiHeader/t:fileDesc/t:titleStmt"
     translator = (_header_field(root, f"{title_stmt}/t:editor[@role='translator']")
@@ -197,7 +197,7 @@ def read_register(path: Path, register: str) -> list[RegisterEntry]:
     if not path.is_file():
         return []
     _file, entry_tag, name_tag, _title = REGISTERS[register]
-    root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, collect_ids=False)).getroot()
     entries = []
     for element in root.iter(tei(entry_tag)):
         entry_id = element.get(XML_ID)

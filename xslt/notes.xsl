@@ -19,6 +19,13 @@
     </xsl:if>
   </xsl:template>
 
+  <!-- a second reference to a note already encoded elsewhere -->
+  <xsl:template match="tei:ptr[@type = 'noteref'][starts-with(@target, '#')]" priority="2">
+    <xsl:variable name="note" select="id(substring(@target, 2))"/>
+    <a class="ui note-ref note-{if ($note/self::tei:note) then ed:note-voice($note) else 'author'}" href="{if ($note/self::tei:note) then '#' || ed:id($note) else ed:href(@target)}"
+       role="doc-noteref" data-note="{substring(@target, 2)}"><xsl:value-of select="(@n, $note/@n)[1]"/></a>
+  </xsl:template>
+
   <!-- the list at the end of the page -->
   <xsl:template name="note-list">
     <xsl:param name="notes" as="element(tei:note)*"/>

@@ -23,16 +23,16 @@
     </section>
   </xsl:template>
 
-  <!-- heads sit one level below the page title (h1), deeper divs deeper -->
+  <!-- the head of the page's division is the page's title (h1); deeper divs deeper -->
   <xsl:template match="tei:head">
     <xsl:variable name="depth" select="count(ancestor::tei:div except $page-root/ancestor::tei:div)"/>
-    <xsl:element name="h{min((max(($depth, 1)) + 1, 6))}">
+    <xsl:element name="h{if ($depth = 0) then 2 else min(($depth, 6))}">
       <xsl:if test="@xml:id"><xsl:attribute name="id" select="@xml:id"/></xsl:if>
       <xsl:apply-templates/>
     </xsl:element>
   </xsl:template>
 
-  <xsl:template match="tei:list/tei:head | tei:figure/tei:head | tei:table/tei:head | tei:lg/tei:head">
+  <xsl:template match="tei:list/tei:head | tei:table/tei:head | tei:lg/tei:head">
     <div class="block-head"><xsl:apply-templates/></div>
   </xsl:template>
 
@@ -154,13 +154,12 @@
   </xsl:template>
 
   <!-- links: external targets open as links; internal pointers to our own ids -->
-  <xsl:template match="tei:ref[@target] | tei:ptr[@target]">
-    <xsl:variable name="target" select="tokenize(@target)[1]"/>
-    <a class="ref">
-      <xsl:attribute name="href" select="if (starts-with($target, '#')) then $text-url || '/at/' || substring($target, 2) else $target"/>
-      <xsl:apply-templates/>
-      <xsl:if test="self::tei:ptr"><xsl:value-of select="$target"/></xsl:if>
-    </a>
+  <xsl:template match="tei:ref[@target]">
+    <a class="ref" href="{ed:href(@target)}"><xsl:apply-templates/></a>
+  </xsl:template>
+  <!-- a pointer has no text of its own: what it shows is the viewer's -->
+  <xsl:template match="tei:ptr[@target]">
+    <a class="ui ptr" href="{ed:href(@target)}"><xsl:value-of select="(@n, tokenize(@target)[1])[1]"/></a>
   </xsl:template>
   <xsl:template match="tei:ref">
     <span class="ref"><xsl:apply-templates/></span>
@@ -177,6 +176,13 @@
     <xsl:variable name="head" select="$div/tei:head[1]"/>
     <xsl:sequence select="if ($head) then normalize-space(string-join($head//text()[not(ancestor::tei:note)], ''))
                           else ($div/@n, 'Section ' || $div/@xml:id)[1]"/>
+  </xsl:function>
+
+  <!-- internal pointers (#id) go through the permalink: the target may be on another page -->
+  <xsl:function name="ed:href" as="xs:string">
+    <xsl:param name="target" as="xs:string"/>
+    <xsl:variable name="first" select="tokenize($target)[1]"/>
+    <xsl:sequence select="if (starts-with($first, '#')) then $text-url || '/at/' || substring($first, 2) else $first"/>
   </xsl:function>
 
   <xsl:function name="ed:id" as="xs:string">

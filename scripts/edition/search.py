@@ -131,7 +131,7 @@ def build_index(tei_dir: Path = TEI_DIR, db_path: Path = INDEX_PATH) -> dict:
     """)
     stats = {"texts": 0, "passages": 0, "mentions": 0}
     for path in text_files(tei_dir):
-        root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+        root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, collect_ids=False)).getroot()
         text_key = root.get(XML_ID) or path.stem
         title = root.find(f"{tei('teiHeader')}/{tei('fileDesc')}/{tei('titleStmt')}/{tei('title')}")
         con.execute("INSERT INTO texts VALUES (?, ?, ?)",

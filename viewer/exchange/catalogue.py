@@ -10,6 +10,7 @@ source and no citation tree, and the catalogue leaves them out.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import tomllib
@@ -21,6 +22,7 @@ from lxml import etree
 from edition import DATA, TEI_NS, XML_ID, XML_LANG
 
 NS = {"tei": TEI_NS}
+LOG = logging.getLogger(__name__)
 REGISTER_LISTS = ("listPerson", "listPlace", "listOrg", "listBibl", "listEvent", "listRelation")
 
 
@@ -301,7 +303,8 @@ def datestamp(root: etree._Element) -> str:
 def load_text(path: Path) -> EditionText | None:
     """The text in a TEI file, or None when the file is a register."""
     try:
-        tree = etree.parse(str(path), etree.XMLParser(remove_blank_text=False, huge_tree=True))
+        # collect_ids=False: a repeated xml:id is the validator's finding to report; it must not take a text offline.
+        tree = etree.parse(str(path), etree.XMLParser(huge_tree=True, collect_ids=False))
     except etree.XMLSyntaxError as err:
         raise CatalogueError(f"{path.name}: not well formed: {err}") from err
     root = tree.getroot()
@@ -344,16 +347,25 @@ class Catalogue:
     def __init__(self, tei_dir: Path):
         self.tei_dir = Path(tei_dir)
         self._lock = threading.Lock()
-        self._texts: dict[str, tuple[float, EditionText | None]] = {}
+        self._texts: dict[str, tuple[int, EditionText | None]] = {}
+        self.problems: dict[str, str] = {}  # file name -> why it is not in the catalogue
 
     def texts(self) -> list[EditionText]:
+        """The readable texts; a file that cannot be read is left out and named in `problems` (and logged)."""
         with self._lock:
             seen = {}
             for path in sorted(self.tei_dir.glob("*.xml")):
-                stamp = path.stat().st_mtime_ns
-                cached = self._texts.get(path.stem)
-                if cached is None or cached[0] != stamp:
-                    cached = (stamp, load_text(path))
+                try:
+                    stamp = path.stat().st_mtime_ns
+                    cached = self._texts.get(path.stem)
+                    if cached is None or cached[0] != stamp:
+                        cached = (stamp, load_text(path))
+                        self.problems.pop(path.name, None)
+                except (OSError, CatalogueError) as err:
+                    if self.problems.get(path.name) != str(err):
+                        LOG.error("catalogue: %s", err)
+                    self.problems[path.name] = str(err)
+                    continue
                 seen[path.stem] = cached
             self._texts = seen
             return [text for _, text in seen.values() if text is not None]
