@@ -47,9 +47,11 @@ SKIP = ("teiHeader", "title", "persName", "placeName", "orgName", "rs", "idno", 
 BLOCKS = {tei(t) for t in ("p", "item", "note", "head", "quote", "l", "cell", "ab", "figDesc", "label")}
 
 # Initials as the sources write them: `I. N. `, `I.N.`, `Ye. A. `, `Yu.G.`, `H.K.`
-INITIALS_BEFORE = re.compile(r"((?:\b[A-Z][a-z]{0,2}\.\s?){1,3})$")
+INITIAL = r"(?:Shch|Sh|Ch|Kh|Zh|Ts|Ye|Yu|Ya|Yo|Iu|Ia|[A-Z])"
+INITIALS_BEFORE = re.compile(rf"((?:\b{INITIAL}\.\s?){{1,3}})$")
 # Abbreviations that look like initials but are not: `St. Petersburg`, `Cf. Stalin`
-ABBREVIATIONS = {"St", "No", "Cf", "Dr", "Mr", "Mrs", "Ms", "Vol", "Lt", "Gen", "Col", "Op", "Ed", "Tov", "Com", "See"}
+# (`T.` is the translators' rendering of т., "comrade": `T. Yagoda`.)
+ABBREVIATIONS = {"T", "St", "No", "Cf", "Dr", "Mr", "Mrs", "Ms", "Vol", "Lt", "Gen", "Col", "Op", "Ed", "Tov", "Com", "See"}
 WORD_BEFORE = re.compile(r"([A-Z][a-z'’]+|[a-z][a-z-]+)\s+$")
 
 
@@ -157,7 +159,7 @@ class Annotator:
 
         # initials or a forename before the surname
         initials = INITIALS_BEFORE.search(text, 0, start)
-        letters = re.findall(r"([A-Z][a-z]{0,2})\.", initials.group(1)) if initials else []
+        letters = re.findall(rf"({INITIAL})\.", initials.group(1)) if initials else []
         if persons and letters and initials.end() == start and not ABBREVIATIONS & set(letters):
             fitting = [e for e in persons if e.initials_fit(letters)]
             start = initials.start()
@@ -261,8 +263,35 @@ def annotate(doc: Document) -> Document:
         _annotate_slot(annotator, element, None)
         for child in list(element):
             _annotate_slot(annotator, element, child)
+    report["linked_existing"] = link_existing_names(text, m)
     report.update(annotator.counts)
     return doc
+
+
+def link_existing_names(text_element, m: Matcher) -> int:
+    """Give @ref to the person names an earlier stage encoded without one.
+
+    Reference lists write names inverted, `BUKHARIN, Nikolai Ivanovich`
+    (Rogovin's biographical notes): read as `Nikolai Ivanovich Bukharin`, the
+    name must be an explicit form of exactly one register entry.
+    """
+    linked = 0
+    for name in text_element.iter(tei("persName")):
+        if name.get("ref"):
+            continue
+        own = (name.text or "") + "".join(child.tail or "" for child in name)
+        inverted = re.match(r"\s*([A-ZА-Я][\w'’-]+)\s*,\s*(.+?)\s*$", own)
+        if not inverted:
+            continue
+        surname = "-".join(part.capitalize() for part in inverted.group(1).split("-"))
+        form = f"{' '.join(inverted.group(2).split())} {surname}"
+        readings = m.automaton.get(form, (form, []))[1]
+        entries = {entry.id: entry for entry, explicit in readings if explicit and entry.id}
+        if len(entries) == 1:
+            name.set("ref", f"persons.xml#{next(iter(entries))}")
+            name.set("resp", ANNOTATOR)
+            linked += 1
+    return linked
 
 
 def _annotate_slot(annotator: Annotator, parent, after) -> None:

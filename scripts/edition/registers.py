@@ -49,8 +49,11 @@ FIELDS = {
               "wikidata", "geonames"},
     "org": {"id", "name", "form", "cyrillic", "about", "type", "default", "title", "wikidata"},
 }
-# Transliterations of one Cyrillic initial: `Ye.` and `E.` are both Е, `Yu.` and `Iu.` Ю.
-INITIAL_EQUIVALENTS = {"E": "Ye", "Ye": "E", "Yu": "Iu", "Iu": "Yu", "Ya": "Ia", "Ia": "Ya", "Yo": "E"}
+# Transliterations of one Cyrillic initial: `Ye.` and `E.` are both Е, `Yu.` and `Iu.` Ю;
+# and the misreadings of the machine-translated text: Cyrillic Н and Х read as Latin `H`
+# (Pavlova's `H.K. Krupskaya`, `H.G. Rakovsky`).
+INITIAL_EQUIVALENTS = {"E": {"Ye"}, "Ye": {"E"}, "Yu": {"Iu"}, "Iu": {"Yu"}, "Ya": {"Ia"}, "Ia": {"Ya"},
+                       "Yo": {"E"}, "H": {"N", "Kh"}, "Kh": {"H"}}
 
 
 class RegisterError(Exception):
@@ -118,7 +121,7 @@ class Entry:
         for letter, names in zip(letters, parts):
             if not names:
                 continue
-            options = {letter, INITIAL_EQUIVALENTS.get(letter, letter)}
+            options = {letter} | INITIAL_EQUIVALENTS.get(letter, set())
             if not any(n.startswith(o) for n in names for o in options):
                 return False
         return True
@@ -278,19 +281,24 @@ def _rogovin_notes(out_dir: Path) -> dict[str, str]:
     found: dict[str, str] = {}
     for path in sorted(out_dir.glob("rogovin*.xml")):
         try:
-            tree = etree.parse(str(path))
+            # collect_ids=False: a duplicate xml:id elsewhere in the text must not hide the notes
+            tree = etree.parse(str(path), etree.XMLParser(collect_ids=False, huge_tree=True))
         except (OSError, etree.XMLSyntaxError):
             continue
         for element in tree.iter(tei("p"), tei("item"), tei("person"), tei("note"), tei("label")):
             text = "".join(element.itertext()).lstrip(" -")
-            heading = re.match(r"([A-ZÀ-ÝЁА-Я][A-ZÀ-ÝЁА-Я'’-]{2,})(?=\s*[,\[(])", text)
-            if not heading or heading.group(1) in found:
+            heading = re.match(r"([A-ZÀ-ÝЁА-Я][A-ZÀ-ÝЁА-Я'’-]{2,})\s*(?:\[[^\]]*\]\s*)?,\s*([\w'’-]+)", text)
+            if not heading:
                 continue
             holder = element
             while holder is not None and holder.get(XML_ID) is None:
                 holder = holder.getparent()
-            if holder is not None:
-                found[heading.group(1)] = f"{path.name}#{holder.get(XML_ID)}"
+            if holder is None:
+                continue
+            target = f"{path.name}#{holder.get(XML_ID)}"
+            # `SMIRNOV, Ivan` tells the three Smirnovs apart; `KAMENEV` alone serves the rest
+            found.setdefault(f"{heading.group(1)}, {heading.group(2)}", target)
+            found.setdefault(heading.group(1), target)
     return found
 
 
