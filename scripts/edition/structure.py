@@ -131,7 +131,9 @@ def make_blocks(doc: Document, regions: dict[int, dict]) -> list[Block]:
         if region is not current_region:
             flush()
             current_region = region
-        if current and any(rx.search(line.text) for rx in split_before):
+        if current and (any(rx.search(line.text) for rx in split_before)
+                        or (region is not None and region.get("keep_lines"))):
+            # a region whose lines are kept apart (a garbled contents page)
             flush()
         current.append(line)
     flush()
@@ -377,7 +379,7 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
     # sentence ("...Circulation 300 | copies).")
     digits_end = bool(settings.get("digits_end_sentence", True))
     out: list[Block] = []
-    joins = 0
+    joins = fragments = 0
     i = 0
     while i < len(blocks):
         block = blocks[i]
@@ -402,12 +404,20 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
                 i = j + 1
             else:
                 break
+        if block.kind == "p" and HYPHEN_FRAGMENT.search(block.text):
+            # "in the rural locali-" followed by an unrelated paragraph: the
+            # rest of the page is missing from the received text; say so
+            fragments += 1
+            doc.warn(block.lines[-1].number, "paragraph ends in a hyphenated fragment that nothing "
+                     "continues: text lost at a page break?")
         out.append(block)
         out.extend(moved)
     doc.stage_report("structure")["page_break_joins"] = joins
+    doc.stage_report("structure")["unjoined_hyphen_fragments"] = fragments
     return out
 
 
+HYPHEN_FRAGMENT = re.compile(r"[a-z]-$")
 LAST_WORD = re.compile(r"(\w[\w'’]*)\W*$")
 
 
@@ -422,7 +432,9 @@ def continues(block: Block, nxt: Block, open_words=OPEN_WORDS, after_capitalised
         return False
     if CONTINUATION_START.search(nxt.text):
         return True
-    if (unfinished_min and block.region == "body" and len(block.text) >= unfinished_min
+    # (a word cut at a hyphen is unfinished at any length: "positions of Social-")
+    if (unfinished_min and block.region == "body"
+            and (len(block.text) >= unfinished_min or UNFINISHED_HYPHEN.search(block.text))
             and (unfinished_end or UNFINISHED_END).search(block.text)):
         return True
     if block.text.rstrip().endswith(",") and nxt.text[:1].isalpha():
