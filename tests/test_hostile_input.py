@@ -1,7 +1,7 @@
 """The viewer under hostile input (issue 8).
 
 The real application (`viewer.create_app()`) on the real edition, served by
-waitress on a loopback port, spoken to over raw HTTP (http.client sends a
+`edition serve` (waitress) on a loopback port, spoken to over raw HTTP (http.client sends a
 path exactly as written: no client-side normalisation of `..` or `%2e`).
 Unknown ids, path traversal in every path parameter, oversized uploads, XML
 bombs and external entities, script injection, absurd query parameters:
@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import html
 import http.client
-import threading
 import urllib.parse
 import uuid
 
 import pytest
-import waitress
-
-from edition.bench import get
+from edition.bench import Server, get
 from viewer import MAX_UPLOAD_BYTES, create_app
 
 # what a leaked /etc/passwd or a leaked stack trace would contain
@@ -39,13 +36,10 @@ def app():
 
 
 @pytest.fixture(scope="module")
-def server(app):
-    """The production WSGI server (waitress) in a thread, on a free loopback port."""
-    wsgi = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=wsgi.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{wsgi.effective_port}"
-    wsgi.close()
+def server():
+    """`edition serve`: the production WSGI server (waitress), on a free loopback port."""
+    with Server(threads=4) as running:
+        yield running.base
 
 
 @pytest.fixture(scope="module")

@@ -161,21 +161,30 @@ class Server:
 
     def __enter__(self) -> "Server":
         started = time.perf_counter()
+        # the server's log goes to a file: a pipe nobody reads would block it once full
+        self.log = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(
             [str(EDITION), "serve", "--host", "127.0.0.1", "--port", str(self.port), "--threads", str(self.threads)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.DEVNULL, stderr=self.log, text=True)
         deadline = started + 60
         while time.perf_counter() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"edition serve exited: {_last_line(self.process.stderr.read())}")
+                raise RuntimeError(f"edition serve exited: {_last_line(self.read_log())}")
             try:
                 status, _body, _headers = get(self.base, "/")
                 if status == 200:
                     self.start_seconds = time.perf_counter() - started
                     return self
+                log = self.read_log()
+                self.__exit__()
+                raise RuntimeError(f"edition serve answered HTTP {status} on its home page: {_last_line(log)}")
             except OSError:
                 time.sleep(0.02)
         raise RuntimeError("edition serve did not answer within 60 s")
+
+    def read_log(self) -> str:
+        self.log.seek(0)
+        return self.log.read()
 
     def __exit__(self, *exc) -> None:
         if self.process and self.process.poll() is None:
@@ -184,6 +193,8 @@ class Server:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+                self.process.wait()
+        self.log.close()
 
 
 def get(base: str, path: str, connection: http.client.HTTPConnection | None = None,
@@ -233,6 +244,8 @@ class _Links(html.parser.HTMLParser):
             self._form_action = None
 
 
+# downloads, not pages (page ids themselves may hold dots: /text/rogovin/rogovin.3)
+FILE_SUFFIXES = {".xml", ".txt", ".zip", ".json", ".css", ".js", ".png", ".jpg", ".svg", ".ico", ".pdf", ".sqlite"}
 EXCHANGE = re.compile(r"^/(dts|oai|api|static)\b")
 REGISTER = re.compile(r"/(registers?|persons?|places?|orgs?|organi[sz]ations?|people|entities)(/|$)")
 
@@ -271,7 +284,7 @@ def discover(base: str, limit: int = 400) -> SiteMap:
             if parsed.netloc and parsed.netloc != urllib.parse.urlsplit(base).netloc:
                 continue
             page = parsed.path + (f"?{parsed.query}" if parsed.query else "")
-            if page in seen or EXCHANGE.match(parsed.path) or Path(parsed.path).suffix not in ("", ".html"):
+            if page in seen or EXCHANGE.match(parsed.path) or Path(parsed.path).suffix in FILE_SUFFIXES:
                 continue
             seen.add(page)
             if "/search" in parsed.path or "/validat" in parsed.path or "download" in parsed.path:
@@ -279,8 +292,9 @@ def discover(base: str, limit: int = 400) -> SiteMap:
                 continue
             if REGISTER.search(parsed.path):
                 site.registers.append(page)
-            elif parsed.path.count("/") >= 2 and not parsed.query:
-                site.reading.append(page)
+            elif (parsed.path.count("/") >= 2 and not parsed.query and not parsed.path.endswith("/")
+                  and parsed.path.rsplit("/", 1)[1] not in ("header", "contents", "about")):
+                site.reading.append(page)  # a chapter or section: not a contents page or a header
             else:
                 site.other.append(page)
             queue.append(page)
