@@ -201,12 +201,22 @@ def check_safety(data: bytes, name: str) -> list[Problem]:
     return []
 
 
-def parse_safely(data: bytes, name: str) -> tuple[etree._ElementTree | None, list[Problem]]:
+def registers_dir_for(name: str) -> Path:
+    """Where the registers of a file are looked for: next to a file on disk, else
+    (an upload, a pasted text) the edition's own tei/."""
+    path = Path(name)
+    return path.resolve().parent if path.is_file() else Path(TEI_DIR)
+
+
+def parse_safely(data: bytes, name: str, registers_dir: Path | None = None
+                 ) -> tuple[etree._ElementTree | None, list[Problem]]:
     refusals = check_safety(data, name)
     if refusals:
         return None, refusals
+    # The base URL tells the Schematron's document() where the registers are.
+    base_url = str((registers_dir or registers_dir_for(name)) / (Path(name).name or "input.xml"))
     try:
-        root = etree.fromstring(data, safe_parser(), base_url=name if "/" in name or name.endswith(".xml") else None)
+        root = etree.fromstring(data, safe_parser(), base_url=base_url)
     except etree.XMLSyntaxError as err:
         line, column = err.position if err.position else (err.lineno or 0, 0)
         if "Excessive depth" in err.msg:
@@ -326,32 +336,39 @@ def odd_problems(tree, name: str) -> tuple[list[Problem], list]:
                        f"{' in namespace ' + qname.namespace if qname.namespace else ''}; "
                        f"a TEI document starts with <TEI xmlns=\"{TEI_NS}\">")
         return [Problem(name, root.sourceline or 0, 0, "not-tei", message, layer="relaxng")], [("element", root)]
-    problems, offenders, ids = [], [], set()
-    for element in tree.iter():
-        xml_id = element.get(f"{{{XML_NS}}}id") if isinstance(element.tag, str) else None
-        if xml_id is not None:
-            if xml_id in ids:  # reported by the Schematron (unique-id); the grammar's echo is noise
-                offenders.append(("duplicate-id", element))
-            ids.add(xml_id)
-        if not isinstance(element.tag, str):
+    problems, offenders = [], []
+    known_tags = {f"{{{TEI_NS}}}{n}" for n in known}
+    # Only elements (not comments or PIs), by tag: the one pass over the whole tree.
+    for element in root.iter(tag=etree.Element):
+        if element.tag in known_tags:
             continue
         qname = etree.QName(element)
-        if qname.namespace != TEI_NS or qname.localname not in known:
-            if qname.namespace != TEI_NS:
-                what = (f"<{qname.localname}> is not in the TEI namespace ({TEI_NS})"
-                        if element.getparent() is not None or qname.localname != "TEI" else
-                        f"the root element <TEI> must be in the TEI namespace ({TEI_NS})")
-                message = what if qname.namespace else what + ": declare xmlns=\"" + TEI_NS + "\""
-            else:
-                message = (f"<{qname.localname}> is not an element of the edition's schema"
-                           f"{_suggest(qname.localname, known)} (docs/encoding.md lists the elements in use)")
-            problems.append(Problem(name, element.sourceline or 0, 0, "unknown-element", message, layer="relaxng"))
-            offenders.append(("element", element))
-            continue
+        if qname.namespace != TEI_NS:
+            message = f"<{qname.localname}> is not in the TEI namespace ({TEI_NS})"
+        else:
+            message = (f"<{qname.localname}> is not an element of the edition's schema"
+                       f"{_suggest(qname.localname, known)} (docs/encoding.md lists the elements in use)")
+        problems.append(Problem(name, element.sourceline or 0, 0, "unknown-element", message, layer="relaxng"))
+        offenders.append(("element", element))
+    seen = set()
+    for xml_id in root.xpath("//@xml:id"):
+        if xml_id in seen:  # reported by the Schematron (unique-id); the grammar's echo is noise
+            offenders.append(("duplicate-id", xml_id.getparent()))
+        seen.add(xml_id)
+    for element in root.xpath(_closed_attributes_xpath(), namespaces={"tei": TEI_NS}):
         for message in _closed_value_problems(element, name):
             problems.append(Problem(name, element.sourceline or 0, 0, "closed-value", message, layer="relaxng"))
             offenders.append(("values", element))
     return problems, offenders
+
+
+@functools.lru_cache(maxsize=1)
+def _closed_attributes_xpath() -> str:
+    """//tei:note[@type] | //*[@resp] ...: the elements carrying an attribute with a closed list."""
+    parts = []
+    for owner, attribute in _odd_facts()["closed"]:
+        parts.append(f"//*[@{attribute}]" if owner == "*" else f"//tei:{owner}[@{attribute}]")
+    return " | ".join(parts) or "/.."
 
 
 def _without_offenders(tree, offenders):
@@ -444,8 +461,8 @@ def _unresolved_pointer_message(attribute, element, tree, base: Path | None) -> 
                                 + _suggest(token, [f"#{i}" for i in ids]))
         elif "#" in token and ":" not in token and "/" not in token:
             register, _, ident = token.partition("#")
-            path = (base / register) if base else None
-            if path is None or not path.exists():
+            path = base / register
+            if not path.exists():
                 messages.append(f"{where} points to {token}, but the register {register} was not found next to "
                                 "the file (validate files where tei/ keeps them)")
                 continue
@@ -459,9 +476,9 @@ def _unresolved_pointer_message(attribute, element, tree, base: Path | None) -> 
 POINTER_MESSAGE = re.compile(r"/@(\w+) points to ")
 
 
-def check_schematron(tree, name: str) -> list[Problem]:
+def check_schematron(tree, name: str, registers_dir: Path | None = None) -> list[Problem]:
     svrl = edition_schematron()(tree)
-    base = Path(name).parent if name and name != "<input>" else None
+    base = registers_dir or registers_dir_for(name)
     problems = []
     for failure in svrl.getroot().iter(f"{{{SVRL_NS}}}failed-assert", f"{{{SVRL_NS}}}successful-report"):
         rule = failure.get("id") or "schematron"
@@ -489,14 +506,17 @@ def check_schematron(tree, name: str) -> list[Problem]:
 
 # the validator ---------------------------------------------------------------
 
-def validate_bytes(data: bytes, name: str = "<input>", tei_all: bool = False) -> list[Problem]:
-    tree, problems = parse_safely(data, name)
+def validate_bytes(data: bytes, name: str = "<input>", tei_all: bool = False,
+                   registers_dir: Path | None = None) -> list[Problem]:
+    """All problems of one document. `registers_dir`: where persons.xml, places.xml
+    and orgs.xml are (default: next to the file, or tei/ for an upload)."""
+    tree, problems = parse_safely(data, name, registers_dir)
     if tree is None:
         return problems
     problems = check_relaxng(tree, name)
     if any(p.rule == "not-tei" for p in problems):
         return problems  # the edition's rules presuppose a TEI document
-    problems += check_schematron(tree, name)
+    problems += check_schematron(tree, name, registers_dir)
     if tei_all:
         problems += check_relaxng(tree, name, tei_all_relaxng(), layer="tei_all")
     return problems
