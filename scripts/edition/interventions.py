@@ -32,7 +32,7 @@ from typing import Any
 
 from lxml import etree
 
-from . import ED_NS, SOURCE_LINE, XML_LANG, tei
+from . import ED_NS, SOURCE_LINE, XML_ID, XML_LANG, tei
 from .model import Document
 from .tree import rewrite_text
 
@@ -61,11 +61,12 @@ def record_interventions(doc: Document) -> Document:
     rules = [InterventionRule(rule, i) for i, rule in enumerate(table.get("rules", []))]
     skip = ["teiHeader", *table.get("skip_within", [])]
     text = doc.tei.find(tei("text"))
+    numbering: dict[str, int] = {}
     for rule in rules:
         if rule.kind == "sign":
             count = sign_notes(text, rule)
         else:
-            count = rewrite_text(text, rule.pattern, Builder(doc, rule), skip=skip)
+            count = rewrite_text(text, rule.pattern, Builder(doc, rule, numbering), skip=skip)
         if count:
             stats[rule.name] = stats.get(rule.name, 0) + count
     stats["total"] = sum(v for k, v in stats.items() if k != "total")
@@ -89,8 +90,8 @@ def sign_notes(text: etree._Element, rule: InterventionRule) -> int:
 class Builder:
     """Turns one match into the element its rule's kind calls for."""
 
-    def __init__(self, doc: Document, rule: InterventionRule):
-        self.doc, self.rule = doc, rule
+    def __init__(self, doc: Document, rule: InterventionRule, numbering: dict[str, int]):
+        self.doc, self.rule, self.numbering = doc, rule, numbering
 
     def __call__(self, m: re.Match, parent: etree._Element):
         if _made(parent):
@@ -104,7 +105,12 @@ class Builder:
         return element
 
     def note(self, m, parent):
-        return self._element("note", m.group(0), type=self.rule.type, resp=self.rule.resp, place="inline")
+        note = self._element("note", m.group(0), type=self.rule.type, resp=self.rule.resp, place="inline")
+        # an id of its own: an inline note may end up inside markup (<hi>) where
+        # position-derived ids would repeat
+        self.numbering["note"] = self.numbering.get("note", 0) + 1
+        note.set(XML_ID, f"{self.doc.profile.key}.voice{self.numbering['note']}")
+        return note
 
     def expan(self, m, parent):
         choice = self._element("choice")

@@ -472,7 +472,7 @@ class NoteLinker:
         for fault in self.faults_by_line.get(line, []):
             if fault.get("kind") in ("marker-reads", "reference") and fault.get("comment") and \
                     str(fault.get("n")) in numbers and not any(e.tag == tei("seg") for e in elements):
-                elements.append(self.editorial(fault["comment"], line))
+                elements.append(self.editorial(fault["comment"], line, elements[-1].get(XML_ID)))
         if len(elements) == 1:
             return elements[0]
         # several notes at one point (<sup>7, 8</sup>): a neutral wrapper
@@ -506,7 +506,8 @@ class NoteLinker:
         comment = next((f["comment"] for f in self.faults_by_line.get(line, [])
                         if str(f.get("n")) == body.n and f.get("comment")), None)
         wrapper.append(self.editorial(
-            comment or f"The source refers to note {body.n} a second time here; both references are kept.", line))
+            comment or f"The source refers to note {body.n} a second time here; both references are kept.", line,
+            body.note.get(XML_ID)))
         return wrapper
 
     def new_note(self, zone: Zone, n: str, line: int, rule: MarkerRule | None = None) -> etree._Element:
@@ -541,16 +542,18 @@ class NoteLinker:
             note.set("cert", "medium")
             note.append(self.editorial(
                 f"The source prints this note without a number; the edition infers {body.n} from its place "
-                f"in the sequence.", body.line))
+                f"in the sequence.", body.line, note.get(XML_ID)))
         if body.misnumbered_from:
             note.append(self.editorial(
                 f"The source numbers this note {body.misnumbered_from}; by its place and its reference it "
-                f"is note {body.n}.", body.line))
+                f"is note {body.n}.", body.line, note.get(XML_ID)))
         if len(body.blocks) > 1:
             note.set("subtype", note.get("subtype") or "continued")
 
-    def editorial(self, text: str, line: int) -> etree._Element:
+    def editorial(self, text: str, line: int, about: str | None = None) -> etree._Element:
+        """The edition's own word on a fault; its id derives from the note it is about."""
         note = etree.Element(tei("note"), type="editorial", resp=EDITORS)
+        note.set(XML_ID, self.unique_id(f"{about or f'{self.key}.line{line}'}.ed"))
         note.text = text
         note.set(SOURCE_LINE, str(line))
         return note
