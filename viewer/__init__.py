@@ -12,6 +12,7 @@ library code (`texts`, `render`, `edition.search`) and hand data to a template:
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,19 +41,31 @@ class Edition:
     renderer: Renderer
     search_db: Path
 
+    def warm(self) -> None:
+        """Read the texts, compile the stylesheets and check the index before the
+        first reader asks, so a first page costs only its own transformation."""
+        from edition.search import ensure_index
+        self.library.texts()
+        self.renderer.compile()
+        ensure_index(self.tei_dir, self.search_db)
+
 
 def edition() -> Edition:
     return current_app.extensions["edition"]
 
 
-def create_app(tei_dir: Path | None = None, search_db: Path | None = None) -> Flask:
+def create_app(tei_dir: Path | None = None, search_db: Path | None = None, warm: bool = False) -> Flask:
+    """The reading edition of the TEI in tei_dir; warm=True prepares it in a
+    background thread (the server answers meanwhile)."""
     app = Flask(__name__)
     tei_dir = Path(tei_dir or TEI_DIR)
     if search_db is None:
         search_db = INDEX_PATH if tei_dir.resolve() == Path(TEI_DIR).resolve() else tei_dir / "search.sqlite"
     app.config.update(TEI_DIR=tei_dir, MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
                       MAX_FORM_MEMORY_SIZE=MAX_UPLOAD_BYTES, JSON_SORT_KEYS=False)
-    app.extensions["edition"] = Edition(tei_dir, TextLibrary(tei_dir), Renderer(XSLT), Path(search_db))
+    app.extensions["edition"] = state = Edition(tei_dir, TextLibrary(tei_dir), Renderer(XSLT), Path(search_db))
+    if warm:
+        threading.Thread(target=state.warm, name="warm-edition", daemon=True).start()
 
     from . import downloads, reading, registers, search, validation
     for module in (reading, registers, search, downloads, validation):

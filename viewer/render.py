@@ -39,6 +39,10 @@ class Renderer:
             self._fragments.clear()
         return self._executable
 
+    def compile(self) -> None:
+        with self._lock:
+            self._stylesheet()
+
     def _document(self, path: Path, mtime_ns: int):
         cached = self._documents.get(path)
         if cached is None or cached[0] != mtime_ns:

@@ -126,22 +126,20 @@ def read_text(path: Path) -> Text:
 
 def _paginate(entry: Text, text: etree._Element) -> None:
     part_titles = {"front": "Front matter", "body": "Text", "back": "Back matter"}
+    page_elements: dict[etree._Element, str] = {}
 
     def add_div(div: etree._Element, level: int, page_id: str | None) -> None:
         div_id = div.get(XML_ID)
-        children = div.findall(tei("div"))
-        own_page = page_id is None
-        if own_page and div_id:
+        split = False
+        if page_id is None and div_id:
             page_id = div_id
-            entry.pages.append(Page(div_id, head_text(div), level, _words(div)))
+            words = _words(div)
+            entry.pages.append(Page(div_id, head_text(div), level, words))
+            page_elements[div] = div_id
+            split = words > PAGE_WORDS
         if div_id:
             entry.toc.append(TocEntry(div_id, head_text(div), level, page_id))
-        for node in div.iter():
-            node_id = node.get(XML_ID) if isinstance(node.tag, str) else None
-            if node_id and node_id not in entry.page_of:
-                entry.page_of[node_id] = page_id
-        split = own_page and children and _words(div) > PAGE_WORDS
-        for child in children:
+        for child in div.iterchildren(tei("div")):
             add_div(child, level + 1, None if split else page_id)
 
     for name in PARTS:
@@ -151,12 +149,28 @@ def _paginate(entry: Text, text: etree._Element) -> None:
         loose = [c for c in part if isinstance(c.tag, str) and c.tag != tei("div")]
         if loose:
             entry.pages.append(Page(name, part_titles[name], 1, sum(_words(c) for c in loose)))
-            for element in loose:
-                for node in element.iter():
-                    if isinstance(node.tag, str) and node.get(XML_ID):
-                        entry.page_of.setdefault(node.get(XML_ID), name)
-        for div in part.findall(tei("div")):
+            page_elements[part] = name
+        for div in part.iterchildren(tei("div")):
             add_div(div, 1, None)
+
+    # every xml:id lives on the page of its nearest ancestor that is a page
+    for node in text.iter():
+        node_id = node.get(XML_ID) if isinstance(node.tag, str) else None
+        if not node_id or node_id in entry.page_of:
+            continue
+        ancestor = node
+        while ancestor is not None and ancestor not in page_elements:
+            ancestor = ancestor.getparent()
+        if ancestor is not None:
+            entry.page_of[node_id] = page_elements[ancestor]
+
+
+def text_key(path: Path) -> str:
+    """The root's xml:id, read without parsing the whole file."""
+    for _event, element in etree.iterparse(str(path), events=("start",), resolve_entities=False,
+                                           no_network=True, collect_ids=False):
+        return element.get(XML_ID) or Path(path).stem
+    return Path(path).stem
 
 
 class TextLibrary:
@@ -165,24 +179,33 @@ class TextLibrary:
     def __init__(self, tei_dir: Path):
         self.tei_dir = Path(tei_dir)
         self._texts: dict[Path, Text] = {}
+        self._keys: dict[Path, tuple[int, str]] = {}
         self._lock = threading.Lock()
 
     def files(self) -> list[Path]:
         return sorted(p for p in self.tei_dir.glob("*.xml") if p.name not in REGISTER_FILES)
 
     def texts(self) -> list[Text]:
-        result = []
-        for path in self.files():
-            mtime = path.stat().st_mtime_ns
-            cached = self._texts.get(path)
-            if cached is None or cached.mtime_ns != mtime:
-                with self._lock:
-                    cached = self._texts[path] = read_text(path)
-            result.append(cached)
-        return result
+        return [self._read(path) for path in self.files()]
+
+    def _read(self, path: Path) -> Text:
+        mtime = path.stat().st_mtime_ns
+        cached = self._texts.get(path)
+        if cached is None or cached.mtime_ns != mtime:
+            with self._lock:
+                cached = self._texts[path] = read_text(path)
+        return cached
 
     def get(self, key: str) -> Text | None:
-        return next((t for t in self.texts() if t.key == key), None)
+        """One text by its key: only that file is read, the others are not."""
+        for path in self.files():
+            mtime = path.stat().st_mtime_ns
+            known = self._keys.get(path)
+            if known is None or known[0] != mtime:
+                known = self._keys[path] = (mtime, text_key(path))
+            if known[1] == key:
+                return self._read(path)
+        return None
 
 
 @dataclass

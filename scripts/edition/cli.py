@@ -122,7 +122,7 @@ def cmd_serve(args) -> int:
 
     from viewer import create_app
 
-    app = create_app()
+    app = create_app(warm=True)
     print(f"Serving the edition on http://{args.host}:{args.port}/ (waitress)", file=sys.stderr)
     serve(app, host=args.host, port=args.port, threads=args.threads)
     return 0
@@ -154,6 +154,50 @@ def cmd_export_static(args) -> int:
         print(f"  not exported (the app answered with an error): {problem}", file=sys.stderr)
     print(f"Exported {report.summary()}", file=sys.stderr)
     return 1 if report.not_found else 0
+
+
+def cmd_names(args) -> int:
+    """The editors' review queue: capitalised names no register entry claims, and per-text counts."""
+    from .build import convert, source_files
+    from .model import ConversionError
+    from .registers import RegisterError
+
+    sources = [s for s in source_files() if not args.texts or s.stem in args.texts]
+    if not sources:
+        print(f"edition names: no such text: {' '.join(args.texts)}", file=sys.stderr)
+        return 2
+    queue: dict[str, dict[str, int]] = {}
+    rows = []
+    for source in sources:
+        try:
+            report = convert(source).report.get("entities", {})
+        except (ConversionError, RegisterError) as err:
+            print(f"edition names: {err}", file=sys.stderr)
+            return 1
+        names = report.get("persName", 0) + report.get("placeName", 0) + report.get("orgName", 0)
+        rows.append({"text": source.stem, "persName": report.get("persName", 0),
+                     "placeName": report.get("placeName", 0), "orgName": report.get("orgName", 0),
+                     "with_ref": report.get("with_ref", 0),
+                     "share_with_ref": round(report.get("with_ref", 0) / names, 3) if names else 0.0,
+                     "review_queue": report.get("review_queue_size", 0)})
+        for name, count in report.get("review_queue", {}).items():
+            queue.setdefault(name, {})[source.stem] = count
+    ranked = sorted(queue.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+    ranked = [(name, texts) for name, texts in ranked if sum(texts.values()) >= args.min_count]
+    if args.json:
+        print(json.dumps({"texts": rows, "review_queue": [
+            {"name": name, "count": sum(texts.values()), "texts": texts} for name, texts in ranked]},
+            ensure_ascii=False, indent=2))
+        return 0
+    print(f"{'text':<42} {'persName':>8} {'placeName':>9} {'orgName':>7} {'@ref':>6} {'queue':>6}")
+    for row in rows:
+        print(f"{row['text']:<42} {row['persName']:>8} {row['placeName']:>9} {row['orgName']:>7} "
+              f"{row['share_with_ref']:>6.1%} {row['review_queue']:>6}")
+    print(f"\nReview queue ({len(ranked)} names seen {args.min_count}+ times; no register entry):")
+    for name, texts in ranked[: args.limit]:
+        where = ", ".join(f"{t.split('-')[0]} {c}" for t, c in sorted(texts.items()))
+        print(f"  {sum(texts.values()):>5}  {name}  ({where})")
+    return 0
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -199,6 +243,12 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export-static", help="write the reading edition as static files into DIR")
     p.add_argument("dir", help="output folder (replaced atomically)")
     p.set_defaults(func=cmd_export_static)
+    p = sub.add_parser("names", help="the review queue of names no register entry claims, and per-text counts")
+    p.add_argument("texts", nargs="*", help="text ids (default: all)")
+    p.add_argument("--limit", type=int, default=100, help="names to print (default 100)")
+    p.add_argument("--min-count", type=int, default=1, help="only names seen this often")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_names)
     return parser
 
 
