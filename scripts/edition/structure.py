@@ -378,6 +378,9 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
     # where no note bodies end on a page number, a final number ends no
     # sentence ("...Circulation 300 | copies).")
     digits_end = bool(settings.get("digits_end_sentence", True))
+    # a closing quotation mark or bracket ends a sentence only after a full
+    # stop: 'eliminating these new "kulaks"' | 'had been raised in 1926...'
+    closers_end = bool(settings.get("closers_end_sentence", True))
     out: list[Block] = []
     joins = fragments = 0
     i = 0
@@ -390,7 +393,7 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
             while j < len(blocks) and blocks[j].kind in movable:
                 j += 1
             if (j < len(blocks) and continues(block, blocks[j], open_words, after_capitalised, unfinished_min,
-                                                  digits_end, unfinished_end)
+                                                  digits_end, unfinished_end, closers_end)
                     and not any(rx.search(blocks[j].text) for rx in not_before)):
                 nxt = blocks[j]
                 moved.extend(blocks[i:j])
@@ -418,6 +421,11 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
 
 
 HYPHEN_FRAGMENT = re.compile(r"[a-z]-$")
+SENTENCE_END = re.compile(r"[.!?:;…]$")
+FIRST_WORD = re.compile(r"\w+")
+SENTENCE_OPENERS = {"there", "it", "he", "she", "they", "we", "i", "you", "then", "when", "however",
+                    "thus", "yet", "so", "if", "although", "while", "since", "not", "no", "all", "some"}
+CLOSED_SENTENCE = re.compile(r"""[.!?…]['"”’»)\]]+\s*$""")
 LAST_WORD = re.compile(r"(\w[\w'’]*)\W*$")
 
 
@@ -426,10 +434,19 @@ UNFINISHED_HYPHEN = re.compile(r"[^\W\d_]-\s*$")
 
 
 def continues(block: Block, nxt: Block, open_words=OPEN_WORDS, after_capitalised=False,
-              unfinished_min=0, digits_end=True, unfinished_end=None) -> bool:
+              unfinished_min=0, digits_end=True, unfinished_end=None, closers_end=True) -> bool:
     terminal = TERMINAL if digits_end else TERMINAL_PUNCTUATION
-    if nxt.kind != "p" or nxt.region != block.region or terminal.search(block.text):
+    if nxt.kind != "p" or nxt.region != block.region:
         return False
+    if CLOSED_SENTENCE.search(block.text):
+        return False  # "...tell the truth.'"
+    if terminal.search(block.text):
+        before_closers = block.text.rstrip().rstrip("\"”’»)]").rstrip()
+        if closers_end or before_closers == block.text.rstrip() or SENTENCE_END.search(before_closers):
+            return False
+        # cut after a closing mark: only a lower-case start continues
+        # ('"Yes, a scoundrel"' | '"You are a traitor."' are two lines)
+        return nxt.text[:1].islower()
     if CONTINUATION_START.search(nxt.text):
         return True
     # (a word cut at a hyphen is unfinished at any length: "positions of Social-")
@@ -446,6 +463,11 @@ def continues(block: Block, nxt: Block, open_words=OPEN_WORDS, after_capitalised
     if word in open_words and nxt.text[:1].isdigit():
         return True  # "in the summer of | 1936 the ..."
     if not nxt.text[:1].isupper():
+        return False
+    first = FIRST_WORD.match(nxt.text)
+    if first and first.group(0).lower() in SENTENCE_OPENERS | open_words:
+        # "...regions of the" | "The mass resettlement...": a sentence begins;
+        # what stood between was lost, the two are not one paragraph
         return False
     return word in open_words or (after_capitalised and word[:1].isupper()
                                   and word.replace("'", "").replace("’", "").isalpha()
