@@ -18,6 +18,7 @@ def clean(doc: Document) -> Document:
              for r in doc.profile.rules("footers")]
     kept: list[Line] = []
     removed = 0
+    hard_breaks = 0
     for line in doc.lines:
         text = line.text
         for pattern, rule, replace in rules:
@@ -37,7 +38,13 @@ def clean(doc: Document) -> Document:
             # keep the line as blank so paragraph boundaries stay visible
             kept.append(Line(line.number, ""))
         else:
+            if text.strip() and (text.endswith("  ") or text.endswith("\\")):
+                # a markdown hard line break: a line end of the print, not of
+                # the text (no words go; the trailing spaces are dropped here)
+                hard_breaks += 1
+                text = text[:-1] if text.endswith("\\") else text
             kept.append(Line(line.number, text.rstrip()))
     doc.lines = kept
     doc.stage_report("clean")["lines_removed"] = removed
+    doc.stage_report("clean")["hard_line_breaks"] = hard_breaks
     return doc

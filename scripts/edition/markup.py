@@ -28,12 +28,14 @@ EMPHASIS = [
     (re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), "bold"),
     (re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"), "italic"),
     (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), "italic"),
+    # struck-out words of the received page (Pavlova: "~~take~~ taken")
+    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), "strikethrough"),
 ]
 LINK_RESIDUE = re.compile(r"\[([^\[\]]*)\]\((#[^)]*|)\)")
 ANGLE_URL = re.compile(r"<(https?://[^>\s]+)>")
 SUPERSCRIPT = re.compile(r"<sup>(.*?)</sup>")
 ESCAPE = re.compile(r"\\([\[\]*_#()<>`.\-!'\"])")
-STRAY_TAG = re.compile(r"</?(?:sup|sub|span|br|u|em|strong|i|b)\b[^>]*>")
+STRAY_TAG = re.compile(r"</?(?:sup|sub|span|br|u|em|strong|i|b|p|td|tr|table)\b[^>]*>")
 
 SKIP = ("teiHeader",)
 
