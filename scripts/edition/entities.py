@@ -49,6 +49,7 @@ BLOCKS = {tei(t) for t in ("p", "item", "note", "head", "quote", "l", "cell", "a
 # Initials as the sources write them: `I. N. `, `I.N.`, `Ye. A. `, `Yu.G.`, `H.K.`
 INITIAL = r"(?:Shch|Sh|Ch|Kh|Zh|Ts|Ye|Yu|Ya|Yo|Iu|Ia|[A-Z])"
 INITIALS_BEFORE = re.compile(rf"((?:\b{INITIAL}\.\s?){{1,3}})$")
+INITIALS_ONLY = re.compile(rf"(?:{INITIAL}\.\s?)+")
 # Abbreviations that look like initials but are not: `St. Petersburg`, `Cf. Stalin`
 # (`T.` is the translators' rendering of т., "comrade": `T. Yagoda`.)
 ABBREVIATIONS = {"T", "St", "No", "Cf", "Dr", "Mr", "Mrs", "Ms", "Vol", "Lt", "Gen", "Col", "Op", "Ed", "Tov", "Com", "See"}
@@ -149,6 +150,8 @@ class Annotator:
         if "org" not in kinds and self.matcher.inside_institution(text, end):
             return None
         form = text[start:end]
+        if INITIALS_ONLY.fullmatch(form) and re.match(r"\s+[A-ZА-Я]", text[end:]):
+            return None  # `N. I.` before a surname: the surname's match takes the initials
         explicit = [e for e, is_explicit in readings if is_explicit]
         if len(explicit) == 1:
             entry = explicit[0]
@@ -207,7 +210,8 @@ class Annotator:
         return Mention(start, end, None, kind, "low", text)
 
     def _remember(self, memory, form, entry) -> None:
-        for name in [*entry.surnames, form]:
+        polite = [f"{f} {p}" for f in entry.forenames for p in entry.patronymics]
+        for name in [*entry.surnames, *polite, form]:
             memory[name] = entry
             self.text_memory.setdefault(name, set()).add(entry.id)
 
@@ -265,7 +269,63 @@ def annotate(doc: Document) -> Document:
             _annotate_slot(annotator, element, child)
     report["linked_existing"] = link_existing_names(text, m)
     report.update(annotator.counts)
+    queue = review_queue(text, m)
+    report["review_queue_size"] = len(queue)
+    report["review_queue"] = queue
     return doc
+
+
+# Capitalised words that open sentences or name months, days, peoples and
+# institutions generically: never a name the editors need to review.
+NOT_NAMES = set("""I A The This That These Those There Then Thus In On At Of For From By With Without
+As An And But Or If When While After Before Since Until It Its He She They We You His Her Their Our
+My Your Who What Which Where Why How All Some Many Most No Not One Two Three Yes Mr Mrs Dr St Vol Ibid
+January February March April May June July August September October November December Monday Tuesday
+Wednesday Thursday Friday Saturday Sunday Comrade Comrades Party Committee Soviet Soviets Bolshevik
+Bolsheviks Communist Communists Congress Conference Plenum Council Commissariat Commissar Commissars
+People People's Peoples Secretary General Chairman Deputy Russian Soviet Union Central Executive
+Supreme Court Institute University Academy State Republic Red Army Navy Marshal Colonel General
+Professor Academician Opposition Left Right Western Eastern Northern Southern North South East West
+Cf See Part Chapter Section Note Notes Introduction Conclusion Appendix Table Figure Text""".split())
+
+
+def review_queue(text_element, m: Matcher) -> dict[str, int]:
+    """Capitalised names in the text that no register entry claimed, with their counts.
+
+    Words the text also writes in lower case are ordinary words, not names;
+    derived words (`Stalinist`, `Trotskyists`) begin with a register name and
+    are left out; so are abbreviations in capitals and the words of NOT_NAMES.
+    """
+    skip = {tei(t) for t in SKIP} | {tei("persName"), tei("placeName"), tei("orgName")}
+    slots: list[str] = []
+    for element in text_element.iter():
+        if not isinstance(element.tag, str):
+            continue
+        hidden = any(a.tag in skip or _italic_title(a) for a in element.iterancestors())
+        if element.tag not in skip and not _italic_title(element) and not hidden:
+            slots.append(element.text or "")
+        if element.getparent() is not None and not hidden:
+            slots.append(element.tail or "")
+    prose = "\n".join(slots)
+    lower = {w for w in re.findall(r"\b[a-zа-яё][\w'’]*", prose)}
+    names: dict[str, int] = {}
+    for run in re.finditer(r"\b[A-ZА-ЯЁ][a-zа-яё'’]+(?:[ -][A-ZА-ЯЁ][a-zа-яё'’]+)*", prose):
+        words = [w for w in re.split(r"[ -]", run.group(0))
+                 if w not in NOT_NAMES and w.lower() not in lower and not _derived(w, m)]
+        if not words:
+            continue
+        name = " ".join(words).rstrip("'’").removesuffix("'s").removesuffix("’s")
+        if len(name) > 2:
+            names[name] = names.get(name, 0) + 1
+    return dict(sorted(names.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _derived(word: str, m: Matcher) -> bool:
+    """`Stalinist`, `Khrushchevite`: a register name with a suffix is not a new name."""
+    for end, (form, _readings) in m.automaton.iter(word):
+        if end - len(form) + 1 == 0 and len(form) >= 4:
+            return True
+    return False
 
 
 def link_existing_names(text_element, m: Matcher) -> int:

@@ -14,6 +14,7 @@ A person entry:
     surname = ["Kamenev", "Kameney"]       # every spelling met (OCR forms too)
     forename = ["Lev"]                     # with transliteration variants
     patronymic = ["Borisovich"]
+    initials = ["V. L."]                   # where the sources give only initials (then no forename)
     alias = ["Rozenfeld"]                  # pseudonyms, birth names: name him alone
     form = ["L. B. Kamenev"]               # other full forms naming him alone
     cyrillic = "Лев Борисович Каменев"
@@ -43,7 +44,7 @@ from . import DATA, TEI_NS, XML_ID, XML_LANG, tei
 REGISTERS = DATA / "registers"
 KINDS = {"person": "persons", "place": "places", "org": "orgs"}
 FIELDS = {
-    "person": {"id", "name", "surname", "forename", "patronymic", "alias", "form", "cyrillic", "birth",
+    "person": {"id", "name", "surname", "forename", "patronymic", "initials", "alias", "form", "cyrillic", "birth",
                "death", "born", "died", "about", "default", "title", "rogovin", "wikidata", "viaf", "sex"},
     "place": {"id", "name", "form", "historical", "cyrillic", "geo", "about", "type", "default", "title",
               "wikidata", "geonames"},
@@ -88,7 +89,8 @@ class Entry:
         """The ambiguous forms this entry takes when nothing else decides."""
         default = self.data.get("default")
         if default is True:
-            return set(self.surnames) | set(self.data.get("form", [])) | {self.name}
+            return set(self.surnames) | set(self.data.get("form", [])) | {self.name} | {
+                f"{f} {p}" for f in self.forenames for p in self.patronymics}
         return set(default or [])
 
     def surface_forms(self) -> list[tuple[str, bool]]:
@@ -101,6 +103,9 @@ class Entry:
                     forms.append((f"{forename} {surname}", True))
                     for patronymic in self.patronymics:
                         forms.append((f"{forename} {patronymic} {surname}", True))
+            # `Nikolai Ivanovich`, `Zinaida Gavrilovna`: the Russian polite address, which
+            # several people may share (Bukharin and Yezhov are both Nikolai Ivanovich)
+            forms += [(f"{f} {p}", False) for f in self.forenames for p in self.patronymics]
             forms += [(a, True) for a in self.data.get("alias", [])]
             forms += [(f, True) for f in self.data.get("form", [])]
         else:
@@ -116,7 +121,10 @@ class Entry:
     def initials_fit(self, letters: list[str]) -> bool:
         """Do initials such as ['I', 'N'] fit this person's forename and patronymic?"""
         parts = [self.forenames, self.patronymics]
-        if not letters or not self.forenames:
+        if not self.forenames and self.data.get("initials"):
+            known = [re.findall(r"([A-ZА-Я][a-z]?)\.", i) for i in self.data["initials"]]
+            parts = [[k[i] for k in known if len(k) > i] for i in range(2)]
+        if not letters or not any(parts[0]):
             return False
         for letter, names in zip(letters, parts):
             if not names:
