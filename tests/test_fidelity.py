@@ -46,3 +46,9 @@ def test_a_removal_without_its_record_would_be_lost():
     doc.removals = [r for r in doc.removals if r.rule != "running-footer"]
     report = check(doc, source.read_text(encoding="utf-8"), doc.tei)
     assert report.lost["furr"] >= 1 and report.lost["17"] >= 1
+
+
+def test_superscript_note_digits_are_not_part_of_the_word():
+    from edition.fidelity import words
+    assert words("at that time⁵ -- but") == ["at", "that", "time", "⁵", "but"]
+    assert built("furr-struggle-for-democratic-reform").fidelity["added_by_edition"] == 0

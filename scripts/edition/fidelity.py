@@ -31,8 +31,13 @@ WORD = re.compile(r"[^\W_]+")
 EDITORIAL = {tei("corr"), tei("supplied"), tei("expan"), tei("reg")}
 
 
+# Superscript digits glued to a word are a note reference, not part of the
+# word: "time⁵" is the word "time" and the marker "⁵".
+SUPERSCRIPT_DIGITS = re.compile(r"([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+
+
 def words(text: str) -> list[str]:
-    return WORD.findall(text.lower())
+    return WORD.findall(SUPERSCRIPT_DIGITS.sub(r" \1 ", text.lower()))
 
 
 @dataclass
