@@ -192,7 +192,9 @@ def source_bibl(doc: Document, bibl: dict) -> etree._Element:
 def original_item(bibl: dict, original: dict) -> etree._Element:
     """relatedItem for the original (Russian) publication; unknown facts are said to be unknown."""
     related = E("relatedItem", type="original")
-    obs = sub(related, "biblStruct", xml__lang=original.get("lang", "ru"))
+    # the original's language is said by textLang, not by xml:lang: the
+    # description itself is in English and transliteration
+    obs = sub(related, "biblStruct")
     if original.get("analytic_title"):
         analytic = sub(obs, "analytic")
         for author in bibl.get("authors", []):
@@ -210,6 +212,8 @@ def original_item(bibl: dict, original: dict) -> etree._Element:
         sub(mon, "title", "Russian original: title not stated in the source", type="desc", xml__lang="en")
     if original.get("title_cyrillic"):
         sub(mon, "title", original["title_cyrillic"], level=original.get("level", "m"), xml__lang="ru")
+    lang = original.get("lang", "ru")
+    sub(mon, "textLang", LANGUAGE_NAMES.get(lang, lang), mainLang=lang)
     imp = sub(mon, "imprint")
     if original.get("pub_place"):
         sub(imp, "pubPlace", original["pub_place"])
