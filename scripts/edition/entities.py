@@ -44,11 +44,13 @@ REGISTER_FILE = {"person": "persons.xml", "place": "places.xml", "org": "orgs.xm
 # titles, names already encoded by an earlier stage.
 SKIP = ("teiHeader", "title", "persName", "placeName", "orgName", "rs", "idno", "date")
 # Blocks within which an explicit mention lends its identity to later bare ones.
+HI = tei("hi")
 BLOCKS = {tei(t) for t in ("p", "item", "note", "head", "quote", "l", "cell", "ab", "figDesc", "label")}
 
 # Initials as the sources write them: `I. N. `, `I.N.`, `Ye. A. `, `Yu.G.`, `H.K.`
 INITIAL = r"(?:Shch|Sh|Ch|Kh|Zh|Ts|Ye|Yu|Ya|Yo|Iu|Ia|[A-Z])"
 INITIALS_BEFORE = re.compile(rf"((?:\b{INITIAL}\.\s?){{1,3}})$")
+INITIAL_LETTER = re.compile(rf"({INITIAL})\.")
 INITIALS_ONLY = re.compile(rf"(?:{INITIAL}\.\s?)+")
 # Abbreviations that look like initials but are not: `St. Petersburg`, `Cf. Stalin`
 # (`T.` is the translators' rendering of т., "comrade": `T. Yagoda`.)
@@ -161,12 +163,13 @@ class Annotator:
         persons = [e for e in candidates if e.kind == "person"]
 
         # initials or a forename before the surname
-        initials = INITIALS_BEFORE.search(text, 0, start)
-        letters = re.findall(rf"({INITIAL})\.", initials.group(1)) if initials else []
+        # `$`-anchored searches look only at a short window before the match (fast on long paragraphs)
+        initials = _search_before(INITIALS_BEFORE, text, start)
+        letters = INITIAL_LETTER.findall(initials.group(1)) if initials else []
         if persons and letters and initials.end() == start and not ABBREVIATIONS & set(letters):
             fitting = [e for e in persons if e.initials_fit(letters)]
             start = initials.start()
-            forename = WORD_BEFORE.search(text, 0, start)
+            forename = _search_before(WORD_BEFORE, text, start)
             if not fitting and forename and forename.end() == start:
                 # `Robert W. Thurston`, `Irina V. Pavlova`: a forename and a middle initial
                 fitting = [e for e in persons if forename.group(1) in e.forenames]
@@ -176,7 +179,7 @@ class Annotator:
                 return Mention(start, end, fitting[0], "person", None, text)
             self.counts["initials_unmatched" if not fitting else "undecided"] += 1
             return Mention(start, end, None, "person", "low", text)
-        word = WORD_BEFORE.search(text, 0, start)
+        word = _search_before(WORD_BEFORE, text, start)
         if persons and word and word.end() == start:
             previous = word.group(1)
             fitting = [e for e in persons if previous in e.forenames]
@@ -231,6 +234,28 @@ class Annotator:
         return element
 
 
+class _Shifted:
+    """A match found in a window, with positions in the whole text."""
+
+    def __init__(self, match: re.Match, offset: int):
+        self.match, self.offset = match, offset
+
+    def start(self) -> int:
+        return self.match.start() + self.offset
+
+    def end(self) -> int:
+        return self.match.end() + self.offset
+
+    def group(self, n: int = 0) -> str:
+        return self.match.group(n)
+
+
+def _search_before(pattern: re.Pattern, text: str, end: int, width: int = 48):
+    offset = max(0, end - width)
+    found = pattern.search(text[offset:end])
+    return _Shifted(found, offset) if found else None
+
+
 def _block_of(element):
     while element is not None and element.tag not in BLOCKS:
         element = element.getparent()
@@ -259,11 +284,7 @@ def annotate(doc: Document) -> Document:
     m = matcher()
     annotator = Annotator(m, settings.get("prefer", {}), m.registers)
     skip = {tei(s) for s in (*SKIP, *settings.get("skip_elements", []))}
-    for element in list(text.iter()):
-        if not isinstance(element.tag, str) or element.tag in skip:
-            continue
-        if _italic_title(element) or any(a.tag in skip or _italic_title(a) for a in element.iterancestors()):
-            continue
+    for element in _visible(text, skip):
         _annotate_slot(annotator, element, None)
         for child in list(element):
             _annotate_slot(annotator, element, child)
@@ -286,7 +307,15 @@ Bolsheviks Communist Communists Congress Conference Plenum Council Commissariat 
 People People's Peoples Secretary General Chairman Deputy Russian Soviet Union Central Executive
 Supreme Court Institute University Academy State Republic Red Army Navy Marshal Colonel General
 Professor Academician Opposition Left Right Western Eastern Northern Southern North South East West
-Cf See Part Chapter Section Note Notes Introduction Conclusion Appendix Table Figure Text""".split())
+Cf See Part Chapter Section Note Notes Introduction Conclusion Appendix Table Figure Text
+First Second Third Fourth Fifth Sixth Seventh Eighth Ninth Tenth Eleventh Twelfth Thirteenth Fourteenth
+Fifteenth Sixteenth Seventeenth Eighteenth Nineteenth Twentieth Firstly Secondly Thirdly
+German Germans French English British American Polish Ukrainian Russian Georgian Armenian Chinese
+Japanese Italian Spanish Finnish Hungarian Turkish Tatar Jewish Latvian Uzbek Kazakh Yugoslav Czech
+Austrian Belgian Dutch Swiss Mexican Bashkir Buryat Yakut Turkmen Abkhaz Cossack Cossacks Nazi Nazis
+Menshevik Mensheviks Bolshevism Tsarist Tsarism Thermidor Thermidorian Bonapartist Jacobin Marxist
+Leninist Stalinist Trotskyist Provisional Patriotic Democrats Democrat Footnotes Furthermore Therefore
+Meanwhile Moreover However Unfortunately Hence Nevertheless Characteristically""".split())
 
 
 def review_queue(text_element, m: Matcher) -> dict[str, int]:
@@ -298,14 +327,9 @@ def review_queue(text_element, m: Matcher) -> dict[str, int]:
     """
     skip = {tei(t) for t in SKIP} | {tei("persName"), tei("placeName"), tei("orgName")}
     slots: list[str] = []
-    for element in text_element.iter():
-        if not isinstance(element.tag, str):
-            continue
-        hidden = any(a.tag in skip or _italic_title(a) for a in element.iterancestors())
-        if element.tag not in skip and not _italic_title(element) and not hidden:
-            slots.append(element.text or "")
-        if element.getparent() is not None and not hidden:
-            slots.append(element.tail or "")
+    for element in _visible(text_element, skip):
+        slots.append(element.text or "")
+        slots.extend(child.tail or "" for child in element)
     prose = "\n".join(slots)
     lower = {w for w in re.findall(r"\b[a-zа-яё][\w'’]*", prose)}
     names: dict[str, int] = {}
@@ -322,10 +346,11 @@ def review_queue(text_element, m: Matcher) -> dict[str, int]:
 
 def _derived(word: str, m: Matcher) -> bool:
     """`Stalinist`, `Khrushchevite`: a register name with a suffix is not a new name."""
-    for end, (form, _readings) in m.automaton.iter(word):
-        if end - len(form) + 1 == 0 and len(form) >= 4:
-            return True
-    return False
+    cache = m.__dict__.setdefault("derived_cache", {})
+    if word not in cache:
+        cache[word] = any(end - len(form) + 1 == 0 and len(form) >= 4
+                          for end, (form, _readings) in m.automaton.iter(word))
+    return cache[word]
 
 
 def link_existing_names(text_element, m: Matcher) -> int:
@@ -352,6 +377,21 @@ def link_existing_names(text_element, m: Matcher) -> int:
             name.set("resp", ANNOTATOR)
             linked += 1
     return linked
+
+
+def _visible(root, skip: set[str]) -> list:
+    """The elements whose own text is running prose: not under a skipped element or an italic title."""
+    found = []
+
+    def walk(element):
+        if not isinstance(element.tag, str) or element.tag in skip or _italic_title(element):
+            return
+        found.append(element)
+        for child in element:
+            walk(child)
+
+    walk(root)
+    return found
 
 
 def _annotate_slot(annotator: Annotator, parent, after) -> None:
@@ -381,6 +421,6 @@ def _annotate_slot(annotator: Annotator, parent, after) -> None:
 
 def _italic_title(element) -> bool:
     """Italics in notes and bibliographies are titles: names there are not persons."""
-    if element.tag != tei("hi") or "italic" not in (element.get("rend") or ""):
+    if element.tag != HI or "italic" not in (element.get("rend") or ""):
         return False
     return any(a.tag in (tei("note"), tei("bibl")) for a in element.iterancestors())
