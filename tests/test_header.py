@@ -98,3 +98,11 @@ def test_languages_declared_are_those_the_text_uses(text_id):
     declared = {l.get("ident") for l in root.xpath("//tei:langUsage/tei:language", namespaces=NS)}
     used = {e for e in root.xpath("//tei:text//@xml:lang", namespaces=NS)} | {"en"}
     assert used <= declared
+
+
+@pytest.mark.parametrize("text_id", TEXTS)
+def test_text_passes_the_editions_own_schema_and_rules(text_id):
+    from edition.validate import validate_bytes
+
+    errors = [str(p) for p in validate_bytes(built(text_id).tei, f"{text_id}.xml") if p.severity == "error"]
+    assert errors == []
