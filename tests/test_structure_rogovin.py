@@ -100,6 +100,18 @@ def test_facsimile_of_the_ogpu_verdict_is_one_figure_with_its_caption(root):
     assert all(p.get("{http://www.w3.org/XML/1998/namespace}lang") == "ru" for p in xp(figure, "tei:p"))
 
 
+def test_portrait_after_a_facsimile_is_a_figure_of_its_own(root):
+    # *Rakovsky's Letter to Valentinov* | *Khristian Georgievich Rakovsky*
+    letter = xp(root, "//tei:figure[@type='facsimile'][tei:head[.=\"Rakovsky's Letter to Valentinov\"]]")[0]
+    assert len(xp(letter, "tei:head")) == 1
+    assert xp(letter, "tei:p[1]/@xml:lang") == ["ru"]
+    portrait = letter.getnext()
+    assert text_of(xp(portrait, "tei:head")[0]) == "Khristian Georgievich Rakovsky"
+    # a caption that leaves a quotation open goes on in the next block
+    pledge = xp(root, "//tei:figure[@type='facsimile'][tei:head[starts-with(., 'Nikolai Bukharin signs a pledge')]]")[0]
+    assert [text_of(h) for h in xp(pledge, "tei:head")][1] == "N. Bukharin, 18 April 1928, Moscow.”"
+
+
 def test_molotov_caption_is_moved_out_of_the_sentence_it_cut(root):
     # "The idea of collectivization in Stalin’s" | *Viacheslav Mikhailovich Molotov* (1890–1986) | "summary report, ..."
     paragraph = xp(root, "//tei:body/tei:div[@n='1']/tei:p[contains(., 'The idea of collectivization in Stalin')]")[0]
@@ -115,7 +127,7 @@ def test_every_portrait_caption_is_a_figure_not_a_paragraph(root):
     captions = [text_of(h) for h in xp(root, "//tei:body//tei:figure[not(@type)]/tei:head")]
     assert "Lev Borisovich Kamenev (1883–1936)" in captions
     assert "Nikolai Ivanovich Yezhov (1895–1940)" in captions
-    assert len(captions) == 138
+    assert len(captions) == 139
     for p in xp(root, "//tei:body//tei:p"):
         assert not re.fullmatch(r"[A-Z][\w .\[\]-]{3,60} \(\d{4}–\d{4}\)", text_of(p)), text_of(p)
 

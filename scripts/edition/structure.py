@@ -818,10 +818,14 @@ def gather_transcriptions(doc: Document, blocks: list[Block]) -> None:
         captions: list[Block] = []
         while j < len(blocks) and len(captions) < max_captions:
             nxt = blocks[j]
-            if nxt.kind == "figure" or (
+            # a further caption block belongs to this figure when the caption
+            # before it left a quotation open, or when a heading follows it;
+            # otherwise it captions a picture of its own (a portrait)
+            further = (not captions or j + 1 >= len(blocks) or blocks[j + 1].kind == "head"
+                       or _open_quotation(captions[-1].text))
+            if further and (nxt.kind == "figure" or (
                     nxt.kind == "p" and len(nxt.text) <= max_chars and not CONTINUATION_START.search(nxt.text)
-                    and not RULE_LINE.match(nxt.text)
-                    and (not captions or j + 1 >= len(blocks) or blocks[j + 1].kind == "head")):
+                    and not RULE_LINE.match(nxt.text))):
                 captions.append(nxt)
                 j += 1
             else:
@@ -840,6 +844,10 @@ def gather_transcriptions(doc: Document, blocks: list[Block]) -> None:
         stats["facsimile_transcriptions"] = stats.get("facsimile_transcriptions", 0) + 1
         i = j
     blocks[:] = out
+
+
+def _open_quotation(text: str) -> bool:
+    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
 
 
 def make_gathered(block: Block) -> etree._Element:
