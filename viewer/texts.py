@@ -149,6 +149,7 @@ def _paginate(entry: Text, text: etree._Element) -> None:
         loose = [c for c in part if isinstance(c.tag, str) and c.tag != tei("div")]
         if loose:
             entry.pages.append(Page(name, part_titles[name], 1, sum(_words(c) for c in loose)))
+            entry.toc.append(TocEntry(name, part_titles[name], 1, name))
             page_elements[part] = name
         for div in part.iterchildren(tei("div")):
             add_div(div, 1, None)

@@ -88,7 +88,7 @@
   </xsl:template>
   <!-- a bibliographic description reads as a citation: author, title, imprint -->
   <xsl:template match="tei:biblStruct">
-    <p class="bibl"><xsl:apply-templates select="tei:analytic, tei:monogr, tei:series"/><xsl:apply-templates select="tei:note, tei:idno"/></p>
+    <div class="bibl"><xsl:apply-templates select="tei:analytic, tei:monogr, tei:series"/><xsl:apply-templates select="tei:note, tei:idno"/></div>
   </xsl:template>
   <xsl:template match="tei:analytic | tei:monogr">
     <xsl:for-each select="tei:author | tei:editor">

@@ -14,8 +14,8 @@
     <xsl:variable name="register" select="replace(substring-before($target, '#'), '\.xml$', '')"/>
     <xsl:variable name="entity" select="substring-after($target, '#')"/>
     <xsl:choose>
-      <!-- a link cannot hold a link: inside a ref the name is only marked -->
-      <xsl:when test="ancestor::tei:ref[@target] or $register = '' or $entity = ''">
+      <!-- a link cannot hold a link: a name inside a ref, or holding a note reference, is only marked -->
+      <xsl:when test="ancestor::tei:ref[@target] or descendant::tei:note or descendant::tei:ptr or descendant::tei:ref[@target] or $register = '' or $entity = ''">
         <span class="name name-{ed:name-kind(.)}"><xsl:apply-templates/></span>
       </xsl:when>
       <xsl:otherwise>

@@ -154,6 +154,9 @@
   </xsl:template>
 
   <!-- links: external targets open as links; internal pointers to our own ids -->
+  <xsl:template match="tei:ref[@target][descendant::tei:note or descendant::tei:ptr]" priority="2">
+    <span class="ref"><xsl:apply-templates/></span>
+  </xsl:template>
   <xsl:template match="tei:ref[@target]">
     <a class="ref" href="{ed:href(@target)}"><xsl:apply-templates/></a>
   </xsl:template>
