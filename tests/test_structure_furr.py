@@ -106,3 +106,12 @@ def test_plenum_exchange_between_stalin_and_kravtsov_is_speech():
     assert text_of(speeches[2].find("tei:p", NS)) == "Who advised you to do this?"
     # Stalin's interview with Howard, also "Stalin: ...", is a quotation, not a dialogue
     assert not root.xpath("//tei:sp[contains(., 'We shall probably adopt')]", namespaces=NS)
+
+
+def test_end_of_part_one_is_a_two_line_trailer_before_the_notes():
+    root = tree(TEXT)
+    trailer = root.xpath("//tei:div[@n='Part One']//tei:trailer", namespaces=NS)
+    assert len(trailer) == 1 and trailer[0].find("tei:lb", NS) is not None
+    assert text_of(trailer[0]) == "End of Part One Go to Part Two in this issue."
+    # it closes the last section of Part One, not the part
+    assert text_of(trailer[0].getparent().find("tei:head", NS)) == "Trials, Conspiracies, Repression"

@@ -244,6 +244,11 @@ def classify(doc: Document, blocks: list[Block]) -> None:
             else:
                 if verse and is_verse(block, verse):
                     block.kind = "lg"
+    keep = set(doc.profile.table("blocks").get("keep_line_breaks", []))
+    for block in blocks:
+        if block.kind in keep and len(block.lines) > 1 and not block.mended_from:
+            # "End of Part One" / "Go to Part Two in this issue.": two lines
+            block.text = "\uE001".join(line.text.strip() for line in block.lines)
     number_divisions(doc, blocks)
 
 
@@ -664,6 +669,28 @@ def _set_text(element: etree._Element, block: Block) -> None:
         pb = etree.SubElement(element, tei("pb"), {"type": "mended"})
         pb.set(SOURCE_LINE, str(line_no))
         pb.tail = piece
+    if "\uE001" in block.text:
+        _line_breaks(element)
+
+
+def _line_breaks(element: etree._Element) -> None:
+    """Kept line breaks (U+E001, see `keep_line_breaks`) become <lb/>."""
+    slots = [(element, None)] + [(element, child) for child in element]
+    for parent, after in slots:
+        text = parent.text if after is None else after.tail
+        if not text or "\uE001" not in text:
+            continue
+        first, *rest = text.split("\uE001")
+        if after is None:
+            parent.text = first
+            index = 0
+        else:
+            after.tail = first
+            index = parent.index(after) + 1
+        for offset, piece in enumerate(rest):
+            lb = etree.Element(tei("lb"))
+            lb.tail = "\n" + piece  # so that plain-text readers keep the words apart
+            parent.insert(index + offset, lb)
 
 
 # 6. gathered structures: entries, glosses, epigraphs, facsimile transcriptions
