@@ -82,13 +82,22 @@
     <dt><xsl:value-of select="if (self::tei:seriesStmt) then 'Series' else 'Notes'"/></dt><dd><xsl:apply-templates/></dd>
   </xsl:template>
 
+  <xsl:template match="tei:notesStmt/tei:note">
+    <p class="header-note"><xsl:apply-templates/></p>
+  </xsl:template>
+
   <xsl:template match="tei:sourceDesc">
     <h3>Source</h3>
     <div class="source-description"><xsl:apply-templates/></div>
   </xsl:template>
   <!-- a bibliographic description reads as a citation: author, title, imprint -->
   <xsl:template match="tei:biblStruct">
-    <div class="bibl"><xsl:apply-templates select="tei:analytic, tei:monogr, tei:series"/><xsl:apply-templates select="tei:note, tei:idno"/></div>
+    <div class="bibl">
+      <p><xsl:apply-templates select="tei:analytic, tei:monogr, tei:series"/></p>
+      <xsl:if test="tei:note"><ul class="bibl-notes"><xsl:for-each select="tei:note"><li><xsl:apply-templates/></li></xsl:for-each></ul></xsl:if>
+      <xsl:if test="tei:ref"><p class="bibl-links"><xsl:for-each select="tei:ref"><xsl:if test="position() gt 1"> · </xsl:if><xsl:apply-templates select="."/></xsl:for-each></p></xsl:if>
+      <xsl:apply-templates select="tei:relatedItem"/>
+    </div>
   </xsl:template>
   <xsl:template match="tei:analytic | tei:monogr">
     <xsl:for-each select="tei:author | tei:editor">
@@ -106,7 +115,19 @@
   <xsl:template match="tei:biblStruct//tei:respStmt | tei:bibl//tei:respStmt">
     <xsl:apply-templates select="tei:resp"/><xsl:text> </xsl:text><xsl:apply-templates select="* except tei:resp"/><xsl:text>. </xsl:text>
   </xsl:template>
-  <xsl:template match="tei:biblStruct//tei:note | tei:sourceDesc//tei:idno | tei:biblScope | tei:edition">
+  <xsl:template match="tei:series">
+    <xsl:text>(</xsl:text><xsl:value-of select="string-join((tei:title ! normalize-space(.), tei:biblScope ! ((if (@unit) then @unit || ' ' else '') || normalize-space(.))), ', ')"/><xsl:text>) </xsl:text>
+  </xsl:template>
+  <xsl:template match="tei:relatedItem">
+    <div class="related-item">
+      <span class="related-label"><xsl:value-of select="if (@type = 'original') then 'Original: ' else 'Related: '"/></span>
+      <xsl:apply-templates/>
+    </div>
+  </xsl:template>
+  <xsl:template match="tei:sourceDesc//tei:idno">
+    <span class="idno"><xsl:value-of select="(@type, 'id')[1]"/><xsl:if test="@subtype"> (<xsl:value-of select="@subtype"/>)</xsl:if>: <xsl:value-of select="normalize-space(.)"/></span><xsl:text>. </xsl:text>
+  </xsl:template>
+  <xsl:template match="tei:biblStruct//tei:note | tei:biblScope | tei:edition">
     <span class="{local-name()}"><xsl:apply-templates/></span><xsl:text> </xsl:text>
   </xsl:template>
   <xsl:template match="tei:sourceDesc/tei:bibl | tei:sourceDesc/tei:p">

@@ -10,6 +10,13 @@
     xmlns:ed="urn:x-edition:xslt"
     exclude-result-prefixes="xs tei ed">
 
+  <!-- a note the source prints in the running text (a translator's bracketed
+       gloss) stays there, marked with its voice -->
+  <xsl:template match="tei:note[@place = 'inline']" priority="2">
+    <span class="note-inline note-{ed:note-voice(.)}" title="{ed:note-voice-label(.)}"><xsl:apply-templates/></span>
+  </xsl:template>
+  <xsl:template match="tei:note[@place = 'inline']" mode="note-list" priority="2"/>
+
   <!-- the reference in the text -->
   <xsl:template match="tei:note">
     <xsl:if test="not(@subtype = 'unanchored')">

@@ -43,7 +43,7 @@
       else $page-root/node()[not(self::tei:div)]"/>
     <!-- the notes of this page, not of the sub-pages it only links to -->
     <xsl:variable name="sub-pages" select="$content/descendant::tei:div[@xml:id = $page-ids]"/>
-    <xsl:variable name="notes" select="$content/descendant-or-self::tei:note[empty(ancestor::tei:div intersect $sub-pages)]"/>
+    <xsl:variable name="notes" select="$content/descendant-or-self::tei:note[not(@place = 'inline')][empty(ancestor::tei:div intersect $sub-pages)]"/>
     <article class="reading-text" id="page-{$section}">
       <xsl:apply-templates select="$content"/>
       <xsl:call-template name="note-list">

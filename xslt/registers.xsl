@@ -19,21 +19,21 @@
     <dt><xsl:value-of select="if (@type) then upper-case(substring(@type, 1, 1)) || substring(@type, 2) || ' name' else if (position() = 1) then 'Name' else 'Also'"/></dt>
     <dd><xsl:if test="@xml:lang"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if><xsl:apply-templates/></dd>
   </xsl:template>
-  <xsl:template match="tei:birth | tei:death | tei:floruit">
+  <xsl:template match="tei:person/tei:birth | tei:person/tei:death | tei:person/tei:floruit">
     <dt><xsl:value-of select="map {'birth': 'Born', 'death': 'Died', 'floruit': 'Active'}(local-name())"/></dt>
     <dd><xsl:value-of select="string-join((if (normalize-space(.)) then normalize-space(.) else (@when, @notBefore, @from), ()), ' ')"/></dd>
   </xsl:template>
-  <xsl:template match="tei:occupation | tei:affiliation | tei:faith | tei:nationality | tei:state | tei:trait | tei:event">
+  <xsl:template match="tei:person/tei:occupation | tei:person/tei:affiliation | tei:person/tei:faith | tei:person/tei:nationality | tei:person/tei:state | tei:person/tei:trait | tei:org/tei:event | tei:place/tei:event">
     <dt><xsl:value-of select="upper-case(substring(local-name(), 1, 1)) || substring(local-name(), 2)"/></dt>
     <dd><xsl:apply-templates/></dd>
   </xsl:template>
-  <xsl:template match="tei:location">
+  <xsl:template match="tei:place/tei:location">
     <dt>Location</dt><dd><xsl:value-of select="normalize-space(string-join(.//text(), ' '))"/></dd>
   </xsl:template>
-  <xsl:template match="tei:person/tei:note | tei:place/tei:note | tei:org/tei:note | tei:desc">
+  <xsl:template match="tei:person/tei:note | tei:place/tei:note | tei:org/tei:note | tei:place/tei:desc | tei:org/tei:desc">
     <dt>About</dt><dd><xsl:apply-templates/></dd>
   </xsl:template>
-  <xsl:template match="tei:idno">
+  <xsl:template match="tei:person/tei:idno | tei:place/tei:idno | tei:org/tei:idno">
     <dt>Authority<xsl:if test="@type"> (<xsl:value-of select="@type"/>)</xsl:if></dt>
     <dd>
       <xsl:choose>
