@@ -27,7 +27,8 @@ EMPHASIS = [
     (re.compile(r"\*\*\*(?=\S)(.+?)(?<=\S)\*\*\*"), "bold italic"),
     (re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), "bold"),
     (re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"), "italic"),
-    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), "italic"),
+    # (not a run of underscores: the blank of a form, "Фамилия \_\_\_\_\_")
+    (re.compile(r"(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])"), "italic"),
     # struck-out words of the received page (Pavlova: "~~take~~ taken")
     (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), "strikethrough"),
 ]
