@@ -84,7 +84,7 @@ def test_note_reference_works_from_the_keyboard(server, page):
     page.goto(server.url + "/text/medvedev/medvedev.1")
     page.locator("a.note-ref[data-note='medvedev.n1-2']").focus()
     page.keyboard.press("Enter")
-    assert "See PRAVDA, 8 April 1917." in page.get_by_role("dialog").inner_text()
+    assert "See PRAVDA, 8 April 1917 [PRAVDA, No. 27]." in page.get_by_role("dialog").inner_text()
 
 
 def test_interventions_toggle_shows_the_received_reading(server, page):

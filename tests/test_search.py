@@ -38,6 +38,12 @@ def test_a_note_is_its_own_passage_not_part_of_its_paragraph(small_index):
     assert total == 0
 
 
+def test_an_inline_gloss_is_searched_with_its_note(small_index):
+    _folder, db = small_index
+    total, hits = search(db, '"8 April 1917 PRAVDA No 27"')
+    assert total == 1 and hits[0].passage_id == "medvedev.n1-2"
+
+
 def test_the_corrected_reading_is_indexed_not_the_received_one(small_index):
     _folder, db = small_index
     assert search(db, "Kameney")[0] == 0

@@ -40,7 +40,7 @@ MEDVEDEV = f"""<?xml version="1.0" encoding="UTF-8"?>
   <text><body>
     <div xml:id="medvedev.1" type="chapter"><head xml:id="medvedev.1.h1">The Revolution</head>
       <p xml:id="medvedev.1.p1">The beginning of 1917 found <persName ref="persons.xml#stalin-iv">Stalin</persName> in <placeName ref="places.xml#krasnoyarsk">Krasnoyarsk</placeName>. He established contact with certain of the Krasnoyarsk Bolsheviks and spent a large portion of the evenings with <persName ref="persons.xml#kamenev-lb">L.B. Kamenev</persName> who also had been exiled to Siberia.<note n="1" xml:id="medvedev.n1-1" place="foot" type="translator" resp="#translator">The Russian text has “Krasnoiarsk”.</note></p>
-      <p xml:id="medvedev.1.p2">Even after Lenin's arrival, when his famous "April Theses" were published in PRAVDA, <persName ref="persons.xml#kamenev-lb"><choice><sic>Kameney</sic><corr resp="#edition-editors">Kamenev</corr></choice></persName>, with Stalin's support, on the following day published an article with a harsh criticism of these theses.<note n="2" xml:id="medvedev.n1-2" place="foot" resp="#author">See PRAVDA, 8 April 1917.</note></p>
+      <p xml:id="medvedev.1.p2">Even after Lenin's arrival, when his famous "April Theses" were published in PRAVDA, <persName ref="persons.xml#kamenev-lb"><choice><sic>Kameney</sic><corr resp="#edition-editors">Kamenev</corr></choice></persName>, with Stalin's support, on the following day published an article with a harsh criticism of these theses.<note n="2" xml:id="medvedev.n1-2" place="foot" resp="#author">See PRAVDA, 8 April 1917 <note type="translator" resp="#translator" place="inline">[PRAVDA, No. 27]</note>.</note></p>
       <div xml:id="medvedev.1.1"><head xml:id="medvedev.1.1.h1">The Buro</head>
         <p xml:id="medvedev.1.1.p1">"Then the question was settled of Comrades Muranov, <persName ref="persons.xml#stalin-iv">Stalin</persName> and <persName ref="persons.xml#kamenev-lb">Kamenev</persName>. The first was invited unanimously. As for Stalin, it was reported that he had been a Central Committee agent in 1912 and for this reason it was desirable to have as a member of the BTsK [Central Committee Buro]<gap reason="illegible" quantity="2" unit="words"/>."</p>
         <note n="3" xml:id="medvedev.n1-3" subtype="unanchored" resp="#author">Minutes of the Central Committee Buro, 12 March 1917.</note>
@@ -166,6 +166,13 @@ def test_translator_and_author_notes_are_told_apart(server):
     assert "note-translator" in page.find(id="medvedev.n1-1")["class"]
     assert "note-author" in page.find(id="medvedev.n1-2")["class"]
     assert page.find(id="medvedev.n1-1").select_one(".note-voice").get_text() == "translator’s note"
+
+
+def test_translators_inline_gloss_stays_inside_the_authors_note(server):
+    page = soup(server.get("/text/medvedev/medvedev.1"))
+    gloss = page.find(id="medvedev.n1-2").select_one(".note-inline")
+    assert gloss.get_text() == "[PRAVDA, No. 27]" and "note-translator" in gloss["class"]
+    assert len(page.select(".note-list > li")) == 3
 
 
 def test_unanchored_note_is_listed_without_a_reference_in_the_text(server):

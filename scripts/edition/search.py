@@ -53,6 +53,12 @@ class Mention:
     end: int
 
 
+def is_passage(element: etree._Element) -> bool:
+    """A passage of its own; a note printed inline (a translator's bracketed
+    gloss) belongs to the passage it stands in."""
+    return element.tag in PASSAGE_TAGS and not (element.tag == tei("note") and element.get("place") == "inline")
+
+
 def passage_text(element: etree._Element) -> tuple[str, list[Mention]]:
     """The text of a passage without its nested passages (notes, items), with
     the character span of every name in it that points into a register."""
@@ -62,7 +68,7 @@ def passage_text(element: etree._Element) -> tuple[str, list[Mention]]:
 
     def walk(node: etree._Element, top: bool) -> None:
         nonlocal length
-        if not top and (node.tag in PASSAGE_TAGS or node.tag in SKIPPED_TAGS or (
+        if not top and (is_passage(node) or node.tag in SKIPPED_TAGS or (
                 node.tag in RECEIVED_READINGS and node.getparent().tag == tei("choice"))):
             pass
         else:
@@ -141,7 +147,7 @@ def build_index(tei_dir: Path = TEI_DIR, db_path: Path = INDEX_PATH) -> dict:
         if text is None:
             continue
         for element in text.iter(PASSAGE_TAGS):
-            if any(a.tag in SKIPPED_TAGS for a in element.iterancestors()):
+            if not is_passage(element) or any(a.tag in SKIPPED_TAGS for a in element.iterancestors()):
                 continue
             body, mentions = passage_text(element)
             link = _link_id(element)
