@@ -777,7 +777,7 @@ def _split_entry(doc: Document, block: Block) -> None:
         block.text = block.text[m.end(group):]
         if block.kind == "gloss":
             # the separator between term and gloss (": ", "** :") is not text
-            sep = re.match(r"^[\s*]*:[\s*]*", block.text)
+            sep = re.match(r"^(?:\s*\*\*)?\s*:(?:\*\*)?\s*", block.text)
             if sep:
                 block.text = block.text[sep.end():]
         return
