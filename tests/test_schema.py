@@ -127,3 +127,22 @@ def test_schematron_is_iso_with_an_id_on_every_assertion():
     assert sch.getroot().get("queryBinding") == "exslt"
     asserts = sch.xpath("//sch:assert | //sch:report", namespaces=ns)
     assert len(asserts) >= 15 and all(a.get("id") for a in asserts)
+
+
+def test_every_element_in_use_is_documented_in_the_odd(odd):
+    from edition import TEI_NS
+
+    undocumented = [name for name in odd["elements"]
+                    if name not in odd["element_specs"]
+                    or not odd["element_specs"][name].findtext(f"{{{TEI_NS}}}remarks/{{{TEI_NS}}}p")]
+    assert undocumented == []
+    examples = [name for name, spec in odd["element_specs"].items()
+                if spec.find("{http://www.tei-c.org/ns/1.0}exemplum") is not None]
+    assert len(examples) >= 60
+
+
+def test_examples_in_the_odd_use_only_elements_of_the_schema(odd):
+    eg = "{http://www.tei-c.org/ns/Examples}"
+    used = {etree.QName(e).localname for spec in odd["element_specs"].values()
+            for example in spec.iter(f"{eg}egXML") for e in example.iter() if isinstance(e.tag, str)}
+    assert used - {"egXML"} <= set(odd["elements"])
