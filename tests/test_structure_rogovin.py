@@ -132,6 +132,17 @@ def test_every_portrait_caption_is_a_figure_not_a_paragraph(root):
         assert not re.fullmatch(r"[A-Z][\w .\[\]-]{3,60} \(\d{4}–\d{4}\)", text_of(p)), text_of(p)
 
 
+def test_quotation_set_off_after_a_colon_is_a_block_quotation(root):
+    # "In analyzing the reasons ... Trotsky wrote:" | "“Here, Stalin's art of maneuvers and combinations ..."
+    lead_in = xp(root, "//tei:body/tei:div[@n='2']/tei:p[contains(., \"of Stalin's victory over the Left Opposition, Trotsky wrote:\")]")[0]
+    quote = lead_in.getnext()
+    assert etree.QName(quote).localname == "quote"
+    assert text_of(quote).startswith("“Here, Stalin's art of maneuvers and combinations")
+    # a paragraph after a colon that opens in the author's voice is not one
+    assert not xp(root, "//tei:quote[starts-with(normalize-space(.), 'limitations in the differentiation')]")
+    assert len(xp(root, "//tei:body//tei:quote[not(ancestor::tei:note)]")) >= 150
+
+
 def test_glossary_is_a_gloss_list_of_labelled_terms(root):
     glossary = xp(root, "//tei:back/tei:div[@type='glossary']")[0]
     assert text_of(xp(glossary, "tei:head")[0]) == "Glossary of Abbreviations and Terms"
