@@ -51,6 +51,8 @@ EXPECTED = {
     "xinclude.xml": (EXIT_INVALID, "unknown-element", "<include> is not in the TEI namespace"),
     "no-namespace.xml": (EXIT_INVALID, "not-tei", "<TEI> has no namespace"),
     "not-tei.xml": (EXIT_INVALID, "not-tei", "the root element is <html>"),
+    "no-header.xml": (EXIT_INVALID, "content-model", "the document has no <teiHeader>"),
+    "unknown-attribute.xml": (EXIT_INVALID, "attribute", "<p> has no attribute rend-colour"),
     "xxe.xml": (EXIT_REFUSED, "doctype", "read local files (XXE)"),
     "billion-laughs.xml": (EXIT_REFUSED, "doctype", "exhaust memory"),
     "deep-nesting.xml": (EXIT_REFUSED, "depth", "nested more than 256 levels"),

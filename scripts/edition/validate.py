@@ -285,6 +285,7 @@ def _closed_value_problems(element, name: str) -> list[str]:
 ELEMENT_NOT_EXPECTED = re.compile(r"Did not expect element (\S+) there")
 EXPECTING = re.compile(r"Expecting element (\S+), got (\S+)")
 EXTRA_CONTENT = re.compile(r"Element (\S+) has extra content: (\S+)")
+TEXT_NOT_EXPECTED = re.compile(r"Did not expect text in element (\S+) content")
 ATTRIBUTE_INVALID = re.compile(r"Element (\S+) failed to validate attributes|Invalid attribute (\S+) for element (\S+)")
 
 
@@ -307,15 +308,26 @@ def _relaxng_message(entry, tree) -> tuple[str, str]:
         holder = node if node is not None and _local(node.tag) != m.group(1) else (
             node.getparent() if node is not None else None)
         where = f" inside <{_local(holder.tag)}>" if holder is not None else ""
+        if m.group(1) == "text" and holder is not None and _local(holder.tag) == "TEI" \
+                and holder.find(f"{{{TEI_NS}}}teiHeader") is None:
+            return "content-model", "the document has no <teiHeader>: a TEI document starts with its header, then <text>"
         return "content-model", f"<{m.group(1)}> is not allowed at this point{where} ({text})"
     m = EXPECTING.search(text)
     if m:
         return "content-model", f"expected <{m.group(1)}> here but found <{m.group(2)}>"
-    if ATTRIBUTE_INVALID.search(text) and node is not None:
+    m = ATTRIBUTE_INVALID.search(text)
+    if m and node is not None:
         closed = _closed_value_problems(node, "")
         if closed:
             return "closed-value", "; ".join(closed)
-        return "attribute", f"<{_local(node.tag)}> has an attribute the schema does not allow or a value of the wrong form: {text}"
+        attribute = m.group(2)
+        if attribute and attribute in node.attrib:
+            return "attribute", (f"{_local(node.tag)}/@{attribute}=\"{node.get(attribute)}\": <{_local(node.tag)}> has no "
+                                 f"attribute {attribute} in the edition's schema, or not with a value of this form")
+        return "attribute", f"<{_local(node.tag)}> has an attribute the schema does not allow or a value of the wrong form ({text})"
+    m = TEXT_NOT_EXPECTED.search(text)
+    if m:
+        return "content-model", f"text directly inside <{m.group(1)}> is not allowed: put it in a <p> (or the element it belongs to)"
     if "Element" in text and "not allowed" in text and "TEI" in text:
         return "not-tei", f"the root element must be <TEI> in the TEI namespace ({TEI_NS}): {text}"
     return "relaxng", text
