@@ -719,8 +719,6 @@ def gather_structures(doc: Document, blocks: list[Block]) -> None:
     """
     stats = doc.stage_report("structure")
     joining = [r for r in doc.profile.rules("structures") if r.get("continuation") == "join"]
-    epigraph_rules = [(re.compile(r["pattern"]), r) for r in doc.profile.rules("structures")
-                      if r.get("kind") == "epigraph"]
     out: list[Block] = []
     current_entry: Block | None = None
     for block in blocks:
@@ -733,8 +731,7 @@ def gather_structures(doc: Document, blocks: list[Block]) -> None:
             current_entry.mended_from.append(block.first_line)
             current_entry.text = current_entry.text.rstrip() + " \uE000" + block.text
             current_entry.lines = current_entry.lines + block.lines
-            stats["entry_joins"] = stats.get("entry_joins", 0) + 1
-            stats["page_break_joins_in_entries"] = stats["entry_joins"]
+            stats["entry_joins"] = stats.get("entry_joins", 0) + 1  # page breaks mended in entries
             continue
         else:
             current_entry = None
