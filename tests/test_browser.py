@@ -50,9 +50,9 @@ def page(browser):
     assert errors == [], f"the page reported errors (script, CSP): {errors}"
 
 
-def screenshot(page, name: str) -> None:
+def screenshot(page, name: str, full_page: bool = True) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
 def test_library_opens_a_chapter(server, page):
@@ -166,3 +166,48 @@ def test_chapter_reads_on_a_phone(server, browser):
     screenshot(page, "chapter-phone")
     context.close()
     assert overflow <= 0
+
+
+# --- the real edition ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def real_server(tmp_path_factory):
+    from edition import TEI_DIR
+    from viewer import create_app
+    live = LiveServer(create_app(TEI_DIR, search_db=tmp_path_factory.mktemp("index") / "search.sqlite"))
+    yield live
+    live.close()
+
+
+def test_real_edition_reads_from_the_library_to_a_chapter_and_a_person(real_server, page):
+    page.goto(real_server.url + "/")
+    assert page.locator(".library-entry").count() == 5
+    screenshot(page, "real-library", full_page=False)
+    page.locator("#text-medvedev").get_by_role("link", name="Read").click()
+    page.wait_for_load_state()
+    # the first page with a division of its own, by the pager
+    while page.locator("a.note-ref").count() == 0 and page.locator("a[rel=next]").count():
+        page.locator("a[rel=next]").click()
+        page.wait_for_load_state()
+    screenshot(page, "real-chapter", full_page=False)
+    page.locator("a.note-ref").first.click()
+    assert page.get_by_role("dialog").inner_text().strip()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Names").click()
+    name = page.locator("a.name-person").first
+    entity = name.get_attribute("data-entity")
+    name.click()
+    page.get_by_role("dialog").get_by_role("link", name=re.compile("Register entry")).click()
+    page.wait_for_url(re.compile(re.escape("/registers/" + entity) + "$"))
+    assert page.locator(".kwic li").count() >= 1
+    screenshot(page, "real-register-entry", full_page=False)
+
+
+def test_real_edition_search_lands_on_a_medvedev_paragraph(real_server, page):
+    page.goto(real_server.url + "/search?q=%22spent+a+large+portion+of+the+evenings%22")
+    screenshot(page, "real-search", full_page=False)
+    page.locator(".hit a").first.click()
+    page.wait_for_load_state()
+    target = page.evaluate("document.querySelector(':target') && document.querySelector(':target').id")
+    assert target and target.startswith("medvedev.")
+    assert "spent a large portion of the evenings" in page.locator(":target").inner_text()

@@ -4,6 +4,7 @@ xml:id lives. Read with lxml once per file version (keyed by mtime)."""
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,11 @@ class Page:
     title: str
     level: int
     words: int
+    trail: tuple[str, ...] = ()   # heads of the divisions it stands in, outermost first
+
+    @property
+    def full_title(self) -> str:
+        return ", ".join((*self.trail, self.title))
 
 
 @dataclass
@@ -80,11 +86,17 @@ def _words(element: etree._Element) -> int:
 def head_text(div: etree._Element) -> str:
     head = div.find(tei("head"))
     if head is None:
-        return div.get("n") or f"Section {div.get(XML_ID)}"
+        return div.get("n") or _division_type(div)
     copy = etree.fromstring(etree.tostring(head))
     for note in copy.iter(tei("note")):
         note.getparent().remove(note) if note.tail is None else _drop_keep_tail(note)
-    return _clean("".join(copy.itertext())) or f"Section {div.get(XML_ID)}"
+    return _clean("".join(copy.itertext())) or _division_type(div)
+
+
+def _division_type(div: etree._Element) -> str:
+    """A division without a head is named by its type: titlePage -> 'Title page'."""
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", div.get("type") or "section").lower()
+    return words[:1].upper() + words[1:]
 
 
 def _drop_keep_tail(node: etree._Element) -> None:
@@ -128,19 +140,19 @@ def _paginate(entry: Text, text: etree._Element) -> None:
     part_titles = {"front": "Front matter", "body": "Text", "back": "Back matter"}
     page_elements: dict[etree._Element, str] = {}
 
-    def add_div(div: etree._Element, level: int, page_id: str | None) -> None:
+    def add_div(div: etree._Element, level: int, page_id: str | None, trail: tuple[str, ...] = ()) -> None:
         div_id = div.get(XML_ID)
         split = False
         if page_id is None and div_id:
             page_id = div_id
             words = _words(div)
-            entry.pages.append(Page(div_id, head_text(div), level, words))
+            entry.pages.append(Page(div_id, head_text(div), level, words, trail))
             page_elements[div] = div_id
             split = words > PAGE_WORDS
         if div_id:
             entry.toc.append(TocEntry(div_id, head_text(div), level, page_id))
         for child in div.iterchildren(tei("div")):
-            add_div(child, level + 1, None if split else page_id)
+            add_div(child, level + 1, None if split else page_id, (*trail, head_text(div)))
 
     for name in PARTS:
         part = text.find(tei(name))

@@ -178,7 +178,8 @@
     <xsl:param name="div" as="element()"/>
     <xsl:variable name="head" select="$div/tei:head[1]"/>
     <xsl:sequence select="if ($head) then normalize-space(string-join($head//text()[not(ancestor::tei:note)], ''))
-                          else ($div/@n, 'Section ' || $div/@xml:id)[1]"/>
+                          else if ($div/@n) then string($div/@n)
+                          else replace(replace(($div/@type, 'section')[1], '([a-z])([A-Z])', '$1 $2'), '^(.)', '$1')"/>
   </xsl:function>
 
   <!-- internal pointers (#id) go through the permalink: the target may be on another page -->
