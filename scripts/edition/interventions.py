@@ -34,19 +34,33 @@ from lxml import etree
 
 from . import ED_NS, SOURCE_LINE, XML_ID, XML_LANG, tei
 from .model import Document
+from .profile import ProfileError
 from .tree import rewrite_text
 
 # marks an element this stage made, so later rules leave its text alone
 MADE = f"{{{ED_NS}}}intervention"
 KINDS = ("note", "sign", "expan", "gloss", "supplied", "foreign")
+# what each kind wraps must be named in its pattern
+GROUPS_NEEDED = {"expan": ("abbr", "expan"), "supplied": ("supplied",)}
 
 
 class InterventionRule:
-    def __init__(self, table: dict[str, Any], index: int):
+    def __init__(self, table: dict[str, Any], index: int, where: str = "[interventions]"):
         self.kind = table.get("kind", "note")
         if self.kind not in KINDS:
-            raise ValueError(f"interventions rule {index}: unknown kind '{self.kind}' (one of {', '.join(KINDS)})")
+            raise ProfileError(f"{where}: rules[{index}]: unknown kind '{self.kind}' (one of {', '.join(KINDS)})")
+        if "pattern" not in table:
+            raise ProfileError(f"{where}: rules[{index}] needs a pattern")
         self.pattern = re.compile(table["pattern"])
+        missing = [g for g in GROUPS_NEEDED.get(self.kind, ()) if g not in self.pattern.groupindex]
+        if missing:
+            raise ProfileError(f"{where}: rules[{index}] ({self.kind}) must name "
+                               + " and ".join(f"(?P<{g}>...)" for g in missing))
+        if self.kind == "gloss" and "term" in self.pattern.groupindex and "gloss" not in self.pattern.groupindex:
+            raise ProfileError(f"{where}: rules[{index}] (gloss) names a term but not its (?P<gloss>...)")
+        resp = table.get("resp", "#translator")
+        if not str(resp).startswith("#"):
+            raise ProfileError(f"{where}: rules[{index}].resp must point at a header id, e.g. '#translator'")
         self.type = table.get("type", self.kind)
         self.resp = table.get("resp", "#translator")
         self.lang = table.get("lang", "ru-Latn")
@@ -58,7 +72,8 @@ def record_interventions(doc: Document) -> Document:
     stats = doc.stage_report("interventions")
     if not table or doc.tei is None:
         return doc
-    rules = [InterventionRule(rule, i) for i, rule in enumerate(table.get("rules", []))]
+    where = f"{doc.profile.path or doc.id} [interventions]"
+    rules = [InterventionRule(rule, i, where) for i, rule in enumerate(table.get("rules", []))]
     skip = ["teiHeader", *table.get("skip_within", [])]
     text = doc.tei.find(tei("text"))
     numbering: dict[str, int] = {}

@@ -39,6 +39,7 @@ from lxml import etree
 
 from . import SOURCE_LINE, XML_ID, tei
 from .model import Document
+from .profile import ProfileError
 from .tree import rewrite_text, text_of
 
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -85,7 +86,8 @@ class Zone:
 class NotesSettings:
     """The [notes] table of a profile, compiled."""
 
-    def __init__(self, table: dict[str, Any]):
+    def __init__(self, table: dict[str, Any], where: str = "[notes]"):
+        _check_notes_table(table, where)
         self.place = table.get("place", "end")
         self.type = table.get("type", "authorial")
         self.resp = table.get("resp", "#author")
@@ -130,6 +132,34 @@ class NotesSettings:
         return any(a <= line <= b for a, b in self.skip_lines)
 
 
+PLACES = ("foot", "end", "inline", "margin")
+
+
+def _check_notes_table(table: dict[str, Any], where: str) -> None:
+    """A profile's [notes] table is checked before use: a slip names itself, it does not crash a stage."""
+    for i, marker in enumerate(table.get("markers", [])):
+        if not isinstance(marker, dict) or "pattern" not in marker:
+            raise ProfileError(f"{where}: markers[{i}] needs a pattern")
+        if "n" not in re.compile(marker["pattern"]).groupindex:
+            raise ProfileError(f"{where}: markers[{i}].pattern must name the note number as (?P<n>...)")
+    if table.get("place", "end") not in PLACES:
+        raise ProfileError(f"{where}: place must be one of {', '.join(PLACES)}, not {table['place']!r}")
+    for i, fault in enumerate(table.get("faults", [])):
+        if not isinstance(fault, dict) or "line" not in fault or "kind" not in fault:
+            raise ProfileError(f"{where}: faults[{i}] needs a line and a kind")
+        if fault["kind"] not in FAULT_KINDS:
+            raise ProfileError(f"{where}: faults[{i}].kind must be one of {', '.join(FAULT_KINDS)}")
+        if fault["kind"] in ("misnumbered-body", "marker-reads") and "n" not in fault:
+            raise ProfileError(f"{where}: faults[{i}] ({fault['kind']}) needs the number it stands for (n)")
+    if table.get("markers") and not table.get("absent_bodies") and not (
+            table.get("zone_start") or table.get("open_at_first_body")):
+        raise ProfileError(f"{where}: markers without bodies: give zone_start or open_at_first_body, "
+                           "or absent_bodies = true")
+
+
+FAULT_KINDS = ("misnumbered-body", "marker-reads", "reference")
+
+
 def _compile(pattern: str | None) -> re.Pattern | None:
     return re.compile(pattern) if pattern else None
 
@@ -148,7 +178,8 @@ def link_notes(doc: Document) -> Document:
     if not table or doc.tei is None:
         stats.update(references=0, bodies=0, linked=0, unanchored=0, without_body=0, duplicates=0)
         return doc
-    NoteLinker(doc, NotesSettings(table)).run()
+    where = f"{doc.profile.path or doc.id} [notes]"
+    NoteLinker(doc, NotesSettings(table, where)).run()
     return doc
 
 
