@@ -49,12 +49,17 @@ BLOCKS = {tei(t) for t in ("p", "item", "note", "head", "quote", "l", "cell", "a
 
 # Initials as the sources write them: `I. N. `, `I.N.`, `Ye. A. `, `Yu.G.`, `H.K.`
 INITIAL = r"(?:Shch|Sh|Ch|Kh|Zh|Ts|Ye|Yu|Ya|Yo|Iu|Ia|[A-Z])"
+# `Evg. Preobrazhensky`, `Konst.`: an abbreviated forename, taken only when it fits
+FORENAME_ABBREVIATION = re.compile(r"\b([A-Z][a-z]{2,4})\.\s?$")
 INITIALS_BEFORE = re.compile(rf"((?:\b{INITIAL}\.\s?){{1,3}})$")
 INITIAL_LETTER = re.compile(rf"({INITIAL})\.")
+UNKNOWN_PERSON = re.compile(
+    rf"(?<![\w.])(?:{INITIAL}\.\s?){{1,3}}(?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w-])")
+FORENAME_SURNAME = re.compile(
+    rf"(?<![\w.-])(?P<forename>[A-Z][a-z]{{3,}})\s+(?:{INITIAL}\.\s?)?(?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w-])")
 INITIALS_ONLY = re.compile(rf"(?:{INITIAL}\.\s?)+")
 # Abbreviations that look like initials but are not: `St. Petersburg`, `Cf. Stalin`
-# (`T.` is the translators' rendering of т., "comrade": `T. Yagoda`.)
-ABBREVIATIONS = {"T", "St", "No", "Cf", "Dr", "Mr", "Mrs", "Ms", "Vol", "Lt", "Gen", "Col", "Op", "Ed", "Tov", "Com", "See"}
+ABBREVIATIONS = {"St", "No", "Cf", "Dr", "Mr", "Mrs", "Ms", "Vol", "Lt", "Gen", "Col", "Op", "Ed", "Tov", "Com", "See"}
 WORD_BEFORE = re.compile(r"([A-Z][a-z'’]+|[a-z][a-z-]+)\s+$")
 
 
@@ -87,9 +92,14 @@ class Matcher:
             self.automaton.add_word(form, (form, readings))
         self.automaton.make_automaton()
         self.institution_heads = set(rules.get("institution_heads", []))
+        self.compound_heads = set(rules.get("compound_heads", []))
         self.not_after = {w.lower() for w in rules.get("not_a_name_after", [])}
         self.forenames = {f for e in registers.get("person", []) for f in e.forenames}
         self.forenames |= set(rules.get("other_forenames", []))
+        # `Ivan Kravel`: a known forename before a capitalised word names a person
+        self.forenames_taken = {f for f in self.forenames
+                                if len(f) > 3 and f.isalpha() and f not in rules.get("forenames_also_words", [])}
+        self.forename_before = FORENAME_SURNAME
 
     def matches(self, text: str) -> list[tuple[int, int, list[tuple[Entry, bool]]]]:
         """Whole-word matches, leftmost-longest, not overlapping."""
@@ -117,6 +127,16 @@ class Matcher:
         words = re.findall(r"[A-Z][\w'’-]*", following.group(0))
         return any(w.rstrip("'’s") in self.institution_heads or w in self.institution_heads for w in words)
 
+    def inside_compound(self, text: str, start: int, end: int) -> bool:
+        """`the Moscow-Volga canal`: names joined by a hyphen name the canal, not the places."""
+        left = re.search(r"[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*-$", text[max(0, start - 40):start])
+        right = re.match(r"(?:-[A-Z][\w'’]*)+", text[end:end + 40])
+        if not left and not right:
+            return False
+        after = end + (right.end() if right else 0)
+        head = re.match(r"(?:\s+(?:and|the|[A-Z][\w'’-]*))*\s+([a-z]+)", text[after:after + 80])
+        return bool(head and head.group(1) in self.compound_heads)
+
     def after_blocking_word(self, text: str, start: int, end: int) -> bool:
         """`the steamship Ilyich`, `Order of Lenin`, `the "Ilyich"`: a thing named after someone."""
         before = text[max(0, start - 40):start].lower()
@@ -135,21 +155,66 @@ class Annotator:
         # every entry the text itself has named explicitly, by the forms it may later use
         self.text_memory: dict[str, set[str]] = {}
         self.ids = ids
+        # surnames the text has introduced with initials or a forename (`M. S. Pogrebinsky`)
+        # though the register does not know them: later bare mentions are marked too
+        self.unregistered: set[str] = set()
+        self.unregistered_again: ahocorasick.Automaton | None = None
         self.counts = {"persName": 0, "placeName": 0, "orgName": 0, "with_ref": 0,
-                       "by_context": 0, "undecided": 0, "initials_unmatched": 0}
+                       "by_context": 0, "undecided": 0, "initials_unmatched": 0, "unregistered": 0}
 
-    def finditer(self, text: str, parent: etree._Element) -> Iterator[Mention]:
+    def learn_unregistered(self, ordinary_words: set[str]) -> None:
+        """After a first pass: look for the unregistered surnames on their own."""
+        surnames = sorted(s for s in self.unregistered
+                          if len(s) > 3 and s.lower() not in ordinary_words and s not in NOT_NAMES)
+        if surnames:
+            self.unregistered_again = ahocorasick.Automaton()
+            for surname in surnames:
+                self.unregistered_again.add_word(surname, surname)
+            self.unregistered_again.make_automaton()
+
+    def unregistered_mentions(self, text: str) -> list[Mention]:
+        found = []
+        for end, surname in self.unregistered_again.iter(text):
+            start, end = end - len(surname) + 1, end + 1
+            if start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".-"):
+                continue
+            if end < len(text) and (text[end].isalnum() or text[end] == "-"):
+                continue
+            if not found or start >= found[-1].end:
+                found.append(Mention(start, end, None, "person", "low", text))
+        return found
+
+    def finditer(self, text: str, parent: etree._Element) -> list[Mention]:
         memory = self.block_memory.setdefault(id(_block_of(parent)), {})
+        mentions = []
         for start, end, readings in self.matcher.matches(text):
             mention = self.judge(text, start, end, readings, memory)
-            if mention is not None:
-                yield mention
+            if mention is not None and (not mentions or mention.start >= mentions[-1].end):
+                mentions.append(mention)
+        # `V. M. Mikhaylov`, `K. M. Ots`: initials before a capitalised word name a person
+        # even when the register does not know him; he is marked, without @ref
+        taken = [(m.start, m.end) for m in mentions]
+        unknown = [*UNKNOWN_PERSON.finditer(text)]
+        unknown += (f for f in self.matcher.forename_before.finditer(text)
+                    if f.group("forename") in self.matcher.forenames_taken)
+        for found in sorted(unknown, key=lambda f: (f.start(), -f.end())):
+            surname = found.group("surname")
+            if surname in NOT_NAMES or _abbreviation(INITIAL_LETTER.findall(found.group(0))):
+                continue
+            if any(found.start() < end and start < found.end() for start, end in taken):
+                continue
+            taken.append((found.start(), found.end()))
+            self.counts["unregistered"] += 1
+            self.unregistered.add(surname)
+            mentions.append(Mention(found.start(), found.end(), None, "person", "low", text))
+        return sorted(mentions, key=lambda m: m.start)
 
     def judge(self, text, start, end, readings, memory) -> Mention | None:
         if self.matcher.after_blocking_word(text, start, end):
             return None
         kinds = {entry.kind for entry, _ in readings}
-        if "org" not in kinds and self.matcher.inside_institution(text, end):
+        if "org" not in kinds and (self.matcher.inside_institution(text, end)
+                                   or self.matcher.inside_compound(text, start, end)):
             return None
         form = text[start:end]
         if INITIALS_ONLY.fullmatch(form) and re.match(r"\s+[A-ZА-Я]", text[end:]):
@@ -166,7 +231,7 @@ class Annotator:
         # `$`-anchored searches look only at a short window before the match (fast on long paragraphs)
         initials = _search_before(INITIALS_BEFORE, text, start)
         letters = INITIAL_LETTER.findall(initials.group(1)) if initials else []
-        if persons and letters and initials.end() == start and not ABBREVIATIONS & set(letters):
+        if persons and letters and initials.end() == start and not _abbreviation(letters):
             fitting = [e for e in persons if e.initials_fit(letters)]
             start = initials.start()
             forename = _search_before(WORD_BEFORE, text, start)
@@ -179,6 +244,12 @@ class Annotator:
                 return Mention(start, end, fitting[0], "person", None, text)
             self.counts["initials_unmatched" if not fitting else "undecided"] += 1
             return Mention(start, end, None, "person", "low", text)
+        abbreviation = _search_before(FORENAME_ABBREVIATION, text, start)
+        if persons and abbreviation and abbreviation.end() == start:
+            fitting = [e for e in persons if any(f.startswith(abbreviation.group(1)) for f in e.forenames)]
+            if len(fitting) == 1:
+                self._remember(memory, form, fitting[0])
+                return Mention(abbreviation.start(), end, fitting[0], "person", None, text)
         word = _search_before(WORD_BEFORE, text, start)
         if persons and word and word.end() == start:
             previous = word.group(1)
@@ -191,6 +262,7 @@ class Annotator:
                 return Mention(start, end, None, "person", "low", text)
             titled = [e for e in candidates if previous.lower() in e.titles]
             if len(titled) == 1:
+                self._remember(memory, form, titled[0])
                 return Mention(start, end, titled[0], titled[0].kind, None, text)
 
         if len(candidates) == 1:
@@ -256,6 +328,11 @@ def _search_before(pattern: re.Pattern, text: str, end: int, width: int = 48):
     return _Shifted(found, offset) if found else None
 
 
+def _abbreviation(letters: list[str]) -> bool:
+    """`St.`, `Cf.`; and a lone `T.`, the translators' rendering of т., "comrade" (`T. Yagoda`)."""
+    return bool(ABBREVIATIONS & set(letters)) or letters == ["T"]
+
+
 def _block_of(element):
     while element is not None and element.tag not in BLOCKS:
         element = element.getparent()
@@ -284,10 +361,22 @@ def annotate(doc: Document) -> Document:
     m = matcher()
     annotator = Annotator(m, settings.get("prefer", {}), m.registers)
     skip = {tei(s) for s in (*SKIP, *settings.get("skip_elements", []))}
-    for element in _visible(text, skip):
+    visible = _visible(text, skip)
+    for element in visible:
+        # the children before any name is inserted: a new name's tail is text already read
+        children = list(element)
         _annotate_slot(annotator, element, None)
-        for child in list(element):
+        for child in children:
             _annotate_slot(annotator, element, child)
+    # second pass: the surnames of people the register does not know, met on their own
+    ordinary = set(re.findall(r"\b[a-z][a-z'’]+", " ".join(t for e in visible for t in e.itertext())))
+    annotator.learn_unregistered(ordinary)
+    if annotator.unregistered_again is not None:
+        for element in _visible(text, skip):
+            children = list(element)
+            _annotate_slot(annotator, element, None, unregistered_only=True)
+            for child in children:
+                _annotate_slot(annotator, element, child, unregistered_only=True)
     report["linked_existing"] = link_existing_names(text, m)
     report.update(annotator.counts)
     queue = review_queue(text, m)
@@ -330,6 +419,8 @@ def review_queue(text_element, m: Matcher) -> dict[str, int]:
     for element in _visible(text_element, skip):
         slots.append(element.text or "")
         slots.extend(child.tail or "" for child in element)
+    unlinked = [" ".join("".join(n.itertext()).split()) for n in text_element.iter(tei("persName"))
+                if not n.get("ref") and n.get("cert") == "low"]
     prose = "\n".join(slots)
     lower = {w for w in re.findall(r"\b[a-zа-яё][\w'’]*", prose)}
     names: dict[str, int] = {}
@@ -341,6 +432,8 @@ def review_queue(text_element, m: Matcher) -> dict[str, int]:
         name = " ".join(words).rstrip("'’").removesuffix("'s").removesuffix("’s")
         if len(name) > 2:
             names[name] = names.get(name, 0) + 1
+    for name in unlinked:
+        names[name] = names.get(name, 0) + 1
     return dict(sorted(names.items(), key=lambda item: (-item[1], item[0])))
 
 
@@ -394,12 +487,15 @@ def _visible(root, skip: set[str]) -> list:
     return found
 
 
-def _annotate_slot(annotator: Annotator, parent, after) -> None:
+def _annotate_slot(annotator: Annotator, parent, after, unregistered_only: bool = False) -> None:
     """Turn the mentions in parent.text (after=None) or after.tail into elements."""
     text = parent.text if after is None else after.tail
     if not text:
         return
-    mentions = list(annotator.finditer(text, parent))
+    if unregistered_only:
+        mentions = annotator.unregistered_mentions(text)
+    else:
+        mentions = list(annotator.finditer(text, parent))
     if not mentions:
         return
     head = text[:mentions[0].start]

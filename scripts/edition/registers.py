@@ -209,6 +209,9 @@ def register_document(kind: str, entries: list[Entry], notes: dict[str, str] | N
     _sub(source_desc, "p", "Compiled by the editors from the five texts of the edition (Rogovin's Selected "
                            "Biographical Notes among them) and the editors' knowledge; authority identifiers "
                            "are given only where certain.")
+    languages = _sub(_sub(header, "profileDesc"), "langUsage")
+    _sub(languages, "language", "English", {"ident": "en"})
+    _sub(languages, "language", "Russian", {"ident": "ru"})
     body = _sub(_sub(root, "text"), "body")
     listing = _sub(body, LIST[kind])
     for entry in entries:
