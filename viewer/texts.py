@@ -29,6 +29,7 @@ class Page:
     level: int
     words: int
     trail: tuple[str, ...] = ()   # heads of the divisions it stands in, outermost first
+    has_head: bool = False        # the rendered division gives the page its h1
 
     @property
     def full_title(self) -> str:
@@ -146,7 +147,7 @@ def _paginate(entry: Text, text: etree._Element) -> None:
         if page_id is None and div_id:
             page_id = div_id
             words = _words(div)
-            entry.pages.append(Page(div_id, head_text(div), level, words, trail))
+            entry.pages.append(Page(div_id, head_text(div), level, words, trail, div.find(tei("head")) is not None))
             page_elements[div] = div_id
             split = words > PAGE_WORDS
         if div_id:

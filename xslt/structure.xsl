@@ -18,6 +18,7 @@
 
   <xsl:template match="tei:div">
     <section class="div" id="{ed:id(.)}">
+      <xsl:call-template name="lang"/>
       <xsl:if test="@type"><xsl:attribute name="data-type" select="@type"/></xsl:if>
       <xsl:apply-templates/>
     </section>
@@ -40,6 +41,7 @@
        xml:id (KEY.3.p5), so the number a reader cites is the permalink's. -->
   <xsl:template match="tei:p">
     <p class="para" id="{ed:id(.)}">
+      <xsl:call-template name="lang"/>
       <xsl:if test="@xml:id and not(ancestor::tei:note)">
         <a class="ui para-num" href="#{@xml:id}" data-permalink="{$text-url}/at/{@xml:id}"
            title="Paragraph {ed:para-number(.)}: permalink and citation"><xsl:value-of select="ed:para-number(.)"/></a>
@@ -54,10 +56,10 @@
   </xsl:template>
 
   <xsl:template match="tei:quote[tei:p | tei:lg | tei:list] | tei:cit | tei:floatingText">
-    <blockquote class="{local-name()}"><xsl:apply-templates/></blockquote>
+    <blockquote class="{local-name()}"><xsl:call-template name="lang"/><xsl:apply-templates/></blockquote>
   </xsl:template>
   <xsl:template match="tei:quote | tei:q | tei:said">
-    <q class="{local-name()}"><xsl:apply-templates/></q>
+    <q class="{local-name()}"><xsl:call-template name="lang"/><xsl:apply-templates/></q>
   </xsl:template>
 
   <xsl:template match="tei:list">
@@ -99,7 +101,7 @@
   </xsl:template>
 
   <xsl:template match="tei:figure">
-    <figure class="figure" id="{ed:id(.)}"><xsl:apply-templates/></figure>
+    <figure class="figure" id="{ed:id(.)}"><xsl:call-template name="lang"/><xsl:apply-templates/></figure>
   </xsl:template>
   <xsl:template match="tei:figure/tei:head">
     <figcaption><xsl:apply-templates/></figcaption>
@@ -150,7 +152,7 @@
     </i>
   </xsl:template>
   <xsl:template match="tei:date | tei:num | tei:measure | tei:seg | tei:bibl | tei:label">
-    <span class="{local-name()}"><xsl:apply-templates/></span>
+    <span class="{local-name()}"><xsl:call-template name="lang"/><xsl:apply-templates/></span>
   </xsl:template>
 
   <!-- links: external targets open as links; internal pointers to our own ids -->
@@ -170,7 +172,13 @@
 
   <!-- anything not yet given a template keeps its text: nothing is lost in rendering -->
   <xsl:template match="tei:*">
-    <span class="tei-{local-name()}"><xsl:apply-templates/></span>
+    <span class="tei-{local-name()}"><xsl:call-template name="lang"/><xsl:apply-templates/></span>
+  </xsl:template>
+
+  <!-- the language of a passage in another language (a Russian facsimile), for
+       the browser's hyphenation and a screen reader's voice -->
+  <xsl:template name="lang">
+    <xsl:if test="@xml:lang"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>
   </xsl:template>
 
   <!-- a div's head as plain text, for links and tables of contents -->
