@@ -160,6 +160,14 @@ def test_glossary_entry_split_by_a_page_break_is_one_item(root):
     assert xp(item, "tei:pb[@type='mended']")
 
 
+def test_cyrillic_in_the_english_text_is_marked_as_russian(root):
+    label = xp(root, "//tei:list[@type='gloss']/tei:label[starts-with(., 'БАМ')]")[0]
+    assert xp(label, "tei:foreign[@xml:lang='ru']/text()") == ["БАМ", "Байкало-Амурская магистраль (БАМ)"]
+    assert xp(root, "//tei:p//tei:foreign[@xml:lang='ru'][.='раскрестьянивание']")
+    # a transcribed facsimile is Russian already: no foreign inside it
+    assert not xp(root, "//tei:figure[@type='facsimile']//tei:foreign")
+
+
 def test_biographical_notes_are_93_entries_each_naming_its_person(root):
     entries = xp(root, "//tei:back/tei:div[@type='biographies']/tei:list[@type='biographies']/tei:item")
     assert len(entries) == 93

@@ -8,6 +8,7 @@ inline formatting becomes TEI or is removed with a record:
 - `<https://...>` and bare URLs       -> <ref target="...">
 - `<sup>x</sup>` left over            -> <hi rend="superscript">
 - backslash escapes `\\[`             -> the character (recorded)
+- runs of another script in the text  -> <foreign xml:lang="..."> (profile [foreign])
 
 Each removal is recorded with the rule name so the fidelity report can
 account for it.
@@ -19,7 +20,7 @@ import re
 
 from lxml import etree
 
-from . import SOURCE_LINE, tei
+from . import SOURCE_LINE, XML_LANG, tei
 from .model import Document
 from .tree import rewrite_text
 
@@ -87,4 +88,44 @@ def markup(doc: Document) -> Document:
             return hi
         stats[f"hi_{rend.replace(' ', '_')}"] = rewrite_text(root, pattern, emphasis, SKIP)
     stats["stray_tags"] = rewrite_text(root, STRAY_TAG, stray, SKIP)
+    stats["foreign"] = mark_foreign(doc)
     return doc
+
+
+SCRIPT_RUNS = {
+    # words of the script, with what joins them inside a phrase, a parenthesis
+    # included: "Байкало-Амурская магистраль (БАМ)", "ВКП(б)"
+    "Cyrillic": r"{w}(?:[ ,]+{w}|\s*\({w}(?:[ ,]+{w})*\))*".format(w=r"[\u0400-\u04FF][\u0400-\u04FF\d.\-–]*"),
+}
+
+
+def mark_foreign(doc: Document) -> int:
+    """Runs of another script inside the text become foreign with their language.
+
+    The profile's [foreign] table names the script and the language
+    (`script = "Cyrillic"`, `lang = "ru"`): "[сословие: estate]" gets
+    <foreign xml:lang="ru">сословие</foreign>. Text already declared in that
+    language (a transcribed facsimile) is left alone.
+    """
+    settings = doc.profile.table("foreign")
+    if not settings.get("script") in SCRIPT_RUNS or not settings.get("lang"):
+        return 0
+    lang = settings["lang"]
+    run = re.compile(SCRIPT_RUNS[settings["script"]])
+
+    def in_language(element: etree._Element) -> bool:
+        while element is not None:
+            if element.get(XML_LANG):
+                return element.get(XML_LANG) == lang
+            element = element.getparent()
+        return False
+
+    def foreign(m: re.Match, parent) -> etree._Element | None:
+        if in_language(parent) or etree.QName(parent).localname == "foreign":
+            return None
+        element = etree.Element(tei("foreign"))
+        element.set(XML_LANG, lang)
+        element.text = m.group(0)
+        return element
+
+    return rewrite_text(doc.tei, run, foreign, SKIP)

@@ -35,6 +35,7 @@ KNOWN_KEYS = {
     "notes": "note marker and note body formats",
     "interventions": "bracketed interpolations (translator, author, editor)",
     "corrections": "sic/corr pairs",
+    "foreign": "runs of another script in the text marked as foreign (script, lang)",
     "figures": "facsimile transcriptions in another script (transcription_script, transcription_lang) and their captions",
     "structures": "special structures: lists, letters, verse, glossary...",
     "entities": "entity annotation settings",
