@@ -91,7 +91,7 @@ def test_pavlova_own_remarks_signed_ip_but_not_other_ips():
     notes = inline_notes(root, "author")
     assert "(emphasis mine - I.P.)" in notes
     assert "(Krupskaya - I.P.)" in notes
-    assert built(PAVLOVA).report["interventions"]["note:author"] == len(notes) == 41
+    assert built(PAVLOVA).report["interventions"]["note:author"] == len(notes) == 42
     # "I.P. Tovstukha", Stalin's assistant, is somebody else
     assert not any("Tovstukha" in n for n in notes)
     assert "Stalin instructed his assistant I.P. Tovstukha" in text_of(root.find("{http://www.tei-c.org/ns/1.0}text"))
@@ -100,7 +100,7 @@ def test_pavlova_own_remarks_signed_ip_but_not_other_ips():
 def test_rogovin_translator_and_author_voices():
     root = tree(ROGOVIN)
     report = built(ROGOVIN).report["interventions"]
-    assert report["author-signed (– V. R.)"] == 33
+    assert report["author-signed (– V. R.)"] == 39  # with "–", "—" or "-", "V. R." or "V.R."
     assert report["translator-signed [– translator]"] == 2
     assert report["translator-signed endnote (translator)"] == 6
     assert "(actual leaders of the OGPU – V. R.)" in inline_notes(root, "author")
@@ -119,3 +119,10 @@ def test_rogovin_facsimiles_and_old_style_dates_keep_their_brackets():
     assert not root.xpath("//tei:figure[@type='facsimile']//tei:note[@place='inline']", namespaces=NS)
     translator = inline_notes(root, "translator")
     assert not any(n in ("[21]", "[4 April]") for n in translator)
+
+
+def test_pavlova_remark_cut_by_a_page_break_is_one_note():
+    root = tree(PAVLOVA)
+    remark = root.xpath("//tei:note[@place='inline'][tei:pb]", namespaces=NS)
+    assert [text_of(n) for n in remark] == ["(highlighted by me. - I.P.)"]
+    assert remark[0].getparent().xpath("string(.)", namespaces=NS).find("depoliticize the national history") >= 0

@@ -81,11 +81,51 @@ def record_interventions(doc: Document) -> Document:
         if rule.kind == "sign":
             count = sign_notes(text, rule)
         else:
-            count = rewrite_text(text, rule.pattern, Builder(doc, rule, numbering), skip=skip)
+            builder = Builder(doc, rule, numbering)
+            count = rewrite_text(text, rule.pattern, builder, skip=skip)
+            if rule.kind == "note":
+                count += notes_across_page_breaks(text, rule, builder, skip)
         if count:
             stats[rule.name] = stats.get(rule.name, 0) + count
     stats["total"] = sum(v for k, v in stats.items() if k != "total")
     return doc
+
+
+def notes_across_page_breaks(text: etree._Element, rule: InterventionRule, builder: "Builder",
+                             skip: list[str]) -> int:
+    """An interpolation that a mended page break cuts in two: "(highlighted by <pb/>me. - I.P.)".
+
+    The text on either side of the <pb/> is read as one; a match that runs
+    over it becomes the note, with the page break kept inside.
+    """
+    skip_tags = {tei(name) for name in skip}
+    count = 0
+    for pb in list(text.iter(tei("pb"))):
+        parent = pb.getparent()
+        if pb.get("type") != "mended" or _made(pb) or any(a.tag in skip_tags for a in pb.iterancestors()):
+            continue
+        previous = pb.getprevious()
+        left = (previous.tail if previous is not None else parent.text) or ""
+        right = pb.tail or ""
+        joined = left + right
+        for m in rule.pattern.finditer(joined):
+            if not m.start() < len(left) < m.end():
+                continue
+            note = builder.note(m, parent)
+            note.text = joined[m.start():len(left)]
+            index = parent.index(pb)
+            parent.remove(pb)
+            note.append(pb)
+            pb.tail = joined[len(left):m.end()]
+            note.tail = joined[m.end():] or None
+            if previous is not None:
+                previous.tail = left[:m.start()] or None
+            else:
+                parent.text = left[:m.start()] or None
+            parent.insert(index, note)
+            count += 1
+            break
+    return count
 
 
 def sign_notes(text: etree._Element, rule: InterventionRule) -> int:
