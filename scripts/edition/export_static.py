@@ -29,12 +29,14 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
+import multiprocessing
 import os
 import posixpath
 import re
 import shutil
 import time
-from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
@@ -92,6 +94,9 @@ def internal_url(reference: str, base: str) -> str | None:
     reference = reference.strip()
     if not reference or reference.startswith(("#", "mailto:", "javascript:", "data:", "tel:")):
         return None
+    if reference.startswith("/") and not reference.startswith("//"):
+        # the common case (Flask's url_for): an absolute path, no joining needed
+        return reference.split("#", 1)[0]
     absolute = urljoin("http://localhost" + base, reference)
     parts = urlsplit(absolute)
     if parts.scheme not in ("http", "https") or parts.hostname not in ("localhost", None):
@@ -128,7 +133,8 @@ def relative(target_file: str, from_file: str) -> str:
 # Crawling ---------------------------------------------------------------------
 
 class Crawler:
-    def __init__(self, app, live_base: str):
+    def __init__(self, app, live_base: str, worker_tei_dir: Path | None = None):
+        self.worker_tei_dir = worker_tei_dir  # set when worker processes may rebuild the app from tei/
         self.client = app.test_client()
         self.app = app
         self.live_base = live_base.rstrip("/")
@@ -156,19 +162,39 @@ class Crawler:
                 return False
         return False
 
-    def crawl(self, start: str = "/") -> None:
-        queue = deque([start])
+    def crawl(self, start: str = "/", workers: int = 1) -> None:
+        """Breadth first from start; each level's URLs are fetched by `workers` processes when more than one."""
+        level = [start]
         queued = {start}
-        while queue:
-            url = queue.popleft()
-            if len(self.fetched) >= MAX_PAGES:
-                raise ExportError(f"more than {MAX_PAGES} URLs: is a page generating endless links?")
-            fetched = self.fetch(url)
-            self.fetched[url] = fetched
-            for link in self.links_of(fetched):
-                if link not in queued and not self.is_dynamic(link):
-                    queued.add(link)
-                    queue.append(link)
+        pool = None
+        if workers > 1 and self.worker_tei_dir is not None:
+            pool = _worker_pool(workers, self.worker_tei_dir, self.live_base)
+        try:
+            while level:
+                if len(self.fetched) + len(level) > MAX_PAGES:
+                    raise ExportError(f"more than {MAX_PAGES} URLs: is a page generating endless links?")
+                if pool is not None and len(level) > 1:
+                    results = pool.map(_fetch_in_worker, level, chunksize=max(1, len(level) // (workers * 8)))
+                else:
+                    results = (self.fetch_with_links(url) for url in level)
+                following = []
+                for fetched, links, form_targets in results:
+                    self.fetched[fetched.url] = fetched
+                    self.client_side.update(form_targets)
+                    for link in links:
+                        if link not in queued and not self.is_dynamic(link):
+                            queued.add(link)
+                            following.append(link)
+                level = following
+        finally:
+            if pool is not None:
+                pool.shutdown()
+
+    def fetch_with_links(self, url: str) -> tuple[Fetched, list[str], set[str]]:
+        fetched = self.fetch(url)
+        before = set(self.client_side)
+        links = self.links_of(fetched)
+        return fetched, links, self.client_side - before
 
     def fetch(self, url: str) -> Fetched:
         response = self.client.get(url)
@@ -208,6 +234,27 @@ class Crawler:
                 if url:
                     found.append(url.split("#")[0])
         return found
+
+
+_worker_crawler: Crawler | None = None
+
+
+def _start_worker(tei_dir: str, live_base: str) -> None:
+    # Each worker builds its own app: Saxon and the app's caches are not shared across processes.
+    global _worker_crawler
+    from viewer import create_app
+    _worker_crawler = Crawler(create_app(Path(tei_dir)), live_base)
+
+
+def _fetch_in_worker(url: str) -> tuple[Fetched, list[str], set[str]]:
+    _worker_crawler.client_side.clear()
+    return _worker_crawler.fetch_with_links(url)
+
+
+def _worker_pool(workers: int, tei_dir: Path, live_base: str) -> ProcessPoolExecutor:
+    # spawn, not fork: a forked copy of a process that has started Saxon is not safe to use
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start_worker, initargs=(str(tei_dir), live_base))
 
 
 # Writing ----------------------------------------------------------------------
@@ -250,7 +297,7 @@ class Writer:
             query = "?" + urlsplit(bare).query  # read by static-search.js
         return relative(target, page_file) + query + fragment
 
-    def html(self, fetched: Fetched, page_file: str, report: ExportReport) -> bytes:
+    def html(self, fetched: Fetched, page_file: str, report: ExportReport) -> tuple[bytes, lxml_html.HtmlElement]:
         document = lxml_html.document_fromstring(fetched.body)
         for tag, attribute in LINK_ATTRIBUTES:
             for element in document.iter(tag):
@@ -275,7 +322,7 @@ class Writer:
             script = lxml_html.Element("script", src=relative(SEARCH_SCRIPT, page_file), defer="defer")
             script.set("data-index", relative(SEARCH_INDEX, page_file))
             (head if head is not None else document).append(script)
-        return lxml_html.tostring(document, doctype="<!DOCTYPE html>", encoding="utf-8")
+        return lxml_html.tostring(document, doctype="<!DOCTYPE html>", encoding="utf-8"), document
 
     def css(self, fetched: Fetched, page_file: str, report: ExportReport) -> bytes:
         text = fetched.body.decode("utf-8", "replace")
@@ -305,10 +352,10 @@ class Writer:
                 payload = self.redirect_page(fetched, page_file)
                 report.redirects += 1
             elif fetched.mimetype == "text/html":
-                payload = self.html(fetched, page_file, report)
+                payload, document = self.html(fetched, page_file, report)
                 report.pages += 1
                 if not urlsplit(url).query and urlsplit(url).path not in self.crawler.client_side:
-                    passages.extend(search_entries(payload, page_file))
+                    passages.extend(search_entries(document, page_file))
             elif fetched.mimetype == "text/css":
                 payload = self.css(fetched, page_file, report)
             else:
@@ -326,9 +373,8 @@ class Writer:
         report.bytes += len(payload)
 
 
-def search_entries(page: bytes, page_file: str) -> list[dict]:
+def search_entries(document: lxml_html.HtmlElement, page_file: str) -> list[dict]:
     """Every passage with an id on a page: where it is, the page's title, its text."""
-    document = lxml_html.document_fromstring(page)
     title = " ".join((document.findtext(".//title") or "").split())
     entries = []
     for element in document.iter(*INDEXED_TAGS):
@@ -398,20 +444,30 @@ SEARCH_JS = r"""// Search in the static export: the search form is answered from
 """
 
 
-def export_static(out_dir: Path, app=None, live_base: str | None = None) -> ExportReport:
+def export_static(out_dir: Path, app=None, live_base: str | None = None, tei_dir: Path | None = None,
+                  jobs: int | None = None) -> ExportReport:
     """Crawl the app from "/" and write the whole reading edition as static files into out_dir."""
     started = time.perf_counter()
     out_dir = Path(out_dir).resolve()
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
         raise ExportError(f"{out_dir} exists and is not an earlier export; refusing to replace it")
-    if app is None:
-        from viewer import create_app
-        app = create_app()
+    workers, worker_tei_dir = 1, None
     if live_base is None:
         from viewer.exchange.catalogue import edition_facts
         live_base = edition_facts()["base_url"]
-    crawler = Crawler(app, live_base)
-    crawler.crawl("/")
+    if app is None:
+        # The edition's own app can be rebuilt in worker processes: pages are rendered in parallel.
+        from viewer import create_app
+        app = create_app(tei_dir)
+        workers = max(1, min(jobs or os.cpu_count() or 1, 8))
+        worker_tei_dir = app.config["TEI_DIR"]
+    crawler = Crawler(app, live_base, worker_tei_dir)
+    try:
+        crawler.crawl("/", workers=workers)
+    except BrokenProcessPool:
+        # a worker could not start (no way to spawn here, or it died): crawl again in this process
+        crawler = Crawler(app, live_base)
+        crawler.crawl("/")
     if crawler.fetched["/"].status != 200:
         raise ExportError(f"the app's front page answered {crawler.fetched['/'].status}")
 

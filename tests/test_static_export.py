@@ -1,0 +1,211 @@
+"""`edition export-static DIR`: the whole reading edition as static files, served by a plain file server.
+
+The export is made once by the real command; Python's http.server serves it
+and a crawler follows every link from index.html: every internal link and
+fragment must resolve. The search works in the browser from the exported
+index (checked in Chromium).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import requests
+from lxml import html
+
+from edition import ROOT, TEI_DIR
+from edition.export_static import MARKER, ExportError, export_static
+from viewer.exchange.catalogue import catalogue_for
+
+EDITION = Path(sys.executable).with_name("edition")
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    target = tmp_path_factory.mktemp("static") / "site"
+    run = subprocess.run([str(EDITION), "export-static", str(target)], capture_output=True, text=True,
+                         cwd=ROOT, timeout=300)
+    assert (target / "index.html").is_file(), run.stderr[-2000:]
+    return target, run
+
+
+@pytest.fixture(scope="module")
+def export_dir(exported):
+    return exported[0]
+
+
+def test_export_command_reports_every_link_it_could_export(exported):
+    """The command exits 1 and names the links when a page links to something the app cannot serve."""
+    target, run = exported
+    assert "Exported" in run.stderr
+    problems = [line for line in run.stderr.splitlines() if "not exported" in line]
+    assert (run.returncode, problems) == (0, [])
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(export_dir):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(export_dir)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def crawl(start: str) -> tuple[dict[str, bytes], list[str]]:
+    """Every page reachable from start on the static server, and every link or fragment that does not resolve."""
+    host = urlsplit(start).netloc
+    pages: dict[str, bytes] = {}
+    statuses: dict[str, int] = {}
+    fragments: list[tuple[str, str, str]] = []
+    session = requests.Session()
+    session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=8))
+
+    def get(url: str) -> tuple[str, requests.Response]:
+        return url, session.get(url, timeout=60)
+
+    level, seen = [start], {start}
+    with ThreadPoolExecutor(8) as pool:
+        while level:
+            following = []
+            for url, response in pool.map(get, level):
+                statuses[url] = response.status_code
+                if response.status_code != 200 or not response.headers.get("Content-Type", "").startswith("text/html"):
+                    continue
+                pages[url] = response.content
+                for element, attribute, link, _ in html.document_fromstring(response.content).iterlinks():
+                    parts = urlsplit(urljoin(url, link))
+                    if parts.netloc != host or parts.scheme not in ("http", "https"):
+                        continue
+                    bare = parts._replace(query="", fragment="").geturl()
+                    if parts.fragment:
+                        fragments.append((url, bare, parts.fragment))
+                    if bare not in seen:
+                        seen.add(bare)
+                        following.append(bare)
+            level = following
+    broken = [f"{url}: {status}" for url, status in statuses.items() if status != 200]
+    ids: dict[str, set[str]] = {}
+    for page, target, fragment in fragments:
+        if target not in pages:
+            continue
+        if target not in ids:
+            ids[target] = set(html.document_fromstring(pages[target]).xpath("//@id"))
+        if fragment not in ids[target]:
+            broken.append(f"{page} -> {target}#{fragment}: no such id")
+    return pages, broken
+
+
+@pytest.fixture(scope="module")
+def crawled(site):
+    return crawl(site)
+
+
+def test_static_export_has_no_broken_internal_link_or_fragment(crawled):
+    pages, broken = crawled
+    assert broken == []
+    assert len(pages) > 10
+
+
+def test_static_export_reaches_every_text_and_its_download(site, export_dir, crawled):
+    pages, _ = crawled
+    all_pages = b"".join(pages.values())
+    for text in catalogue_for(TEI_DIR).texts():
+        assert text.title.encode() in all_pages or text.title.split(":")[0].encode() in all_pages
+    downloads = [p for p in export_dir.rglob("*.xml")]
+    assert downloads, "the TEI downloads are part of the export"
+    served = requests.get(urljoin(site, downloads[0].relative_to(export_dir).as_posix()), timeout=30)
+    assert served.status_code == 200 and served.content.startswith(b"<?xml")
+
+
+def test_static_export_links_only_to_relative_paths(site, export_dir):
+    """Relative links let the export be hosted under any folder of any server."""
+    for page in export_dir.rglob("*.html"):
+        document = html.document_fromstring(page.read_bytes())
+        for element, attribute, link, _ in document.iterlinks():
+            if element.tag == "a" or element.tag in ("link", "script", "img"):
+                parts = urlsplit(link)
+                assert parts.netloc or not link.startswith("/"), f"{page.relative_to(export_dir)}: {link}"
+
+
+def test_search_index_holds_every_paragraph_of_the_reading_pages(export_dir):
+    index = json.loads((export_dir / "search-index.json").read_text(encoding="utf-8"))
+    assert index and {"u", "t", "x"} <= set(index[0])
+    for entry in index[:50]:
+        page, _, anchor = entry["u"].partition("#")
+        assert (export_dir / page).is_file()
+        ids = html.document_fromstring((export_dir / page).read_bytes()).xpath("//@id")
+        assert anchor in ids
+    # a real passage of the first text: its paragraph text is findable
+    text = catalogue_for(TEI_DIR).texts()[0]
+    paragraph = next(u for u in text.units if u.cite_type == "paragraph")
+    words = " ".join("".join(paragraph.element.itertext()).split()[:6])
+    assert any(words in entry["x"] for entry in index), words
+
+
+def test_search_page_answers_a_query_in_the_browser(site, export_dir):
+    playwright = pytest.importorskip("playwright.sync_api")
+    index = json.loads((export_dir / "search-index.json").read_text(encoding="utf-8"))
+    search_page = next(p for p in export_dir.glob("search*.html") if "--" not in p.name)
+    entry = next(e for e in index if len(e["x"].split()) > 12 and "#" in e["u"] and "index.html" not in e["u"])
+    query = " ".join(entry["x"].split()[3:5])
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        try:
+            page = browser.new_page()
+            page.goto(urljoin(site, search_page.name) + "?" + requests.compat.urlencode({"q": query}))
+            page.wait_for_selector("#static-search-results li a", timeout=15000)
+            hrefs = page.eval_on_selector_all("#static-search-results li a", "links => links.map(a => a.href)")
+            assert urljoin(site, entry["u"]) in hrefs
+            target = hrefs[0]
+            page.goto(target)
+            anchor = urlsplit(target).fragment
+            assert page.locator(f"[id='{anchor}']").count() == 1
+        finally:
+            browser.close()
+
+
+def test_export_replaces_an_earlier_export_and_refuses_a_foreign_folder(tmp_path):
+    from flask import Flask
+
+    app = Flask("tiny")
+
+    @app.get("/")
+    def home():
+        return '<html><head><title>t</title></head><body><a href="/about">about</a></body></html>'
+
+    @app.get("/about")
+    def about():
+        return '<html><head><title>about</title></head><body><p id="x">About.</p><a href="/">home</a></body></html>'
+
+    target = tmp_path / "site"
+    export_static(target, app=app, live_base="http://example.org")
+    (target / "stale.html").write_text("left over")
+    report = export_static(target, app=app, live_base="http://example.org")
+    assert not (target / "stale.html").exists()
+    assert (target / MARKER).exists() and (target / "about.html").exists()
+    assert report.files == len([p for p in target.rglob("*") if p.is_file() and p.name != MARKER])
+    assert html.document_fromstring((target / "about.html").read_bytes()).xpath("//a/@href") == ["index.html"]
+    foreign = tmp_path / "documents"
+    foreign.mkdir()
+    (foreign / "thesis.txt").write_text("precious")
+    with pytest.raises(ExportError):
+        export_static(foreign, app=app, live_base="http://example.org")
+    assert (foreign / "thesis.txt").read_text() == "precious"
+    assert not list(tmp_path.glob(".*export*"))
