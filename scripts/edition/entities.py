@@ -57,6 +57,8 @@ UNKNOWN_PERSON = re.compile(
     rf"(?<![\w.])(?:{INITIAL}\.\s?){{1,3}}(?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w-])")
 FORENAME_SURNAME = re.compile(
     rf"(?<![\w.-])(?P<forename>[A-Z][a-z]{{3,}})\s+(?:{INITIAL}\.\s?)?(?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w-])")
+FORENAME_PATRONYMIC = re.compile(
+    r"\b(?P<forename>[A-Z][a-z]+)\s+(?P<patronymic>[A-Z][a-z]+(?:ovich|evich|ich|ovna|evna|ichna|inichna))\s+$")
 INITIALS_ONLY = re.compile(rf"(?:{INITIAL}\.\s?)+")
 # Abbreviations that look like initials but are not: `St. Petersburg`, `Cf. Stalin`
 ABBREVIATIONS = {"St", "No", "Cf", "Dr", "Mr", "Mrs", "Ms", "Vol", "Lt", "Gen", "Col", "Op", "Ed", "Tov", "Com", "See"}
@@ -217,6 +219,16 @@ class Annotator:
                                    or self.matcher.inside_compound(text, start, end)):
             return None
         form = text[start:end]
+        full = _search_before(FORENAME_PATRONYMIC, text, start)
+        if full and full.end() == start and any(e.kind == "person" for e, _ in readings):
+            # `Vissarion Ivanovich Dzhugashvili`: forename and patronymic decide, even for an alias
+            forename, patronymic = full.group("forename"), full.group("patronymic")
+            fitting = [e for e, _ in readings if e.kind == "person" and forename in e.forenames
+                       and (not e.patronymics or patronymic in e.patronymics)]
+            if len(fitting) == 1:
+                self._remember(memory, form, fitting[0])
+                return Mention(full.start(), end, fitting[0], "person", None, text)
+            return Mention(full.start(), end, None, "person", "low", text)
         if INITIALS_ONLY.fullmatch(form) and re.match(r"\s+[A-ZА-Я]", text[end:]):
             return None  # `N. I.` before a surname: the surname's match takes the initials
         explicit = [e for e, is_explicit in readings if is_explicit]
