@@ -100,7 +100,8 @@ def test_broken_document_yields_its_rule_message_and_exit_status(name, capsys):
 def test_broken_pointer_is_reported_at_its_line_in_text_output(capsys):
     status, out = run_cli(capsys, str(BROKEN / "unresolved-register-pointer.xml"))
     assert status == EXIT_INVALID
-    assert "unresolved-register-pointer.xml:53:0: error: [pointer-resolves] persName/@ref points to " \
+    # line 53, column 95: where <persName ref="persons.xml#trotsky-dl" starts
+    assert "unresolved-register-pointer.xml:53:95: error: [pointer-resolves] persName/@ref points to " \
            "persons.xml#trotsky-dl" in out
 
 

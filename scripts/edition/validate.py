@@ -289,16 +289,21 @@ TEXT_NOT_EXPECTED = re.compile(r"Did not expect text in element (\S+) content")
 ATTRIBUTE_INVALID = re.compile(r"Element (\S+) failed to validate attributes|Invalid attribute (\S+) for element (\S+)")
 
 
+def _node_at(entry, tree):
+    """The element a libxml2 error is about (its path), or None."""
+    if not entry.path:
+        return None
+    try:
+        found = tree.xpath(entry.path)
+    except etree.XPathError:
+        return None
+    return found[0] if found and isinstance(found[0], etree._Element) else None
+
+
 def _relaxng_message(entry, tree) -> tuple[str, str]:
     """Turn a libxml2 RELAX NG message into (rule, plain-language message)."""
     text = entry.message
-    node = None
-    if entry.path:
-        try:
-            found = tree.xpath(entry.path)
-            node = found[0] if found else None
-        except etree.XPathError:
-            node = None
+    node = _node_at(entry, tree)
     m = EXTRA_CONTENT.search(text)
     if m:
         return "content-model", f"<{m.group(2)}> is not allowed at this point inside <{m.group(1)}> ({text})"
@@ -349,7 +354,7 @@ def odd_problems(tree, name: str) -> tuple[list[Problem], list]:
             message = (f"the root element is <{qname.localname}>"
                        f"{' in namespace ' + qname.namespace if qname.namespace else ''}; "
                        f"a TEI document starts with <TEI xmlns=\"{TEI_NS}\">")
-        return [Problem(name, root.sourceline or 0, 0, "not-tei", message, layer="relaxng")], [("element", root)]
+        return [_at(Problem(name, root.sourceline or 0, 0, "not-tei", message, layer="relaxng"), root)], [("element", root)]
     problems, offenders = [], []
     # One XPath pass in libxml2 finds the elements outside the schema's list.
     names = " " + " ".join(sorted(known)) + " "
@@ -362,7 +367,8 @@ def odd_problems(tree, name: str) -> tuple[list[Problem], list]:
         else:
             message = (f"<{qname.localname}> is not an element of the edition's schema"
                        f"{_suggest(qname.localname, known)} (docs/encoding.md lists the elements in use)")
-        problems.append(Problem(name, element.sourceline or 0, 0, "unknown-element", message, layer="relaxng"))
+        problems.append(_at(Problem(name, element.sourceline or 0, 0, "unknown-element", message, layer="relaxng"),
+                            element))
         offenders.append(("element", element))
     seen = set()
     for xml_id in root.xpath("//@xml:id"):
@@ -371,7 +377,8 @@ def odd_problems(tree, name: str) -> tuple[list[Problem], list]:
         seen.add(xml_id)
     for element in root.xpath(_closed_attributes_xpath(), namespaces={"tei": TEI_NS}):
         for message in _closed_value_problems(element, name):
-            problems.append(Problem(name, element.sourceline or 0, 0, "closed-value", message, layer="relaxng"))
+            problems.append(_at(Problem(name, element.sourceline or 0, 0, "closed-value", message, layer="relaxng"),
+                                element))
             offenders.append(("values", element))
     return problems, offenders
 
@@ -447,8 +454,52 @@ def check_relaxng(tree, name: str, schema: etree.RelaxNG | None = None, layer: s
             continue
         seen.add(entry.line)
         rule, message = _relaxng_message(entry, tree)
-        problems.append(Problem(name, entry.line, entry.column, rule, message, layer=layer))
+        problems.append(_at(Problem(name, entry.line, entry.column, rule, message, layer=layer),
+                            _node_at(entry, tree)))
     return problems
+
+
+# columns ----------------------------------------------------------------------
+
+def _at(problem: Problem, element) -> Problem:
+    """Remember the element a problem is about, to find its column later."""
+    problem._element = element if isinstance(element, etree._Element) else None
+    return problem
+
+
+class _Columns:
+    """Columns of start tags. libxml2 keeps only an element's line; the column is
+    found in the line's text: the k-th element named N on line L is the k-th "<N"
+    on that line (our paragraphs are one line with many inline elements)."""
+
+    def __init__(self, data: bytes, root):
+        self.lines = data.split(b"\n")
+        self.root = root
+        self.by_line = None
+
+    def column(self, element) -> int:
+        line = element.sourceline or 0
+        if not 0 < line <= len(self.lines):
+            return 0
+        if self.by_line is None:
+            self.by_line = {}
+            for e in self.root.iter(tag=etree.Element):
+                self.by_line.setdefault((e.sourceline, e.tag), []).append(e)
+        same = self.by_line.get((line, element.tag), [])
+        if element not in same:
+            return 0
+        k = same.index(element)
+        qname = f"{element.prefix}:{etree.QName(element).localname}" if element.prefix else etree.QName(element).localname
+        text = self.lines[line - 1].decode("utf-8", "replace")
+        starts = [m.start() for m in re.finditer(rf"<{re.escape(qname)}(?=[\s/>])", text)]
+        return starts[k] + 1 if k < len(starts) else 0
+
+    def fill(self, problems: list[Problem]) -> None:
+        for problem in problems:
+            # popped: a Problem must stay plain data (pickled between processes, dumped to JSON)
+            element = problem.__dict__.pop("_element", None)
+            if element is not None and not problem.column and problem.line == element.sourceline:
+                problem.column = self.column(element)
 
 
 # layer 3: Schematron ---------------------------------------------------------
@@ -517,7 +568,7 @@ def check_schematron(tree, name: str, registers_dir: Path | None = None) -> list
             declared = tree.xpath("/tei:TEI/tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language/@ident",
                                   namespaces={"tei": TEI_NS})
             text += f" Declared: {', '.join(declared) or 'none'}."
-        problems.append(Problem(name, line, column, rule, text, severity, layer="schematron"))
+        problems.append(_at(Problem(name, line, column, rule, text, severity, layer="schematron"), element))
     return problems
 
 
@@ -531,11 +582,12 @@ def validate_bytes(data: bytes, name: str = "<input>", tei_all: bool = False,
     if tree is None:
         return problems
     problems = check_relaxng(tree, name)
-    if any(p.rule == "not-tei" for p in problems):
-        return problems  # the edition's rules presuppose a TEI document
-    problems += check_schematron(tree, name, registers_dir)
-    if tei_all:
-        problems += check_relaxng(tree, name, tei_all_relaxng(), layer="tei_all")
+    # The edition's rules presuppose a TEI document.
+    if not any(p.rule == "not-tei" for p in problems):
+        problems += check_schematron(tree, name, registers_dir)
+        if tei_all:
+            problems += check_relaxng(tree, name, tei_all_relaxng(), layer="tei_all")
+    _Columns(data, tree.getroot()).fill(problems)
     return problems
 
 
