@@ -91,10 +91,10 @@ def test_broken_document_yields_its_rule_message_and_exit_status(name, capsys):
     matching = [p for p in report["problems"] if p["rule"] == rule]
     assert matching, f"no [{rule}] among {[(p['rule'], p['message']) for p in report['problems']]}"
     assert any(words in p["message"] for p in matching), [p["message"] for p in matching]
-    # Every problem says where: the file, and a line for all but whole-file refusals.
+    # Every problem says where: the file, a line and a column.
     for problem in report["problems"]:
         assert problem["file"].endswith(name)
-        assert problem["line"] > 0 or problem["rule"] in ("size",)
+        assert problem["line"] > 0 and problem["column"] > 0, problem
 
 
 def test_broken_pointer_is_reported_at_its_line_in_text_output(capsys):
