@@ -200,13 +200,16 @@ def _check_prefix(prefix: str) -> None:
 
 
 def _check_date(name: str, value: str) -> None:
-    if DAY.fullmatch(value) or SECOND.fullmatch(value):
+    """A from/until at the repository's granularity: a day. Seconds are finer than that, so refused (3.3.1)."""
+    if SECOND.fullmatch(value):
+        raise OAIError("badArgument", f"{name}={value!r} is finer than this repository's granularity, YYYY-MM-DD")
+    if DAY.fullmatch(value):
         try:
-            datetime.strptime(value[:10], "%Y-%m-%d")
+            datetime.strptime(value, "%Y-%m-%d")
             return
         except ValueError:
             pass
-    raise OAIError("badArgument", f"{name}={value!r} is not a UTCdatetime (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ)")
+    raise OAIError("badArgument", f"{name}={value!r} is not a UTCdatetime (YYYY-MM-DD)")
 
 
 def _fingerprint(texts: list[EditionText]) -> str:
@@ -253,8 +256,6 @@ def _list_request(verb: str, args: dict[str, str], texts: list[EditionText]) -> 
         if value is not None:
             _check_date(name, value)
     if start and until:
-        if len(start) != len(until):
-            raise OAIError("badArgument", "from and until must have the same granularity")
         if start > until:
             raise OAIError("badArgument", f"from ({start}) is later than until ({until})")
     if set_spec is not None and not SET_SPEC.fullmatch(set_spec):
@@ -265,12 +266,12 @@ def _list_request(verb: str, args: dict[str, str], texts: list[EditionText]) -> 
 
 
 def _select(texts: list[EditionText], query: ListRequest) -> list[EditionText]:
-    # Datestamps are days; a from/until with a time is compared on its day (the record's day matches if within).
+    # Bounds are inclusive (2.7.1): from=D and until=D select the records of day D.
     chosen = []
     for text in texts:
-        if query.start and text.datestamp < query.start[:10]:
+        if query.start and text.datestamp < query.start:
             continue
-        if query.until and text.datestamp > query.until[:10]:
+        if query.until and text.datestamp > query.until:
             continue
         if query.set_spec and not in_set(text, query.set_spec):
             continue
