@@ -162,3 +162,20 @@ def test_upload_without_a_path_checks_pointers_against_the_given_registers():
     problems = validate_bytes(data, "upload.xml", registers_dir=BROKEN)
     assert [p.rule for p in problems] == ["pointer-resolves"]
     assert problems[0].message.endswith("did you mean persons.xml#trotsky-ld?")
+
+
+def test_an_uploaded_name_never_chooses_where_registers_are_read(tmp_path):
+    """The viewer passes the upload's file name: a name pointing into another
+    folder must not make the validator read files there (nor suggest their ids);
+    bytes are checked against the edition's own registers unless told otherwise."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    register = (BROKEN / "persons.xml").read_bytes().replace(b'"trotsky-ld"', b'"only-elsewhere-ld"')
+    (elsewhere / "persons.xml").write_bytes(register)
+    data = (BROKEN / "unresolved-register-pointer.xml").read_bytes().replace(b"trotsky-dl", b"only-elsewhere-ld")
+    problems = validate_bytes(data, str(elsewhere / "upload.xml"))
+    unresolved = [p.message for p in problems if "persons.xml#only-elsewhere-ld" in p.message]
+    assert unresolved, "the pointer resolved against a register the upload's name pointed at"
+    # The same bytes, told where their registers are, resolve.
+    told = validate_bytes(data, "upload.xml", registers_dir=elsewhere)
+    assert not [p for p in told if "only-elsewhere-ld" in p.message]

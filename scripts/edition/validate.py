@@ -204,10 +204,11 @@ def check_safety(data: bytes, name: str) -> list[Problem]:
 
 
 def registers_dir_for(name: str) -> Path:
-    """Where the registers of a file are looked for: next to a file on disk, else
-    (an upload, a pasted text) the edition's own tei/."""
-    path = Path(name)
-    return path.resolve().parent if path.is_file() else Path(TEI_DIR)
+    """Where the registers of bytes named `name` are looked for when the caller
+    does not say: the edition's own tei/. Never derived from the name, which may
+    come from an upload ("../../somewhere/x.xml"); validate_file passes the
+    file's own folder."""
+    return Path(TEI_DIR)
 
 
 def parse_safely(data: bytes, name: str, registers_dir: Path | None = None
@@ -601,7 +602,7 @@ def validate_file(path: Path, tei_all: bool = False) -> list[Problem]:
         data = path.read_bytes()
     except OSError as err:
         return _refuse(str(path), "unreadable", f"the file cannot be read: {err.strerror}")
-    return validate_bytes(data, str(path), tei_all=tei_all)
+    return validate_bytes(data, str(path), tei_all=tei_all, registers_dir=path.resolve().parent)
 
 
 def _size(path: str) -> int:
