@@ -126,3 +126,21 @@ def test_pavlova_remark_cut_by_a_page_break_is_one_note():
     remark = root.xpath("//tei:note[@place='inline'][tei:pb]", namespaces=NS)
     assert [text_of(n) for n in remark] == ["(highlighted by me. - I.P.)"]
     assert remark[0].getparent().xpath("string(.)", namespaces=NS).find("depoliticize the national history") >= 0
+
+
+def test_furr_unsigned_brackets_in_quotations_are_words_he_supplies():
+    root = tree(FURR)
+    supplied = root.xpath("//tei:supplied[@resp='#author']", namespaces=NS)
+    words = [text_of(s) for s in supplied]  # names inside may be tagged by the entities stage
+    # "When he [Beria] made his presentation", "". . . [T]oday Stalin might be numbered"
+    assert "Beria" in words and "T" in words
+    today = supplied[words.index("T")]
+    assert today.tail.startswith("oday Stalin might be numbered")
+    assert "[Zhukov's emphasis]" in inline_notes(root, "author")
+
+
+def test_rogovin_glossary_gives_the_russian_original():
+    root = tree(ROGOVIN)
+    originals = root.xpath("//tei:gloss[@type='original' or @xml:lang='ru']", namespaces=NS)
+    assert "[исполком]" in [text_of(g) for g in originals]
+    assert {g.get(XML_LANG) for g in originals} == {"ru"}

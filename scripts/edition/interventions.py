@@ -64,6 +64,7 @@ class InterventionRule:
         self.type = table.get("type", self.kind)
         self.resp = table.get("resp", "#translator")
         self.lang = table.get("lang", "ru-Latn")
+        self.lang_given = "lang" in table  # a bare gloss is tagged only when the rule says so
         self.name = table.get("name") or f"{self.kind}:{self.type}"
 
 
@@ -192,6 +193,8 @@ class Builder:
             gloss.tail = m.string[m.end("gloss"):m.end()]
             return seg
         gloss = self._element("gloss", m.group(0), resp=self.rule.resp)
+        if self.rule.lang_given and self.rule.lang:
+            gloss.set(XML_LANG, self.rule.lang)
         return gloss
 
     def supplied(self, m, parent):
