@@ -59,6 +59,8 @@ def test_library_opens_a_chapter(server, page):
     page.goto(server.url + "/")
     screenshot(page, "library")
     page.get_by_role("link", name="Read").first.click()
+    page.wait_for_url(re.compile(r"/text/gurdzhiyev/$"))
+    page.get_by_role("link", name=re.compile("^Begin reading")).click()
     page.wait_for_url(re.compile(r"/text/gurdzhiyev/body$"))
     page.goto(server.url + "/text/medvedev/medvedev.1")
     assert page.locator("h1").inner_text() == "The Revolution"
@@ -184,6 +186,7 @@ def test_real_edition_reads_from_the_library_to_a_chapter_and_a_person(real_serv
     assert page.locator(".library-entry").count() == 5
     screenshot(page, "real-library", full_page=False)
     page.locator("#text-medvedev").get_by_role("link", name="Read").click()
+    page.get_by_role("link", name=re.compile("^Begin reading")).click()
     page.wait_for_load_state()
     # the first page with a division of its own, by the pager
     while page.locator("a.note-ref").count() == 0 and page.locator("a[rel=next]").count():

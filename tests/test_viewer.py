@@ -217,7 +217,7 @@ def test_paragraph_number_is_a_permalink_that_leads_back_to_the_paragraph(server
 
 def test_a_long_division_is_read_one_subdivision_per_page(small_edition, monkeypatch):
     from viewer import create_app, texts
-    monkeypatch.setattr(texts, "PAGE_WORDS", 50)
+    monkeypatch.setattr(texts, "PAGE_CHARS", 300)
     client = create_app(small_edition).test_client()
     chapter = BeautifulSoup(client.get("/text/medvedev/medvedev.1").data, "html.parser")
     assert chapter.select_one(".subsection-link a")["href"] == "/text/medvedev/medvedev.1.1"

@@ -12,7 +12,6 @@ library code (`texts`, `render`, `edition.search`) and hand data to a template:
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,10 +41,10 @@ class Edition:
     search_db: Path
 
     def warm(self) -> None:
-        """Read the texts, compile the stylesheets and check the index before the
-        first reader asks, so a first page costs only its own transformation."""
+        """Compile the stylesheets and check the search index before the first
+        reader asks. Done before serving, not beside it: a warming thread would
+        compete with the first requests for the one interpreter lock."""
         from edition.search import ensure_index
-        self.library.texts()
         self.renderer.compile()
         ensure_index(self.tei_dir, self.search_db)
 
@@ -55,8 +54,7 @@ def edition() -> Edition:
 
 
 def create_app(tei_dir: Path | None = None, search_db: Path | None = None, warm: bool = False) -> Flask:
-    """The reading edition of the TEI in tei_dir; warm=True prepares it in a
-    background thread (the server answers meanwhile)."""
+    """The reading edition of the TEI in tei_dir; warm=True prepares it first (see Edition.warm)."""
     app = Flask(__name__)
     tei_dir = Path(tei_dir or TEI_DIR)
     if search_db is None:
@@ -65,7 +63,7 @@ def create_app(tei_dir: Path | None = None, search_db: Path | None = None, warm:
                       MAX_FORM_MEMORY_SIZE=MAX_UPLOAD_BYTES, JSON_SORT_KEYS=False)
     app.extensions["edition"] = state = Edition(tei_dir, TextLibrary(tei_dir), Renderer(XSLT), Path(search_db))
     if warm:
-        threading.Thread(target=state.warm, name="warm-edition", daemon=True).start()
+        state.warm()
 
     from . import downloads, reading, registers, search, validation
     for module in (reading, registers, search, downloads, validation):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, url_for
 from markupsafe import Markup
 
+from edition.search import word_counts
+
 from . import edition
 
 blueprint = Blueprint("reading", __name__)
@@ -27,7 +29,8 @@ def render_page(text, page_id: str) -> Markup:
 
 @blueprint.get("/")
 def library():
-    return render_template("reading/library.html", texts=edition().library.texts())
+    ed = edition()
+    return render_template("reading/library.html", texts=ed.library.entries(word_counts(ed.tei_dir, ed.search_db)))
 
 
 @blueprint.get("/text/<key>/")

@@ -11,15 +11,16 @@ from pathlib import Path
 
 from lxml import etree
 
-from edition import XML_ID, tei
+from edition import XML_ID, XML_NS, tei
 
 REGISTERS = {"persons": ("persons.xml", "person", "persName", "Persons"),
              "places": ("places.xml", "place", "placeName", "Places"),
              "orgs": ("orgs.xml", "org", "orgName", "Organisations")}
 REGISTER_FILES = {spec[0] for spec in REGISTERS.values()}
 PARTS = ("front", "body", "back")
-# a division longer than this, if it has subdivisions, is read one subdivision per page
-PAGE_WORDS = 12000
+# a division longer than this (characters, about 12,000 words), if it has
+# subdivisions, is read one subdivision per page
+PAGE_CHARS = 75_000
 
 
 @dataclass
@@ -27,7 +28,7 @@ class Page:
     id: str            # a div's xml:id, or 'front' / 'body' / 'back' for content outside divs
     title: str
     level: int
-    words: int
+    chars: int
     trail: tuple[str, ...] = ()   # heads of the divisions it stands in, outermost first
     has_head: bool = False        # the rendered division gives the page its h1
 
@@ -45,7 +46,7 @@ class TocEntry:
 
 
 @dataclass
-class Text:
+class LibraryEntry:
     key: str
     path: Path
     mtime_ns: int
@@ -54,7 +55,11 @@ class Text:
     translator: str
     date: str
     standpoint: str
-    words: int
+    words: int | None
+
+
+@dataclass
+class Text(LibraryEntry):
     pages: list[Page] = field(default_factory=list)
     toc: list[TocEntry] = field(default_factory=list)
     page_of: dict[str, str] = field(default_factory=dict)   # xml:id -> page id
@@ -80,8 +85,16 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+_STRING_VALUE = etree.XPath("string()")
+
+
 def _words(element: etree._Element) -> int:
-    return sum(len(t.split()) for t in element.itertext())
+    # the string value is built in C: a Python loop over text nodes costs ten times more
+    return len(_STRING_VALUE(element).split())
+
+
+def _chars(element: etree._Element) -> int:
+    return len(_STRING_VALUE(element))
 
 
 def head_text(div: etree._Element) -> str:
@@ -114,24 +127,48 @@ def _header_field(root: etree._Element, path: str) -> str:
     return _clean("".join(found.itertext())) if found is not None else ""
 
 
+def _header_facts(header: etree._Element | None) -> dict:
+    """What the library says of a text, from its teiHeader."""
+    if header is None:
+        return {"title": "", "author": "", "translator": "", "date": "", "standpoint": ""}
+    title_stmt = "t:fileDesc/t:titleStmt"
+    translator = (_header_field(header, f"{title_stmt}/t:editor[@role='translator']")
+                  or _header_field(header, f".//*[@{{{XML_NS}}}id='translator']"))
+    date = (_header_field(header, "t:profileDesc/t:creation/t:date")
+            or _header_field(header, "t:fileDesc/t:sourceDesc//t:imprint/t:date")
+            or _header_field(header, "t:fileDesc/t:sourceDesc//t:date"))
+    return {"title": _header_field(header, f"{title_stmt}/t:title"),
+            "author": _header_field(header, f"{title_stmt}/t:author"),
+            "translator": translator, "date": date,
+            "standpoint": _header_field(header, "t:profileDesc/t:textClass/t:keywords/t:term[@type='standpoint']")}
+
+
+def read_entry(path: Path, words: int | None = None) -> LibraryEntry:
+    """A text's library entry from its header alone: the body is not parsed."""
+    path = Path(path)
+    mtime = path.stat().st_mtime_ns
+    key, header = None, None
+    for event, element in etree.iterparse(str(path), events=("start", "end"), resolve_entities=False,
+                                          no_network=True, collect_ids=False):
+        if key is None:
+            key = element.get(XML_ID) or path.stem
+        if event == "end" and element.tag == tei("teiHeader"):
+            header = element
+            break
+    facts = _header_facts(header)
+    return LibraryEntry(key=key or path.stem, path=path, mtime_ns=mtime, words=words,
+                        **{**facts, "title": facts["title"] or key or path.stem})
+
+
 def read_text(path: Path) -> Text:
     path = Path(path)
     mtime = path.stat().st_mtime_ns
     root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, collect_ids=False)).getroot()
     key = root.get(XML_ID) or path.stem
-    title_stmt = "t:teiHeader/t:fileDesc/t:titleStmt"
-    translator = (_header_field(root, f"{title_stmt}/t:editor[@role='translator']")
-                  or _header_field(root, ".//t:teiHeader//*[@xml:id='translator']".replace("@xml:id", "@{http://www.w3.org/XML/1998/namespace}id")))
-    date = (_header_field(root, "t:teiHeader/t:profileDesc/t:creation/t:date")
-            or _header_field(root, "t:teiHeader/t:fileDesc/t:sourceDesc//t:imprint/t:date")
-            or _header_field(root, "t:teiHeader/t:fileDesc/t:sourceDesc//t:date"))
+    facts = _header_facts(root.find(tei("teiHeader")))
     text = root.find(tei("text"))
-    entry = Text(key=key, path=path, mtime_ns=mtime,
-                 title=_header_field(root, f"{title_stmt}/t:title") or key,
-                 author=_header_field(root, f"{title_stmt}/t:author"),
-                 translator=translator, date=date,
-                 standpoint=_header_field(root, "t:teiHeader/t:profileDesc/t:textClass/t:keywords/t:term[@type='standpoint']"),
-                 words=_words(text) if text is not None else 0)
+    entry = Text(key=key, path=path, mtime_ns=mtime, words=_words(text) if text is not None else 0,
+                 **{**facts, "title": facts["title"] or key})
     if text is not None:
         _paginate(entry, text)
     return entry
@@ -146,10 +183,10 @@ def _paginate(entry: Text, text: etree._Element) -> None:
         split = False
         if page_id is None and div_id:
             page_id = div_id
-            words = _words(div)
-            entry.pages.append(Page(div_id, head_text(div), level, words, trail, div.find(tei("head")) is not None))
+            chars = _chars(div)
+            entry.pages.append(Page(div_id, head_text(div), level, chars, trail, div.find(tei("head")) is not None))
             page_elements[div] = div_id
-            split = words > PAGE_WORDS
+            split = chars > PAGE_CHARS
         if div_id:
             entry.toc.append(TocEntry(div_id, head_text(div), level, page_id))
         for child in div.iterchildren(tei("div")):
@@ -161,7 +198,7 @@ def _paginate(entry: Text, text: etree._Element) -> None:
             continue
         loose = [c for c in part if isinstance(c.tag, str) and c.tag != tei("div")]
         if loose:
-            entry.pages.append(Page(name, part_titles[name], 1, sum(_words(c) for c in loose)))
+            entry.pages.append(Page(name, part_titles[name], 1, sum(_chars(c) for c in loose)))
             entry.toc.append(TocEntry(name, part_titles[name], 1, name))
             page_elements[part] = name
         for div in part.iterchildren(tei("div")):
@@ -202,12 +239,29 @@ class TextLibrary:
     def texts(self) -> list[Text]:
         return [self._read(path) for path in self.files()]
 
+    def entries(self, word_counts: dict[str, int] | None = None) -> list[LibraryEntry]:
+        """The library: headers only (fast), words from word_counts ({file name: words},
+        the search index's) or, failing that, from reading the whole text."""
+        result = []
+        for path in self.files():
+            text = self._texts.get(path)
+            if text is not None and text.mtime_ns == path.stat().st_mtime_ns:
+                result.append(text)
+            elif word_counts is not None and path.name in word_counts:
+                result.append(read_entry(path, word_counts[path.name]))
+            else:
+                result.append(self._read(path))
+        return result
+
     def _read(self, path: Path) -> Text:
         mtime = path.stat().st_mtime_ns
         cached = self._texts.get(path)
         if cached is None or cached.mtime_ns != mtime:
             with self._lock:
-                cached = self._texts[path] = read_text(path)
+                # another thread may have read it while this one waited
+                cached = self._texts.get(path)
+                if cached is None or cached.mtime_ns != mtime:
+                    cached = self._texts[path] = read_text(path)
         return cached
 
     def get(self, key: str) -> Text | None:

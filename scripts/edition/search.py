@@ -128,7 +128,7 @@ def build_index(tei_dir: Path = TEI_DIR, db_path: Path = INDEX_PATH) -> dict:
     con = sqlite3.connect(tmp_path)
     con.executescript("""
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
-        CREATE TABLE texts(text_key TEXT PRIMARY KEY, file TEXT, title TEXT);
+        CREATE TABLE texts(text_key TEXT PRIMARY KEY, file TEXT, title TEXT, words INTEGER);
         CREATE VIRTUAL TABLE passages USING fts5(
             body, text_key UNINDEXED, passage_id UNINDEXED, kind UNINDEXED,
             tokenize = "unicode61 remove_diacritics 2");
@@ -140,10 +140,11 @@ def build_index(tei_dir: Path = TEI_DIR, db_path: Path = INDEX_PATH) -> dict:
         root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, collect_ids=False)).getroot()
         text_key = root.get(XML_ID) or path.stem
         title = root.find(f"{tei('teiHeader')}/{tei('fileDesc')}/{tei('titleStmt')}/{tei('title')}")
-        con.execute("INSERT INTO texts VALUES (?, ?, ?)",
-                    (text_key, path.name, " ".join("".join(title.itertext()).split()) if title is not None else text_key))
-        stats["texts"] += 1
         text = root.find(tei("text"))
+        con.execute("INSERT INTO texts VALUES (?, ?, ?, ?)",
+                    (text_key, path.name, " ".join("".join(title.itertext()).split()) if title is not None else text_key,
+                     sum(len(t.split()) for t in text.itertext()) if text is not None else 0))
+        stats["texts"] += 1
         if text is None:
             continue
         for element in text.iter(PASSAGE_TAGS):
@@ -192,6 +193,17 @@ def ensure_index(tei_dir: Path = TEI_DIR, db_path: Path = INDEX_PATH) -> None:
     with _rebuild_lock:
         if not index_is_current(tei_dir, db_path):
             build_index(tei_dir, db_path)
+
+
+def word_counts(tei_dir: Path = TEI_DIR, db_path: Path = INDEX_PATH) -> dict[str, int] | None:
+    """{file name: words of its text} if the index is current, else None."""
+    if not index_is_current(tei_dir, db_path):
+        return None
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        return dict(con.execute("SELECT file, words FROM texts").fetchall())
+    finally:
+        con.close()
 
 
 class QueryError(ValueError):
