@@ -27,12 +27,14 @@ CONTAINERS = {tei(t) for t in (
     "refsDecl", "citeStructure", "profileDesc", "langUsage", "textClass", "keywords",
     "revisionDesc", "respStmt", "notesStmt", "text", "front", "body", "back", "div", "list", "listBibl",
     "listPerson", "listPlace", "listOrg", "person", "place", "org", "figure", "quote",
-    "lg", "sp", "opener", "closer", "titlePage", "docTitle", "standOff", "listNote", "table", "row",
+    "lg", "sp", "opener", "closer", "floatingText", "titlePage", "docTitle", "standOff", "listNote", "table", "row",
 )}
 
 ID_PREFIX = {"p": "p", "head": "h", "item": "i", "note": "n", "list": "l", "quote": "q",
              "figure": "fig", "lg": "lg", "l": "l", "listBibl": "bl", "bibl": "b", "ab": "ab",
-             "sp": "sp", "table": "t", "milestone": "m", "label": "lab"}
+             "sp": "sp", "table": "t", "milestone": "m", "label": "lab",
+             # a quoted letter is a text of its own: its paragraphs are numbered within it
+             "floatingText": "ft"}
 
 
 def assign_ids(doc: Document) -> None:

@@ -443,6 +443,9 @@ def continues(block: Block, nxt: Block, open_words=OPEN_WORDS, after_capitalised
     terminal = TERMINAL if digits_end else TERMINAL_PUNCTUATION
     if nxt.kind != "p" or nxt.region != block.region:
         return False
+    if (block.region_rule.get("floating") or nxt.region_rule.get("floating")) \
+            and nxt.region_rule is not block.region_rule:
+        return False  # a quoted letter begins or ends there
     if CLOSED_SENTENCE.search(block.text):
         return False  # "...tell the truth.'"
     if terminal.search(block.text):
@@ -496,6 +499,7 @@ def build_tree(doc: Document, blocks: list[Block]) -> etree._Element:
     counts: dict[str, int] = {}
     region_div: dict[str, dict] = {}  # part -> the region rule whose div is open
     previous: tuple[etree._Element, str] | None = None  # last element made, its kind
+    floating: tuple[dict, etree._Element] | None = None  # open floatingText: region rule, its body
     for block in blocks:
         region = block.region if block.region in parts else _region_of_kept(block)
         stack = stacks[region]
@@ -513,6 +517,7 @@ def build_tree(doc: Document, blocks: list[Block]) -> etree._Element:
             _set_head(head, block)
             stack.append((block.level, div))
             previous = None
+            floating = None
         elif block.kind == "subhead":
             # a heading's second line (a subtitle): a second head of the same div
             container = stack[-1][1]
@@ -536,6 +541,18 @@ def build_tree(doc: Document, blocks: list[Block]) -> etree._Element:
                 while len(stack) > 1 and stack[-1][0] >= int(block.attrs["close_level"]):
                     stack.pop()
             container = stack[-1][1]
+            floating_type = block.region_rule.get("floating")
+            if floating_type:
+                # a region that is a text of its own inside the text (a quoted
+                # letter with its opener and closer): floatingText/body
+                if floating is None or floating[0] is not block.region_rule:
+                    floating_text = etree.SubElement(container, tei("floatingText"), {"type": floating_type})
+                    floating_text.set(SOURCE_LINE, str(block.first_line))
+                    floating = (block.region_rule, etree.SubElement(floating_text, tei("body")))
+                    previous = None
+                container = floating[1]
+            else:
+                floating = None
             previous = add_block(container, block, previous)
         counts[block.kind] = counts.get(block.kind, 0) + 1
     for name in ("front", "body", "back"):
@@ -580,12 +597,25 @@ def add_block(container: etree._Element, block: Block, previous):
             block.text = re.sub(r"^-\s+", "", block.text)  # the markdown bullet
         _set_text(element, block)
         return group, kind
+    if kind in ("opener", "salute"):
+        # "To Comrades Mdivani..." / "Respected comrades!"
+        opener = prev_element if prev_kind == "opener" else etree.SubElement(container, tei("opener"))
+        if kind == "salute":
+            _set_text(etree.SubElement(opener, tei("salute")), block)
+        else:
+            _set_text(etree.SubElement(opener, tei("seg")), block)
+        return opener, "opener"
+    if kind in ("signed", "dateline") and (prev_kind == "closer" or kind == "signed"):
+        # "Mikhail Yakubovich" / "5 May 1967": the letter's closer
+        closer = prev_element if prev_kind == "closer" else etree.SubElement(container, tei("closer"))
+        _set_text(etree.SubElement(closer, tei(kind)), block)
+        return closer, "closer"
     if kind == "figure_p" and prev_kind == "figure":
         _set_text(etree.SubElement(prev_element, tei("p")), block)
         return prev_element, "figure"
     element = make_element(block)
     container.append(element)
-    return element, kind
+    return element, ("closer" if kind == "dateline" else kind)
 
 
 def make_element(block: Block) -> etree._Element:
