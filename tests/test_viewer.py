@@ -441,11 +441,12 @@ def real_edition_client(tmp_path_factory):
 
 def render_all_pages(path: Path) -> str:
     from viewer.render import Renderer
-    from viewer.texts import read_text
+    from viewer.texts import page_document, read_text
     text = read_text(path)
     renderer = Renderer()
-    return "".join(renderer.render(path, view="section", section=p, pages=" ".join(text.page_ids),
-                                   **{"text-url": f"/text/{text.key}"}) for p in text.page_ids)
+    return "".join(renderer.render(path, lambda: page_document(text, p), view="section", section=p,
+                                   pages=" ".join(text.page_ids), **{"text-url": f"/text/{text.key}"})
+                   for p in text.page_ids)
 
 
 def test_small_edition_loses_no_word_in_rendering(small_edition):

@@ -8,6 +8,7 @@ from markupsafe import Markup
 from edition.search import word_counts
 
 from . import edition
+from .texts import page_document
 
 blueprint = Blueprint("reading", __name__)
 
@@ -22,7 +23,7 @@ def text_or_404(key: str):
 def render_page(text, page_id: str) -> Markup:
     """The HTML of one page of a text (cached by the renderer)."""
     return Markup(edition().renderer.render(
-        text.path, view="section", section=page_id, pages=" ".join(text.page_ids),
+        text.path, lambda: page_document(text, page_id), view="section", section=page_id, pages=" ".join(text.page_ids),
         **{"text-url": url_for("reading.contents", key=text.key).rstrip("/"),
            "registers-url": url_for("registers.overview").rstrip("/")}))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from pathlib import Path
+from typing import Callable
 
 from saxonche import PySaxonProcessor
 
@@ -50,8 +51,10 @@ class Renderer:
             self._documents[path] = cached = (mtime_ns, node)
         return cached[1]
 
-    def render(self, path: Path, **params: str) -> str:
-        """The HTML fragment for one view of one TEI file (params: see xslt/params.xsl)."""
+    def render(self, path: Path, document: Callable[[], str] | None = None, **params: str) -> str:
+        """The HTML fragment for one view of one TEI file (params: see xslt/params.xsl).
+        `document`, if given, makes the part of the file the view needs (the
+        file is parsed whole otherwise); the fragment is cached all the same."""
         path = Path(path)
         mtime_ns = path.stat().st_mtime_ns
         key = (path, mtime_ns, tuple(sorted(params.items())))
@@ -61,11 +64,11 @@ class Renderer:
             if html is not None:
                 self._fragments.move_to_end(key)
                 return html
-            document = self._document(path, mtime_ns)
+            node = self._processor.parse_xml(xml_text=document()) if document else self._document(path, mtime_ns)
             executable.clear_parameters()
             for name, value in params.items():
                 executable.set_parameter(name, self._processor.make_string_value(value))
-            html = executable.transform_to_string(xdm_node=document)
+            html = executable.transform_to_string(xdm_node=node)
             self._fragments[key] = html
             if len(self._fragments) > MAX_FRAGMENTS:
                 self._fragments.popitem(last=False)

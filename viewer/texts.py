@@ -4,6 +4,7 @@ xml:id lives. Read with lxml once per file version (keyed by mtime)."""
 
 from __future__ import annotations
 
+import copy
 import re
 import threading
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from edition import XML_ID, XML_NS, tei
+from edition import TEI_NS, XML_ID, XML_NS, tei
 
 REGISTERS = {"persons": ("persons.xml", "person", "persName", "Persons"),
              "places": ("places.xml", "place", "placeName", "Places"),
@@ -61,6 +62,7 @@ class LibraryEntry:
 @dataclass
 class Text(LibraryEntry):
     pages: list[Page] = field(default_factory=list)
+    page_elements: dict[str, etree._Element] = field(default_factory=dict, repr=False)  # page id -> div or part
     toc: list[TocEntry] = field(default_factory=list)
     page_of: dict[str, str] = field(default_factory=dict)   # xml:id -> page id
 
@@ -214,6 +216,40 @@ def _paginate(entry: Text, text: etree._Element) -> None:
             ancestor = ancestor.getparent()
         if ancestor is not None:
             entry.page_of[node_id] = page_elements[ancestor]
+    entry.page_elements = {page_id: element for element, page_id in page_elements.items()}
+
+
+def page_document(text: Text, page_id: str) -> str:
+    """A small TEI document holding only one page: Saxon parses a chapter, not
+    the book. Divisions that are pages of their own keep only their head (the
+    page links to them)."""
+    source = text.page_elements[page_id]
+    document = etree.Element(tei("TEI"), nsmap={None: TEI_NS})
+    holder = etree.SubElement(etree.SubElement(document, tei("text")), tei(page_id if page_id in PARTS else "body"))
+    if page_id in PARTS:
+        for child in source:
+            if child.tag != tei("div"):
+                holder.append(copy.deepcopy(child))
+    else:
+        holder.append(_copy_without_sub_pages(source, set(text.page_elements) - {page_id}))
+    return etree.tostring(document, encoding="unicode")
+
+
+def _copy_without_sub_pages(element: etree._Element, other_pages: set[str]) -> etree._Element:
+    clone = etree.Element(element.tag, dict(element.attrib), nsmap=element.nsmap)
+    clone.text, clone.tail = element.text, element.tail
+    if element.tag == tei("div") and element.get(XML_ID) in other_pages:
+        head = element.find(tei("head"))
+        if head is not None:
+            clone.append(copy.deepcopy(head))
+        clone.text = None
+        return clone
+    for child in element:
+        if isinstance(child.tag, str) and child.tag == tei("div"):
+            clone.append(_copy_without_sub_pages(child, other_pages))
+        else:
+            clone.append(copy.deepcopy(child))
+    return clone
 
 
 def text_key(path: Path) -> str:
