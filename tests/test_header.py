@@ -106,3 +106,13 @@ def test_text_passes_the_editions_own_schema_and_rules(text_id):
 
     errors = [str(p) for p in validate_bytes(built(text_id).tei, f"{text_id}.xml") if p.severity == "error"]
     assert errors == []
+
+
+def test_editorial_declaration_says_what_was_done_to_each_text():
+    medvedev = one(tree(TEXTS[2]), "//tei:editorialDecl")
+    assert "\"31\" for 8" in text_of(one(medvedev, "tei:correction"))
+    assert "milestone" in text_of(one(medvedev, "tei:segmentation"))
+    furr = one(tree(TEXTS[1]), "//tei:editorialDecl")
+    assert "without quotation marks after a lead-in ending in a colon" in text_of(one(furr, "tei:quotation"))
+    gurdzhiyev = one(tree(TEXTS[0]), "//tei:editorialDecl")
+    assert "Nine paragraphs" in text_of(one(gurdzhiyev, "tei:segmentation"))

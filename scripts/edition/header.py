@@ -245,8 +245,13 @@ def encoding_desc(doc: Document) -> etree._Element:
     decl = sub(encoding, "editorialDecl")
     policy = dict(EDITORIAL_POLICY)
     policy.update(doc.profile.table("edition").get("policy", {}))
+    # what the edition did to this text in particular, after the common policy
+    notes = doc.profile.table("edition").get("policy_notes", {})
     for tag in ("correction", "normalization", "hyphenation", "quotation", "segmentation", "interpretation"):
-        sub(sub(decl, tag), "p", policy[tag])
+        element = sub(decl, tag)
+        sub(element, "p", policy[tag])
+        if notes.get(tag):
+            sub(element, "p", notes[tag])
     encoding.append(refs_decl(doc))
     return encoding
 
