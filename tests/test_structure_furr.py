@@ -115,3 +115,16 @@ def test_end_of_part_one_is_a_two_line_trailer_before_the_notes():
     assert text_of(trailer[0]) == "End of Part One Go to Part Two in this issue."
     # it closes the last section of Part One, not the part
     assert text_of(trailer[0].getparent().find("tei:head", NS)) == "Trials, Conspiracies, Repression"
+
+
+def test_profile_rule_with_a_malformed_line_range_is_refused_with_its_place(tmp_path):
+    import pytest
+
+    from edition import SOURCES
+    from edition.profile import ProfileError, load_profile
+
+    profile = (SOURCES / f"{TEXT}.toml").read_text(encoding="utf-8").replace("lines = [335, 351]", "lines = [351]")
+    broken = tmp_path / f"{TEXT}.toml"
+    broken.write_text(profile, encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"structures\[\d+\]: 'lines' must be \[first, last\] line numbers"):
+        load_profile(broken)

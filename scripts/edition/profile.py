@@ -103,7 +103,29 @@ def load_profile(path: Path) -> Profile:
             raise ProfileError(f"{path}:{_line_of_key(source, key)}: unknown profile key '{key}'{hint}")
     data.setdefault("id", path.stem)
     _check_patterns(path, data)
+    _check_rules(path, data)
     return Profile(path, data)
+
+
+def _check_rules(path: Path, data: dict[str, Any]) -> None:
+    """The shapes the structure stage relies on, checked now with the rule's place."""
+    for table in ("headings", "structures", "regions"):
+        rules = data.get(table, [])
+        if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
+            raise ProfileError(f"{path}: '{table}' must be an array of tables ([[{table}]])")
+        for i, rule in enumerate(rules):
+            where = f"{path}: {table}[{i}]"
+            if table != "regions" and "pattern" not in rule:
+                raise ProfileError(f"{where}: a rule needs a 'pattern'")
+            if table == "structures" and "kind" not in rule:
+                raise ProfileError(f"{where}: a rule needs a 'kind' (p, item, quote, figure, milestone...)")
+            lines = rule.get("lines")
+            if lines is not None and not (isinstance(lines, list) and len(lines) == 2
+                                          and all(isinstance(n, int) for n in lines) and lines[0] <= lines[1]):
+                raise ProfileError(f"{where}: 'lines' must be [first, last] line numbers, got {lines!r}")
+            for key in ("level", "close_level", "start", "end"):
+                if key in rule and not isinstance(rule[key], int):
+                    raise ProfileError(f"{where}: '{key}' must be a whole number, got {rule[key]!r}")
 
 
 def _line_of_key(source: str, key: str) -> int:
