@@ -8,7 +8,7 @@ from markupsafe import Markup
 from edition.search import word_counts
 
 from . import edition
-from .texts import page_document
+from .texts import header_document, page_document
 
 blueprint = Blueprint("reading", __name__)
 
@@ -63,5 +63,5 @@ def permalink(key: str, xml_id: str):
 @blueprint.get("/text/<key>/header")
 def header(key: str):
     text = text_or_404(key)
-    html = Markup(edition().renderer.render(text.path, view="header"))
+    html = Markup(edition().renderer.render(text.path, lambda: header_document(text.path), view="header"))
     return render_template("reading/header.html", text=text, html=html)

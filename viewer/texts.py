@@ -252,6 +252,16 @@ def _copy_without_sub_pages(element: etree._Element, other_pages: set[str]) -> e
     return clone
 
 
+def header_document(path: Path) -> str:
+    """The teiHeader alone, in a TEI root, for the header view: the text is not read."""
+    for _event, element in etree.iterparse(str(path), tag=tei("teiHeader"), resolve_entities=False,
+                                           no_network=True, collect_ids=False):
+        document = etree.Element(tei("TEI"), nsmap={None: TEI_NS})
+        document.append(copy.deepcopy(element))
+        return etree.tostring(document, encoding="unicode")
+    return etree.tostring(etree.Element(tei("TEI"), nsmap={None: TEI_NS}), encoding="unicode")
+
+
 def text_key(path: Path) -> str:
     """The root's xml:id, read without parsing the whole file."""
     for _event, element in etree.iterparse(str(path), events=("start",), resolve_entities=False,
