@@ -162,7 +162,9 @@ def test_search_page_answers_a_query_in_the_browser(site, export_dir):
     index = json.loads((export_dir / "search-index.json").read_text(encoding="utf-8"))
     search_page = next(p for p in export_dir.glob("search*.html") if "--" not in p.name)
     entry = next(e for e in index if len(e["x"].split()) > 12 and "#" in e["u"] and "index.html" not in e["u"])
-    query = " ".join(entry["x"].split()[3:5])
+    # its three longest words: a query few other passages answer (results are listed up to 200)
+    words = sorted({w.strip(".,;:()\"'“”’") for w in entry["x"].split()}, key=len, reverse=True)
+    query = " ".join(words[:3])
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -177,6 +179,20 @@ def test_search_page_answers_a_query_in_the_browser(site, export_dir):
             page.goto(target)
             anchor = urlsplit(target).fragment
             assert page.locator(f"[id='{anchor}']").count() == 1
+            # the form's choice of a text narrows the results to that text's pages
+            form = html.document_fromstring(search_page.read_bytes()).xpath("//form[@data-static-search]")[-1]
+            for select in form.xpath(".//select[@name]"):
+                values = [v for v in select.xpath("option/@value") if v]
+                inside = next((v for v in values if f"/{v}/" in "/" + entry["u"]), None)
+                if inside is None:
+                    continue
+                for value in values:
+                    params = {"q": query, select.get("name"): value}
+                    page.goto(urljoin(site, search_page.name) + "?" + requests.compat.urlencode(params))
+                    page.wait_for_selector("#static-search-results .search-count", timeout=15000)
+                    scoped = page.eval_on_selector_all("#static-search-results li a", "ls => ls.map(a => a.href)")
+                    assert all(f"/{value}/" in urlsplit(h).path for h in scoped)
+                    assert (urljoin(site, entry["u"]) in scoped) == (value == inside)
         finally:
             browser.close()
 

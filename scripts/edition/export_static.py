@@ -394,6 +394,12 @@ SEARCH_JS = r"""// Search in the static export: the search form is answered from
   var indexUrl = script.getAttribute("data-index");
   var base = new URL(indexUrl, document.baseURI);
   function fold(s) { return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
+  // A choice of the form (the text to search in) keeps the passages whose page lies under that name.
+  var params = new URLSearchParams(window.location.search);
+  var scopes = [];
+  function within(entry) {
+    return scopes.every(function (value) { return ("/" + entry.u).indexOf("/" + value + "/") !== -1; });
+  }
   function render(form, query, entries) {
     var box = document.getElementById("static-search-results");
     if (!box) {
@@ -402,10 +408,13 @@ SEARCH_JS = r"""// Search in the static export: the search form is answered from
       form.parentNode.insertBefore(box, form.nextSibling);
     }
     box.textContent = "";
-    var terms = fold(query).split(/\s+/).filter(Boolean);
+    // "a phrase" is one term; word* is a prefix, which substring matching already is
+    var terms = (fold(query).match(/"[^"]+"|\S+/g) || []).map(function (t) {
+      return t.replace(/^"|"$/g, "").replace(/\*$/, "");
+    }).filter(Boolean);
     var hits = entries.filter(function (e) {
       var text = fold(e.x);
-      return terms.every(function (t) { return text.indexOf(t) !== -1; });
+      return within(e) && terms.every(function (t) { return text.indexOf(t) !== -1; });
     });
     var heading = document.createElement("p");
     heading.className = "search-count";
@@ -433,7 +442,11 @@ SEARCH_JS = r"""// Search in the static export: the search form is answered from
     if (!form) { return; }
     var field = form.querySelector("input[type=search], input[type=text], input:not([type])");
     var name = field ? field.name : "q";
-    var query = new URLSearchParams(window.location.search).get(name);
+    var query = params.get(name);
+    form.querySelectorAll("select[name]").forEach(function (select) {
+      var value = params.get(select.name);
+      if (value) { select.value = value; scopes.push(value); }
+    });
     if (field && query) { field.value = query; }
     if (!query) { return; }
     fetch(indexUrl).then(function (r) { return r.json(); }).then(function (entries) {
