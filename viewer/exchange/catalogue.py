@@ -13,13 +13,13 @@ from __future__ import annotations
 import logging
 import re
 import threading
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from edition import DATA, TEI_NS, XML_ID, XML_LANG
+from edition import TEI_NS, XML_LANG
+from edition.header import edition_facts  # the facts of data/edition.toml, read once
 
 NS = {"tei": TEI_NS}
 LOG = logging.getLogger(__name__)
@@ -30,8 +30,19 @@ class CatalogueError(Exception):
     """A TEI file the catalogue cannot describe (not well formed, no header)."""
 
 
-def edition_facts() -> dict:
-    return tomllib.loads((DATA / "edition.toml").read_text(encoding="utf-8"))
+def edition_uri() -> str:
+    """The URI of the edition as a collection; texts are named beneath it.
+
+    Identifiers are minted from the edition's base URL (data/edition.toml), not
+    from the host that happens to serve a request, so a harvested record or a
+    DTS resource keeps its identifier wherever the edition is served.
+    """
+    return edition_facts()["base_url"].rstrip("/") + "/id/edition"
+
+
+def text_uri(text: "EditionText") -> str:
+    """The identifier of a text for DTS and OAI-PMH alike."""
+    return edition_facts()["base_url"].rstrip("/") + "/id/" + text.id
 
 
 def _text(element: etree._Element | None) -> str:

@@ -23,7 +23,8 @@ from lxml import etree
 
 from edition import TEI_NS
 
-from .catalogue import CatalogueError, CitableUnit, EditionText, catalogue_for, edition_facts
+from .catalogue import (CatalogueError, CitableUnit, EditionText, catalogue_for, edition_facts, edition_uri,
+                        text_uri)
 
 DTS_VERSION = "1.0"
 DTS_CONTEXT = "https://dtsapi.org/context/v1.0.json"
@@ -62,15 +63,6 @@ def _json(payload: dict, status: int = 200) -> Response:
 
 
 # Identifiers and URLs ---------------------------------------------------------
-
-def edition_uri() -> str:
-    """The URI of the edition as a collection; texts are named beneath it (stable, not tied to the serving host)."""
-    return edition_facts()["base_url"].rstrip("/") + "/id/edition"
-
-
-def text_uri(text: EditionText) -> str:
-    return edition_facts()["base_url"].rstrip("/") + "/id/" + text.id
-
 
 def _api(endpoint: str) -> str:
     return request.host_url.rstrip("/") + "/dts/" + endpoint

@@ -31,8 +31,7 @@ from lxml import etree
 
 from edition import TEI_NS
 
-from .catalogue import CatalogueError, EditionText, catalogue_for, edition_facts
-from .dts import text_uri
+from .catalogue import CatalogueError, EditionText, catalogue_for, edition_facts, text_uri
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
