@@ -182,6 +182,8 @@ class Annotator:
                 continue
             if end < len(text) and (text[end].isalnum() or text[end] == "-"):
                 continue
+            if self.matcher.inside_institution(text, end):
+                continue
             if not found or start >= found[-1].end:
                 found.append(Mention(start, end, None, "person", "low", text))
         return found
@@ -205,6 +207,8 @@ class Annotator:
                 continue
             if any(found.start() < end and start < found.end() for start, end in taken):
                 continue
+            if self.matcher.inside_institution(text, found.end()):
+                continue  # `A. I. Putilov` is a person, the Putilov Plant is not
             taken.append((found.start(), found.end()))
             self.counts["unregistered"] += 1
             self.unregistered.add(surname)
