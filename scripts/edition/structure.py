@@ -16,6 +16,30 @@ Generic steps, each driven by the profile:
 
 Inline text is left as the source has it (markdown emphasis, note markers);
 the `notes` and `markup` stages interpret it.
+
+What the profile can say, by table (see the three profiles of Gurdzhiyev,
+Furr and Medvedev for worked examples):
+
+- [[regions]]   start/end or start_pattern/end_pattern, role (front, body,
+                back, contents, omit); `div = "preface"` makes the region one
+                division of its own; `keep_lines` keeps each line a block;
+                `floating = "letter"` makes it a floatingText (a quoted letter).
+- [[headings]]  pattern (groups `title`, `n`), level, type; `content` makes
+                every block under the heading one kind (bibl, p) except those
+                matching `content_except`; `sequence = true` checks numbers
+                against their place (sic/corr), `supply_first_after = TYPE`
+                supplies a lost first number.
+- [[structures]] pattern, kind (item, quote, figure, figure_p, trailer,
+                milestone, dateline, sp, byline, titlePart, docImprint, opener,
+                salute, signed...), optional region, within (a division
+                type), lines = [first, last]; milestones take `unit`, `rule`,
+                `close_level`, `ends_content`.
+- [blocks]      split_before (lines that start a block: "- " note bodies),
+                verse (min_lines, max_length, min_capitalised),
+                keep_line_breaks (kinds whose lines stay apart with <lb/>).
+- [joins]       not_before, after_capitalised, digits_end_sentence,
+                closers_end_sentence, open_words, movable...
+- [quotes]      lead_in, exclude_lead_in, run_in, continuation, also.
 """
 
 from __future__ import annotations
