@@ -12,13 +12,14 @@ library code (`texts`, `render`, `edition.search`) and hand data to a template:
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from edition import TEI_DIR, XSLT
+from edition import DATA, TEI_DIR, XSLT
 from edition.search import INDEX_PATH
 
 from .render import Renderer
@@ -53,6 +54,12 @@ def edition() -> Edition:
     return current_app.extensions["edition"]
 
 
+def edition_facts() -> dict:
+    """The edition's own facts (title, version), as every teiHeader states them."""
+    path = DATA / "edition.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
 def create_app(tei_dir: Path | None = None, search_db: Path | None = None, warm: bool = False) -> Flask:
     """The reading edition of the TEI in tei_dir; warm=True prepares it first (see Edition.warm)."""
     app = Flask(__name__)
@@ -60,7 +67,8 @@ def create_app(tei_dir: Path | None = None, search_db: Path | None = None, warm:
     if search_db is None:
         search_db = INDEX_PATH if tei_dir.resolve() == Path(TEI_DIR).resolve() else tei_dir / "search.sqlite"
     app.config.update(TEI_DIR=tei_dir, MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
-                      MAX_FORM_MEMORY_SIZE=MAX_UPLOAD_BYTES, JSON_SORT_KEYS=False)
+                      MAX_FORM_MEMORY_SIZE=MAX_UPLOAD_BYTES, JSON_SORT_KEYS=False,
+                      EDITION_TITLE=edition_facts().get("title", "Stalin and Stalinism: Five Texts"))
     app.extensions["edition"] = state = Edition(tei_dir, TextLibrary(tei_dir), Renderer(XSLT), Path(search_db))
     if warm:
         state.warm()
