@@ -411,7 +411,7 @@ Wednesday Thursday Friday Saturday Sunday Comrade Comrades Party Committee Sovie
 Bolsheviks Communist Communists Congress Conference Plenum Council Commissariat Commissar Commissars
 People People's Peoples Secretary General Chairman Deputy Russian Soviet Union Central Executive
 Supreme Court Institute University Academy State Republic Red Army Navy Marshal Colonel General
-Professor Academician Opposition Left Right Western Eastern Northern Southern North South East West
+Professor Academician Opposition Left Right Government Senate Army Navy Embassy Western Eastern Northern Southern North South East West
 Cf See Part Chapter Section Note Notes Introduction Conclusion Appendix Table Figure Text
 First Second Third Fourth Fifth Sixth Seventh Eighth Ninth Tenth Eleventh Twelfth Thirteenth Fourteenth
 Fifteenth Sixteenth Seventeenth Eighteenth Nineteenth Twentieth Firstly Secondly Thirdly
