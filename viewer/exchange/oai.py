@@ -10,7 +10,7 @@ pages of a harvest, the old token is refused as badResumptionToken instead of
 silently skipping or repeating records.
 
 Sets: "language:CODE" for each language in the texts' langUsage, and
-"standpoint:NAME" for each standpoint term of profileDesc/textClass. Records
+"genre:TYPE" for the kind of source (sourceDesc/biblStruct/@type). Records
 are the five texts only; the registers are not records (they describe no
 source). Datestamps are days (granularity YYYY-MM-DD), from each header's
 latest dated change.
@@ -86,13 +86,15 @@ def sub(parent: etree._Element, tag: str, text: str | None = None, **attrs) -> e
 
 # Records ----------------------------------------------------------------------
 
+def source_genres(text: EditionText) -> list[str]:
+    """The kinds of source the header names (sourceDesc/biblStruct/@type: article, report...)."""
+    types = text.root.xpath("tei:teiHeader/tei:fileDesc/tei:sourceDesc/tei:biblStruct/@type",
+                            namespaces={"tei": TEI_NS})
+    return sorted({_spec_part(t) for t in types})
+
+
 def set_specs(text: EditionText) -> list[str]:
-    specs = []
-    for code in text.languages:
-        specs.append("language:" + _spec_part(code))
-    for term in text.dublin_core.get("subject", []):
-        specs.append("standpoint:" + _spec_part(term))
-    return specs
+    return ["language:" + _spec_part(code) for code in text.languages] + ["genre:" + g for g in source_genres(text)]
 
 
 def _spec_part(value: str) -> str:
@@ -100,18 +102,22 @@ def _spec_part(value: str) -> str:
 
 
 def all_sets(texts: list[EditionText]) -> dict[str, str]:
-    """setSpec -> setName, parents before their members."""
+    """setSpec -> setName, parents before their members.
+
+    The standpoint of each text (profileDesc/textClass) is its own and is given
+    as dc:subject; a set of one text would select nothing a harvester needs.
+    """
     sets: dict[str, str] = {}
-    languages = {code: code for t in texts for code in t.languages}
-    standpoints = {term: term for t in texts for term in t.dublin_core.get("subject", [])}
+    languages = sorted({code for t in texts for code in t.languages})
+    genres = sorted({genre for t in texts for genre in source_genres(t)})
     if languages:
         sets["language"] = "Texts by language"
-        for code in sorted(languages):
-            sets["language:" + _spec_part(code)] = f"Texts in the language {code}"
-    if standpoints:
-        sets["standpoint"] = "Texts by standpoint"
-        for term in sorted(standpoints):
-            sets["standpoint:" + _spec_part(term)] = f"Texts written from the standpoint: {term}"
+        for code in languages:
+            sets["language:" + _spec_part(code)] = f"Texts in which the language {code} is used"
+    if genres:
+        sets["genre"] = "Texts by the kind of their source"
+        for genre in genres:
+            sets["genre:" + genre] = f"Texts whose source is a {genre}"
     return sets
 
 
