@@ -239,6 +239,12 @@ class Annotator:
         if len(explicit) == 1:
             entry = explicit[0]
             self._remember(memory, form, entry)
+            before = _search_before(INITIALS_BEFORE, text, start)
+            if entry.kind == "person" and before and before.end() == start and INITIAL_LETTER.match(form):
+                # `A.M. Gorky` where the register has `M. Gorky`: the first initial belongs too
+                letters = INITIAL_LETTER.findall(before.group(1) + form)
+                if entry.initials_fit(letters):
+                    start = before.start()
             return Mention(start, end, entry, entry.kind, None, text)
         candidates = [e for e, _ in readings]
         persons = [e for e in candidates if e.kind == "person"]
