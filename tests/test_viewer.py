@@ -287,6 +287,9 @@ def test_search_filters_by_text_and_by_entity(server):
     assert [a["href"] for a in in_gurdzhiyev] == ["/text/gurdzhiyev/at/gurdzhiyev.p1"]
     with_krasnoyarsk = soup(server.get("/search", params={"q": "Stalin", "entity": "places/krasnoyarsk"})).select(".hit a")
     assert sorted(a["href"] for a in with_krasnoyarsk) == ["/text/medvedev/at/medvedev.1.p1", "/text/medvedev/at/medvedev.2.p1"]
+    count = soup(server.get("/search", params={"q": "Stalin", "entity": "places/krasnoyarsk"})).select_one(".search-count")
+    assert count.get_text() == "2 passages found that mention Krasnoyarsk."
+    assert server.get("/search", params={"q": "Stalin", "entity": "persons/beria-lp"}).status_code == 404
 
 
 def test_search_finds_a_note(server):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from markupsafe import Markup
 
-from edition.search import ensure_index, mention_counts, mentions_of
+from edition.search import ensure_index, mention_counts, mentions_of, word_counts
 
 from . import edition
 from .texts import REGISTERS, read_register
@@ -41,7 +41,7 @@ def index(register: str):
     ed = edition()
     ensure_index(ed.tei_dir, ed.search_db)
     counts = mention_counts(ed.search_db, register)
-    texts = ed.library.texts()
+    texts = ed.library.entries(word_counts(ed.tei_dir, ed.search_db))
     text_key = request.args.get("text", "")
     if text_key and text_key not in {t.key for t in texts}:
         abort(400, description=f"There is no text “{text_key}” to filter by.")
@@ -64,7 +64,7 @@ def entry(register: str, entity_id: str):
     ed = edition()
     ensure_index(ed.tei_dir, ed.search_db)
     mentions = mentions_of(ed.search_db, register, entity_id)
-    by_text = [(text, [m for m in mentions if m["text_key"] == text.key]) for text in ed.library.texts()]
+    by_text = [(text, [m for m in mentions if m["text_key"] == text.key]) for text in ed.library.entries(word_counts(ed.tei_dir, ed.search_db))]
     html = Markup(ed.renderer.render(path, view="entry", entry=entity_id))
     return render_template("registers/entry.html", register=register, title=REGISTERS[register][3],
                            entry=entry, html=html, by_text=[(t, ms) for t, ms in by_text if ms],

@@ -6,7 +6,7 @@ import re
 
 from flask import Blueprint, abort, render_template, request
 
-from edition.search import QueryError, ensure_index, search as run_search
+from edition.search import QueryError, ensure_index, search as run_search, word_counts
 
 from . import edition
 from .registers import entry_or_404
@@ -30,15 +30,16 @@ def results():
                                f"and {MAX_QUERY_CHARS} characters.")
     text_key = request.args.get("text", "")
     entity_arg = request.args.get("entity", "").strip()
-    texts = ed.library.texts()
+    # the library's headers suffice here: reading whole texts would slow the first search
+    texts = ed.library.entries(word_counts(ed.tei_dir, ed.search_db))
     if text_key and text_key not in {t.key for t in texts}:
         abort(400, description=f"There is no text “{text_key}” to search in.")
-    entity = None
+    entity, entity_name = None, ""
     if entity_arg:
         register, _, entity_id = entity_arg.partition("/")
         if register not in REGISTERS or not entity_id:
             abort(400, description="Filter by an entity as register/id, e.g. persons/kamenev-lb.")
-        entry_or_404(register, entity_id)
+        entity_name = entry_or_404(register, entity_id)[1].name
         entity = (register, entity_id)
     try:
         page = int(request.args.get("page", "1"))
@@ -55,5 +56,5 @@ def results():
         except QueryError as err:
             error = str(err)
     return render_template("search/results.html", query=query, text_key=text_key, entity=entity_arg,
-                           texts=texts, total=total, hits=hits, error=error, page=page,
+                           texts=texts, total=total, hits=hits, error=error, page=page, entity_name=entity_name,
                            pages=(total + HITS_PER_PAGE - 1) // HITS_PER_PAGE)

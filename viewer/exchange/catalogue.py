@@ -280,24 +280,23 @@ def _responsibilities(root: etree._Element) -> list[tuple[str, str]]:
 
 
 def _bibl_citation(bibl: etree._Element) -> str:
-    """A one-line citation of a biblStruct: authors, titles, imprint, in the order a reader expects."""
-    def first(path: str) -> list[str]:
+    """A one-line citation of a biblStruct: authors. Title: subtitle. Translator. Imprint. Scope. (Series.)"""
+    def values(path: str) -> list[str]:
         return _all(bibl, path)
-    authors = first("tei:analytic/tei:author") or first("tei:monogr/tei:author")
-    parts = []
-    if authors:
-        parts.append("; ".join(authors))
-    parts += first("tei:analytic/tei:title")
-    parts += [" ".join(first("tei:monogr/tei:title"))] if first("tei:monogr/tei:title") else []
-    editors = first("tei:monogr/tei:editor")
-    if editors:
-        parts.append("ed./trans. " + "; ".join(editors))
-    imprint = [v for v in (first("tei:monogr/tei:imprint/tei:pubPlace")[:1] + first("tei:monogr/tei:imprint/tei:publisher")[:1]
-                           + first("tei:monogr/tei:imprint/tei:date")[:1]) if v]
-    if imprint:
-        parts.append(", ".join(imprint))
-    parts += first("tei:monogr/tei:imprint/tei:biblScope")
-    parts += [f"{s}" for s in first("tei:series/tei:title")]
+    parts = ["; ".join(values("tei:analytic/tei:author") or values("tei:monogr/tei:author"))]
+    parts.append(" / ".join(values("tei:analytic/tei:title")))
+    main = values("tei:monogr/tei:title[not(@type='sub')]")
+    subtitle = values("tei:monogr/tei:title[@type='sub']")
+    # several main titles are the same title in other scripts (Latin and Cyrillic)
+    parts.append(" / ".join(main) + (": " + subtitle[0] if subtitle else ""))
+    for editor in bibl.xpath("tei:monogr/tei:editor", namespaces=NS):
+        role = {"translator": "Translated by", "editor": "Edited by"}.get(editor.get("role"), "Edited by")
+        parts.append(f"{role} {_text(editor)}")
+    place, publisher, date = (values(f"tei:monogr/tei:imprint/tei:{name}")[:1]
+                              for name in ("pubPlace", "publisher", "date"))
+    parts.append(", ".join(place + publisher + date))
+    parts += values("tei:monogr/tei:imprint/tei:biblScope")
+    parts += [f"({series})" for series in values("tei:series/tei:title")]
     return ". ".join(p for p in parts if p)
 
 
