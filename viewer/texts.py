@@ -5,6 +5,7 @@ xml:id lives. Read with lxml once per file version (keyed by mtime)."""
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import threading
 from dataclasses import dataclass, field
@@ -333,6 +334,12 @@ class RegisterEntry:
 def read_register(path: Path, register: str) -> list[RegisterEntry]:
     if not path.is_file():
         return []
+    return _read_register(path, path.stat().st_mtime_ns, register)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_register(path: Path, _mtime_ns: int, register: str) -> list[RegisterEntry]:
+    """Read once per version of the file (the mtime is part of the cache key)."""
     _file, entry_tag, name_tag, _title = REGISTERS[register]
     root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, collect_ids=False)).getroot()
     entries = []
