@@ -77,7 +77,7 @@ def card(register: str, entity_id: str):
     _path, entry = entry_or_404(register, entity_id)
     ed = edition()
     ensure_index(ed.tei_dir, ed.search_db)
-    counts = mention_counts(ed.search_db, register).get(entity_id, {})
+    counts = mention_counts(ed.search_db, register, entity_id).get(entity_id, {})
     return jsonify(name=entry.name, dates=entry.dates, description=entry.description,
                    url=url_for("registers.entry", register=register, entity_id=entity_id),
                    mentions=sum(counts.values()), texts=len(counts))

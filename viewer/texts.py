@@ -348,7 +348,7 @@ def _read_register(path: Path, _mtime_ns: int, register: str) -> list[RegisterEn
         if not entry_id:
             continue
         name = element.find(tei(name_tag))
-        dates = " – ".join(_clean(d.get("when") or "".join(d.itertext()))
+        dates = " – ".join((_clean("".join(d.itertext())) or d.get("when") or "")
                            for d in (element.find(tei("birth")), element.find(tei("death"))) if d is not None)
         note = element.find(tei("note"))
         if note is None:

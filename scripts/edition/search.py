@@ -288,12 +288,12 @@ def mentions_of(db_path: Path, register: str, entity: str) -> list[dict]:
     return [dict(r) for r in rows]
 
 
-def mention_counts(db_path: Path, register: str) -> dict[str, dict[str, int]]:
-    """{entity: {text_key: number of mentions}} for a register's index page."""
+def mention_counts(db_path: Path, register: str, entity: str | None = None) -> dict[str, dict[str, int]]:
+    """{entity: {text_key: number of mentions}} for a register's index page (or one entry)."""
     con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
-        rows = con.execute("SELECT entity, text_key, count(*) FROM mentions WHERE register = ? GROUP BY entity, text_key",
-                           (register,)).fetchall()
+        rows = con.execute("SELECT entity, text_key, count(*) FROM mentions WHERE register = ? AND (? IS NULL OR entity = ?)"
+                           " GROUP BY entity, text_key", (register, entity, entity)).fetchall()
     finally:
         con.close()
     counts: dict[str, dict[str, int]] = {}
