@@ -116,3 +116,8 @@ def test_editorial_declaration_says_what_was_done_to_each_text():
     assert "without quotation marks after a lead-in ending in a colon" in text_of(one(furr, "tei:quotation"))
     gurdzhiyev = one(tree(TEXTS[0]), "//tei:editorialDecl")
     assert "Nine paragraphs" in text_of(one(gurdzhiyev, "tei:segmentation"))
+
+
+def test_rights_status_is_unknown_where_the_source_states_none():
+    assert one(tree(TEXTS[1]), "//tei:publicationStmt/tei:availability").get("status") == "unknown"
+    assert one(tree(TEXTS[0]), "//tei:publicationStmt/tei:availability").get("status") == "free"

@@ -123,7 +123,9 @@ def publication_stmt(doc: Document, bibl: dict) -> etree._Element:
     sub(stmt, "pubPlace", facts["pub_place"])
     sub(stmt, "date", facts["date"], when=facts["date"])
     sub(stmt, "idno", doc.id, type="edition")
-    availability = sub(stmt, "availability", status="restricted" if bibl.get("rights_restricted") else "free")
+    # a source that states no rights is "unknown", not "free" (profile: availability)
+    status = bibl.get("availability") or ("restricted" if bibl.get("rights_restricted") else "free")
+    availability = sub(stmt, "availability", status=status)
     licence = sub(availability, "licence", target=facts["licence_url"])
     sub(licence, "p", facts["licence"])
     rights = bibl.get("rights") or "The source states no rights: none is asserted here for it."
