@@ -147,7 +147,7 @@ def cmd_export_static(args) -> int:
     print(f"Exporting the reading edition into {args.dir}/ ...", file=sys.stderr)
     try:
         report = export_static(Path(args.dir))
-    except ExportError as err:
+    except (ExportError, OSError) as err:
         print(f"edition export-static: {err}", file=sys.stderr)
         return 1
     for problem in report.not_found[:20]:

@@ -462,8 +462,34 @@ def export_static(out_dir: Path, app=None, live_base: str | None = None, tei_dir
     """Crawl the app from "/" and write the whole reading edition as static files into out_dir."""
     started = time.perf_counter()
     out_dir = Path(out_dir).resolve()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ExportError(f"{out_dir} is a file, not a folder")
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
         raise ExportError(f"{out_dir} exists and is not an earlier export; refusing to replace it")
+    # the staging folder first: a folder that cannot be written fails now, not after the crawl
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = out_dir.parent / f".{out_dir.name}.export-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    report = ExportReport(out_dir)
+    try:
+        crawler = crawl_edition(app, live_base, tei_dir, jobs)
+        writer = Writer(crawler, staging)
+        passages = writer.write(report)
+        writer.put(SEARCH_INDEX, json.dumps(passages, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), report)
+        writer.put(SEARCH_SCRIPT, SEARCH_JS.encode("utf-8"), report)
+        report.indexed_passages = len(passages)
+        (staging / MARKER).write_text(json.dumps({"files": report.files}) + "\n", encoding="utf-8")
+        swap_into_place(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def crawl_edition(app, live_base: str | None, tei_dir: Path | None, jobs: int | None) -> Crawler:
     workers, worker_tei_dir = 1, None
     if live_base is None:
         from viewer.exchange.catalogue import edition_facts
@@ -483,26 +509,7 @@ def export_static(out_dir: Path, app=None, live_base: str | None = None, tei_dir
         crawler.crawl("/")
     if crawler.fetched["/"].status != 200:
         raise ExportError(f"the app's front page answered {crawler.fetched['/'].status}")
-
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = out_dir.parent / f".{out_dir.name}.export-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir()
-    report = ExportReport(out_dir)
-    try:
-        writer = Writer(crawler, staging)
-        passages = writer.write(report)
-        writer.put(SEARCH_INDEX, json.dumps(passages, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), report)
-        writer.put(SEARCH_SCRIPT, SEARCH_JS.encode("utf-8"), report)
-        report.indexed_passages = len(passages)
-        (staging / MARKER).write_text(json.dumps({"files": report.files}) + "\n", encoding="utf-8")
-        swap_into_place(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    report.seconds = time.perf_counter() - started
-    return report
+    return crawler
 
 
 def swap_into_place(staging: Path, out_dir: Path) -> None:
