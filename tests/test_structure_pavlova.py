@@ -9,6 +9,7 @@ from lxml import etree
 
 from edition import SOURCES
 from edition.build import build_text
+from edition.validate import edition_relaxng
 
 SOURCE = SOURCES / "pavlova-mechanism-of-power.txt"
 NS = {"tei": "http://www.tei-c.org/ns/1.0"}
@@ -144,3 +145,9 @@ def test_page_break_joins_are_counted(result):
 
 def test_no_source_word_is_lost(result):
     assert result.fidelity["lost"] == 0, result.fidelity["lost_sample"]
+
+
+def test_text_is_valid_against_the_edition_schema(root):
+    # the edition's RELAX NG is a subset of tei_all: valid here is valid TEI P5
+    schema = edition_relaxng()
+    assert schema.validate(root), [f"{e.line}: {e.message}" for e in schema.error_log][:5]

@@ -13,6 +13,7 @@ from edition.clean import clean
 from edition.parse import parse
 from edition.profile import profile_for
 from edition.structure import structure
+from edition.validate import edition_relaxng
 
 SOURCE = SOURCES / "rogovin-bolsheviks-against-stalinism.txt"
 NS = {"tei": "http://www.tei-c.org/ns/1.0"}
@@ -250,3 +251,9 @@ def test_header_carries_the_printed_book_and_its_russian_original(root):
     rights = xp(root, "//tei:availability/tei:p[@n='source-rights']")[0]
     assert "© 2019 Mehring Books. All rights reserved." in text_of(rights)
     assert xp(root, "//tei:langUsage/tei:language/@ident") == ["en", "ru", "ru-Latn", "fr"]
+
+
+def test_text_is_valid_against_the_edition_schema(root):
+    # the edition's RELAX NG is a subset of tei_all: valid here is valid TEI P5
+    schema = edition_relaxng()
+    assert schema.validate(root), [f"{e.line}: {e.message}" for e in schema.error_log][:5]
