@@ -200,6 +200,7 @@ def _identifier(base_url: str) -> str:
     ({"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "http://example.org/no-such-text"},
      "idDoesNotExist"),
     ({"verb": "ListMetadataFormats", "identifier": "http://example.org/no-such-text"}, "idDoesNotExist"),
+    ({"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "bad\x01id" + "x" * 5000}, "idDoesNotExist"),
     ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "language:xx"}, "noRecordsMatch"),
     ({"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "until": "1900-01-01"}, "noRecordsMatch"),
     ({"verb": "ListRecords", "resumptionToken": "not-a-token"}, "badResumptionToken"),

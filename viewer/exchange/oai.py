@@ -392,7 +392,10 @@ def _echo(request_element: etree._Element, args: dict[str, list[str]]) -> None:
         if key == "metadataPrefix" and not re.fullmatch(r"[A-Za-z0-9\-_.!~*'()]+", value):
             continue  # the schema's metadataPrefix pattern would reject the echo
         if key != "verb":
-            request_element.set(key, value)
+            try:
+                request_element.set(key, value)
+            except ValueError:
+                pass  # a control character cannot be written in XML; the echo goes without it
 
 
 @oai.route("/oai", methods=["GET", "POST"])
