@@ -7,17 +7,23 @@
     xmlns:tei="http://www.tei-c.org/ns/1.0"
     exclude-result-prefixes="xs tei">
 
+  <!-- the names first, the other names of a kind on one line; then the rest in order -->
   <xsl:template match="tei:person | tei:place | tei:org">
+    <xsl:variable name="names" select="tei:persName | tei:placeName | tei:orgName"/>
     <div class="register-entry" id="{@xml:id}">
       <dl class="entry-fields">
-        <xsl:apply-templates select="*"/>
+        <dt>Name</dt>
+        <dd><xsl:apply-templates select="$names[1]/node()"/></dd>
+        <xsl:for-each-group select="$names[position() gt 1]" group-by="string((@type, 'other')[1])">
+          <dt><xsl:value-of select="(map {'variant': 'Also written', 'alias': 'Also called', 'other': 'Other names',
+                                          'preferred': 'Name', 'abbreviation': 'Abbreviated', 'full': 'Full name'}(current-grouping-key()),
+                                     upper-case(substring(current-grouping-key(), 1, 1)) || substring(current-grouping-key(), 2) || ' names')[1]"/></dt>
+          <dd><xsl:for-each select="current-group()"><xsl:if test="position() gt 1">; </xsl:if><span>
+            <xsl:if test="@xml:lang"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if><xsl:apply-templates/></span></xsl:for-each></dd>
+        </xsl:for-each-group>
+        <xsl:apply-templates select="* except $names"/>
       </dl>
     </div>
-  </xsl:template>
-
-  <xsl:template match="tei:person/tei:persName | tei:place/tei:placeName | tei:org/tei:orgName">
-    <dt><xsl:value-of select="if (@type) then upper-case(substring(@type, 1, 1)) || substring(@type, 2) || ' name' else if (position() = 1) then 'Name' else 'Also'"/></dt>
-    <dd><xsl:if test="@xml:lang"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if><xsl:apply-templates/></dd>
   </xsl:template>
   <xsl:template match="tei:person/tei:birth | tei:person/tei:death | tei:person/tei:floruit">
     <dt><xsl:value-of select="map {'birth': 'Born', 'death': 'Died', 'floruit': 'Active'}(local-name())"/></dt>
@@ -38,6 +44,9 @@
     <dd>
       <xsl:choose>
         <xsl:when test="matches(., '^https?://')"><a href="{normalize-space(.)}"><xsl:value-of select="normalize-space(.)"/></a></xsl:when>
+        <xsl:when test="lower-case(@type) = 'wikidata' and matches(normalize-space(.), '^Q\d+$')"><a href="https://www.wikidata.org/wiki/{normalize-space(.)}"><xsl:value-of select="normalize-space(.)"/></a></xsl:when>
+        <xsl:when test="lower-case(@type) = 'viaf' and matches(normalize-space(.), '^\d+$')"><a href="https://viaf.org/viaf/{normalize-space(.)}"><xsl:value-of select="normalize-space(.)"/></a></xsl:when>
+        <xsl:when test="lower-case(@type) = 'geonames' and matches(normalize-space(.), '^\d+$')"><a href="https://www.geonames.org/{normalize-space(.)}"><xsl:value-of select="normalize-space(.)"/></a></xsl:when>
         <xsl:otherwise><code><xsl:value-of select="."/></code></xsl:otherwise>
       </xsl:choose>
     </dd>
