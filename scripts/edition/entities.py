@@ -59,6 +59,13 @@ FORENAME_SURNAME = re.compile(
     rf"(?<![\w.-])(?P<forename>[A-Z][a-z]{{3,}})\s+(?:{INITIAL}\.\s?)?(?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w-])")
 FORENAME_PATRONYMIC = re.compile(
     r"\b(?P<forename>[A-Z][a-z]+)\s+(?P<patronymic>[A-Z][a-z]+(?:ovich|evich|ich|ovna|evna|ichna|inichna))\s+$")
+FOLLOWING_WORDS = re.compile(r"(?:[\s-]+[A-Z][\w'’-]*){1,4}")
+CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
+COMPOUND_LEFT = re.compile(r"[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*-$")
+COMPOUND_RIGHT = re.compile(r"(?:-[A-Z][\w'’]*)+")
+COMPOUND_HEAD = re.compile(r"(?:\s+(?:and|the|[A-Z][\w'’-]*))*\s+([a-z]+)")
+CAPITAL_NEXT = re.compile(r"\s+[A-ZА-Я]")
+LOWER_WORD = re.compile(r"\b[a-zа-яё][\w'’]*")
 INITIALS_ONLY = re.compile(rf"(?:{INITIAL}\.\s?)+")
 # Abbreviations that look like initials but are not: `St. Petersburg`, `Cf. Stalin`
 ABBREVIATIONS = {"St", "No", "Cf", "Dr", "Mr", "Mrs", "Ms", "Vol", "Lt", "Gen", "Col", "Op", "Ed", "Tov", "Com", "See"}
@@ -123,20 +130,20 @@ class Matcher:
 
     def inside_institution(self, text: str, end: int) -> bool:
         """`Kirov Plant`, `Moscow Oblast Committee`: the name belongs to a longer name."""
-        following = re.match(r"(?:[\s-]+[A-Z][\w'’-]*){1,4}", text[end:])
+        following = FOLLOWING_WORDS.match(text, end, end + 80)
         if not following:
             return False
-        words = re.findall(r"[A-Z][\w'’-]*", following.group(0))
+        words = CAPITALISED.findall(following.group(0))
         return any(w.rstrip("'’s") in self.institution_heads or w in self.institution_heads for w in words)
 
     def inside_compound(self, text: str, start: int, end: int) -> bool:
         """`the Moscow-Volga canal`: names joined by a hyphen name the canal, not the places."""
-        left = re.search(r"[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*-$", text[max(0, start - 40):start])
-        right = re.match(r"(?:-[A-Z][\w'’]*)+", text[end:end + 40])
+        left = COMPOUND_LEFT.search(text[max(0, start - 40):start])
+        right = COMPOUND_RIGHT.match(text, end, end + 40)
         if not left and not right:
             return False
-        after = end + (right.end() if right else 0)
-        head = re.match(r"(?:\s+(?:and|the|[A-Z][\w'’-]*))*\s+([a-z]+)", text[after:after + 80])
+        after = right.end() if right else end
+        head = COMPOUND_HEAD.match(text, after, after + 80)
         return bool(head and head.group(1) in self.compound_heads)
 
     def after_blocking_word(self, text: str, start: int, end: int) -> bool:
@@ -233,7 +240,7 @@ class Annotator:
                 self._remember(memory, form, fitting[0])
                 return Mention(full.start(), end, fitting[0], "person", None, text)
             return Mention(full.start(), end, None, "person", "low", text)
-        if INITIALS_ONLY.fullmatch(form) and re.match(r"\s+[A-ZА-Я]", text[end:]):
+        if INITIALS_ONLY.fullmatch(form) and CAPITAL_NEXT.match(text, end, end + 4):
             return None  # `N. I.` before a surname: the surname's match takes the initials
         explicit = [e for e, is_explicit in readings if is_explicit]
         if len(explicit) == 1:
@@ -391,7 +398,8 @@ def annotate(doc: Document) -> Document:
         for child in children:
             _annotate_slot(annotator, element, child)
     # second pass: the surnames of people the register does not know, met on their own
-    ordinary = set(re.findall(r"\b[a-z][a-z'’]+", " ".join(t for e in visible for t in e.itertext())))
+    # words the text writes in lower case are ordinary words, not surnames (one scan, shared)
+    ordinary = set(LOWER_WORD.findall(" ".join(text.itertext())))
     annotator.learn_unregistered(ordinary)
     if annotator.unregistered_again is not None:
         for element in _visible(text, skip):
@@ -401,7 +409,7 @@ def annotate(doc: Document) -> Document:
                 _annotate_slot(annotator, element, child, unregistered_only=True)
     report["linked_existing"] = link_existing_names(text, m)
     report.update(annotator.counts)
-    queue = review_queue(text, m)
+    queue = review_queue(text, m, ordinary)
     report["review_queue_size"] = len(queue)
     report["review_queue"] = queue
     return doc
@@ -429,7 +437,7 @@ Leninist Stalinist Trotskyist Provisional Patriotic Democrats Democrat Footnotes
 Meanwhile Moreover However Unfortunately Hence Nevertheless Characteristically""".split())
 
 
-def review_queue(text_element, m: Matcher) -> dict[str, int]:
+def review_queue(text_element, m: Matcher, lower: set[str] | None = None) -> dict[str, int]:
     """Capitalised names in the text that no register entry claimed, with their counts.
 
     Words the text also writes in lower case are ordinary words, not names;
@@ -444,7 +452,8 @@ def review_queue(text_element, m: Matcher) -> dict[str, int]:
     unlinked = [" ".join("".join(n.itertext()).split()) for n in text_element.iter(tei("persName"))
                 if not n.get("ref") and n.get("cert") == "low"]
     prose = "\n".join(slots)
-    lower = {w for w in re.findall(r"\b[a-zа-яё][\w'’]*", prose)}
+    if lower is None:
+        lower = set(LOWER_WORD.findall(prose))
     names: dict[str, int] = {}
     for run in re.finditer(r"\b[A-ZА-ЯЁ][a-zа-яё'’]+(?:[ -][A-ZА-ЯЁ][a-zа-яё'’]+)*", prose):
         words = [w for w in re.split(r"[ -]", run.group(0))
