@@ -478,3 +478,16 @@ def test_every_page_of_the_text_is_valid_html_and_every_word_of_the_tei_is_rende
     expected, rendered = tei_words(root.find(tei("text"))), rendered_words("".join(articles))
     assert expected - rendered == Counter(), "words of the TEI missing from the rendering"
     assert rendered - expected == Counter(), "words in the rendering that the TEI does not have"
+
+
+@pytest.mark.parametrize("register", ["persons", "places", "orgs"])
+def test_real_register_pages_are_valid_html(register, real_edition_client):
+    index = real_edition_client.get(f"/registers/{register}/?sort=mentions")
+    assert index.status_code == 200
+    pages = [index] + [real_edition_client.get(a.get("href"))
+                       for a in lxml.html.fromstring(index.data).xpath("//table[@class='register-table']/tbody//a")[:3]]
+    for response in pages:
+        assert response.status_code == 200
+        parser = html5lib.HTMLParser(strict=False)
+        parser.parse(response.data)
+        assert parser.errors == [], parser.errors[:3]
