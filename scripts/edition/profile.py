@@ -136,6 +136,10 @@ def _line_of_key(source: str, key: str) -> int:
     return 1
 
 
+# keys whose value is a list of regular expressions
+PATTERN_LISTS = ("split_before", "not_before", "also_before", "also")
+
+
 def _check_patterns(path: Path, data: dict[str, Any]) -> None:
     """Compile every regular expression now, so a bad one fails with its name."""
 
@@ -148,6 +152,12 @@ def _check_patterns(path: Path, data: dict[str, Any]) -> None:
                         re.compile(v)
                     except re.error as err:
                         raise ProfileError(f"{path}: {trail}.{k} is not a valid pattern: {err}") from None
+                elif k in PATTERN_LISTS and isinstance(v, list):
+                    for i, item in enumerate(v):
+                        try:
+                            re.compile(item)
+                        except (re.error, TypeError) as err:
+                            raise ProfileError(f"{path}: {trail}.{k}[{i}] is not a valid pattern: {err}") from None
                 else:
                     walk(v, f"{trail}.{k}" if trail else k)
         elif isinstance(node, list):

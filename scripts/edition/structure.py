@@ -398,6 +398,9 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
     movable = set(settings.get("movable", ["figure"]))
     open_words = set(settings.get("open_words", OPEN_WORDS))
     not_before = [re.compile(p) for p in settings.get("not_before", [])]
+    # paragraphs that continue the one before, identified by reading where no
+    # rule can tell ("the exiled Kurnatovskiy met | Lenin in Minusinsk")
+    also_before = [re.compile(p) for p in settings.get("also_before", [])]
     # "the Soviets of Working People's | Deputies": a name cut by the break
     after_capitalised = bool(settings.get("after_capitalised", False))
     # a long paragraph that ends on a bare word, a comma or a hyphen was cut,
@@ -421,9 +424,13 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
             j = i
             while j < len(blocks) and blocks[j].kind in movable:
                 j += 1
-            if (j < len(blocks) and continues(block, blocks[j], open_words, after_capitalised, unfinished_min,
-                                                  digits_end, unfinished_end, closers_end)
-                    and not any(rx.search(blocks[j].text) for rx in not_before)):
+            if j < len(blocks) and blocks[j].kind == "p" and any(rx.search(blocks[j].text) for rx in also_before):
+                decided = True  # a continuation the editor recognised by reading
+            else:
+                decided = False
+            if decided or (j < len(blocks) and continues(block, blocks[j], open_words, after_capitalised,
+                                                           unfinished_min, digits_end, unfinished_end, closers_end)
+                           and not any(rx.search(blocks[j].text) for rx in not_before)):
                 nxt = blocks[j]
                 moved.extend(blocks[i:j])
                 block.mended_from.append(nxt.first_line)
