@@ -106,9 +106,12 @@ def test_interventions_toggle_shows_the_received_reading(server, page):
 
 def test_follow_kamenev_to_the_register_and_back(server, page):
     page.goto(server.url + "/text/medvedev/medvedev.1")
+    kamenev = page.locator("a.name[data-entity='persons/kamenev-lb']").first
+    assert kamenev.get_attribute("tabindex") == "-1"  # hundreds of names stay out of the tab order
     names = page.get_by_role("button", name="Names")
     names.click()
     assert "show-names" in page.evaluate("document.body.className")
+    assert kamenev.get_attribute("tabindex") is None
     page.locator("a.name[data-entity='persons/kamenev-lb']").first.click()
     popup = page.get_by_role("dialog")
     popup.get_by_text("Lev Borisovich Kamenev").wait_for()

@@ -19,8 +19,9 @@
         <span class="name name-{ed:name-kind(.)}"><xsl:apply-templates/></span>
       </xsl:when>
       <xsl:otherwise>
+        <!-- out of the tab order until the reader turns the names on: a page holds hundreds -->
         <a class="name name-{ed:name-kind(.)}" href="{$registers-url}/{$register}/{$entity}"
-           data-entity="{$register}/{$entity}">
+           data-entity="{$register}/{$entity}" tabindex="-1">
           <xsl:if test="@cert"><xsl:attribute name="data-cert" select="@cert"/></xsl:if>
           <xsl:apply-templates/>
         </a>

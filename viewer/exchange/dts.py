@@ -44,6 +44,14 @@ class DTSError(Exception):
         self.message = message
 
 
+@dts.after_request
+def open_to_other_sites(response: Response) -> Response:
+    # DTS clients are often web applications on other sites: the API is public, read-only data.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "Link"
+    return response
+
+
 @dts.errorhandler(DTSError)
 def dts_error(err: DTSError) -> Response:
     return _json({"@context": DTS_CONTEXT, "@type": "Error", "statusCode": err.status,

@@ -384,6 +384,13 @@ def _response(request_element: etree._Element, content: list[etree._Element]) ->
     return Response(payload, mimetype="text/xml")
 
 
+@oai.after_request
+def open_to_other_sites(response: Response) -> Response:
+    # harvesters in a browser (validators, aggregator dashboards) read the same public records
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 def _echo(request_element: etree._Element, args: dict[str, list[str]]) -> None:
     """Echo the arguments of a request that failed for a reason other than its syntax."""
     request_element.set("verb", args["verb"][0])

@@ -43,16 +43,26 @@
     close.focus();
   }
 
+  // names join the tab order only while they are shown
+  function setToggle(name, on) {
+    body.classList.toggle(name, on);
+    if (name === "show-names") {
+      document.querySelectorAll("a.name").forEach(function (link) {
+        if (on) link.removeAttribute("tabindex"); else link.setAttribute("tabindex", "-1");
+      });
+    }
+  }
+
   // toggles: remembered across pages
   document.querySelectorAll("button.toggle[data-toggle]").forEach(function (button) {
     const name = button.dataset.toggle;
     const on = localStorage.getItem("edition." + name) === "on";
-    body.classList.toggle(name, on);
+    setToggle(name, on);
     button.setAttribute("aria-pressed", String(on));
     button.hidden = false;
     button.addEventListener("click", function () {
       const now = !body.classList.contains(name);
-      body.classList.toggle(name, now);
+      setToggle(name, now);
       button.setAttribute("aria-pressed", String(now));
       localStorage.setItem("edition." + name, now ? "on" : "off");
     });
@@ -84,7 +94,8 @@
         heading.textContent = "Note " + target.textContent.trim() + (voice ? " · " + voice.textContent : "");
         content.appendChild(heading);
         const text = note.querySelector(".note-body").cloneNode(true);
-        text.removeAttribute("id");
+        // the copy must not repeat the ids of the list it was taken from
+        text.querySelectorAll("[id]").forEach(function (element) { element.removeAttribute("id"); });
         content.appendChild(text);
       });
     } else if (target.classList.contains("name")) {
