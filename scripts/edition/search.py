@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import sqlite3
 import threading
@@ -122,7 +123,8 @@ def build_index(tei_dir: Path = TEI_DIR, db_path: Path = INDEX_PATH) -> dict:
     """Index every text in tei_dir into db_path (replaced atomically)."""
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp_path = db_path.with_name(db_path.name + ".tmp")
+    # one scratch file per builder: two processes may rebuild at once (a server, a build)
+    tmp_path = db_path.with_name(f"{db_path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     tmp_path.unlink(missing_ok=True)
     fingerprint = _fingerprint(tei_dir)
     con = sqlite3.connect(tmp_path)
