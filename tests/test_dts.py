@@ -61,6 +61,7 @@ def get_json(url: str, status: int = 200) -> dict:
     response = requests.get(url, timeout=60)
     assert response.status_code == status, (url, response.text[:300])
     assert response.headers["Content-Type"].split(";")[0] == "application/ld+json", url
+    assert response.headers["Access-Control-Allow-Origin"] == "*"  # usable by web clients elsewhere
     return response.json()
 
 
