@@ -119,15 +119,7 @@ def _link_id(element: etree._Element) -> str | None:
     return None
 
 
-def build_index(tei_dir: Path = TEI_DIR, db_path: Path = INDEX_PATH) -> dict:
-    """Index every text in tei_dir into db_path (replaced atomically)."""
-    db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    # one scratch file per builder: two processes may rebuild at once (a server, a build)
-    tmp_path = db_path.with_name(f"{db_path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp_path.unlink(missing_ok=True)
-    fingerprint = _fingerprint(tei_dir)
-    con = sqlite3.connect(tmp_path)
+def _fill_index(con: sqlite3.Connection, tei_dir: Path) -> dict:
     con.executescript("""
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
         CREATE TABLE texts(text_key TEXT PRIMARY KEY, file TEXT, title TEXT, words INTEGER);
@@ -166,9 +158,27 @@ def build_index(tei_dir: Path = TEI_DIR, db_path: Path = INDEX_PATH) -> dict:
                              body[m.end:m.end + KWIC_CHARS]))
                 stats["mentions"] += 1
     con.execute("CREATE INDEX mentions_entity ON mentions(register, entity)")
-    con.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
     con.execute("INSERT INTO passages(passages) VALUES ('optimize')")
-    con.commit()
+    return stats
+
+
+def build_index(tei_dir: Path = TEI_DIR, db_path: Path = INDEX_PATH) -> dict:
+    """Index every text in tei_dir into db_path (replaced atomically)."""
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    # one scratch file per builder: two processes may rebuild at once (a server, a build)
+    tmp_path = db_path.with_name(f"{db_path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp_path.unlink(missing_ok=True)
+    fingerprint = _fingerprint(tei_dir)
+    con = sqlite3.connect(tmp_path)
+    try:
+        stats = _fill_index(con, tei_dir)
+        con.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
+        con.commit()
+    except BaseException:
+        con.close()
+        tmp_path.unlink(missing_ok=True)
+        raise
     con.close()
     tmp_path.replace(db_path)
     return stats
