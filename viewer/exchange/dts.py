@@ -216,7 +216,8 @@ def _paginate(members: list, page: int | None, size: int, endpoint: str, params:
     if len(members) <= size and page is None:
         return members, None
     current = page or 1
-    link = lambda n: _url(endpoint, **params, page=n)  # noqa: E731
+    def link(number: int) -> str:
+        return _url(endpoint, **params, page=number)
     view = {"@id": link(current), "@type": "Pagination", "first": link(1), "last": link(last)}
     # The specification lists previous/next as required; at the ends of the list there is none to give.
     if current > 1:
