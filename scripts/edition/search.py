@@ -120,6 +120,7 @@ def _link_id(element: etree._Element) -> str | None:
 
 
 def _fill_index(con: sqlite3.Connection, tei_dir: Path) -> dict:
+    """Create the tables and index every passage and mention of every text."""
     con.executescript("""
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
         CREATE TABLE texts(text_key TEXT PRIMARY KEY, file TEXT, title TEXT, words INTEGER);
