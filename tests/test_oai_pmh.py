@@ -7,6 +7,8 @@ validated against the OAI-PMH schema (tests/schemas/OAI-PMH.xsd, with oai_dc).
 
 from __future__ import annotations
 
+import base64
+import json
 import threading
 from pathlib import Path
 
@@ -230,6 +232,14 @@ def test_sickle_raises_the_protocol_errors_of_the_list_verbs(base_url):
         list(sickle.ListRecords(metadataPrefix="oai_dc", set="language:xx"))
     with pytest.raises(BadResumptionToken):
         list(sickle.ListRecords(resumptionToken="not-a-token"))
+
+
+def test_a_forged_token_asking_for_an_unoffered_format_is_refused(base_url):
+    token = fetch(base_url, verb="ListRecords", metadataPrefix="oai_dc").findtext(f".//{OAI}resumptionToken")
+    state = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    state[1] = "marc21"
+    forged = base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+    assert error_code(fetch(base_url, verb="ListRecords", resumptionToken=forged)) == "badResumptionToken"
 
 
 def test_a_token_of_one_verb_is_refused_by_another(base_url):

@@ -244,6 +244,13 @@ class ListRequest:
             token_verb, prefix, start, until, set_spec, cursor, fingerprint = state
             if not isinstance(cursor, int) or cursor < 0 or token_verb != verb:
                 raise ValueError
+            # a token is only a request this repository accepted, continued: nothing a request could not say
+            if verb != "ListSets" and prefix not in METADATA_FORMATS:
+                raise ValueError
+            if any(d is not None and not (isinstance(d, str) and DAY.fullmatch(d)) for d in (start, until)):
+                raise ValueError
+            if set_spec is not None and not (isinstance(set_spec, str) and SET_SPEC.fullmatch(set_spec)):
+                raise ValueError
         except (ValueError, TypeError, UnicodeDecodeError, json.JSONDecodeError):
             raise OAIError("badResumptionToken", "the resumptionToken is not one this repository issued") from None
         if fingerprint != _fingerprint(texts):
