@@ -31,6 +31,7 @@ on in `note/@n`.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,7 +80,7 @@ class Zone:
     start: etree._Element | None
     bodies: list[Body] = field(default_factory=list)
     scope: list[etree._Element] = field(default_factory=list)  # blocks whose markers it answers
-    anchor: tuple[etree._Element, int] | None = None  # where unanchored bodies go
+    anchor: etree._Element | None = None  # where unanchored bodies go
     opened: bool = False  # False: the markers after the last zone, answered by none
 
 
@@ -249,13 +250,13 @@ class NoteLinker:
                 elif (s.zone_end and s.zone_end.search(text)) or block.tag == tei("head"):
                     zone = None
                 else:
-                    pieces = self.split_bodies(block)
-                    consumed = False
-                    for piece in pieces:
-                        consumed = self.add_to_zone(zone, piece) or consumed
-                    if consumed:
+                    rest = self.take_bodies(zone, self.split_bodies(block))
+                    if not rest:
                         continue
+                    # what follows the bodies is text again: it belongs to the next scope
                     zone = None
+                    scope.extend(rest)
+                    continue
             if zone is None and s.zone_start and s.zone_start.search(text):
                 zone = Zone(len(zones) + 1, block, scope=scope, opened=True)
                 zones.append(zone)
@@ -266,8 +267,10 @@ class NoteLinker:
                 zone = Zone(len(zones) + 1, None, scope=scope, opened=True)
                 zones.append(zone)
                 scope = []
-                for piece in self.split_bodies(block):
-                    self.add_to_zone(zone, piece)
+                rest = self.take_bodies(zone, self.split_bodies(block))
+                if rest:
+                    zone = None
+                    scope.extend(rest)
                 continue
             if zone is None:
                 scope.append(block)
@@ -275,6 +278,13 @@ class NoteLinker:
         if scope:
             zones.append(Zone(len(zones) + 1, None, scope=scope))
         return zones
+
+    def take_bodies(self, zone: Zone, pieces: list[etree._Element]) -> list[etree._Element]:
+        """Take pieces into the zone while they are bodies or continuations; return the rest."""
+        for i, piece in enumerate(pieces):
+            if not self.add_to_zone(zone, piece):
+                return pieces[i:]
+        return []
 
     def first_body(self, block: etree._Element) -> bool:
         if block.tag != tei("p"):
@@ -347,7 +357,7 @@ class NoteLinker:
     def block_lines(self, block: etree._Element) -> list[tuple[int, str]]:
         first = line_of(block)
         out = []
-        index = self._line_index().get(first)
+        index = self.line_index.get(first)
         if index is None:
             return out
         lines = self.doc.lines
@@ -356,10 +366,10 @@ class NoteLinker:
             index += 1
         return out
 
-    def _line_index(self) -> dict[int, int]:
-        if not hasattr(self, "_index"):
-            self._index = {line.number: i for i, line in enumerate(self.doc.lines)}
-        return self._index
+    @functools.cached_property
+    def line_index(self) -> dict[int, int]:
+        """Source line number -> position in doc.lines (clean keeps every line, some blank)."""
+        return {line.number: i for i, line in enumerate(self.doc.lines)}
 
     # 3-4. linking --------------------------------------------------------------
 
@@ -414,7 +424,7 @@ class NoteLinker:
         marker = etree.Element(tei("anchor"))
         marker.set(SOURCE_LINE, str(line_of(first)))
         parent.insert(position, marker)
-        zone.anchor = (marker, 0)
+        zone.anchor = marker
 
     def unwrap_residue(self, block: etree._Element) -> None:
         for rx in self.settings.unwrap:
@@ -458,7 +468,7 @@ class NoteLinker:
         """The source line a marker stands on (a block spans several lines)."""
         first = line_of(parent)
         probe = m.string[max(0, m.start() - 12):m.end()].lstrip()
-        index = self._line_index().get(first)
+        index = self.line_index.get(first)
         if index is None:
             return first
         # a mended paragraph runs over several source blocks: look a little way on
@@ -592,7 +602,7 @@ class NoteLinker:
     def leave_unanchored(self, zone: Zone) -> None:
         if zone.anchor is None:
             return
-        anchor = zone.anchor[0]
+        anchor = zone.anchor
         parent = anchor.getparent()
         position = parent.index(anchor)
         for body in zone.bodies:
