@@ -34,6 +34,8 @@ def test_a_note_is_its_own_passage_not_part_of_its_paragraph(small_index):
     _folder, db = small_index
     total, hits = search(db, '"Russian text has"')
     assert total == 1 and hits[0].passage_id == "medvedev.n1-1" and hits[0].kind == "note"
+    assert hits[0].section == "The Revolution"
+    assert search(db, "Muranov Comrades")[1][0].section == "The Revolution › The Buro"
     total, _hits = search(db, '"Siberia The Russian"')
     assert total == 0
 

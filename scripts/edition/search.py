@@ -41,9 +41,13 @@ def text_files(tei_dir: Path) -> list[Path]:
     return sorted(p for p in Path(tei_dir).glob("*.xml") if p.name not in REGISTER_FILES)
 
 
+# raised when the tables change, so that an index of the old shape is rebuilt
+INDEX_VERSION = 2
+
+
 def _fingerprint(tei_dir: Path) -> str:
-    """What the index was built from: names, sizes and mtimes of the TEI files."""
-    return json.dumps([[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in text_files(tei_dir)])
+    """What the index was built from: its shape, names, sizes and mtimes of the TEI files."""
+    return json.dumps([INDEX_VERSION, [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in text_files(tei_dir)]])
 
 
 @dataclass
@@ -110,6 +114,18 @@ def passage_text(element: etree._Element) -> tuple[str, list[Mention]]:
     return "".join(normalised).strip(), mentions
 
 
+def section_of(element: etree._Element, heads: dict) -> str:
+    """The heads of the divisions a passage stands in (the innermost two), for the hit list."""
+    trail = []
+    for div in element.iterancestors(tei("div")):
+        if div not in heads:
+            head = div.find(tei("head"))
+            heads[div] = passage_text(head)[0] if head is not None else ""
+        if heads[div]:
+            trail.append(heads[div])
+    return " › ".join(reversed(trail[:2]))
+
+
 def _link_id(element: etree._Element) -> str | None:
     node = element
     while node is not None:
@@ -125,12 +141,13 @@ def _fill_index(con: sqlite3.Connection, tei_dir: Path) -> dict:
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
         CREATE TABLE texts(text_key TEXT PRIMARY KEY, file TEXT, title TEXT, words INTEGER);
         CREATE VIRTUAL TABLE passages USING fts5(
-            body, text_key UNINDEXED, passage_id UNINDEXED, kind UNINDEXED,
+            body, text_key UNINDEXED, passage_id UNINDEXED, kind UNINDEXED, section UNINDEXED,
             tokenize = "unicode61 remove_diacritics 2");
         CREATE TABLE mentions(passage_rowid INTEGER, text_key TEXT, passage_id TEXT,
             register TEXT, entity TEXT, before TEXT, name TEXT, after TEXT);
     """)
     stats = {"texts": 0, "passages": 0, "mentions": 0}
+    heads: dict[etree._Element, str] = {}
     for path in text_files(tei_dir):
         root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, collect_ids=False)).getroot()
         text_key = root.get(XML_ID) or path.stem
@@ -149,8 +166,8 @@ def _fill_index(con: sqlite3.Connection, tei_dir: Path) -> dict:
             link = _link_id(element)
             if not body or not link:
                 continue
-            cursor = con.execute("INSERT INTO passages(body, text_key, passage_id, kind) VALUES (?, ?, ?, ?)",
-                                 (body, text_key, link, etree.QName(element).localname))
+            cursor = con.execute("INSERT INTO passages(body, text_key, passage_id, kind, section) VALUES (?, ?, ?, ?, ?)",
+                                 (body, text_key, link, etree.QName(element).localname, section_of(element, heads)))
             stats["passages"] += 1
             for m in mentions:
                 con.execute("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -254,6 +271,7 @@ class Hit:
     passage_id: str
     kind: str
     snippet_html: str
+    section: str = ""
 
 
 def _snippet_html(snippet: str) -> str:
@@ -277,7 +295,7 @@ def search(db_path: Path, query: str, text_key: str | None = None,
         total = con.execute(f"SELECT count(*) FROM passages WHERE {clause}", params).fetchone()[0]
         rows = con.execute(
             f"""SELECT passages.text_key, texts.title, passage_id, kind,
-                       snippet(passages, 0, ?, ?, '…', 32)
+                       snippet(passages, 0, ?, ?, '…', 32), section
                 FROM passages JOIN texts ON texts.text_key = passages.text_key
                 WHERE {clause} ORDER BY bm25(passages) LIMIT ? OFFSET ?""",
             [HIT_START, HIT_END, *params, limit, offset]).fetchall()
@@ -285,7 +303,7 @@ def search(db_path: Path, query: str, text_key: str | None = None,
         raise QueryError(f"the search could not be run: {err}") from err
     finally:
         con.close()
-    return total, [Hit(r[0], r[1], r[2], r[3], _snippet_html(r[4])) for r in rows]
+    return total, [Hit(r[0], r[1], r[2], r[3], _snippet_html(r[4]), r[5] or "") for r in rows]
 
 
 def mentions_of(db_path: Path, register: str, entity: str) -> list[dict]:
