@@ -406,6 +406,8 @@ class NoteLinker:
                 if following is None or int(following) > guess:
                     body.n, body.inferred = str(guess), True
                     self.counts["inferred_numbers"] += 1
+                    self.problems.append(f"line {body.line}: a body without a number (scope {zone.index}) "
+                                         f"is read as note {guess} from its place (cert medium)")
             if body.n and body.n.isdigit():
                 previous = int(body.n)
 
