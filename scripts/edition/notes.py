@@ -458,6 +458,8 @@ class NoteLinker:
                 for fault in self.faults_by_line.get(line, []):
                     if fault.get("kind") == "marker-reads" and fault.get("marker") == m.group(0):
                         numbers = [str(fault["n"])]
+                        self.problems.append(f"line {line}: the reference printed {m.group(0).strip()} "
+                                             f"is read as {fault['n']}")
                 if rule.needs_body and not all(n in bodies for n in numbers):
                     return None
                 if rule.type:  # another series: its own numbering, never a body
