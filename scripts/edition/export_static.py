@@ -31,7 +31,6 @@ import json
 import mimetypes
 import multiprocessing
 import os
-import posixpath
 import re
 import shutil
 import time
@@ -126,7 +125,12 @@ def file_for(url: str, mimetype: str) -> str:
 
 
 def relative(target_file: str, from_file: str) -> str:
-    rel = posixpath.relpath(target_file, posixpath.dirname(from_file) or ".")
+    """The relative link from one export file to another (both POSIX paths inside the export)."""
+    target, origin = target_file.split("/"), from_file.split("/")[:-1]
+    common = 0
+    while common < len(origin) and common < len(target) - 1 and origin[common] == target[common]:
+        common += 1
+    rel = "/".join([".."] * (len(origin) - common) + target[common:])
     return quote(rel, safe="/.-_~")
 
 
@@ -264,6 +268,8 @@ class Writer:
         self.crawler = crawler
         self.out_dir = out_dir
         self.files: dict[str, str] = {}  # url -> export file
+        self.written: set[str] = set()
+        self.folders: set[Path] = set()
         for url, fetched in crawler.fetched.items():
             if fetched.status == 200:
                 self.files[url] = file_for(url, fetched.mimetype)
@@ -364,10 +370,13 @@ class Writer:
         return passages
 
     def put(self, name: str, payload: bytes, report: ExportReport) -> None:
-        path = self.out_dir / name
-        if path.exists():
+        if name in self.written:
             raise ExportError(f"two URLs export to the same file {name}")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self.written.add(name)
+        path = self.out_dir / name
+        if path.parent not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
         path.write_bytes(payload)
         report.files += 1
         report.bytes += len(payload)
