@@ -96,22 +96,17 @@ def passage_text(element: etree._Element) -> tuple[str, list[Mention]]:
 
     walk(element, True)
     text = "".join(parts)
-    # whitespace is normalised; the spans are shifted with it
-    normalised, mapping = [], []
-    previous_space = True
-    for i, char in enumerate(text):
-        mapping.append(len(normalised))
-        if char.isspace():
-            if not previous_space:
-                normalised.append(" ")
-            previous_space = True
-        else:
-            normalised.append(char)
-            previous_space = False
-    mapping.append(len(normalised))
+
+    # whitespace is normalised (in C); a span's ends move to where they fall in the normalised text
+    def normalised_position(position: int) -> int:
+        return len(_WHITESPACE.sub(" ", text[:position].lstrip()))
+
     for m in mentions:
-        m.start, m.end = mapping[m.start], mapping[m.end]
-    return "".join(normalised).strip(), mentions
+        m.start, m.end = normalised_position(m.start), normalised_position(m.end)
+    return _WHITESPACE.sub(" ", text.lstrip()).rstrip(), mentions
+
+
+_WHITESPACE = re.compile(r"\s+")
 
 
 def section_of(element: etree._Element, heads: dict) -> str:
