@@ -273,6 +273,9 @@ class Annotator:
                 return Mention(start, end, fitting[0], "person", None, text)
             self.counts["initials_unmatched" if not fitting else "undecided"] += 1
             return Mention(start, end, None, "person", "low", text)
+        if not persons and letters and initials.end() == start and not _abbreviation(letters):
+            # `Ts. Don`: initials make a place name the surname of someone the register does not know
+            return Mention(initials.start(), end, None, "person", "low", text)
         abbreviation = _search_before(FORENAME_ABBREVIATION, text, start)
         if persons and abbreviation and abbreviation.end() == start:
             fitting = [e for e in persons if any(f.startswith(abbreviation.group(1)) for f in e.forenames)]
