@@ -37,7 +37,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import ROOT, SOURCES, TEI_DIR
+from . import BUILD, ROOT, SOURCES, TEI_DIR
 from .build import source_files
 
 EDITION = Path(sys.executable).with_name("edition")
@@ -569,7 +569,9 @@ def render(results: dict) -> str:
         "",
         "## Machine",
         "",
-        f"- date: {m['date']}",
+        f"- date: {m['date']}" + ("; parts measured at: " + ", ".join(f"{k} {v}" for k, v in
+                                                                results.get("measured", {}).items())
+                                  if len(set(results.get("measured", {}).values())) > 1 else ""),
         f"- CPU: {m['cpu']}, {m['cores']} cores; memory {m['memory_gb']} GB; {m['system']}",
         "- " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()),
         "",
@@ -669,50 +671,76 @@ def render(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+ALL_PARTS = ("build", "validation", "server", "export", "load", "scale")
+# every part's latest figures, so that `--only` re-measures some parts and keeps the others
+RESULTS_JSON = BUILD / "benchmarks.json"
+
+
 def run(quick: bool = False, scales: list[int] | None = None, load_seconds: float | None = None,
         out: Path = BENCHMARKS_MD, parts: set[str] | None = None, log=print) -> dict:
     scales = scales if scales is not None else ([1, 20] if quick else [1, 20, 100])
-    parts = parts or {"build", "validation", "server", "export", "load", "scale"}
-    results: dict = {"machine": machine(), "figures": {}, "failures": [],
-                     "command": "edition bench " + " ".join(sys.argv[2:] if len(sys.argv) > 2 else [])}
+    unknown = set(parts or ()) - set(ALL_PARTS)
+    if unknown:
+        raise ValueError(f"unknown bench parts {sorted(unknown)}; the parts are {', '.join(ALL_PARTS)}")
+    results: dict = {}
+    if parts and RESULTS_JSON.exists():
+        try:
+            results = json.loads(RESULTS_JSON.read_text(encoding="utf-8"))
+        except ValueError:
+            results = {}
+    parts = set(parts or ALL_PARTS)
+    now = machine()
+    results.update({"machine": now, "command": "edition bench " + " ".join(sys.argv[2:])})
+    results.setdefault("figures", {})
+    results.setdefault("measured", {})
+    failures = results.setdefault("failure_by_part", {})
     figures = results["figures"]
 
     def step(name: str, function):
         if name not in parts:
             return
         log(f"bench: {name} ...")
+        results.pop(name, None)
+        failures.pop(name, None)
+        results["measured"][name] = now["date"]
         try:
             results[name] = function()
         except Exception as err:  # one part failing still leaves the others measured
-            results["failures"].append(f"{name}: {type(err).__name__}: {err}")
+            failures[name] = f"{type(err).__name__}: {err}"
             log(f"bench: {name} failed: {err}")
 
     step("build", lambda: measure_build(1 if quick else 3))
-    if "build" in results:
+    if "build" in parts and "build" in results:
         figures["build"] = results["build"]["seconds"]
     step("validation", lambda: measure_validation(sorted(Path(TEI_DIR).glob("*.xml")), 1 if quick else 3))
-    if "validation" in results:
+    if "validation" in parts and "validation" in results:
         figures["validation"] = results["validation"]["seconds"]
     step("server", lambda: measure_server(quick))
-    if "server" in results:
+    if "server" in parts and "server" in results:
         s = results["server"]
         figures.update({"server_start": s["server_start"], "chapter_warm": s["chapter_warm_median"],
                         "chapter_cold": s["chapter_cold_max"], "search": s["search_median"]})
     step("export", measure_export)
-    if results.get("export"):
+    if "export" in parts and results.get("export"):
         figures["export"] = results["export"]["seconds"]
     step("load", lambda: measure_load(8, load_seconds or (5.0 if quick else 30.0)))
-    if "scale" in parts:
-        results["scale"] = []
-        with tempfile.TemporaryDirectory(prefix="bench-scale-") as work:
-            for factor in scales:
-                log(f"bench: scale {factor}x ...")
-                try:
-                    results["scale"].append(measure_scale(factor, Path(work)))
-                except Exception as err:
-                    results["failures"].append(f"scale {factor}x: {type(err).__name__}: {err}")
+    step("scale", lambda: measure_scales(scales, log))
+    results["failures"] = [f"{part}: {message}" for part, message in failures.items()]
+    RESULTS_JSON.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS_JSON.write_text(json.dumps(results, indent=1), encoding="utf-8")
     if out:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         Path(out).write_text(render(results), encoding="utf-8")
         log(f"bench: wrote {out}")
     return results
+
+
+def measure_scales(scales: list[int], log) -> list[dict]:
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as work:
+        for factor in scales:
+            log(f"bench: scale {factor}x ...")
+            rows.append(measure_scale(factor, Path(work)))
+            log(f"bench: scale {factor}x: {rows[-1]['build_seconds']:.1f} s wall, "
+                f"{rows[-1]['cpu_seconds_per_mb']:.2f} CPU s per MB, peak {rows[-1]['peak_rss_mb']:.0f} MB")
+    return rows

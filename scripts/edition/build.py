@@ -116,29 +116,45 @@ def _build_one(source: str) -> BuildResult | str:
 
 def build_edition(sources: list[Path] | None = None, out_dir: Path = TEI_DIR,
                   jobs: int | None = None, progress: bool = False) -> list[BuildResult]:
+    """Convert every source, then put the new edition in place at once.
+
+    Each text's TEI is staged on disk as soon as it is converted (so memory
+    does not grow with the number of texts: the results come back without
+    their bytes), and renamed into place only when every text has converted.
+    """
     sources = sources if sources is not None else source_files()
     jobs = jobs or min(len(sources), os.cpu_count() or 1)
     results: list[BuildResult] = []
     errors: list[str] = []
-    if jobs > 1 and len(sources) > 1:
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_leave_signals_to_parent)
-        try:
-            outcomes = pool.map(_build_one, [str(s) for s in sources])
-            for source, outcome in zip(sources, outcomes):
-                _collect(source, outcome, results, errors, progress)
-        except BrokenProcessPool:
-            # a worker killed from outside (out of memory, kill -9): say so, replace nothing
-            raise ConversionError("build", None, "a conversion process died (out of memory or killed); "
-                                                 "nothing was replaced") from None
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-    else:
-        for source in sources:
-            _collect(source, _build_one(str(source)), results, errors, progress)
-    if errors:
-        raise ConversionError("nothing was replaced", None, "; ".join(errors))
-    # write only once every text has converted: a failed build replaces nothing
-    write_all_atomic({Path(out_dir) / f"{result.text_id}.xml": result.tei for result in results})
+    staged: list[tuple[str, Path]] = []
+
+    def take(source, outcome) -> None:
+        _collect(source, outcome, results, errors, progress)
+        if not isinstance(outcome, str) and not errors:
+            staged.append(_stage(Path(out_dir) / f"{outcome.text_id}.xml", outcome.tei))
+            outcome.tei = b""
+
+    try:
+        if jobs > 1 and len(sources) > 1:
+            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_leave_signals_to_parent)
+            try:
+                for source, outcome in zip(sources, pool.map(_build_one, [str(s) for s in sources])):
+                    take(source, outcome)
+            except BrokenProcessPool:
+                # a worker killed from outside (out of memory, kill -9): say so, replace nothing
+                raise ConversionError("nothing was replaced", None,
+                                      "a conversion process died (out of memory or killed)") from None
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+        else:
+            for source in sources:
+                take(source, _build_one(str(source)))
+        if errors:
+            raise ConversionError("nothing was replaced", None, "; ".join(errors))
+        # every text has converted: only now is anything of the previous edition replaced
+        _commit(staged)
+    finally:
+        _discard(staged)
     from .registers import write_registers  # the registers know every text's mentions
     write_registers(out_dir)
     from .search import INDEX_PATH, build_index  # the index follows the TEI just written
@@ -164,35 +180,53 @@ def _collect(source, outcome, results, errors, progress) -> None:
 
 
 def write_all_atomic(files: dict[Path, bytes]) -> None:
-    """Stage every file in full, then rename them all into place at once.
-
-    A build killed while staging leaves only hidden `.NAME.*.tmp` files (swept
-    by the next build); SIGINT and SIGTERM wait until the renames are done.
-    """
+    """Stage every file in full, then rename them all into place at once."""
     staged: list[tuple[str, Path]] = []
     try:
         for path, data in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _sweep_stale(path)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((tmp, path))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; the edition is for reading
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-        try:
-            while staged:
-                tmp, path = staged[0]
-                os.replace(tmp, path)
-                staged.pop(0)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            staged.append(_stage(path, data))
+        _commit(staged)
     finally:
-        for tmp, _path in staged:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        _discard(staged)
+
+
+def _stage(path: Path, data: bytes) -> tuple[str, Path]:
+    """Write `data` in full to a hidden file beside `path`: (staging file, final path).
+
+    A build killed while staging leaves only hidden `.NAME.*.tmp` files, swept
+    by a later build.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _sweep_stale(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; the edition is for reading
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp, path
+
+
+def _commit(staged: list[tuple[str, Path]]) -> None:
+    """Rename every staged file into place; SIGINT and SIGTERM wait until all are done."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        while staged:
+            tmp, path = staged[0]
+            os.replace(tmp, path)
+            staged.pop(0)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _discard(staged: list[tuple[str, Path]]) -> None:
+    for tmp, _path in staged:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def _sweep_stale(path: Path) -> None:
