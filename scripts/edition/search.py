@@ -9,6 +9,7 @@ when the TEI files changed since (`ensure_index`).
 
 from __future__ import annotations
 
+import bisect
 import html
 import json
 import os
@@ -97,9 +98,23 @@ def passage_text(element: etree._Element) -> tuple[str, list[Mention]]:
     walk(element, True)
     text = "".join(parts)
 
-    # whitespace is normalised (in C); a span's ends move to where they fall in the normalised text
+    # whitespace is normalised (in C): every run becomes one space, a leading run none;
+    # a span's ends move back by what the runs before them lost
+    runs = [(r.start(), r.end()) for r in _WHITESPACE.finditer(text)] if mentions else []
+    starts = [start for start, _end in runs]
+    removed_before = [0]
+    for start, end in runs:
+        removed_before.append(removed_before[-1] + (end - start) - (0 if start == 0 else 1))
+
     def normalised_position(position: int) -> int:
-        return len(_WHITESPACE.sub(" ", text[:position].lstrip()))
+        i = bisect.bisect_right(starts, position) - 1
+        if i < 0:
+            return position
+        start, end = runs[i]
+        keep = 0 if start == 0 else 1
+        if position >= end:
+            return position - removed_before[i + 1]
+        return start - removed_before[i] + min(position - start, keep)
 
     for m in mentions:
         m.start, m.end = normalised_position(m.start), normalised_position(m.end)
