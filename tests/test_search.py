@@ -100,3 +100,14 @@ def test_real_edition_is_searchable_by_a_phrase_of_medvedev(tmp_path):
     assert total == 1 and hits[0].text_key.startswith("medvedev")
     assert "<mark>spent a large portion of the evenings</mark>" in hits[0].snippet_html
     assert search(db, "Kamenev", text_key=hits[0].text_key)[0] > 10
+
+
+def test_a_name_keeps_its_place_when_the_whitespace_around_it_is_normalised():
+    from lxml import etree
+    from edition.search import passage_text
+    paragraph = etree.fromstring(
+        '<p xmlns="http://www.tei-c.org/ns/1.0">\n   Stalin together   with\n\t<persName ref="persons.xml#kamenev-lb">L.B.\n'
+        '   Kamenev</persName>  and M.K. Muranov\n immediately set off</p>')
+    body, mentions = passage_text(paragraph)
+    assert body == "Stalin together with L.B. Kamenev and M.K. Muranov immediately set off"
+    assert body[mentions[0].start:mentions[0].end] == "L.B. Kamenev"
