@@ -227,7 +227,8 @@ def _entry_element(entry: Entry, notes: dict[str, str]) -> etree._Element:
         element.set("type", data["type"])
     name_tag = NAME[entry.kind]
     main = _sub(element, name_tag, attrs={"type": "preferred"})
-    if entry.kind == "person" and entry.surnames and data["name"].endswith(entry.surnames[0]):
+    structured = entry.kind == "person" and entry.surnames and data["name"].endswith(entry.surnames[0])
+    if structured and entry.forenames:
         _structured_name(main, data["name"], entry)
     else:
         main.text = data["name"]
@@ -240,7 +241,10 @@ def _entry_element(entry: Entry, notes: dict[str, str]) -> etree._Element:
         variants += [(h, "historical") for h in data.get("historical", [])]
     for text, name_type in variants:
         if text != data["name"]:
-            _sub(element, name_tag, text, {"type": name_type})
+            attrs = {"type": name_type}
+            if re.search(r"[А-Яа-яЁё]", text):
+                attrs[XML_LANG] = "ru"  # a Cyrillic form met in the texts (Pavlova's Russian quotations)
+            _sub(element, name_tag, text, attrs)
     if data.get("cyrillic"):
         _sub(element, name_tag, data["cyrillic"], {XML_LANG: "ru"})
     if entry.kind == "person":
