@@ -14,6 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from edition import TEI_NS, XML_ID, XML_NS, tei
+from edition.search import passage_text
 
 REGISTERS = {"persons": ("persons.xml", "person", "persName", "Persons"),
              "places": ("places.xml", "place", "placeName", "Places"),
@@ -101,13 +102,11 @@ def _chars(element: etree._Element) -> int:
 
 
 def head_text(div: etree._Element) -> str:
+    """A division's head as read: without its notes, the edited reading of a correction."""
     head = div.find(tei("head"))
     if head is None:
         return div.get("n") or _division_type(div)
-    copy = etree.fromstring(etree.tostring(head))
-    for note in copy.iter(tei("note")):
-        note.getparent().remove(note) if note.tail is None else _drop_keep_tail(note)
-    return _clean("".join(copy.itertext())) or _division_type(div)
+    return passage_text(head)[0] or _division_type(div)
 
 
 def _division_type(div: etree._Element) -> str:
@@ -116,17 +115,8 @@ def _division_type(div: etree._Element) -> str:
     return words[:1].upper() + words[1:]
 
 
-def _drop_keep_tail(node: etree._Element) -> None:
-    parent, previous = node.getparent(), node.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + node.tail
-    else:
-        parent.text = (parent.text or "") + node.tail
-    parent.remove(node)
-
-
 def _header_field(root: etree._Element, path: str) -> str:
-    found = root.find(path, {"t": "http://www.tei-c.org/ns/1.0"})
+    found = root.find(path, {"t": TEI_NS})
     return _clean("".join(found.itertext())) if found is not None else ""
 
 
