@@ -408,3 +408,22 @@ def test_document_answers_bad_parameters_with_the_errors_the_specification_deman
     }[case]
     response = get_tei(url, status=status)
     assert response.json()["statusCode"] == status
+
+
+def test_two_divisions_with_the_same_number_stay_reachable_apart(built, tmp_path):
+    """A repeated @n (a misprinted chapter number kept as received) must not make a division unreachable."""
+    text_id, result = next((tid, r) for tid, r in built.items()
+                           if len(etree.fromstring(r.tei, LENIENT).xpath("//tei:body/tei:div[@n]", namespaces=NS)) > 1)
+    root = etree.fromstring(result.tei, LENIENT)
+    first, second = root.xpath("//tei:body/tei:div[@n]", namespaces=NS)[:2]
+    second.set("n", first.get("n"))
+    (tmp_path / f"{text_id}.xml").write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    client = create_app(tmp_path, search_db=tmp_path / "search.sqlite").test_client()
+    entry = client.get("/dts/").get_json()
+    member = client.get(expand(entry["collection"])).get_json()["member"][0]
+    units = client.get(expand(member["navigation"], down="1")).get_json()["member"]
+    identifiers = [u["identifier"] for u in units]
+    assert first.get("n") in identifiers and first.get("n") + "~2" in identifiers
+    passage = client.get(expand(member["document"], ref=first.get("n") + "~2"))
+    wrapper = etree.fromstring(passage.data, LENIENT).xpath("//dts:wrapper", namespaces=NS)[0]
+    assert canonical(wrapper[0]) == canonical(second)
