@@ -45,6 +45,7 @@ REGISTER_FILE = {"person": "persons.xml", "place": "places.xml", "org": "orgs.xm
 SKIP = ("teiHeader", "title", "persName", "placeName", "orgName", "rs", "idno", "date")
 # Blocks within which an explicit mention lends its identity to later bare ones.
 HI = tei("hi")
+BIBLS = {tei("bibl"), tei("listBibl"), tei("biblStruct")}
 BLOCKS = {tei(t) for t in ("p", "item", "note", "head", "quote", "l", "cell", "ab", "figDesc", "label")}
 
 # Initials as the sources write them: `I. N. `, `I.N.`, `Ye. A. `, `Yu.G.`, `H.K.`
@@ -65,6 +66,9 @@ COMPOUND_LEFT = re.compile(r"[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*-$")
 COMPOUND_RIGHT = re.compile(r"(?:-[A-Z][\w'’]*)+")
 COMPOUND_HEAD = re.compile(r"(?:\s+(?:and|the|[A-Z][\w'’-]*))*\s+([a-z]+)")
 CAPITAL_NEXT = re.compile(r"\s+[A-ZА-Я]")
+QUOTED = re.compile(r"[\"“«][^\"”»]{3,300}[\"”»]")
+# `Alikhanov, Sergei.`: a bibliography's inverted name, the forename after the comma
+INVERTED_FORENAME = re.compile(r",\s+(?P<forename>[A-Z][a-z]+)\b(?!\s+[A-Z][a-z]+\s)")
 LOWER_WORD = re.compile(r"\b[a-zа-яё][\w'’]*")
 INITIALS_ONLY = re.compile(rf"(?:{INITIAL}\.\s?)+")
 # Abbreviations that look like initials but are not: `St. Petersburg`, `Cf. Stalin`
@@ -168,6 +172,7 @@ class Annotator:
         # though the register does not know them: later bare mentions are marked too
         self.unregistered: set[str] = set()
         self.unregistered_again: ahocorasick.Automaton | None = None
+        self.in_bibl: set = set()
         self.counts = {"persName": 0, "placeName": 0, "orgName": 0, "with_ref": 0,
                        "by_context": 0, "undecided": 0, "initials_unmatched": 0, "unregistered": 0}
 
@@ -198,8 +203,12 @@ class Annotator:
     def finditer(self, text: str, parent: etree._Element) -> list[Mention]:
         memory = self.block_memory.setdefault(id(_block_of(parent)), {})
         mentions = []
+        # in a bibliographic reference a quoted string is the title of an article: no names there
+        titles = [m.span() for m in QUOTED.finditer(text)] if parent in self.in_bibl else []
         for start, end, readings in self.matcher.matches(text):
-            mention = self.judge(text, start, end, readings, memory)
+            if any(a <= start and end <= b for a, b in titles):
+                continue
+            mention = self.judge(text, start, end, readings, memory, parent in self.in_bibl)
             if mention is not None and (not mentions or mention.start >= mentions[-1].end):
                 mentions.append(mention)
         # `V. M. Mikhaylov`, `K. M. Ots`: initials before a capitalised word name a person
@@ -222,7 +231,7 @@ class Annotator:
             mentions.append(Mention(found.start(), found.end(), None, "person", "low", text))
         return sorted(mentions, key=lambda m: m.start)
 
-    def judge(self, text, start, end, readings, memory) -> Mention | None:
+    def judge(self, text, start, end, readings, memory, parent_is_bibl: bool = False) -> Mention | None:
         if self.matcher.after_blocking_word(text, start, end):
             return None
         kinds = {entry.kind for entry, _ in readings}
@@ -256,6 +265,12 @@ class Annotator:
         candidates = [e for e, _ in readings]
         persons = [e for e in candidates if e.kind == "person"]
 
+        inverted = INVERTED_FORENAME.match(text, end, end + 40) if persons else None
+        if inverted and inverted.group("forename") in self.matcher.forenames and parent_is_bibl:
+            fitting = [e for e in persons if inverted.group("forename") in e.forenames]
+            if len(fitting) == 1:
+                return Mention(start, inverted.end(), fitting[0], "person", None, text)
+            return Mention(start, inverted.end(), None, "person", "low", text)
         # initials or a forename before the surname
         # `$`-anchored searches look only at a short window before the match (fast on long paragraphs)
         initials = _search_before(INITIALS_BEFORE, text, start)
@@ -393,7 +408,7 @@ def annotate(doc: Document) -> Document:
     m = matcher()
     annotator = Annotator(m, settings.get("prefer", {}), m.registers)
     skip = {tei(s) for s in (*SKIP, *settings.get("skip_elements", []))}
-    visible = _visible(text, skip)
+    visible = _visible(text, skip, annotator.in_bibl)
     for element in visible:
         # the children before any name is inserted: a new name's tail is text already read
         children = list(element)
@@ -506,18 +521,23 @@ def link_existing_names(text_element, m: Matcher) -> int:
     return linked
 
 
-def _visible(root, skip: set[str]) -> list:
-    """The elements whose own text is running prose: not under a skipped element or an italic title."""
+def _visible(root, skip: set[str], in_bibl: set | None = None) -> list:
+    """The elements whose own text is running prose: not under a skipped element or an italic title.
+
+    `in_bibl`, when given, receives the elements that lie inside a bibliographic reference."""
     found = []
 
-    def walk(element):
+    def walk(element, bibliographic):
         if not isinstance(element.tag, str) or element.tag in skip or _italic_title(element):
             return
+        bibliographic = bibliographic or element.tag in BIBLS
         found.append(element)
+        if bibliographic and in_bibl is not None:
+            in_bibl.add(element)
         for child in element:
-            walk(child)
+            walk(child, bibliographic)
 
-    walk(root)
+    walk(root, False)
     return found
 
 
