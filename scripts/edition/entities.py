@@ -57,7 +57,8 @@ INITIAL_LETTER = re.compile(rf"({INITIAL})\.")
 UNKNOWN_PERSON = re.compile(
     rf"(?<![\w.])(?:{INITIAL}\.\s?){{1,3}}(?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w-])")
 FORENAME_SURNAME = re.compile(
-    rf"(?<![\w.-])(?P<forename>[A-Z][a-z]{{3,}})\s+(?:{INITIAL}\.\s?)?(?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w-])")
+    rf"(?<![\w.-])(?P<forename>[A-Z][a-z]{{3,}})\s+(?:[A-Z][a-z]+(?:ovich|evich|ich|ovna|evna|ichna)\s+)?"
+    rf"(?:{INITIAL}\.\s?)?(?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w-])")
 FORENAME_PATRONYMIC = re.compile(
     r"\b(?P<forename>[A-Z][a-z]+)\s+(?P<patronymic>[A-Z][a-z]+(?:ovich|evich|ich|ovna|evna|ichna|inichna))\s+$")
 FOLLOWING_WORDS = re.compile(r"(?:[\s-]+[A-Z][\w'’-]*){1,4}")
@@ -299,7 +300,7 @@ class Annotator:
                 return Mention(abbreviation.start(), end, fitting[0], "person", None, text)
         word = _search_before(WORD_BEFORE, text, start)
         if persons and word and word.end() == start:
-            previous = word.group(1)
+            previous = word.group(1).rstrip("'’")  # `Avel'` is Avel
             fitting = [e for e in persons if previous in e.forenames]
             if fitting or previous in self.matcher.forenames:
                 start = word.start()
