@@ -111,3 +111,19 @@ def test_a_name_keeps_its_place_when_the_whitespace_around_it_is_normalised():
     body, mentions = passage_text(paragraph)
     assert body == "Stalin together with L.B. Kamenev and M.K. Muranov immediately set off"
     assert body[mentions[0].start:mentions[0].end] == "L.B. Kamenev"
+
+
+@pytest.mark.parametrize("path", text_files(TEI_DIR), ids=lambda p: p.stem)
+def test_every_word_of_the_real_text_stands_in_a_searchable_passage(path):
+    from lxml import etree
+    from edition import tei
+    from edition.search import is_passage
+    text = etree.parse(str(path), etree.XMLParser(collect_ids=False)).getroot().find(tei("text"))
+    outside = []
+    for node in text.iter():
+        if not isinstance(node.tag, str) or node.tag == tei("fw"):
+            continue
+        for words, owner in ((node.text, node), (node.tail, node.getparent())):
+            if words and words.strip() and not any(is_passage(a) for a in (owner, *owner.iterancestors())):
+                outside.append((etree.QName(owner).localname, words.strip()[:40]))
+    assert outside == []

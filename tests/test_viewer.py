@@ -491,3 +491,17 @@ def test_real_register_pages_are_valid_html(register, real_edition_client):
         parser = html5lib.HTMLParser(strict=False)
         parser.parse(response.data)
         assert parser.errors == [], parser.errors[:3]
+
+
+@pytest.mark.parametrize("path", REAL_TEXTS, ids=lambda p: p.stem)
+def test_plain_text_download_keeps_every_word_of_the_edited_text(path, real_edition_client):
+    from edition.search import is_passage, passage_text
+    from viewer.texts import text_key
+    download = real_edition_client.get(f"/download/{text_key(path)}.txt").get_data(as_text=True)
+    # a note's reference glued to a word (Molotov[390]) stands where the index joins the words around the note
+    plain = Counter(re.findall(r"\w+", re.sub(r"(?<=\w)\[[0-9*][^\]\s]*\]", "", download)))
+    text = etree.parse(str(path), etree.XMLParser(collect_ids=False)).getroot().find(tei("text"))
+    # the text as read, passage by passage: notes apart, corrections in their edited reading
+    edited = Counter(word for element in text.iter() if isinstance(element.tag, str) and is_passage(element)
+                     for word in re.findall(r"\w+", passage_text(element)[0]))
+    assert edited - plain == Counter()

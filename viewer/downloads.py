@@ -46,6 +46,15 @@ def _inline(element: etree._Element, notes: list[etree._Element]) -> str:
     return "".join(parts)
 
 
+def fill(text: str) -> str:
+    # a URL or a long word is never broken: the plain text must keep every word whole
+    return textwrap.fill(text, 78, break_long_words=False, break_on_hyphens=False)
+
+
+def _has_own_text(element: etree._Element) -> bool:
+    return bool((element.text or "").strip() or any((child.tail or "").strip() for child in element))
+
+
 def plain_text(path: Path) -> str:
     root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, collect_ids=False)).getroot()
     title = root.find(f"{tei('teiHeader')}/{tei('fileDesc')}/{tei('titleStmt')}/{tei('title')}")
@@ -54,11 +63,14 @@ def plain_text(path: Path) -> str:
     def emit_notes(notes: list[etree._Element]) -> None:
         if notes:
             lines.append("Notes")
-            for note in notes:
+            # a note may hold notes (an editor's on the author's): they follow it
+            while notes:
+                note = notes.pop(0)
+                nested: list[etree._Element] = []
                 label = note.get("n") or "*"
-                lines.append(textwrap.fill(f"[{label}] " + " ".join(_inline(note, []).split()), 78))
+                lines.append(fill(f"[{label}] " + " ".join(_inline(note, nested).split())))
+                notes[:0] = nested
             lines.append("")
-            notes.clear()
 
     def walk(container: etree._Element) -> None:
         notes: list[etree._Element] = []
@@ -73,11 +85,12 @@ def plain_text(path: Path) -> str:
                 lines.extend([heading, "=" * min(len(heading), 78), ""])
             elif child.tag == tei("note"):
                 notes.append(child)
-            elif child.tag in BLOCKS or not len(child) or child.tag in {tei("quote"), tei("list"), tei("lg"), tei("figure"), tei("table")}:
+            elif child.tag in BLOCKS or not len(child) or _has_own_text(child):
                 text = " ".join(_inline(child, notes).split())
                 if text:
-                    lines.extend([textwrap.fill(text, 78), ""])
+                    lines.extend([fill(text), ""])
             else:
+                # a container of blocks (titlePage, listBibl, quote of paragraphs...)
                 walk(child)
         emit_notes(notes)
 

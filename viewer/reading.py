@@ -54,6 +54,8 @@ def page(key: str, page_id: str):
 def permalink(key: str, xml_id: str):
     """A paragraph's (or any element's) stable address: pages may be re-cut, ids stay."""
     text = text_or_404(key)
+    if xml_id == text.key:  # the text as a whole (a passage with no identified division)
+        return redirect(url_for("reading.contents", key=key))
     page_id = text.page_of.get(xml_id)
     if page_id is None:
         abort(404, description=f"“{text.title}” has no passage “{xml_id}”.")

@@ -26,7 +26,13 @@ from . import BUILD, TEI_DIR, XML_ID, tei
 INDEX_PATH = BUILD / "search.sqlite"
 REGISTER_FILES = {"persons.xml", "places.xml", "orgs.xml"}
 # the passages a reader lands on; a note is its own passage, not part of its paragraph's
-PASSAGE_TAGS = {tei(t) for t in ("p", "head", "item", "l", "ab", "cell", "note", "trailer", "byline", "dateline")}
+BLOCK_TAGS = {tei(t) for t in ("p", "head", "item", "l", "ab", "cell", "note", "trailer", "byline", "dateline",
+                                "titlePart", "docImprint", "docAuthor", "docDate", "docEdition", "figDesc",
+                                "salute", "signed", "speaker")}
+# passages only where they stand free (a bibliography entry, a glossary term);
+# inside a paragraph they are part of it
+FREE_TAGS = {tei(t) for t in ("bibl", "label", "gloss", "quote", "q", "epigraph", "closer", "opener")}
+PASSAGE_TAGS = BLOCK_TAGS | FREE_TAGS
 NAME_TAGS = {tei(t) for t in ("persName", "placeName", "orgName", "rs", "name")}
 SKIPPED_TAGS = {tei("fw")}
 # inside choice only the edited reading is indexed: a snippet must read as the text reads
@@ -43,7 +49,7 @@ def text_files(tei_dir: Path) -> list[Path]:
 
 
 # raised when the tables change, so that an index of the old shape is rebuilt
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 
 
 def _fingerprint(tei_dir: Path) -> str:
@@ -62,7 +68,9 @@ class Mention:
 def is_passage(element: etree._Element) -> bool:
     """A passage of its own; a note printed inline (a translator's bracketed
     gloss) belongs to the passage it stands in."""
-    return element.tag in PASSAGE_TAGS and not (element.tag == tei("note") and element.get("place") == "inline")
+    if element.tag in FREE_TAGS:
+        return not any(a.tag in BLOCK_TAGS for a in element.iterancestors())
+    return element.tag in BLOCK_TAGS and not (element.tag == tei("note") and element.get("place") == "inline")
 
 
 def passage_text(element: etree._Element) -> tuple[str, list[Mention]]:
