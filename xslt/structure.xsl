@@ -120,6 +120,17 @@
     <span class="{local-name()}"><xsl:apply-templates/></span>
   </xsl:template>
 
+  <!-- drama and dialogue (a transcript of a session) -->
+  <xsl:template match="tei:sp">
+    <div class="sp"><xsl:call-template name="lang"/><xsl:apply-templates/></div>
+  </xsl:template>
+  <xsl:template match="tei:speaker">
+    <b class="speaker"><xsl:apply-templates/></b>
+  </xsl:template>
+  <xsl:template match="tei:stage">
+    <i class="stage"><xsl:apply-templates/></i>
+  </xsl:template>
+
   <xsl:template match="tei:lb">
     <br/>
   </xsl:template>
