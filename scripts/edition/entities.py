@@ -224,8 +224,9 @@ class Annotator:
                 continue
             if any(found.start() < end and start < found.end() for start, end in taken):
                 continue
-            if self.matcher.inside_institution(text, found.end()):
-                continue  # `A. I. Putilov` is a person, the Putilov Plant is not
+            if self.matcher.inside_institution(text, found.end()) or \
+                    self.matcher.after_blocking_word(text, found.start(), found.end()):
+                continue  # `A. I. Putilov` is a person, the Putilov Plant (imeni Sergo...) is not
             taken.append((found.start(), found.end()))
             self.counts["unregistered"] += 1
             self.unregistered.add(surname)
