@@ -72,7 +72,8 @@ PERSONS = f"""<?xml version="1.0" encoding="UTF-8"?>
 <TEI {TEI}><teiHeader><fileDesc><titleStmt><title>Persons</title></titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader>
 <text><body><listPerson>
   <person xml:id="kamenev-lb"><persName>Lev Borisovich Kamenev</persName><birth when="1883">1883</birth><death when="1936">1936</death>
-    <note>Bolshevik leader; chairman of the Moscow Soviet; shot after the first Moscow trial.</note></person>
+    <note>Bolshevik leader; chairman of the Moscow Soviet; shot after the first Moscow trial.</note>
+    <note type="source">First met in <ref target="medvedev.xml#medvedev.1.p1">Medvedev, chapter 1</ref>.</note></person>
   <person xml:id="stalin-iv"><persName>Iosif Vissarionovich Stalin</persName><birth when="1878">1878</birth><death when="1953">1953</death></person>
 </listPerson></body></text></TEI>
 """
@@ -245,6 +246,15 @@ def test_kamenev_entry_lists_every_mention_in_context_linking_to_the_paragraph(s
     assert lines[0]["href"] == "/text/medvedev/at/medvedev.1.p1"
     assert lines[0].select_one(".kwic-name").get_text() == "L.B. Kamenev"
     assert lines[0].select_one(".kwic-before").get_text().endswith("spent a large portion of the evenings with ")
+
+
+def test_register_pointer_into_a_text_leads_to_the_paragraph(server):
+    link = soup(server.get("/registers/persons/kamenev-lb")).select_one(".register-entry a.ref")
+    assert link["href"] == "/edition/medvedev.xml/medvedev.1.p1"
+    assert server.get(link["href"]).url.endswith("/text/medvedev/medvedev.1#medvedev.1.p1")
+    assert server.get("/edition/persons.xml/kamenev-lb").url.endswith("/registers/persons/kamenev-lb")
+    assert server.get("/edition/..%2F..%2Fetc%2Fpasswd").status_code == 404
+    assert server.get("/edition/trotsky.xml").status_code == 404
 
 
 def test_stalin_entry_groups_mentions_by_text(server):

@@ -8,7 +8,7 @@ from markupsafe import Markup
 from edition.search import word_counts
 
 from . import edition
-from .texts import header_document, page_document
+from .texts import REGISTERS, header_document, page_document, text_key
 
 blueprint = Blueprint("reading", __name__)
 
@@ -25,7 +25,8 @@ def render_page(text, page_id: str) -> Markup:
     return Markup(edition().renderer.render(
         text.path, lambda: page_document(text, page_id), view="section", section=page_id, pages=" ".join(text.page_ids),
         **{"text-url": url_for("reading.contents", key=text.key).rstrip("/"),
-           "registers-url": url_for("registers.overview").rstrip("/")}))
+           "registers-url": url_for("registers.overview").rstrip("/"),
+           "edition-url": url_for("reading.library") + "edition"}))
 
 
 @blueprint.get("/")
@@ -60,6 +61,25 @@ def permalink(key: str, xml_id: str):
     if page_id is None:
         abort(404, description=f"“{text.title}” has no passage “{xml_id}”.")
     return redirect(url_for("reading.page", key=key, page_id=page_id, _anchor=xml_id))
+
+
+@blueprint.get("/edition/<file_name>")
+@blueprint.get("/edition/<file_name>/<xml_id>")
+def edition_file(file_name: str, xml_id: str | None = None):
+    """Where a pointer into a file of the edition (persons.xml#kamenev-lb,
+    rogovin-bolsheviks-against-stalinism.xml#rogovin.3.p5) leads a reader."""
+    path = edition().tei_dir / file_name
+    if not file_name.endswith(".xml") or path.parent != edition().tei_dir or not path.is_file():
+        abort(404, description=f"The edition has no file “{file_name}”.")
+    register = next((name for name, spec in REGISTERS.items() if spec[0] == file_name), None)
+    if register:
+        if xml_id:
+            return redirect(url_for("registers.entry", register=register, entity_id=xml_id))
+        return redirect(url_for("registers.index", register=register))
+    key = text_key(path)
+    if xml_id:
+        return redirect(url_for("reading.permalink", key=key, xml_id=xml_id))
+    return redirect(url_for("reading.contents", key=key))
 
 
 @blueprint.get("/text/<key>/header")

@@ -65,7 +65,8 @@ def entry(register: str, entity_id: str):
     ensure_index(ed.tei_dir, ed.search_db)
     mentions = mentions_of(ed.search_db, register, entity_id)
     by_text = [(text, [m for m in mentions if m["text_key"] == text.key]) for text in ed.library.entries(word_counts(ed.tei_dir, ed.search_db))]
-    html = Markup(ed.renderer.render(path, view="entry", entry=entity_id))
+    html = Markup(ed.renderer.render(path, view="entry", entry=entity_id,
+                                     **{"edition-url": url_for("reading.library") + "edition"}))
     return render_template("registers/entry.html", register=register, title=REGISTERS[register][3],
                            entry=entry, html=html, by_text=[(t, ms) for t, ms in by_text if ms],
                            total=len(mentions))

@@ -18,6 +18,9 @@
   <xsl:param name="text-url" as="xs:string" select="''"/>
   <!-- URL of the registers, e.g. /registers -->
   <xsl:param name="registers-url" as="xs:string" select="'/registers'"/>
+  <!-- URL under which the viewer resolves pointers to the edition's files
+       (rogovin-bolsheviks-against-stalinism.xml#rogovin.3.p5 -> /edition/FILE/ID) -->
+  <xsl:param name="edition-url" as="xs:string" select="'/edition'"/>
   <!-- the register entry to render when view = 'entry' -->
   <xsl:param name="entry" as="xs:string" select="''"/>
 

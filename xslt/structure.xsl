@@ -201,11 +201,16 @@
                           else replace(replace(($div/@type, 'section')[1], '([a-z])([A-Z])', '$1 $2'), '^(.)', '$1')"/>
   </xsl:function>
 
-  <!-- internal pointers (#id) go through the permalink: the target may be on another page -->
+  <!-- internal pointers (#id) go through the permalink: the target may be on another page;
+       pointers into another file of the edition go through the viewer's /edition/ resolver -->
   <xsl:function name="ed:href" as="xs:string">
     <xsl:param name="target" as="xs:string"/>
     <xsl:variable name="first" select="tokenize($target)[1]"/>
-    <xsl:sequence select="if (starts-with($first, '#')) then $text-url || '/at/' || substring($first, 2) else $first"/>
+    <xsl:sequence select="
+      if (starts-with($first, '#')) then $text-url || '/at/' || substring($first, 2)
+      else if (matches($first, '^[A-Za-z0-9._-]+\.xml(#.+)?$'))
+        then $edition-url || '/' || replace($first, '#', '/')
+      else $first"/>
   </xsl:function>
 
   <xsl:function name="ed:id" as="xs:string">
