@@ -118,14 +118,81 @@ def edition_schematron() -> etree.XSLT:
     schema = etree.parse(str(SCH_PATH), safe_parser())
     included = isoschematron.iso_dsdl_include(schema)
     expanded = isoschematron.iso_abstract_expand(included)
-    xslt = isoschematron.iso_svrl_for_xslt1(expanded)
+    # fired-rule elements would list every node checked: we read only the failures
+    xslt = isoschematron.iso_svrl_for_xslt1(expanded, **{"generate-fired-rule": "'false'"})
     # document() may read the registers from disk, nothing else: no network, no writes.
     access = etree.XSLTAccessControl(read_file=True, write_file=False, create_dir=False,
                                      read_network=False, write_network=False)
     parser = safe_parser()
     parser.resolvers.add(_RegisterResolver())
     stylesheet = etree.fromstring(etree.tostring(xslt), parser)
+    _replace_location_template(stylesheet)
     return etree.XSLT(stylesheet, access_control=access)
+
+
+XSL_NS = "http://www.w3.org/1999/XSL/Transform"
+
+# The skeleton writes each failure's location as a full path from the root,
+# counting preceding and following siblings at every step: quadratic when a
+# file has thousands of failures among thousands of siblings (a hostile 20 MB
+# file would not finish). Ours is constant-time: the line (libxslt's
+# saxon:line-number) and the element's name, "L53 persName"; `_Locations`
+# finds the element among the few of that name on that line.
+SAXON_NS = "http://icl.com/saxon"
+# (An attribute is located by its element.)
+LOCATION_TEMPLATES = {
+    "*": f"""<xsl:template xmlns:xsl="{XSL_NS}" xmlns:saxon="{SAXON_NS}" match="*"
+        mode="schematron-get-full-path"><xsl:value-of select="concat('L', saxon:line-number(.), ' ', local-name())"/>
+      </xsl:template>""",
+    "@*": f"""<xsl:template xmlns:xsl="{XSL_NS}" xmlns:saxon="{SAXON_NS}" match="@*"
+        mode="schematron-get-full-path"><xsl:value-of select="concat('L', saxon:line-number(..), ' ', local-name(..))"/>
+      </xsl:template>""",
+}
+
+
+def _replace_location_template(stylesheet) -> None:
+    replaced = set()
+    for template in list(stylesheet.iter(f"{{{XSL_NS}}}template")):
+        match = template.get("match")
+        if template.get("mode") == "schematron-get-full-path" and match in LOCATION_TEMPLATES:
+            template.getparent().replace(template, etree.fromstring(LOCATION_TEMPLATES[match]))
+            replaced.add(match)
+    if replaced != set(LOCATION_TEMPLATES):
+        raise RuntimeError("lxml's Schematron skeleton changed: no location template to replace")
+
+
+class _Locations:
+    """Reads "L53 persName" back to the element: the only one of that name on
+    that line, or, among several, the one whose pointer the message quotes, else
+    the next in document order (the report lists failures in document order)."""
+
+    def __init__(self, tree):
+        self.tree = tree
+        self._by_line = None
+        self._taken: dict[tuple, int] = {}
+
+    def element(self, location: str | None, rule: str = "", text: str = ""):
+        if not location or not location.startswith("L") or " " not in location:
+            return None
+        line_text, _, name = location[1:].partition(" ")
+        if self._by_line is None:
+            self._by_line = {}
+            for e in self.tree.getroot().iter(tag=etree.Element):
+                self._by_line.setdefault((e.sourceline, etree.QName(e).localname), []).append(e)
+        candidates = self._by_line.get((int(line_text) if line_text.isdigit() else 0, name), [])
+        if len(candidates) <= 1:
+            return candidates[0] if candidates else None
+        pointer = POINTER_QUOTE.search(text)
+        if pointer:
+            quoted = [e for e in candidates if " ".join(e.get(pointer.group(1), "").split()) == pointer.group(2)]
+            candidates = quoted or candidates
+        key = (location, rule, pointer.group(2) if pointer else "")
+        taken = self._taken.get(key, 0)
+        self._taken[key] = taken + 1
+        return candidates[min(taken, len(candidates) - 1)]
+
+
+POINTER_QUOTE = re.compile(r"/@(\w+) points to (.*), which does not resolve\.$")
 
 
 class _RegisterResolver(etree.Resolver):
@@ -361,7 +428,7 @@ def odd_problems(tree, name: str) -> tuple[list[Problem], list]:
     names = " " + " ".join(sorted(known)) + " "
     strangers = root.xpath(f"//*[namespace-uri() != '{TEI_NS}' or "
                            f"not(contains('{names}', concat(' ', local-name(), ' ')))]")
-    for element in strangers:
+    for element in strangers[:MAX_PROBLEMS]:
         qname = etree.QName(element)
         if qname.namespace != TEI_NS:
             message = f"<{qname.localname}> is not in the TEI namespace ({TEI_NS})"
@@ -376,7 +443,7 @@ def odd_problems(tree, name: str) -> tuple[list[Problem], list]:
         if xml_id in seen:  # reported by the Schematron (unique-id); the grammar's echo is noise
             offenders.append(("duplicate-id", xml_id.getparent()))
         seen.add(xml_id)
-    for element in root.xpath(_closed_attributes_xpath(), namespaces={"tei": TEI_NS}):
+    for element in root.xpath(_closed_attributes_xpath(), namespaces={"tei": TEI_NS})[:MAX_PROBLEMS]:
         for message in _closed_value_problems(element, name):
             problems.append(_at(Problem(name, element.sourceline or 0, 0, "closed-value", message, layer="relaxng"),
                                 element))
@@ -448,6 +515,9 @@ def check_relaxng(tree, name: str, schema: etree.RelaxNG | None = None, layer: s
         return problems
     seen = set()
     for entry in schema.error_log:
+        if len(problems) >= MAX_PROBLEMS:
+            problems.append(_too_many(name, layer, len(schema.error_log) - len(seen)))
+            break
         # libxml2 reports one fault several times as it backtracks through the
         # content model ("expected <graphic>", "expected <stage>"...): the first
         # message of a line is the telling one.
@@ -517,59 +587,89 @@ def _register_ids_cached(path: str, _mtime: int) -> set[str]:
     return {e.get(f"{{{XML_NS}}}id") for e in tree.iter() if e.get(f"{{{XML_NS}}}id")}
 
 
-def _unresolved_pointer_message(attribute, element, tree, base: Path | None) -> str:
-    """'persName/@ref points to persons.xml#stalin-josif, which no register entry
-    has; did you mean persons.xml#stalin-iosif?' for each token that resolves nowhere."""
-    ids = {e.get(f"{{{XML_NS}}}id") for e in tree.iter() if isinstance(e.tag, str) and e.get(f"{{{XML_NS}}}id")}
-    where = f"{_local(element.tag)}/@{attribute}"
-    messages = []
-    for token in element.get(attribute, "").split():
-        if token.startswith("#"):
-            if token[1:] not in ids:
-                messages.append(f"{where} points to {token}, which no xml:id in this file has"
-                                + _suggest(token, [f"#{i}" for i in ids]))
-        elif "#" in token and ":" not in token and "/" not in token:
-            register, _, ident = token.partition("#")
-            path = base / register
-            if not path.exists():
-                messages.append(f"{where} points to {token}, but the register {register} was not found next to "
-                                "the file (validate files where tei/ keeps them)")
-                continue
-            known = _register_ids(path)
-            if ident not in known:
-                messages.append(f"{where} points to {token}, which no register entry has"
-                                + _suggest(token, [f"{register}#{i}" for i in known]))
-    return "; ".join(messages) or f"{where} points to {element.get(attribute)}, which does not resolve"
+class _Pointers:
+    """Explains the pointers the Schematron found unresolved: which token, in
+    the file or in which register, and the closest existing id. Ids and
+    suggestions are computed once per file (a file may hold thousands of
+    broken pointers; each must not cost a pass over the file)."""
+
+    MAX_SUGGESTIONS = 200  # distinct tokens given a did-you-mean; the rest are still reported
+
+    def __init__(self, tree, base: Path):
+        self.tree, self.base = tree, base
+        self._ids = None
+        self._suggestions: dict[str, str] = {}
+
+    def ids(self) -> set[str]:
+        if self._ids is None:
+            self._ids = set(self.tree.xpath("//@xml:id"))
+        return self._ids
+
+    def suggest(self, token: str, candidates) -> str:
+        if token not in self._suggestions:
+            self._suggestions[token] = (_suggest(token, candidates())
+                                        if len(self._suggestions) < self.MAX_SUGGESTIONS else "")
+        return self._suggestions[token]
+
+    def message(self, attribute: str, element) -> str:
+        """'persName/@ref points to persons.xml#stalin-josif, which no register entry
+        has; did you mean persons.xml#stalin-iosif?' for each token that resolves nowhere."""
+        where = f"{_local(element.tag)}/@{attribute}"
+        messages = []
+        for token in element.get(attribute, "").split():
+            if token.startswith("#"):
+                if token[1:] not in self.ids():
+                    messages.append(f"{where} points to {token}, which no xml:id in this file has"
+                                    + self.suggest(token, lambda: [f"#{i}" for i in self.ids()]))
+            elif "#" in token and ":" not in token and "/" not in token:
+                register, _, ident = token.partition("#")
+                path = self.base / register
+                if not path.is_file():
+                    messages.append(f"{where} points to {token}, but the register {register} was not found next "
+                                    "to the file (validate files where tei/ keeps them)")
+                    continue
+                known = _register_ids(path)
+                if ident not in known:
+                    messages.append(f"{where} points to {token}, which no register entry has"
+                                    + self.suggest(token, lambda: [f"{register}#{i}" for i in known]))
+        return "; ".join(messages) or f"{where} points to {element.get(attribute)}, which does not resolve"
 
 
 POINTER_MESSAGE = re.compile(r"/@(\w+) points to ")
+MAX_PROBLEMS = 1000  # per file and layer: enough to act on, bounded in time and output
+
+
+def _too_many(name: str, layer: str, more: int) -> Problem:
+    return Problem(name, 1, 1, "too-many-problems", f"{more:,} more problems of the {layer} check are not listed: "
+                   f"fix the first {MAX_PROBLEMS:,} and validate again", layer=layer)
 
 
 def check_schematron(tree, name: str, registers_dir: Path | None = None) -> list[Problem]:
     svrl = edition_schematron()(tree)
-    base = registers_dir or registers_dir_for(name)
+    pointers = _Pointers(tree, registers_dir or registers_dir_for(name))
+    locations = _Locations(tree)
+    declared = None
     problems = []
-    for failure in svrl.getroot().iter(f"{{{SVRL_NS}}}failed-assert", f"{{{SVRL_NS}}}successful-report"):
+    failures = list(svrl.getroot().iter(f"{{{SVRL_NS}}}failed-assert", f"{{{SVRL_NS}}}successful-report"))
+    for failure in failures[:MAX_PROBLEMS]:
         rule = failure.get("id") or "schematron"
         severity = "warning" if failure.get("role") in ("warning", "warn", "info") else "error"
         text = " ".join("".join(failure.findtext(f"{{{SVRL_NS}}}text") or "").split())
-        node, line, column = None, 0, 0
-        try:
-            found = tree.xpath(failure.get("location"), namespaces={"tei": TEI_NS})
-            node = found[0] if found else None
-        except etree.XPathError:
-            pass
-        element = node.getparent() if isinstance(node, etree._ElementUnicodeResult) else node
-        if isinstance(element, etree._Element):
+        line, column = 0, 0
+        element = locations.element(failure.get("location"), rule, text)
+        if element is not None:
             line = element.sourceline or 0
         pointer = POINTER_MESSAGE.search(text)
         if rule == "pointer-resolves" and pointer and isinstance(element, etree._Element):
-            text = _unresolved_pointer_message(pointer.group(1), element, tree, base)
+            text = pointers.message(pointer.group(1), element)
         elif rule == "language-declared":
-            declared = tree.xpath("/tei:TEI/tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language/@ident",
-                                  namespaces={"tei": TEI_NS})
+            if declared is None:
+                declared = tree.xpath("/tei:TEI/tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language/@ident",
+                                      namespaces={"tei": TEI_NS})
             text += f" Declared: {', '.join(declared) or 'none'}."
         problems.append(_at(Problem(name, line, column, rule, text, severity, layer="schematron"), element))
+    if len(failures) > MAX_PROBLEMS:
+        problems.append(_too_many(name, "schematron", len(failures) - MAX_PROBLEMS))
     return problems
 
 
