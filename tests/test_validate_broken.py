@@ -179,3 +179,24 @@ def test_an_uploaded_name_never_chooses_where_registers_are_read(tmp_path):
     # The same bytes, told where their registers are, resolve.
     told = validate_bytes(data, "upload.xml", registers_dir=elsewhere)
     assert not [p for p in told if "only-elsewhere-ld" in p.message]
+
+
+def test_thousands_of_broken_pointers_are_reported_boundedly(tmp_path):
+    """A long division of paragraphs, each with two broken pointers: the first
+    1000 problems are listed with their lines, the rest counted; the cost stays
+    linear (the Schematron's contexts avoid libxslt's quadratic *[predicate])."""
+    text = (BROKEN / "valid-extract.xml").read_text(encoding="utf-8")
+    paragraph = ('<p>he sent from <placeName ref="places.xml#alma-atta">Alma-Ata</placeName> around 550 '
+                 'telegrams<ref target="#rogovin.3.n77">77</ref></p>\n')
+    path = tmp_path / "many.xml"
+    path.write_text(text.replace('<note n="9"', paragraph * 8000 + '<note n="9"', 1), encoding="utf-8")
+    for name in ("persons.xml", "places.xml", "orgs.xml"):
+        (tmp_path / name).write_bytes((BROKEN / name).read_bytes())
+    problems = validate_file(path)
+    listed = [p for p in problems if p.rule == "pointer-resolves"]
+    assert len(listed) == 1000
+    assert listed[0].message == ("placeName/@ref points to places.xml#alma-atta, which no register entry has; "
+                                 "did you mean places.xml#alma-ata?")
+    assert listed[0].line == 56 and listed[1].line == 56 and listed[2].line == 57
+    (summary,) = [p for p in problems if p.rule == "too-many-problems"]
+    assert "15,000 more problems" in summary.message
