@@ -723,16 +723,20 @@ def validate_paths(paths, tei_all: bool = False, jobs: int | None = None) -> Rep
     paths = [str(p) for p in paths]
     report = Report(files=paths)
     jobs = min(jobs or os.cpu_count() or 1, len(paths))
-    if jobs > 1 and not tei_all:
-        context = multiprocessing.get_context("fork")
+    results = None
+    if jobs > 1 and not tei_all and not multiprocessing.current_process().daemon:
         # The largest files first, so that one of them does not start last.
         order = sorted(range(len(paths)), key=lambda i: -_size(paths[i]))
-        with context.Pool(jobs) as pool:
-            done = pool.map(_validate_one, [(paths[i], False) for i in order], chunksize=1)
-        results = [None] * len(paths)
-        for i, problems in zip(order, done):
-            results[i] = problems
-    else:
+        try:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                done = pool.map(_validate_one, [(paths[i], False) for i in order], chunksize=1)
+        except OSError:  # no processes to be had: validate here instead
+            done = None
+        if done is not None:
+            results = [None] * len(paths)
+            for i, problems in zip(order, done):
+                results[i] = problems
+    if results is None:
         results = [_validate_one((p, tei_all)) for p in paths]
     for problems in results:
         report.problems.extend(problems)
