@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from edition import TEI_DIR
+from edition import SCHEMA, TEI_DIR
 from edition.registers import write_registers
 from edition.validate import (benchmark, check_relaxng, check_schematron, edition_files, edition_relaxng, parse_safely,
                               tei_all_relaxng, validate_edition, validate_paths)
@@ -65,6 +65,9 @@ def test_fresh_and_disk_editions_are_valid_against_tei_all(fresh_edition):
     for path in edition_files(fresh_edition) + edition_files(TEI_DIR):
         tree = parsed(path)
         assert schema.validate(tree), f"{path}: {schema.error_log.filter_from_errors()[:3]}"
+    # The customization is itself a TEI document (an ODD).
+    odd = parsed(SCHEMA / "edition.odd")
+    assert schema.validate(odd), schema.error_log.filter_from_errors()[:3]
     # And a fault the edition schema catches is one tei_all catches too (a subset, not a dialect).
     broken = etree.fromstring(b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p><p/></p></body></text></TEI>')
     assert not schema.validate(broken) and not edition_relaxng().validate(broken)
