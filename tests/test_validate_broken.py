@@ -200,3 +200,26 @@ def test_thousands_of_broken_pointers_are_reported_boundedly(tmp_path):
     assert listed[0].line == 56 and listed[1].line == 56 and listed[2].line == 57
     (summary,) = [p for p in problems if p.rule == "too-many-problems"]
     assert "15,000 more problems" in summary.message
+
+
+def test_threads_validating_at_once_each_get_their_own_problems():
+    """The viewer validates uploads from several threads at once."""
+    import threading
+
+    files = sorted(BROKEN.glob("*.xml"))
+    expected = {f.name: [(p.rule, p.line) for p in validate_bytes(f.read_bytes(), f.name, registers_dir=BROKEN)]
+                for f in files}
+    mismatches = []
+
+    def validate_repeatedly(path):
+        for _ in range(3):
+            got = [(p.rule, p.line) for p in validate_bytes(path.read_bytes(), path.name, registers_dir=BROKEN)]
+            if got != expected[path.name]:
+                mismatches.append(path.name)
+
+    threads = [threading.Thread(target=validate_repeatedly, args=(f,)) for f in files]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert mismatches == [] and not any(t.is_alive() for t in threads)

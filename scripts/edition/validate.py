@@ -23,12 +23,14 @@ per process. The official tei_all schema is reached only through
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import difflib
 import functools
 import multiprocessing
 import os
 import re
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -101,15 +103,25 @@ def tei_all_schema() -> etree._ElementTree:
         return etree.parse(handle, safe_parser())
 
 
+_TEI_ALL_LOCK = threading.Lock()
+
+
 @functools.lru_cache(maxsize=1)
 def tei_all_relaxng() -> etree.RelaxNG:
     """tei_all compiled (slow: tests, CI and `edition validate --tei-all` only)."""
     return etree.RelaxNG(tei_all_schema())
 
 
-@functools.lru_cache(maxsize=1)
+_per_thread = threading.local()
+
+
 def edition_relaxng() -> etree.RelaxNG:
-    return etree.RelaxNG(etree.parse(str(RNG_PATH), safe_parser()))
+    """edition.rng compiled once per thread (~20 ms): a RelaxNG object keeps the
+    error log of its last validation, so the viewer's threads must not share one."""
+    schema = getattr(_per_thread, "relaxng", None)
+    if schema is None:
+        schema = _per_thread.relaxng = etree.RelaxNG(etree.parse(str(RNG_PATH), safe_parser()))
+    return schema
 
 
 @functools.lru_cache(maxsize=1)
@@ -509,12 +521,15 @@ def check_relaxng(tree, name: str, schema: etree.RelaxNG | None = None, layer: s
             if any(kind == "element" and e.getparent() is None for kind, e in offenders):
                 return problems  # not a TEI document at all: nothing more to say
             tree = _without_offenders(tree, offenders)
-    if schema.validate(tree):
+    with (_TEI_ALL_LOCK if layer == "tei_all" else contextlib.nullcontext()):  # tei_all is too slow to copy
+        valid = schema.validate(tree)
+        log = schema.error_log
+    if valid:
         return problems
     seen = set()
-    for entry in schema.error_log:
+    for entry in log:
         if len(problems) >= MAX_PROBLEMS:
-            problems.append(_too_many(name, layer, len(schema.error_log) - len(seen)))
+            problems.append(_too_many(name, layer, len(log) - len(seen)))
             break
         # libxml2 reports one fault several times as it backtracks through the
         # content model ("expected <graphic>", "expected <stage>"...): the first
