@@ -131,11 +131,19 @@ def cmd_serve(args) -> int:
 def cmd_bench(args) -> int:
     from .bench import BENCHMARKS_MD, run
 
-    scales = [int(x) for x in args.scales.split(",")] if args.scales else None
+    try:
+        scales = [int(x) for x in args.scales.split(",")] if args.scales else None
+    except ValueError:
+        print(f"edition bench: --scales takes whole numbers, e.g. 1,20,100 (not {args.scales!r})", file=sys.stderr)
+        return 2
     parts = set(args.only.split(",")) if args.only else None
-    results = run(quick=args.quick, scales=scales, load_seconds=args.load_seconds,
-                  out=Path(args.out) if args.out else BENCHMARKS_MD, parts=parts,
-                  log=lambda message: print(message, file=sys.stderr))
+    try:
+        results = run(quick=args.quick, scales=scales, load_seconds=args.load_seconds,
+                      out=Path(args.out) if args.out else BENCHMARKS_MD, parts=parts,
+                      log=lambda message: print(message, file=sys.stderr))
+    except ValueError as err:
+        print(f"edition bench: {err}", file=sys.stderr)
+        return 2
     for failure in results["failures"]:
         print(f"edition bench: not measured: {failure}", file=sys.stderr)
     return 1 if results["failures"] else 0
