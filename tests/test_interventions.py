@@ -27,12 +27,12 @@ def test_every_intervention_is_attributed_to_a_person_of_the_header(text_id):
 
 def test_furr_interpolations_signed_gf_are_the_authors():
     root = tree(FURR)
-    notes = inline_notes(root, "author")
+    notes = inline_notes(root, "authorial")
     assert "[various public archives -- GF]" in notes
     assert "[emphasis added, GF]" in notes
     assert "[the NKVD? The troika? -- GF]" in notes
     assert all(n.get("resp") == "#author"
-               for n in root.xpath("//tei:note[@place='inline'][@type='author']", namespaces=NS))
+               for n in root.xpath("//tei:note[@place='inline'][@type='authorial']", namespaces=NS))
 
 
 def test_furr_transliterated_terms_in_italics_are_foreign():
@@ -88,10 +88,10 @@ def test_medvedev_translator_remarks_and_processing_marks():
 
 def test_pavlova_own_remarks_signed_ip_but_not_other_ips():
     root = tree(PAVLOVA)
-    notes = inline_notes(root, "author")
+    notes = inline_notes(root, "authorial")
     assert "(emphasis mine - I.P.)" in notes
     assert "(Krupskaya - I.P.)" in notes
-    assert built(PAVLOVA).report["interventions"]["note:author"] == len(notes) == 42
+    assert built(PAVLOVA).report["interventions"]["note:authorial"] == len(notes) == 42
     # "I.P. Tovstukha", Stalin's assistant, is somebody else
     assert not any("Tovstukha" in n for n in notes)
     assert "Stalin instructed his assistant I.P. Tovstukha" in text_of(root.find("{http://www.tei-c.org/ns/1.0}text"))
@@ -103,7 +103,7 @@ def test_rogovin_translator_and_author_voices():
     assert report["author-signed (– V. R.)"] == 39  # with "–", "—" or "-", "V. R." or "V.R."
     assert report["translator-signed [– translator]"] == 2
     assert report["translator-signed endnote (translator)"] == 6
-    assert "(actual leaders of the OGPU – V. R.)" in inline_notes(root, "author")
+    assert "(actual leaders of the OGPU – V. R.)" in inline_notes(root, "authorial")
     translator = inline_notes(root, "translator")
     assert "[Lenin's younger sister – translator]" in translator
     # unsigned square brackets are the translator's, by his own statement
@@ -136,7 +136,7 @@ def test_furr_unsigned_brackets_in_quotations_are_words_he_supplies():
     assert "Beria" in words and "T" in words
     today = supplied[words.index("T")]
     assert "Today Stalin might be numbered" in text_of(today.getparent())
-    assert "[Zhukov's emphasis]" in inline_notes(root, "author")
+    assert "[Zhukov's emphasis]" in inline_notes(root, "authorial")
 
 
 def test_rogovin_glossary_gives_the_russian_original():

@@ -7,7 +7,7 @@ TEI = "{http://www.tei-c.org/ns/1.0}"
 
 
 def authorial(root):
-    return root.xpath("//tei:note[@type='authorial']", namespaces=NS)
+    return root.xpath("//tei:note[@type='authorial'][not(@place='inline')][not(@place='inline')]", namespaces=NS)
 
 
 def test_medvedev_35_bodies_15_references_20_unanchored():
@@ -29,13 +29,13 @@ def test_medvedev_unanchored_bodies_stay_at_the_end_of_their_essay_flagged():
 def test_medvedev_glued_digit_references_are_linked():
     root = tree(TEXT)
     # 'materials."1' and 'Committee.4 His'
-    first = root.xpath("//tei:note[@n='1'][@type='authorial'][not(@subtype)]", namespaces=NS)[0]
+    first = root.xpath("//tei:note[@n='1'][@type='authorial'][not(@place='inline')][not(@subtype)]", namespaces=NS)[0]
     before = first.getprevious().tail if first.getprevious() is not None else first.getparent().text
     assert before.endswith('all the Austrian and other materials."')
     # "PSS [Complete Collected Works]" is the translator's expansion (choice/abbr/expan)
     assert first.xpath("string(.//tei:abbr)", namespaces=NS) == "PSS"
     assert text_of(first).endswith("Vol 48, p 162.")
-    note_4 = root.xpath("//tei:note[@n='4'][@type='authorial'][not(@subtype)]", namespaces=NS)
+    note_4 = root.xpath("//tei:note[@n='4'][@type='authorial'][not(@place='inline')][not(@subtype)]", namespaces=NS)
     assert len(note_4) == 1
     assert note_4[0].tail.startswith(" His older s")
     assert text_of(note_4[0]).startswith("A decision was made in December of 1922")
@@ -43,7 +43,7 @@ def test_medvedev_glued_digit_references_are_linked():
 
 def test_medvedev_stranded_continuation_belongs_to_note_12():
     root = tree(TEXT)
-    note_12 = root.xpath("//tei:note[@n='12'][@type='authorial'][.//text()[contains(., 'Vol 45, p 330')]]",
+    note_12 = root.xpath("//tei:note[@n='12'][@type='authorial'][not(@place='inline')][.//text()[contains(., 'Vol 45, p 330')]]",
                          namespaces=NS)[0]
     paragraphs = note_12.xpath("tei:p", namespaces=NS)
     assert text_of(paragraphs[1]).startswith("This letter, like the letters to Trotsky, in no way means")
@@ -54,12 +54,12 @@ def test_medvedev_stranded_continuation_belongs_to_note_12():
 
 def test_medvedev_unnumbered_body_gets_its_number_from_its_place_with_lower_certainty():
     root = tree(TEXT)
-    kulaks = root.xpath("//tei:note[@type='authorial'][starts-with(normalize-space(.), 'The kulaks included')]",
+    kulaks = root.xpath("//tei:note[@type='authorial'][not(@place='inline')][starts-with(normalize-space(.), 'The kulaks included')]",
                         namespaces=NS)[0]
     assert kulaks.get("n") == "2" and kulaks.get("cert") == "medium"
     assert kulaks.get("subtype") is None  # its reference survives: "aerable land.²"
     assert text_of(kulaks.getparent()).find("possessed 40 percent of the aerable land.") >= 0
-    oblast = root.xpath("//tei:note[@type='authorial'][starts-with(normalize-space(.), 'In 1936-1937 the territory')]",
+    oblast = root.xpath("//tei:note[@type='authorial'][not(@place='inline')][starts-with(normalize-space(.), 'In 1936-1937 the territory')]",
                         namespaces=NS)[0]
     assert (oblast.get("n"), oblast.get("subtype"), oblast.get("cert")) == ("5", "unanchored", "medium")
 
@@ -75,7 +75,7 @@ def test_medvedev_numbered_list_in_the_text_is_not_a_note_block():
 def test_medvedev_no_ordinary_number_turned_into_a_note():
     root = tree(TEXT)
     # weak references count only where a body with that number exists
-    assert not root.xpath("//tei:note[@type='authorial'][tei:gap]", namespaces=NS)
+    assert not root.xpath("//tei:note[@type='authorial'][not(@place='inline')][tei:gap]", namespaces=NS)
     assert len(authorial(root)) == 35
     # "COPYRIGHT: Izdatelstvo..." after the last block is not a body
     assert not root.xpath("//tei:note[starts-with(normalize-space(.), 'COPYRIGHT')]", namespaces=NS)

@@ -37,7 +37,7 @@ markers = [{ pattern = '\\[(?P<n>\\d+)\\]\\(#\\)' }]
 def test_a_new_text_with_a_notes_table_links_its_notes(tmp_path):
     result = build_text(furr_excerpt(tmp_path, NOTES))
     root = etree.fromstring(result.tei)
-    notes = root.xpath("//tei:note[@type='authorial']", namespaces=NS)
+    notes = root.xpath("//tei:note[@type='authorial'][not(@place='inline')]", namespaces=NS)
     assert [n.get("n") for n in notes] == ["1", "2"]
     assert "".join(notes[0].itertext()).startswith("Leon Trotsky's version of Soviet history")
     assert notes[0].getparent().tag == "{http://www.tei-c.org/ns/1.0}p"

@@ -81,7 +81,7 @@ def test_title_matter_preface_and_garbled_contents_are_front_matter():
 
 def test_closing_dateline_ends_the_last_section():
     root = tree(TEXT)
-    closer = root.xpath("//tei:closer/tei:dateline", namespaces=NS)
+    closer = root.xpath("//tei:closer[not(ancestor::tei:floatingText)]/tei:dateline", namespaces=NS)
     assert [text_of(d) for d in closer] == ["August 1962 - November 1988 Moscow"]
     section = closer[0].xpath("ancestor::tei:div[@type='section'][1]", namespaces=NS)[0]
     assert section.get("n") == "13"
@@ -146,40 +146,20 @@ def test_trial_transcript_is_speech_with_speakers():
     assert text_of(speeches[2].find("tei:p", NS)) == '"I completely confirm all testimony given in the preliminary investigation."'
 
 
-def test_quoted_letter_region_becomes_a_floating_text_with_opener_and_closer():
-    # The profile keeps its letter regions switched off until the edition's ODD
-    # admits floatingText; the generic code is proven here on the real passages
-    # by switching them on: Lenin to Mdivani (1923) and Yakubovich (1967).
-    import tomllib
-
+def test_quoted_letters_are_floating_texts_with_opener_and_closer():
+    # Lenin's telegram (1920), Lenin to Mdivani (1923), Yakubovich (1967), Yezhov (1938):
+    # declared as regions in the profile, each a text of its own inside its section.
     from lxml import etree
 
-    from edition import SOURCES
-    from edition.parse import parse
-    from edition.profile import Profile, load_profile
-    from edition.clean import clean
-    from edition.structure import structure
-
-    path = SOURCES / f"{TEXT}.toml"
-    data = dict(load_profile(path).data)
-    lines = path.read_text(encoding="utf-8").split("# # Letters and telegrams quoted whole")[1].splitlines()[1:]
-    snippet = []
-    for line in lines:  # the commented-out block, up to the first live line
-        if not line.startswith("#"):
-            break
-        snippet.append(line[2:])
-    snippet = "\n".join(snippet)
-    letters = tomllib.loads(snippet)
-    data["regions"] = data["regions"] + letters["regions"]
-    data["structures"] = letters["structures"] + data["structures"]
-    doc = structure(clean(parse(SOURCES / f"{TEXT}.txt", Profile(path, data))))
-    letters = doc.tei.xpath("//tei:floatingText[@type='letter']", namespaces=NS)
+    root = tree(TEXT)
+    letters = root.xpath("//tei:floatingText[@type='letter']", namespaces=NS)
     assert len(letters) == 4
     mdivani = letters[1].find("tei:body", NS)
     assert text_of(mdivani.find("tei:opener/tei:salute", NS)) == '"Respected comrades!'
     assert text_of(mdivani.find("tei:p", NS)).startswith('"I am following your question with all my heart.')
     closer = letters[2].find("tei:body/tei:closer", NS)
     assert [text_of(c) for c in closer] == ['"Mikhail Yakubovich', '5 May 1967"']
+    assert text_of(letters[3].find("tei:body/tei:opener/tei:salute", NS)) == '"Comrade Stalin:'
     # the letter sits among the paragraphs of its section, which goes on after it
     assert letters[2].getparent().get("n") == "5"
     assert etree.QName(letters[1].getnext()).localname == "p"
