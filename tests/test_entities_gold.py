@@ -1,4 +1,8 @@
-"""The entities stage against the hand-marked gold sample (tests/gold/entities.toml).
+"""The entities stage against the hand-marked gold samples (tests/gold/).
+
+Two samples: entities.toml, marked in the first round while the rules were
+written, and entities_heldout.toml, drawn at random afterwards and marked
+before the rules were revised (the nearest we have to unseen passages).
 
 Precision and recall of person and place mentions (a mention counts when its
 words are exactly the gold's: `I. N. Smirnov` whole, not `Smirnov`), and the
@@ -16,12 +20,14 @@ import pytest
 from edition import tei
 
 GOLD = Path(__file__).parent / "gold" / "entities.toml"
+HELD_OUT = Path(__file__).parent / "gold" / "entities_heldout.toml"
+SAMPLES = {"first": GOLD, "held-out": HELD_OUT}
 BLOCKS = {tei(t) for t in ("p", "item", "head", "l", "ab", "label", "figDesc", "note")}
 KINDS = {"persons": tei("persName"), "places": tei("placeName")}
 
 
-def gold_paragraphs() -> list[dict]:
-    return tomllib.loads(GOLD.read_text(encoding="utf-8"))["paragraph"]
+def gold_paragraphs(sample: Path = GOLD) -> list[dict]:
+    return tomllib.loads(sample.read_text(encoding="utf-8"))["paragraph"]
 
 
 def own_text(element) -> str:
@@ -54,11 +60,11 @@ def predicted(paragraph, tag) -> list[tuple[str, str]]:
     return found
 
 
-def score(trees) -> dict:
+def score(trees, sample: Path = GOLD) -> dict:
     figures = {}
     for kind, tag in KINDS.items():
         gold_total = predicted_total = matched = linked = linked_right = 0
-        for paragraph_gold in gold_paragraphs():
+        for paragraph_gold in gold_paragraphs(sample):
             paragraph = find_paragraph(trees, paragraph_gold["text"], paragraph_gold["contains"])
             gold = [tuple(m.rsplit("=", 1)) for m in paragraph_gold[kind]]
             found = predicted(paragraph, tag)
@@ -78,12 +84,12 @@ def score(trees) -> dict:
     return figures
 
 
-@pytest.fixture(scope="module")
-def figures(trees):
-    result = score(trees)
+@pytest.fixture(scope="module", params=sorted(SAMPLES))
+def figures(request, trees):
+    result = score(trees, SAMPLES[request.param])
     for kind, f in result.items():
-        print(f"\ngold {kind}: {f['gold']} mentions, predicted {f['predicted']}, matched {f['matched']}; "
-              f"precision {f['precision']:.3f}, recall {f['recall']:.3f}, "
+        print(f"\n{request.param} gold {kind}: {f['gold']} mentions, predicted {f['predicted']}, "
+              f"matched {f['matched']}; precision {f['precision']:.3f}, recall {f['recall']:.3f}, "
               f"right entry {f['linked_right']}/{f['linked']} = {f['link_accuracy']:.3f}")
     return result
 
@@ -92,6 +98,25 @@ def test_gold_sample_is_large_and_spread_over_the_five_texts():
     paragraphs = gold_paragraphs()
     assert len(paragraphs) >= 25
     assert {p["text"] for p in paragraphs} == {"furr", "gurdzhiyev", "medvedev", "pavlova", "rogovin"}
+
+
+def test_held_out_sample_is_drawn_apart_from_the_first():
+    held_out = gold_paragraphs(HELD_OUT)
+    assert len(held_out) >= 20
+    assert {p["text"] for p in held_out} == {"furr", "gurdzhiyev", "medvedev", "pavlova", "rogovin"}
+    first = {(p["text"], p["contains"]) for p in gold_paragraphs(GOLD)}
+    assert not first & {(p["text"], p["contains"]) for p in held_out}
+
+
+def test_every_gold_reference_names_a_register_entry():
+    from edition.registers import load_registers
+    registers, _rules = load_registers()
+    ids = {e.id for entries in registers.values() for e in entries}
+    for sample in SAMPLES.values():
+        for paragraph in gold_paragraphs(sample):
+            for mention in paragraph["persons"] + paragraph["places"]:
+                ref = mention.rsplit("=", 1)[1]
+                assert not ref or ref in ids, (sample.name, mention)
 
 
 def test_person_mentions_precision_and_recall_against_gold(figures):
@@ -109,5 +134,5 @@ def test_place_mentions_precision_and_recall_against_gold(figures):
 def test_linked_mentions_point_at_the_right_register_entry(figures):
     linked = figures["persons"]["linked"] + figures["places"]["linked"]
     right = figures["persons"]["linked_right"] + figures["places"]["linked_right"]
-    assert linked > 200
+    assert linked > 50
     assert right / linked >= 0.95, figures

@@ -1,0 +1,70 @@
+"""Draw the held-out gold sample's paragraphs at random (seeded), for the editors to mark by hand.
+
+The draw is reproducible: `python tests/gold/select_heldout.py` prints the same
+paragraphs for the same build. Paragraphs already in the first gold sample are
+excluded; the draw is weighted to the long texts and takes notes and captions
+(figure heads) as well as paragraphs. Length is bounded (80-1500 characters)
+so that every mention can be checked by reading.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import tomllib
+from pathlib import Path
+
+from lxml import etree
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+from test_entities_gold import BLOCKS, own_text  # noqa: E402
+
+from edition import TEI_DIR, tei  # noqa: E402
+
+SEED = 4  # the issue's number
+# (text, kind, how many): kind "p" is a paragraph or list item, "note", "caption" a figure's head
+DRAW = [
+    ("rogovin", "p", 4), ("rogovin", "note", 2), ("rogovin", "caption", 1),
+    ("medvedev", "p", 5), ("medvedev", "note", 1),
+    ("pavlova", "p", 4),  # the source lost the text of its notes
+    ("furr", "p", 2), ("furr", "note", 1),
+    ("gurdzhiyev", "p", 2),
+]
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+FIRST_GOLD = Path(__file__).parent / "entities.toml"
+
+
+def candidates(root, kind: str) -> list[tuple[str, str]]:
+    found = []
+    # the reading text only: the header's notes are the edition's own prose, not annotated
+    for element in root.find(tei("text")).iter(*BLOCKS):
+        parent = element.getparent()
+        if kind == "caption" and not (element.tag == tei("head") and parent.tag == tei("figure")):
+            continue
+        # a note's text may stand in the note itself or in paragraphs within it
+        in_note = any(a.tag == tei("note") for a in element.iterancestors()) or element.tag == tei("note")
+        if kind == "note" and not in_note:
+            continue
+        if kind == "p" and (in_note or element.tag not in (tei("p"), tei("item"))):
+            continue
+        text = " ".join(own_text(element).split())
+        if 80 <= len(text) <= 1500 and element.get(XML_LANG) != "ru":
+            found.append((element.get(XML_ID), text))
+    return found
+
+
+def main() -> None:
+    first = tomllib.loads(FIRST_GOLD.read_text(encoding="utf-8"))["paragraph"]
+    rng = random.Random(SEED)
+    for key, kind, count in DRAW:
+        (path,) = [p for p in TEI_DIR.glob(f"{key}*.xml")]
+        root = etree.parse(str(path)).getroot()
+        pool = [c for c in candidates(root, kind)
+                if not any(g["text"] == key and g["contains"] in c[1] for g in first)]
+        for xml_id, text in rng.sample(pool, count):
+            print(f"### {key} {kind} {xml_id}\n{text}\n")
+
+
+if __name__ == "__main__":
+    main()
