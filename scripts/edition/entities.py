@@ -45,20 +45,24 @@ REGISTER_FILE = {"person": "persons.xml", "place": "places.xml", "org": "orgs.xm
 SKIP = ("teiHeader", "title", "persName", "placeName", "orgName", "rs", "idno", "date")
 # Blocks within which an explicit mention lends its identity to later bare ones.
 HI = tei("hi")
+NOTE = tei("note")
+HEAD = tei("head")
 BIBLS = {tei("bibl"), tei("listBibl"), tei("biblStruct")}
 BLOCKS = {tei(t) for t in ("p", "item", "note", "head", "quote", "l", "cell", "ab", "figDesc", "label")}
 
 # Initials as the sources write them: `I. N. `, `I.N.`, `Ye. A. `, `Yu.G.`, `H.K.`
 INITIAL = r"(?:Shch|Sh|Ch|Kh|Zh|Ts|Ye|Yu|Ya|Yo|Iu|Ia|[A-Z])"
+# A surname as the Latin alphabet writes it, accents included (`Broué`, `Kühne`)
+SURNAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"
 # `Evg. Preobrazhensky`, `Konst.`: an abbreviated forename, taken only when it fits
 FORENAME_ABBREVIATION = re.compile(r"\b([A-Z][a-z]{2,4})\.\s?$")
 INITIALS_BEFORE = re.compile(rf"((?:\b{INITIAL}\.\s?){{1,3}})$")
 INITIAL_LETTER = re.compile(rf"({INITIAL})\.")
 UNKNOWN_PERSON = re.compile(
-    rf"(?<![\w.])(?:{INITIAL}\.\s?){{1,3}}(?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w-])")
+    rf"(?<![\w.])(?:{INITIAL}\.\s?){{1,3}}(?P<surname>{SURNAME})(?![\w-])")
 FORENAME_SURNAME = re.compile(
     rf"(?<![\w.-])(?P<forename>[A-Z][a-z]{{3,}})\s+(?:[A-Z][a-z]+(?:ovich|evich|ich|ovna|evna|ichna)\s+)?"
-    rf"(?:{INITIAL}\.\s?)?(?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w-])")
+    rf"(?:{INITIAL}\.\s?)?(?P<surname>{SURNAME})(?![\w-])")
 FORENAME_PATRONYMIC = re.compile(
     r"\b(?P<forename>[A-Z][a-z]+)\s+(?P<patronymic>[A-Z][a-z]+(?:ovich|evich|ich|ovna|evna|ichna|inichna))\s+$")
 FOLLOWING_WORDS = re.compile(r"(?:[\s-]+[A-Z][\w'’-]*){1,4}")
@@ -68,6 +72,10 @@ COMPOUND_RIGHT = re.compile(r"(?:-[A-Z][\w'’]*)+")
 COMPOUND_HEAD = re.compile(r"(?:\s+(?:and|the|[A-Z][\w'’-]*))*\s+([a-z]+)")
 CAPITAL_NEXT = re.compile(r"\s+[A-ZА-Я]")
 QUOTED = re.compile(r"[\"“«][^\"”»]{3,300}[\"”»]")
+# In a note, a quotation right after an author's name and a comma is the title of
+# his article (`P. Broué, “Party Opposition to Stalin ...”`, `[L. Trotsky, “...”`)
+# or after `Cf.:`; a quotation after `wrote:` or `said,` is speech and keeps its names.
+AFTER_AUTHOR = re.compile(r"(?:\b[A-ZÀ-Þ][\w'’-]*[a-zß-ÿ]\s*,|\bCf\.:?)\s*$")
 # `Alikhanov, Sergei.`: a bibliography's inverted name, the forename after the comma
 INVERTED_FORENAME = re.compile(r",\s+(?P<forename>[A-Z][a-z]+)\b(?!\s+[A-Z][a-z]+\s)")
 LOWER_WORD = re.compile(r"\b[a-zа-яё][\w'’]*")
@@ -187,8 +195,11 @@ class Annotator:
                 self.unregistered_again.add_word(surname, surname)
             self.unregistered_again.make_automaton()
 
-    def unregistered_mentions(self, text: str) -> list[Mention]:
+    def unregistered_mentions(self, text: str, parent) -> list[Mention]:
         found = []
+        if _in_italics(parent):
+            return found
+        titles = _titles(text, parent in self.in_bibl, _in_note(parent))
         for end, surname in self.unregistered_again.iter(text):
             start, end = end - len(surname) + 1, end + 1
             if start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".-"):
@@ -196,6 +207,8 @@ class Annotator:
             if end < len(text) and (text[end].isalnum() or text[end] == "-"):
                 continue
             if self.matcher.inside_institution(text, end):
+                continue
+            if any(a <= start and end <= b for a, b in titles):
                 continue
             if not found or start >= found[-1].end:
                 found.append(Mention(start, end, None, "person", "low", text))
@@ -205,7 +218,7 @@ class Annotator:
         memory = self.block_memory.setdefault(id(_block_of(parent)), {})
         mentions = []
         # in a bibliographic reference a quoted string is the title of an article: no names there
-        titles = [m.span() for m in QUOTED.finditer(text)] if parent in self.in_bibl else []
+        titles = _titles(text, parent in self.in_bibl, _in_note(parent))
         for start, end, readings in self.matcher.matches(text):
             if any(a <= start and end <= b for a, b in titles):
                 continue
@@ -218,9 +231,13 @@ class Annotator:
         unknown = [*UNKNOWN_PERSON.finditer(text)]
         unknown += (f for f in self.matcher.forename_before.finditer(text)
                     if f.group("forename") in self.matcher.forenames_taken)
+        if _in_italics(parent):
+            unknown = []  # italics are titles and foreign words (`Ubiystvo Stalina`): no new persons there
         for found in sorted(unknown, key=lambda f: (f.start(), -f.end())):
             surname = found.group("surname")
             if surname in NOT_NAMES or _abbreviation(INITIAL_LETTER.findall(found.group(0))):
+                continue
+            if any(a <= found.start() and found.end() <= b for a, b in titles):
                 continue
             if any(found.start() < end and start < found.end() for start, end in taken):
                 continue
@@ -380,6 +397,25 @@ def _search_before(pattern: re.Pattern, text: str, end: int, width: int = 48):
 def _abbreviation(letters: list[str]) -> bool:
     """`St.`, `Cf.`; and a lone `T.`, the translators' rendering of т., "comrade" (`T. Yagoda`)."""
     return bool(ABBREVIATIONS & set(letters)) or letters == ["T"]
+
+
+def _titles(text: str, in_bibl: bool, in_note: bool) -> list[tuple[int, int]]:
+    """Spans of quoted titles: every quotation in a bibliography, those after an author in a note."""
+    if not in_bibl and not in_note:
+        return []
+    return [m.span() for m in QUOTED.finditer(text)
+            if in_bibl or AFTER_AUTHOR.search(text[max(0, m.start() - 60):m.start()])]
+
+
+def _in_note(element) -> bool:
+    return element.tag == NOTE or any(a.tag == NOTE for a in element.iterancestors(NOTE))
+
+
+def _in_italics(element) -> bool:
+    """Italics within running text; headings and captions are set in italics whole, and keep their names."""
+    if any(True for _ in element.iterancestors(HEAD)):
+        return False
+    return any(e.tag == HI and "italic" in (e.get("rend") or "") for e in (element, *element.iterancestors(HI)))
 
 
 def _block_of(element):
@@ -549,7 +585,7 @@ def _annotate_slot(annotator: Annotator, parent, after, unregistered_only: bool 
     if not text:
         return
     if unregistered_only:
-        mentions = annotator.unregistered_mentions(text)
+        mentions = annotator.unregistered_mentions(text, parent)
     else:
         mentions = list(annotator.finditer(text, parent))
     if not mentions:
