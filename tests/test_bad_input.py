@@ -26,7 +26,7 @@ from edition import build as build_module
 from edition.build import build_edition, build_text
 from edition.model import ConversionError
 from edition.parse import MAX_SOURCE_BYTES
-from edition.profile import ProfileError
+from edition.profile import ProfileError, load_profile
 
 FURR = SOURCES / "furr-struggle-for-democratic-reform.txt"
 ROGOVIN = SOURCES / "rogovin-bolsheviks-against-stalinism.txt"
@@ -247,6 +247,88 @@ def test_profile_with_a_misspelt_table_is_refused_with_line_and_suggestion(tmp_p
     assert "Traceback" not in finished.stderr
     assert (f"edition build: nothing was replaced: {profile}:5: unknown profile key 'heading'; "
             "did you mean 'headings'?") in finished.stderr
+
+
+def misspelt_profile(directory: Path, source: Path, after: str | int, right: str, wrong: str) -> tuple[Path, int]:
+    """The real profile of `source` with the first `right` after the line `after` (its text, or
+    its index) spelt `wrong`: (the damaged copy, the line of the typo)."""
+    lines = source.with_suffix(".toml").read_text(encoding="utf-8").split("\n")
+    start = after if isinstance(after, int) else lines.index(after)
+    number = next(i for i in range(start, len(lines)) if right in lines[i])
+    lines[number] = lines[number].replace(right, wrong, 1)
+    return write(directory, source.with_suffix(".toml").name, "\n".join(lines)), number + 1
+
+
+def profile_error(path: Path) -> str:
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("source", sorted(SOURCES.glob("*.toml")), ids=lambda p: p.stem.split("-")[0])
+def test_every_real_profile_loads_with_only_keys_a_stage_reads(source):
+    assert load_profile(source).id == source.stem
+
+
+def test_misspelt_pattern_in_the_second_heading_rule_is_refused_by_the_build(tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy(FURR, sources)
+    lines = FURR.with_suffix(".toml").read_text(encoding="utf-8").split("\n")
+    second = [i for i, line in enumerate(lines) if line == "[[headings]]"][1]
+    profile, line = misspelt_profile(sources, FURR, second, "pattern =", "patern =")
+    assert line > second + 1  # the typo is inside the second rule, not on its header
+    message = f"{profile}:{line}: unknown key 'patern' in [[headings]] #2; did you mean 'pattern'?"
+    assert profile_error(profile) == message
+    finished = run_edition("build", "--sources", str(sources), "--out", str(tmp_path / "tei"))
+    assert finished.returncode == 1
+    assert "Traceback" not in finished.stderr
+    assert f"edition build: nothing was replaced: {message}" in finished.stderr
+    assert not (tmp_path / "tei").exists() or not any((tmp_path / "tei").iterdir())
+
+
+def test_misspelt_title_in_the_bibliographic_table_is_refused(tmp_path):
+    profile, line = misspelt_profile(tmp_path, FURR, "[bibl]", "title =", "titel =")
+    assert profile_error(profile) == f"{profile}:{line}: unknown key 'titel' in [bibl]; did you mean 'title'?"
+
+
+def test_misspelt_key_in_an_inline_note_marker_is_refused_naming_the_marker(tmp_path):
+    # Furr's second marker rule, the superscript digits, written inline in [notes]
+    profile, line = misspelt_profile(tmp_path, FURR, "[notes]", "{ pattern = '\\s?(?P<n>[⁰", "{ patern = '\\s?(?P<n>[⁰")
+    assert profile_error(profile) == (
+        f"{profile}:{line}: unknown key 'patern' in [[notes.markers]] #2; did you mean 'pattern'?")
+
+
+def test_misspelt_figure_in_the_expected_notes_report_is_refused(tmp_path):
+    profile, line = misspelt_profile(tmp_path, FURR, "[notes.expected]", "linked =", "linkd =")
+    assert profile_error(profile) == (
+        f"{profile}:{line}: unknown key 'linkd' in [notes.expected]; did you mean 'linked'?")
+
+
+def test_misspelt_verse_setting_is_refused(tmp_path):
+    medvedev = SOURCES / "medvedev-on-stalin-and-stalinism.txt"
+    profile, line = misspelt_profile(tmp_path, medvedev, "[blocks.verse]", "min_lines =", "min_line =")
+    assert profile_error(profile) == (
+        f"{profile}:{line}: unknown key 'min_line' in [blocks.verse]; did you mean 'min_lines'?")
+
+
+def test_key_unlike_any_known_one_lists_what_the_table_knows(tmp_path):
+    profile, line = misspelt_profile(tmp_path, FURR, "[joins]", "after_capitalised =", "colour = 'red'\n#")
+    assert profile_error(profile) == (
+        f"{profile}:{line}: unknown key 'colour' in [joins]; the table knows: after_capitalised, also_before, "
+        "closers_end_sentence, digits_end_sentence, enabled, movable, not_before, open_words, "
+        "unfinished_end, unfinished_min_chars")
+
+
+def test_rule_table_written_as_a_plain_value_is_refused(tmp_path):
+    text = FURR.with_suffix(".toml").read_text(encoding="utf-8")
+    regions = '[[regions]]\nstart = 1\nrole = "body"\n'
+    assert regions in text
+    profile = write(tmp_path, "furr.toml", text.replace(regions, ""))
+    profile.write_text(text.replace(regions, "").replace('format = "text"\n', 'format = "text"\nregions = "body"\n'))
+    line = profile.read_text().split("\n").index('regions = "body"') + 1
+    assert profile_error(profile) == (
+        f"{profile}:{line}: 'regions' must be an array of tables ([[regions]]), not a string")
 
 
 def test_profile_that_is_not_toml_is_refused_with_its_line(tmp_path):

@@ -28,19 +28,89 @@ KNOWN_KEYS = {
     "regions": "line ranges with a role (front, back, omit, contents...), optionally a div type and a lang",
     "headings": "patterns of division headings",
     "footers": "running footers and page furniture removed",
-    "residue": "inline residue removed (link residue, escapes)",
     "joins": "page-break mending settings (movable, not_before, unfinished_min_chars, unfinished_end, digits_end_sentence...)",
     "blocks": "block segmentation: lines that start a block of their own, verse detection",
     "quotes": "block-quotation rules",
     "notes": "note marker and note body formats",
     "interventions": "bracketed interpolations (translator, author, editor)",
-    "corrections": "sic/corr pairs",
     "foreign": "runs of another script in the text marked as foreign (script, lang)",
     "figures": "facsimile transcriptions in another script (transcription_script, transcription_lang) and their captions",
     "structures": "special structures: lists, letters, verse, glossary...",
     "entities": "entity annotation settings",
     "revisions": "revisionDesc changes",
 }
+
+
+# The keys each table may hold: exactly what the stages read, so that a
+# misspelt key is refused instead of silently switching a rule off. A table
+# of an array of tables ([[headings]]) is named once, for every rule in it.
+# OPEN marks a table whose keys are the user's own (names, figures).
+OPEN = None
+PERSON_KEYS = frozenset({"name", "forename", "surname", "id", "ref", "org", "resp"})
+TABLE_KEYS: dict[str, frozenset[str] | None] = {
+    "": frozenset(KNOWN_KEYS),
+    # header: the source's bibliographic description
+    "bibl": frozenset({
+        "title", "subtitle", "analytic_title", "host_title", "level", "type", "authors", "translators",
+        "editors", "availability", "rights", "rights_restricted", "idnos", "pub_place", "publisher", "date",
+        "date_text", "scopes", "series", "notes", "urls", "related"}),
+    "bibl.authors": PERSON_KEYS,
+    "bibl.translators": PERSON_KEYS,
+    "bibl.editors": PERSON_KEYS,
+    "bibl.idnos": frozenset({"value", "type", "subtype"}),
+    "bibl.scopes": frozenset({"text", "unit"}),
+    "bibl.series": frozenset({"title", "scope", "unit"}),
+    "bibl.related": frozenset({"title", "type", "level", "pub_place", "publisher", "date", "date_text", "note"}),
+    "original": frozenset({
+        "title", "title_cyrillic", "title_lang", "analytic_title", "level", "lang", "pub_place", "publisher",
+        "date", "date_text", "scopes", "note", "notes"}),
+    "original.scopes": frozenset({"text", "unit"}),
+    "edition": frozenset({"standpoint", "notes_stmt", "policy", "policy_notes", "gap_at_end"}),
+    "edition.policy": OPEN,  # editorialDecl paragraphs by element name
+    "edition.policy_notes": frozenset({"correction", "normalization", "hyphenation", "quotation",
+                                       "segmentation", "interpretation"}),
+    "revisions": frozenset({"when", "who", "text"}),
+    # clean
+    "footers": frozenset({"pattern", "rule", "replace"}),
+    # structure
+    "regions": frozenset({"role", "start", "end", "start_pattern", "end_pattern", "after", "reason",
+                          "keep_lines", "div", "floating", "place", "lang"}),
+    "headings": frozenset({"pattern", "region", "type", "level", "level_from", "multiline", "after_head",
+                           "sequence", "supply_first_after", "content", "content_except"}),
+    "structures": frozenset({"pattern", "kind", "region", "within", "lines", "type", "unit", "rule",
+                             "close_level", "ends_content", "continuation"}),
+    "blocks": frozenset({"split_before", "keep_line_breaks", "verse"}),
+    "blocks.verse": frozenset({"min_lines", "max_length", "min_capitalised"}),
+    "quotes": frozenset({"lead_in", "exclude_lead_in", "run_in", "continuation", "also"}),
+    "joins": frozenset({
+        "enabled", "movable", "open_words", "not_before", "also_before", "after_capitalised",
+        "unfinished_min_chars", "unfinished_end", "digits_end_sentence", "closers_end_sentence"}),
+    "figures": frozenset({"transcription_script", "transcription_lang", "base_script", "caption_max_blocks",
+                          "caption_max_chars"}),
+    # notes
+    "notes": frozenset({
+        "markers", "bodies", "body_exclude", "zone_start", "zone_end", "open_at_first_body", "absent_bodies",
+        "continuations", "infer_unnumbered", "unwrap", "skip_within", "skip_lines", "place", "type", "resp",
+        "faults", "expected"}),
+    "notes.markers": frozenset({"pattern", "needs_body", "type", "series"}),
+    "notes.faults": frozenset({"line", "kind", "n", "marker", "comment"}),
+    # the figures of the notes report the profile expects, and why
+    "notes.expected": frozenset({
+        "references", "bodies", "linked", "unanchored", "without_body", "duplicates", "inferred_numbers",
+        "misnumbered", "continuations", "unjoined", "markers_left_in_facsimiles", "bodies_absent_from_source",
+        "scopes", "explain"}),
+    "interventions": frozenset({"rules", "skip_within"}),
+    "interventions.rules": frozenset({"kind", "pattern", "type", "resp", "lang", "name"}),
+    # markup, entities
+    "foreign": frozenset({"script", "lang"}),
+    "entities": frozenset({"prefer", "skip", "skip_elements"}),
+    "entities.prefer": OPEN,  # a name form -> its register entry
+}
+# the tables above that are arrays of tables ([[headings]]), each element a rule or an entry
+ARRAYS = frozenset({
+    "headings", "regions", "structures", "footers", "revisions", "bibl.authors", "bibl.translators",
+    "bibl.editors", "bibl.idnos", "bibl.scopes", "bibl.series", "bibl.related", "original.scopes",
+    "notes.markers", "notes.faults", "interventions.rules"})
 
 
 class ProfileError(Exception):
@@ -96,11 +166,7 @@ def load_profile(path: Path) -> Profile:
         raise ProfileError(f"{path}: not valid TOML: {err}") from None
     except UnicodeDecodeError:
         raise ProfileError(f"{path}: a profile must be UTF-8") from None
-    for key in data:
-        if key not in KNOWN_KEYS:
-            guess = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
-            hint = f"; did you mean '{guess[0]}'?" if guess else ""
-            raise ProfileError(f"{path}:{_line_of_key(source, key)}: unknown profile key '{key}'{hint}")
+    _check_keys(path, source, data)
     data.setdefault("id", path.stem)
     _check_patterns(path, data)
     _check_rules(path, data)
@@ -128,12 +194,111 @@ def _check_rules(path: Path, data: dict[str, Any]) -> None:
                     raise ProfileError(f"{where}: '{key}' must be a whole number, got {rule[key]!r}")
 
 
-def _line_of_key(source: str, key: str) -> int:
-    """The line where a top-level key or table is written, so the message points at the typo."""
+def _check_keys(path: Path, source: str, data: dict[str, Any]) -> None:
+    """Every key of every table must be one a stage reads (TABLE_KEYS)."""
+
+    def check(table: dict[str, Any], schema: str, trail: str) -> None:
+        known = TABLE_KEYS[schema]
+        if known is OPEN:
+            return
+        for key, value in table.items():
+            if key not in known:
+                raise ProfileError(_unknown_key(path, source, schema, trail, key, known))
+            inner = f"{schema}.{key}" if schema else key
+            if inner not in TABLE_KEYS:
+                continue
+            place = f"{trail}.{key}" if trail else key
+            if inner in ARRAYS and isinstance(value, list) and all(isinstance(item, dict) for item in value):
+                for i, item in enumerate(value):
+                    check(item, inner, f"{place}[{i}]")
+            elif inner not in ARRAYS and isinstance(value, dict):
+                check(value, inner, place)
+            else:
+                shape = f"an array of tables ([[{inner}]])" if inner in ARRAYS else f"a table ([{inner}])"
+                raise ProfileError(f"{path}:{_line_of(source, trail, key)}: '{place}' must be {shape}, "
+                                   f"not {_toml_type(value)}")
+
+    check(data, "", "")
+
+
+def _unknown_key(path: Path, source: str, schema: str, trail: str, key: str, known: frozenset[str]) -> str:
+    guess = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    hint = f"; did you mean '{guess[0]}'?" if guess else f"; the table knows: {', '.join(sorted(known))}"
+    line = _line_of(source, trail, key)
+    if not schema:
+        return f"{path}:{line}: unknown profile key '{key}'{hint}"
+    return f"{path}:{line}: unknown key '{key}' in {_table_name(trail)}{hint}"
+
+
+def _table_name(trail: str) -> str:
+    """A table as the profile writes it: [bibl], [[headings]] #3 (the third rule)."""
+    element = re.fullmatch(r"([^\[\]]+)\[(\d+)\]", trail)
+    if element:
+        return f"[[{element.group(1)}]] #{int(element.group(2)) + 1}"
+    return f"[{trail}]" if "[" not in trail else trail
+
+
+def _toml_type(value: Any) -> str:
+    names = {str: "a string", bool: "true/false", int: "a number", float: "a number", list: "an array",
+             dict: "a table"}
+    return names.get(type(value), type(value).__name__)
+
+
+HEADER = re.compile(r"\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+
+
+def _headers(source: str) -> list[tuple[int, str]]:
+    """(line, table) for every table header, arrays numbered as the loader numbers them:
+    the third `[[headings]]` is `headings[2]`, a `[[notes.markers]]` under it `notes.markers[0]`."""
+    found: list[tuple[int, str]] = []
+    counts: dict[str, int] = {}
     for number, line in enumerate(source.splitlines(), start=1):
-        if re.match(rf"\s*(\[\[?\s*)?[\"']?{re.escape(key)}[\"']?\s*(=|\]|\.)", line):
+        m = HEADER.match(line)
+        if not m:
+            continue
+        name = ".".join(part.strip().strip("\"'") for part in m.group(2).split("."))
+        # a name under an array of tables counts within the array's current element
+        parent = next((t for _, t in reversed(found) if name.startswith(re.sub(r"\[\d+\]", "", t) + ".")
+                       and t.endswith("]")), None)
+        if parent is not None:
+            name = parent + name[len(re.sub(r"\[\d+\]", "", parent)):]
+        if m.group(1) == "[[":
+            counts[name] = counts.get(name, -1) + 1
+            name = f"{name}[{counts[name]}]"
+        found.append((number, name))
+    return found
+
+
+def _line_of(source: str, trail: str, key: str) -> int:
+    """The line where `key` of the table `trail` is written, so the message points at the typo.
+
+    The key is looked for under the table's own header, or under the nearest
+    enclosing one (an inline table, a dotted key); failing that, the header's line.
+    """
+    lines = source.splitlines()
+    headers = _headers(source)
+    # the key written as a table of its own: [bibl.titel], [[headingz]]
+    for number, name in headers:
+        if re.sub(r"\[0\]$", "", name) == (f"{trail}.{key}" if trail else key):
             return number
-    return 1
+    start, end = 0, len(lines)
+    enclosing = trail
+    while True:
+        spans = [(i, number) for i, (number, name) in enumerate(headers) if name == enclosing]
+        if spans or not enclosing:
+            break
+        enclosing = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", enclosing)
+    if spans:
+        i, number = spans[0]
+        start = number
+        end = headers[i + 1][0] - 1 if i + 1 < len(headers) else len(lines)
+    elif headers:
+        end = headers[0][0] - 1  # top-level keys come before the first header
+    written = re.compile(rf"(^|[\s{{,.])[\"']?{re.escape(key)}[\"']?\s*=")
+    for number in range(start + 1, end + 1):
+        if written.search(lines[number - 1].split("#", 1)[0]):
+            return number
+    return start or 1
 
 
 # keys whose value is a list of regular expressions
