@@ -40,6 +40,14 @@ ESCAPE = re.compile(r"\\([\[\]*_#()<>`.\-!'\"])")
 STRAY_TAG = re.compile(r"</?(?:sup|sub|span|br|u|em|strong|i|b|p|td|tr|table)\b[^>]*>")
 
 SKIP = ("teiHeader",)
+ESCAPED_MARKS = {"*": "\uE002", "_": "\uE003"}
+HELD_MARKS = re.compile("[\uE002\uE003]")
+HELD_MARKS_BACK = {"\uE002": "*", "\uE003": "_"}
+# an opening mark whose closer is not in the same text node: a note or a
+# superscript was made inside the emphasis ("**СТАЛИН ... <sup>1</sup>**")
+OPEN_MARK = re.compile(r"(?<![\w*])(\*{1,3})(?=[^\s*]|$)[^*]*$")
+STRAY_MARK = re.compile(r"\*+")
+EMPHASIS_RENDS = {"***": "bold italic", "**": "bold", "*": "italic"}
 
 
 def markup(doc: Document) -> Document:
@@ -64,7 +72,9 @@ def markup(doc: Document) -> Document:
 
     def escape(m: re.Match, parent) -> str:
         doc.remove(line_of(parent), "markdown-escape", "\\")
-        return m.group(1)
+        # an escaped asterisk or underscore is a character of the text, never
+        # an emphasis mark: held apart until the emphasis is read
+        return ESCAPED_MARKS.get(m.group(1), m.group(1))
 
     def sup(m: re.Match, parent) -> etree._Element:
         # the tags go (their "sup" is not a word of the text), the content stays
@@ -87,9 +97,79 @@ def markup(doc: Document) -> Document:
             hi.text = m.group(1)
             return hi
         stats[f"hi_{rend.replace(' ', '_')}"] = rewrite_text(root, pattern, emphasis, SKIP)
+    stats["hi_across_elements"] = emphasis_across_elements(root)
+    stats["unbalanced_emphasis"] = unbalanced_emphasis(doc, line_of)
+    rewrite_text(root, HELD_MARKS, lambda m, parent: HELD_MARKS_BACK[m.group(0)], SKIP)
     stats["stray_tags"] = rewrite_text(root, STRAY_TAG, stray, SKIP)
     stats["foreign"] = mark_foreign(doc)
     return doc
+
+
+def emphasis_across_elements(root: etree._Element) -> int:
+    """Emphasis opened in one text node of an element and closed in a later one.
+
+    The children between (a superscript, a note, a term) go inside the <hi>.
+    """
+    count = 0
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str) or element.tag == tei("teiHeader") \
+                or any(a.tag == tei("teiHeader") for a in element.iterancestors()):
+            continue
+        while _wrap_one_span(element):
+            count += 1
+    return count
+
+
+def _wrap_one_span(element: etree._Element) -> bool:
+    slots = [element.text] + [child.tail for child in element]
+    for i, text in enumerate(slots):
+        opening = OPEN_MARK.search(text or "")
+        if not opening:
+            continue
+        mark = opening.group(1)
+        closer = re.compile(r"^([^*]*?)" + re.escape(mark) + r"(?![\w*])")
+        for j in range(i + 1, len(slots)):
+            closing = closer.match(slots[j] or "")
+            if closing and not closing.group(1)[-1:].isspace():
+                children = list(element)[i:j]
+                hi = etree.Element(tei("hi"), rend=EMPHASIS_RENDS[mark])
+                hi.text = text[opening.end(1):]
+                for child in children:
+                    hi.append(child)  # moves it (with its tail)
+                hi[-1].tail = closing.group(1) or None
+                hi.tail = slots[j][closing.end():] or None
+                if i == 0:
+                    element.text = text[:opening.start()] or None
+                else:
+                    element[i - 1].tail = text[:opening.start()] or None
+                element.insert(i, hi)
+                return True
+            if "*" in (slots[j] or ""):
+                break  # another mark stands between: not this span
+    return False
+
+
+def unbalanced_emphasis(doc: Document, line_of) -> int:
+    """Asterisks no reading of the emphasis could pair: warned with file:line.
+
+    A stray "**" is never a character of the text: it goes, recorded. A single
+    "*" may be the source's own sign (an asterisk note): it stays, warned.
+    """
+    count = 0
+
+    def stray(m: re.Match, parent) -> str | None:
+        nonlocal count
+        count += 1
+        line = line_of(parent)
+        doc.warn(line, f"unbalanced markdown emphasis {m.group(0)!r}"
+                 + (" removed" if len(m.group(0)) > 1 else " kept (an asterisk of the text?)"))
+        if len(m.group(0)) > 1:
+            doc.remove(line, "markdown-unbalanced-emphasis", m.group(0))
+            return ""
+        return None
+
+    rewrite_text(doc.tei, STRAY_MARK, stray, SKIP)
+    return count
 
 
 SCRIPT_RUNS = {
