@@ -116,6 +116,10 @@ class Matcher:
         self.institution_heads = set(rules.get("institution_heads", []))
         self.compound_heads = set(rules.get("compound_heads", []))
         self.not_after = {w.lower() for w in rules.get("not_a_name_after", [])}
+        self.reviewed_not_names = set(rules.get("reviewed_not_names", []))
+        lower = rules.get("institution_heads_lower", {})
+        self.lower_institution = re.compile(
+            rf"\s+(?:(?:{'|'.join(lower['modifiers'])})\s+)+(?:{'|'.join(lower['heads'])})\b") if lower else None
         self.forenames = {f for e in registers.get("person", []) for f in e.forenames}
         self.forenames |= set(rules.get("other_forenames", []))
         # `Ivan Kravel`: a known forename before a capitalised word names a person
@@ -143,6 +147,8 @@ class Matcher:
 
     def inside_institution(self, text: str, end: int) -> bool:
         """`Kirov Plant`, `Moscow Oblast Committee`: the name belongs to a longer name."""
+        if self.lower_institution and self.lower_institution.match(text, end, end + 60):
+            return True  # `the Krasnopresnensky regional committee`: a committee, written in lower case
         following = FOLLOWING_WORDS.match(text, end, end + 80)
         if not following:
             return False
@@ -490,7 +496,13 @@ Japanese Italian Spanish Finnish Hungarian Turkish Tatar Jewish Latvian Uzbek Ka
 Austrian Belgian Dutch Swiss Mexican Bashkir Buryat Yakut Turkmen Abkhaz Cossack Cossacks Nazi Nazis
 Menshevik Mensheviks Bolshevism Tsarist Tsarism Thermidor Thermidorian Bonapartist Jacobin Marxist
 Leninist Stalinist Trotskyist Provisional Patriotic Democrats Democrat Footnotes Furthermore Therefore
-Meanwhile Moreover However Unfortunately Hence Nevertheless Characteristically""".split())
+Meanwhile Moreover However Unfortunately Hence Nevertheless Characteristically
+Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Prof Izd Vyp Nos Tov Pred Ibid Op Cit Etext""".split())
+# Words a sentence may open with, told apart from names: a name recurs inside sentences too.
+SENTENCE_START = re.compile(r"(?:^|[.!?:;…]\s+|[.!?]\s*[\"”»’)]\s+|[\"“«(\[]\s*|\n)$")
+CONTRACTION = re.compile(r"['’](?:m|t|ll|d|ve|re)$")
+# group words derived from names and movements (`Sovietologists`, `Musavatists`, `Ukrainians`)
+GROUP_WORD = re.compile(r"(?:ists?|ites?|ians?|isms?|ism)$")
 
 
 def review_queue(text_element, m: Matcher, lower: set[str] | None = None) -> dict[str, int]:
@@ -498,11 +510,19 @@ def review_queue(text_element, m: Matcher, lower: set[str] | None = None) -> dic
 
     Words the text also writes in lower case are ordinary words, not names;
     derived words (`Stalinist`, `Trotskyists`) begin with a register name and
-    are left out; so are abbreviations in capitals and the words of NOT_NAMES.
+    are left out; so are abbreviations in capitals, the words of NOT_NAMES,
+    the heads of institution names (`Presidium`, `Ministry`), the titles and
+    words the editors have reviewed (rules.toml `reviewed_not_names`), and
+    a word that opens sentences but never stands capitalised inside one
+    (`Outwardly`, `Whatever`). Passages in another language (xml:lang) are
+    not read: the queue is for the English reading text.
     """
     skip = {tei(t) for t in SKIP} | {tei("persName"), tei("placeName"), tei("orgName")}
+    not_names = NOT_NAMES | m.institution_heads | m.reviewed_not_names
     slots: list[str] = []
     for element in _visible(text_element, skip):
+        if not _english(element):
+            continue
         slots.append(element.text or "")
         slots.extend(child.tail or "" for child in element)
     unlinked = [" ".join("".join(n.itertext()).split()) for n in text_element.iter(tei("persName"))
@@ -510,10 +530,17 @@ def review_queue(text_element, m: Matcher, lower: set[str] | None = None) -> dic
     prose = "\n".join(slots)
     if lower is None:
         lower = set(LOWER_WORD.findall(prose))
+    runs = [*re.finditer(r"\b[A-ZА-ЯЁ][a-zа-яё'’]+(?:[ -][A-ZА-ЯЁ][a-zа-яё'’]+)*", prose)]
+    opening = [bool(SENTENCE_START.search(prose[max(0, r.start() - 4):r.start()])) for r in runs]
+    inside_sentences = {w for r, first in zip(runs, opening) for w in re.split(r"[ -]", r.group(0))[first:]}
     names: dict[str, int] = {}
-    for run in re.finditer(r"\b[A-ZА-ЯЁ][a-zа-яё'’]+(?:[ -][A-ZА-ЯЁ][a-zа-яё'’]+)*", prose):
-        words = [w for w in re.split(r"[ -]", run.group(0))
-                 if w not in NOT_NAMES and w.lower() not in lower and not _derived(w, m)]
+    for run, first in zip(runs, opening):
+        words = re.split(r"[ -]", run.group(0))
+        if first and words[0] not in inside_sentences:
+            words = words[1:]
+        words = [w for w in words
+                 if _bare(w) not in not_names and _bare(w).lower() not in lower
+                 and not CONTRACTION.search(w) and not GROUP_WORD.search(w) and not _derived(w, m)]
         if not words:
             continue
         name = " ".join(words).rstrip("'’").removesuffix("'s").removesuffix("’s")
@@ -522,6 +549,19 @@ def review_queue(text_element, m: Matcher, lower: set[str] | None = None) -> dic
     for name in unlinked:
         names[name] = names.get(name, 0) + 1
     return dict(sorted(names.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _bare(word: str) -> str:
+    """`Peasants'`, `Pravda's`: the word without its possessive."""
+    return word.rstrip("'’").removesuffix("'s").removesuffix("’s")
+
+
+def _english(element) -> bool:
+    for e in (element, *element.iterancestors()):
+        lang = e.get("{http://www.w3.org/XML/1998/namespace}lang")
+        if lang:
+            return lang.startswith("en")
+    return True
 
 
 def _derived(word: str, m: Matcher) -> bool:
