@@ -37,7 +37,8 @@
   <xsl:template name="note-list">
     <xsl:param name="notes" as="element(tei:note)*"/>
     <xsl:if test="exists($notes)">
-      <section class="notes" aria-labelledby="notes-heading">
+      <!-- the ARIA role of the notes is on the section: HTML admits no doc-footnote role on a list item -->
+      <section class="notes" role="doc-endnotes" aria-labelledby="notes-heading">
         <h2 class="ui" id="notes-heading">Notes</h2>
         <ol class="note-list">
           <xsl:apply-templates select="$notes" mode="note-list"/>
@@ -47,7 +48,7 @@
   </xsl:template>
 
   <xsl:template match="tei:note" mode="note-list">
-    <li class="note note-{ed:note-voice(.)}{if (@subtype = 'unanchored') then ' unanchored' else ''}" id="{ed:id(.)}" role="doc-footnote">
+    <li class="note note-{ed:note-voice(.)}{if (@subtype = 'unanchored') then ' unanchored' else ''}" id="{ed:id(.)}">
       <span class="ui note-label"><xsl:value-of select="ed:note-label(.)"/></span>
       <xsl:text> </xsl:text>
       <span class="ui note-voice"><xsl:value-of select="ed:note-voice-label(.)"/></span>

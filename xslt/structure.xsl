@@ -100,17 +100,28 @@
     </xsl:element>
   </xsl:template>
 
+  <!-- HTML allows one figcaption, first or last: a figure's heads (a caption
+       and its continuation) go into it together, each on its own line -->
   <xsl:template match="tei:figure">
-    <figure class="figure" id="{ed:id(.)}"><xsl:call-template name="lang"/><xsl:apply-templates/></figure>
+    <figure class="figure" id="{ed:id(.)}"><xsl:call-template name="lang"/>
+      <xsl:if test="tei:head"><figcaption><xsl:apply-templates select="tei:head"/></figcaption></xsl:if>
+      <xsl:apply-templates select="node() except tei:head"/>
+    </figure>
   </xsl:template>
   <xsl:template match="tei:figure/tei:head">
-    <figcaption><xsl:apply-templates/></figcaption>
+    <span class="figure-head"><xsl:apply-templates/></span>
   </xsl:template>
   <xsl:template match="tei:figDesc">
     <p class="figdesc"><xsl:apply-templates/></p>
   </xsl:template>
   <xsl:template match="tei:graphic">
     <span class="ui graphic">[image not reproduced]</span>
+  </xsl:template>
+
+  <!-- containers of blocks: the parts of a text (a letter's body inside a
+       floatingText) and the title page hold paragraphs, so they are divs -->
+  <xsl:template match="tei:text | tei:group | tei:body | tei:front | tei:back | tei:titlePage | tei:docTitle | tei:titlePart | tei:docImprint | tei:docEdition">
+    <div class="{local-name()}"><xsl:call-template name="lang"/><xsl:apply-templates/></div>
   </xsl:template>
 
   <xsl:template match="tei:epigraph | tei:opener | tei:closer | tei:trailer | tei:byline | tei:dateline | tei:argument | tei:ab | tei:postscript">
