@@ -59,7 +59,8 @@ def test_pavlova_epigraph_italic_runs_over_its_note(trees):
 def test_glossed_russian_term_keeps_its_italic(trees):
     """Gurdzhiyev: `*druzhinniki* (public activists ...)` became a glossed
     term before markup ran; the asterisks around it are still italic."""
-    seg = trees["gurdzhiyev-for-the-motherland"].xpath("//tei:seg[@type='glossed']", namespaces=NS)[0]
+    seg = trees["gurdzhiyev-for-the-motherland"].xpath(
+        "//tei:seg[@type='glossed'][contains(., 'druzhinniki')]", namespaces=NS)[0]
     assert seg.find("tei:hi[@rend='italic']/tei:term", NS).text == "druzhinniki"
     assert "*" not in text_of(seg)
 
@@ -87,3 +88,53 @@ def test_unbalanced_bold_is_warned_with_file_and_line_and_recorded(unbalanced):
     assert warned == [f"{source}:5: unbalanced markdown emphasis '**' removed"]
     assert "**" not in result.tei.decode("utf-8")
     assert result.fidelity["lost"] == 0
+
+
+# 2. facsimile transcriptions --------------------------------------------------
+
+def facsimile(trees, xml_id):
+    return by_id(trees["rogovin-bolsheviks-against-stalinism"], xml_id)
+
+
+def test_ogpu_verdict_on_blumkin_is_a_two_column_table(trees):
+    """СЛУШАЛИ | ПОСТАНОВИЛИ: the protocol's columns, the case and the verdict."""
+    table = facsimile(trees, "rogovin.11.fig3").find("tei:table", NS)
+    assert table is not None and table.get("{http://www.w3.org/XML/1998/namespace}lang") == "ru"
+    rows = [[cell.text for cell in row.findall("tei:cell", NS)] for row in table.findall("tei:row", NS)]
+    assert rows[0] == ["СЛУШАЛИ", "ПОСТАНОВИЛИ"]
+    assert rows[1][0].startswith("следственного дела № 99762")
+    assert "РАССТРЕЛЯТЬ" in rows[1][1]
+
+
+def test_leningrad_ration_card_coupons_are_rows_of_fourteen_cells(trees):
+    tables = facsimile(trees, "rogovin.49.fig3").findall("tei:table", NS)
+    assert len(tables) == 2
+    for table in tables:
+        rows = table.findall("tei:row", NS)
+        assert len(rows) == 4
+        assert [len(row) for row in rows] == [14, 14, 14, 14]
+        assert rows[1][0].text == "Сент."
+    assert [cell.text for cell in tables[0].findall("tei:row", NS)[2]][:4] == ["30", "30", "29", "29"]
+
+
+def test_title_page_of_fifteenth_congress_keeps_its_lines(trees):
+    lines = facsimile(trees, "rogovin.1.fig1").xpath(".//tei:p[2]//tei:lb", namespaces=NS)
+    assert len(lines) == 3
+    assert text_of(facsimile(trees, "rogovin.1.fig1").xpath(".//tei:p[2]", namespaces=NS)[0]).split() \
+        == ["ХV", "СЪЕЗД", "ВСЕСОЮЗНОЙ", "КОММУНИСТИЧЕСКОЙ", "ПАРТИИ-(Б)"]
+
+
+def test_word_divided_at_a_facsimile_line_end_keeps_its_hyphen_before_lb_break_no(trees):
+    title = facsimile(trees, "rogovin.4.fig6").find("tei:p", NS)
+    lb = title.find(".//tei:lb[@break='no']", NS)
+    assert lb is not None
+    assert "ГОСУДАР-\nСТВЕННОГО" in text_of(title)
+
+
+def test_fourteen_facsimiles_have_no_heading_marks_and_open_no_division(trees):
+    root = trees["rogovin-bolsheviks-against-stalinism"]
+    figures = root.xpath("//tei:figure[@type='facsimile']", namespaces=NS)
+    assert len(figures) == 14
+    for figure in figures:
+        assert not figure.xpath(".//tei:div", namespaces=NS)
+        assert not any(t.lstrip().startswith("#") for t in figure.xpath(".//text()"))

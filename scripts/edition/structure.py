@@ -748,8 +748,11 @@ def _line_breaks(element: etree._Element) -> None:
         else:
             after.tail = first
             index = parent.index(after) + 1
+        pieces = [first] + rest
         for offset, piece in enumerate(rest):
             lb = etree.Element(tei("lb"))
+            if UNFINISHED_HYPHEN.search(pieces[offset]) and piece[:1].isalpha():
+                lb.set("break", "no")  # "ГОСУДАР-<lb break="no"/>СТВЕННОГО"
             lb.tail = "\n" + piece  # so that plain-text readers keep the words apart
             parent.insert(index + offset, lb)
 
@@ -923,12 +926,53 @@ def gather_transcriptions(doc: Document, blocks: list[Block]) -> None:
             if HEADING_MARKS.search(member.text):
                 doc.remove(member.first_line, "markdown-heading-mark", HEADING_MARKS.search(member.text).group(0))
                 member.text = HEADING_MARKS.sub("", member.text)
+            facsimile_lines(doc, member)
             figure.members.append(member)
         figure.captions = captions
         out.append(figure)
         stats["facsimile_transcriptions"] = stats.get("facsimile_transcriptions", 0) + 1
         i = j
     blocks[:] = out
+
+
+CELL_SEPARATOR = "\t"
+
+
+def facsimile_lines(doc: Document, member: Block) -> None:
+    """A transcribed facsimile keeps its lines: a form's rows become a table,
+    the lines of a title page or a signature stay apart with <lb/>.
+
+    A block whose lines hold tab-separated columns (a ration card's coupons, a
+    protocol's "СЛУШАЛИ | ПОСТАНОВИЛИ") is a table, one row per line, one cell
+    per column; a row with fewer columns keeps the cells it has. In any other
+    block of several lines the line ends are the print's and stay <lb/>; a
+    word divided at a line end keeps its hyphen before <lb break="no"/>, so
+    the hyphenation mended while the block was made is taken back.
+    """
+    if len(member.lines) < 2 and CELL_SEPARATOR not in member.text:
+        return
+    hyphenated = {line.number for line in member.lines[1:]}
+    doc.removals[:] = [r for r in doc.removals
+                       if not (r.rule == "hyphenation" and r.line in hyphenated)]
+    lines = [HARD_BREAK.sub("", line.text.strip()) for line in member.lines]
+    if any(CELL_SEPARATOR in line.text for line in member.lines):
+        member.kind = "table"
+        member.text = "\uE001".join(lines)
+        return
+    member.text = "\uE001".join(lines)
+
+
+def _facsimile_table(member: Block) -> etree._Element:
+    table = etree.Element(tei("table"))
+    table.set(SOURCE_LINE, str(member.first_line))
+    for line, text in zip(member.lines, member.text.split("\uE001")):
+        row = etree.SubElement(table, tei("row"))
+        row.set(SOURCE_LINE, str(line.number))
+        for value in text.split(CELL_SEPARATOR):
+            cell = etree.SubElement(row, tei("cell"))
+            cell.text = value.strip()
+            cell.set(SOURCE_LINE, str(line.number))
+    return table
 
 
 def _open_quotation(text: str) -> bool:
@@ -943,10 +987,14 @@ def make_gathered(block: Block) -> etree._Element:
         for caption in block.captions:
             _set_text(etree.SubElement(figure, tei("head")), caption)
         for member in block.members:
-            p = etree.SubElement(figure, tei("p"))
-            _set_text(p, member)
+            if member.kind == "table":
+                element = _facsimile_table(member)
+            else:
+                element = etree.SubElement(figure, tei("p"))
+                _set_text(element, member)
+            figure.append(element)
             if block.attrs.get("lang"):
-                p.set(XML_LANG, block.attrs["lang"])
+                element.set(XML_LANG, block.attrs["lang"])
         return figure
     epigraph = etree.Element(tei("epigraph"))
     epigraph.set(SOURCE_LINE, str(block.first_line))
