@@ -52,6 +52,7 @@ BLOCKS = {tei(t) for t in ("p", "item", "note", "head", "quote", "l", "cell", "a
 
 # Initials as the sources write them: `I. N. `, `I.N.`, `Ye. A. `, `Yu.G.`, `H.K.`
 INITIAL = r"(?:Shch|Sh|Ch|Kh|Zh|Ts|Ye|Yu|Ya|Yo|Iu|Ia|[A-Z])"
+CONTRACTION_AFTER = re.compile(r"['’]t\b")
 # A surname as the Latin alphabet writes it, accents included (`Broué`, `Kühne`)
 SURNAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"
 # `Evg. Preobrazhensky`, `Konst.`: an abbreviated forename, taken only when it fits
@@ -117,6 +118,8 @@ class Matcher:
         self.compound_heads = set(rules.get("compound_heads", []))
         self.not_after = {w.lower() for w in rules.get("not_a_name_after", [])}
         self.reviewed_not_names = set(rules.get("reviewed_not_names", []))
+        self.forenames_also_words = set(rules.get("forenames_also_words", []))
+        self.role_words = set(rules.get("role_words", []))
         lower = rules.get("institution_heads_lower", {})
         self.lower_institution = re.compile(
             rf"\s+(?:(?:{'|'.join(lower['modifiers'])})\s+)+(?:{'|'.join(lower['heads'])})\b") if lower else None
@@ -136,6 +139,8 @@ class Matcher:
                 continue
             if end + 1 < len(text) and text[end + 1].isalnum():
                 continue
+            if CONTRACTION_AFTER.match(text, end + 1) or _in_address(text, start, end + 1):
+                continue  # `Don't` is no river; `.../LITERAT/Ural/` is part of a web address
             found.append((start, end + 1, readings))
         found.sort(key=lambda m: (m[0], -m[1]))
         chosen, last_end = [], -1
@@ -188,6 +193,7 @@ class Annotator:
         self.unregistered: set[str] = set()
         self.unregistered_again: ahocorasick.Automaton | None = None
         self.in_bibl: set = set()
+        self.ordinary: set[str] = set()
         self.counts = {"persName": 0, "placeName": 0, "orgName": 0, "with_ref": 0,
                        "by_context": 0, "undecided": 0, "initials_unmatched": 0, "unregistered": 0}
 
@@ -268,8 +274,8 @@ class Annotator:
         if full and full.end() == start and any(e.kind == "person" for e, _ in readings):
             # `Vissarion Ivanovich Dzhugashvili`: forename and patronymic decide, even for an alias
             forename, patronymic = full.group("forename"), full.group("patronymic")
-            fitting = [e for e, _ in readings if e.kind == "person" and forename in e.forenames
-                       and (not e.patronymics or patronymic in e.patronymics)]
+            fitting = [e for e, _ in readings if e.kind == "person" and _spelled_as(forename, e.forenames)
+                       and (not e.patronymics or _spelled_as(patronymic, e.patronymics))]
             if len(fitting) == 1:
                 self._remember(memory, form, fitting[0])
                 return Mention(full.start(), end, fitting[0], "person", None, text)
@@ -336,6 +342,15 @@ class Annotator:
             if len(titled) == 1:
                 self._remember(memory, form, titled[0])
                 return Mention(start, end, titled[0], titled[0].kind, None, text)
+            if not titled and self._unknown_forename(text, word.start(), previous):
+                # `Bulat Okudzhava`, `Iuri Mukhin`: a forename the rules do not list; it is part of
+                # the name, and it decides: a transliteration of the entry's forename, or no @ref
+                fitting = [e for e in persons if _spelled_as(previous, e.forenames)]
+                if len(fitting) == 1:
+                    self._remember(memory, form, fitting[0])
+                    return Mention(word.start(), end, fitting[0], "person", None, text)
+                self.counts["undecided"] += 1
+                return Mention(word.start(), end, None, "person", "low", text)
 
         if len(candidates) == 1:
             entry = candidates[0]
@@ -355,6 +370,25 @@ class Annotator:
         if kind is None:
             return None  # not even the kind of entity can be told: leave it to the editors
         return Mention(start, end, None, kind, "low", text)
+
+    def _unknown_forename(self, text: str, start: int, word: str) -> bool:
+        """Is the capitalised word before a surname a forename, though no list knows it?
+
+        Not when it opens a sentence, is an ordinary word the text also writes in lower
+        case (`Procurator`, `Admiral`), a word of the rules or a name in the registers
+        (`Rykov Tomsy`, a list), a patronymic, or too long for a forename (`Monastyrskoye`)."""
+        m = self.matcher
+        if not word[0].isupper() or len(word) > 10 or word.lower() in self.ordinary or word in NOT_NAMES:
+            return False
+        if word in m.role_words or text[start - 1:start] in ("-", "'", "’"):
+            return False  # `Admiral Orlov`; `Mir-Djafar Bagirov`, whose forename the word only ends
+        if word in m.institution_heads or word in m.reviewed_not_names or word in m.forenames_also_words:
+            return False
+        if FORENAME_PATRONYMIC.match(word + " ") or word.endswith(("ovna", "evna", "ichna", "ism", "ist", "ite")):
+            return False
+        if word in m.automaton or _derived(word, m):
+            return False
+        return not SENTENCE_START.search(text[max(0, start - 4):start]) and start > 0
 
     def _remember(self, memory, form, entry) -> None:
         polite = [f"{f} {p}" for f in entry.forenames for p in entry.patronymics]
@@ -398,6 +432,26 @@ def _search_before(pattern: re.Pattern, text: str, end: int, width: int = 48):
     offset = max(0, end - width)
     found = pattern.search(text[offset:end])
     return _Shifted(found, offset) if found else None
+
+
+def _in_address(text: str, start: int, end: int) -> bool:
+    """Is the match part of a web or mail address (a token with `/`, `www.`, `@`)?"""
+    left = text.rfind(" ", 0, start) + 1
+    right = text.find(" ", end)
+    token = text[left:right if right >= 0 else len(text)]
+    return "/" in token and ("www." in token or "://" in token or token.count("/") > 1) or "@" in token
+
+
+def _spelled_as(name: str, names: list[str]) -> bool:
+    """`Iuri` is `Yuri`, `Viacheslav` `Vyacheslav`, `Semenovna` `Semyonovna`: one Russian name transliterated two ways."""
+    return name in names or _transliteration_key(name) in {_transliteration_key(n) for n in names}
+
+
+def _transliteration_key(name: str) -> str:
+    key = name.lower().replace("ё", "e").replace("ë", "e").replace("x", "ks")
+    for a, b in (("yu", "iu"), ("ya", "ia"), ("yo", "e"), ("ye", "e"), ("y", "i"), ("ii", "i"), ("'", ""), ("’", "")):
+        key = key.replace(a, b)
+    return key[:-1] if len(key) > 4 and key.endswith("i") else key
 
 
 def _abbreviation(letters: list[str]) -> bool:
@@ -451,6 +505,9 @@ def annotate(doc: Document) -> Document:
         return doc
     m = matcher()
     annotator = Annotator(m, settings.get("prefer", {}), m.registers)
+    # words the text writes in lower case are ordinary words, not names (one scan, shared)
+    ordinary = set(LOWER_WORD.findall(" ".join(text.itertext())))
+    annotator.ordinary = ordinary
     skip = {tei(s) for s in (*SKIP, *settings.get("skip_elements", []))}
     visible = _visible(text, skip, annotator.in_bibl)
     for element in visible:
@@ -460,8 +517,6 @@ def annotate(doc: Document) -> Document:
         for child in children:
             _annotate_slot(annotator, element, child)
     # second pass: the surnames of people the register does not know, met on their own
-    # words the text writes in lower case are ordinary words, not surnames (one scan, shared)
-    ordinary = set(LOWER_WORD.findall(" ".join(text.itertext())))
     annotator.learn_unregistered(ordinary)
     if annotator.unregistered_again is not None:
         for element in _visible(text, skip):
