@@ -23,10 +23,11 @@ from lxml import etree
 
 from edition import SOURCES, TEI_NS
 from edition import build as build_module
-from edition.build import build_edition, build_text
+from edition.build import build_edition, build_text, recover
 from edition.model import ConversionError
 from edition.parse import MAX_SOURCE_BYTES
 from edition.profile import ProfileError, load_profile
+from edition.search import index_is_current, search
 
 FURR = SOURCES / "furr-struggle-for-democratic-reform.txt"
 ROGOVIN = SOURCES / "rogovin-bolsheviks-against-stalinism.txt"
@@ -351,18 +352,22 @@ def test_profile_with_a_broken_pattern_names_the_pattern(tmp_path):
 # --- failures during a build ----------------------------------------------------------
 
 def previous_edition(out: Path, text_ids: list[str]) -> dict[str, bytes]:
-    """A stand-in previous edition: one recognisable well-formed file per text."""
+    """A stand-in previous edition: one recognisable well-formed file per text and per
+    register, and a search index."""
     out.mkdir(parents=True, exist_ok=True)
-    files = {}
     for text_id in text_ids:
-        data = f'<TEI xmlns="{TEI_NS}"><!-- previous edition of {text_id} --></TEI>\n'.encode()
-        (out / f"{text_id}.xml").write_bytes(data)
-        files[f"{text_id}.xml"] = data
-    return files
+        (out / f"{text_id}.xml").write_bytes(
+            f'<TEI xmlns="{TEI_NS}"><!-- previous edition of {text_id} --></TEI>\n'.encode())
+    for register, element in (("persons", "listPerson"), ("places", "listPlace"), ("orgs", "listOrg")):
+        (out / f"{register}.xml").write_bytes(
+            f'<{element} xmlns="{TEI_NS}"><!-- previous register of {register} --></{element}>\n'.encode())
+    (out / "search.sqlite").write_bytes(b"previous search index")
+    return edition_files(out)
 
 
-def edition_files(out: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.suffix in (".xml", ".tmp")}
+def edition_files(out: Path) -> dict[str, bytes | str]:
+    """Everything in the output folder, hidden staging files and folders included."""
+    return {p.name: p.read_bytes() if p.is_file() else "folder" for p in sorted(out.iterdir())}
 
 
 def test_a_stage_that_fails_on_one_text_replaces_nothing(tmp_path, monkeypatch):
@@ -412,7 +417,7 @@ def test_terminated_build_leaves_the_previous_edition_whole(tmp_path):
         returncode = build.wait(timeout=HANG)
         assert "Traceback" not in stderr
         after = edition_files(out)
-        assert not [name for name in after if name.endswith(".tmp")], after.keys()
+        assert not [name for name in after if name.startswith(".")], after.keys()
         if returncode == 130:
             assert "edition build: interrupted; nothing half-written was left behind" in stderr
             assert after == before
@@ -420,7 +425,9 @@ def test_terminated_build_leaves_the_previous_edition_whole(tmp_path):
             break
         # the build won the race and finished: then the whole new edition must be there
         assert returncode == 0, stderr
-        assert all(etree.fromstring(data).find(f"{{{TEI_NS}}}text") is not None for data in after.values())
+        assert all(etree.fromstring(after[f"{source.stem}.xml"]).find(f"{{{TEI_NS}}}text") is not None
+                   for source in (FURR, ROGOVIN))
+        assert b"previous" not in after["persons.xml"] + after["search.sqlite"]
         before = previous_edition(out, [FURR.stem, ROGOVIN.stem])
     assert interrupted, "the build always finished before SIGTERM arrived"
 
@@ -442,6 +449,102 @@ def test_killed_build_leaves_no_half_written_tei(tmp_path):
         build.wait(timeout=HANG)
         for path in out.glob("*.xml"):
             etree.parse(str(path))  # raises on half a file
+    # what the killed builds staged is swept by the next one
+    recover(out, out / "search.sqlite")
+    assert not [name for name in edition_files(out) if name.startswith(".")]
+
+
+# --- the switch of the whole output set: texts, registers, index ----------------------
+
+GURDZHIYEV = SOURCES / "gurdzhiyev-for-the-motherland.txt"
+# the sentence a revision of Furr's introduction adds after its first paragraph
+ADDED = "A sentence the revised source adds, on the Zinoviev trial."
+
+
+def small_edition(tmp_path: Path) -> tuple[Path, Path]:
+    """Gurdzhiyev's text and Furr's introduction, built: (sources, output folder)."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy(GURDZHIYEV, sources)
+    shutil.copy(GURDZHIYEV.with_suffix(".toml"), sources)
+    write(sources, "furr-excerpt.txt", INTRODUCTION)
+    out = tmp_path / "tei"
+    build_edition(sorted(sources.glob("*.txt")), out_dir=out, jobs=1)
+    return sources, out
+
+
+def revise(sources: Path) -> None:
+    paragraphs = INTRODUCTION.split("\n\n")
+    write(sources, "furr-excerpt.txt", "\n\n".join([paragraphs[0], ADDED, *paragraphs[1:]]))
+
+
+def finds(out: Path, words: str) -> bool:
+    return search(out / "search.sqlite", f'"{words}"')[0] > 0
+
+
+@pytest.mark.parametrize("step", ["write_registers", "build_index"])
+def test_failure_after_the_texts_are_staged_replaces_neither_texts_nor_registers_nor_index(tmp_path, monkeypatch,
+                                                                                          step):
+    sources, out = small_edition(tmp_path)
+    before = edition_files(out)
+    assert {"furr-excerpt.xml", "persons.xml", "places.xml", "orgs.xml", "search.sqlite"} <= before.keys()
+    revise(sources)
+    real = getattr(build_module, step)
+
+    def completes_then_fails(*args):
+        real(*args)  # its output exists, staged, when the disk fills
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(build_module, step, completes_then_fails)
+    with pytest.raises(OSError, match="No space left on device"):
+        build_edition(sorted(sources.glob("*.txt")), out_dir=out, jobs=1)
+    assert edition_files(out) == before
+    assert not finds(out, ADDED)
+    # the same build, undisturbed, does replace the texts and the index
+    monkeypatch.undo()
+    build_edition(sorted(sources.glob("*.txt")), out_dir=out, jobs=1)
+    assert edition_files(out)["furr-excerpt.xml"] != before["furr-excerpt.xml"]
+    assert finds(out, ADDED)
+
+
+# a build that renames the first two files of the new edition into place, then is killed (kill -9)
+KILLED_WHILE_COMMITTING = """
+import os, signal, sys
+from pathlib import Path
+from edition import build
+
+rename_all = build._replace_all
+def killed_half_way(moves):
+    rename_all(moves[:2])
+    os.kill(os.getpid(), signal.SIGKILL)
+build._replace_all = killed_half_way
+build.build_edition(sorted(Path(sys.argv[1]).glob("*.txt")), out_dir=Path(sys.argv[2]), jobs=1)
+"""
+
+
+def test_build_killed_while_renaming_is_finished_by_recovery(tmp_path):
+    sources, out = small_edition(tmp_path)
+    before = edition_files(out)
+    revise(sources)
+    killed = subprocess.run([sys.executable, "-c", KILLED_WHILE_COMMITTING, str(sources), str(out)],
+                            capture_output=True, text=True, timeout=HANG)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    half = edition_files(out)
+    # the two texts are in place, the registers and the index not yet: Furr's revision is out of step
+    assert [name for name in before if half[name] != before[name]] == ["furr-excerpt.xml"]
+    assert half["search.sqlite"] == before["search.sqlite"]
+    assert [name for name in half if name.startswith(".commit-")]
+    recover(out, out / "search.sqlite")
+    after = edition_files(out)
+    assert not [name for name in after if name.startswith(".")]
+    # the edition is now the one the killed build made, whole: as an undisturbed build makes it
+    reference = tmp_path / "reference"
+    build_edition(sorted(sources.glob("*.txt")), out_dir=reference, jobs=1)
+    for name in ("furr-excerpt.xml", "gurdzhiyev-for-the-motherland.xml", "persons.xml", "places.xml", "orgs.xml"):
+        assert after[name] == (reference / name).read_bytes(), name
+    assert after["search.sqlite"] != before["search.sqlite"]
+    assert index_is_current(out, out / "search.sqlite")
+    assert finds(out, ADDED)
 
 
 def test_missing_sources_folder_is_a_message_not_a_traceback(tmp_path):

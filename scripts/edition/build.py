@@ -3,17 +3,21 @@
     parse -> clean -> structure -> notes -> markup -> entities -> header -> serialize
 
 `build_edition` converts every source in `sources/` (in parallel processes
-when there are several texts and several cores), then writes the TEI files
-atomically: if any text fails, nothing of the previous edition is replaced.
-Every new file is first written in full beside its old one, and only then are
-all of them renamed into place, with SIGINT/SIGTERM held back for those few
-renames: an interrupted build leaves either the previous edition or the new
-one, never half of each and never half a file.
+when there are several texts and several cores), then switches the whole
+output set, texts, registers and search index, at once: if any text fails,
+nothing of the previous edition is replaced. Everything new is first written
+in full to a staging folder, and only then renamed into place, journalled and
+with SIGINT/SIGTERM held back for those few renames: an interrupted build
+leaves either the previous edition or the new one, never half of each and
+never half a file (see `commit` and `recover`).
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import shutil
 import signal
 import sys
 import tempfile
@@ -35,7 +39,9 @@ from .model import ConversionError, Document
 from .notes import link_notes
 from .parse import parse, source_text
 from .profile import ProfileError, profile_for
-from .serialize import serialize
+from .registers import write_registers
+from .search import INDEX_PATH, REGISTER_FILES, build_index
+from .serialize import serialize, write_atomic
 from .structure import structure
 
 STAGES: list[tuple[str, Callable[[Document], Document]]] = [
@@ -118,20 +124,30 @@ def build_edition(sources: list[Path] | None = None, out_dir: Path = TEI_DIR,
                   jobs: int | None = None, progress: bool = False) -> list[BuildResult]:
     """Convert every source, then put the new edition in place at once.
 
-    Each text's TEI is staged on disk as soon as it is converted (so memory
-    does not grow with the number of texts: the results come back without
-    their bytes), and renamed into place only when every text has converted.
+    The whole output set is made in a staging folder first: each text's TEI
+    as soon as it is converted (so memory does not grow with the number of
+    texts: the results come back without their bytes), then the registers
+    (which read the new texts) and the search index (which fingerprints
+    them). Only when all of it exists is it renamed into place, texts,
+    registers and index together (`commit`).
     """
+    out_dir = Path(out_dir)
     sources = sources if sources is not None else source_files()
     jobs = jobs or min(len(sources), os.cpu_count() or 1)
+    index_path = INDEX_PATH if out_dir.resolve() == Path(TEI_DIR).resolve() else out_dir / "search.sqlite"
+    recover(out_dir, index_path)
     results: list[BuildResult] = []
     errors: list[str] = []
-    staged: list[tuple[str, Path]] = []
+    staging = _staging_folder(out_dir)
+    staged_index = index_path.with_name(f".{index_path.name}{staging.name}")
+    built: list[str] = []
 
     def take(source, outcome) -> None:
         _collect(source, outcome, results, errors, progress)
         if not isinstance(outcome, str) and not errors:
-            staged.append(_stage(Path(out_dir) / f"{outcome.text_id}.xml", outcome.tei))
+            name = f"{outcome.text_id}.xml"
+            write_atomic(staging / name, outcome.tei)
+            built.append(name)
             outcome.tei = b""
 
     try:
@@ -151,14 +167,18 @@ def build_edition(sources: list[Path] | None = None, out_dir: Path = TEI_DIR,
                 take(source, _build_one(str(source)))
         if errors:
             raise ConversionError("nothing was replaced", None, "; ".join(errors))
-        # every text has converted: only now is anything of the previous edition replaced
-        _commit(staged)
+        # the texts this build leaves as they are, seen beside the new ones by the
+        # registers (Rogovin's notes) and by the index (all texts are searched)
+        _link_unchanged(out_dir, staging, set(built))
+        made = [staging / name for name in built] + write_registers(staging)
+        build_index(staging, staged_index)
+        # everything exists: only now is anything of the previous edition replaced
+        commit([(path, out_dir / path.name) for path in made] + [(staged_index, index_path)], out_dir)
     finally:
-        _discard(staged)
-    from .registers import write_registers  # the registers know every text's mentions
-    write_registers(out_dir)
-    from .search import INDEX_PATH, build_index  # the index follows the TEI just written
-    build_index(out_dir, INDEX_PATH if Path(out_dir) == Path(TEI_DIR) else Path(out_dir) / "search.sqlite")
+        # a commit that failed half-way keeps its journal and what it staged, for `recover`
+        if not (out_dir / f"{JOURNAL_PREFIX}{os.getpid()}.json").exists():
+            shutil.rmtree(staging, ignore_errors=True)
+            staged_index.unlink(missing_ok=True)
     return results
 
 
@@ -179,59 +199,71 @@ def _collect(source, outcome, results, errors, progress) -> None:
         print(f"  built {outcome.text_id:<45} {outcome.seconds:5.2f} s", file=sys.stderr)
 
 
-def write_all_atomic(files: dict[Path, bytes]) -> None:
-    """Stage every file in full, then rename them all into place at once."""
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, data in files.items():
-            staged.append(_stage(path, data))
-        _commit(staged)
-    finally:
-        _discard(staged)
+# --- the switch from one edition to the next -------------------------------------
+#
+# A build stages the new edition in a hidden folder `.build-PID-XXXX` inside the
+# output folder (same file system: a rename moves a file without copying it).
+# `commit` first writes a journal, `.commit-PID.json`, listing every rename, then
+# makes them with SIGINT and SIGTERM held back, then deletes the journal. A
+# build killed outright (kill -9, power loss) between the first and the last
+# rename leaves the journal behind, and the next build finishes those renames
+# (`recover`) before it does anything else: the edition goes from old to new,
+# never to a mixture of the two for longer than the interruption lasts.
+
+STAGING_PREFIX = ".build-"
+JOURNAL_PREFIX = ".commit-"
 
 
-def _stage(path: Path, data: bytes) -> tuple[str, Path]:
-    """Write `data` in full to a hidden file beside `path`: (staging file, final path).
-
-    A build killed while staging leaves only hidden `.NAME.*.tmp` files, swept
-    by a later build.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _sweep_stale(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; the edition is for reading
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return tmp, path
+def _staging_folder(out_dir: Path) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out_dir))
 
 
-def _commit(staged: list[tuple[str, Path]]) -> None:
-    """Rename every staged file into place; SIGINT and SIGTERM wait until all are done."""
+def _link_unchanged(out_dir: Path, staging: Path, built: set[str]) -> None:
+    """Hard links (copies where links fail) of the texts already in place that this build does not replace."""
+    for path in sorted(out_dir.glob("*.xml")):
+        if path.name in built or path.name in REGISTER_FILES:
+            continue
+        try:
+            os.link(path, staging / path.name)
+        except OSError:
+            shutil.copy2(path, staging / path.name)  # keeps the mtime the index fingerprints
+
+
+def commit(moves: list[tuple[Path, Path]], out_dir: Path) -> None:
+    """Rename every staged file into place, journalled; SIGINT and SIGTERM wait until all are done."""
+    journal = out_dir / f"{JOURNAL_PREFIX}{os.getpid()}.json"
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
-        while staged:
-            tmp, path = staged[0]
-            os.replace(tmp, path)
-            staged.pop(0)
+        write_atomic(journal, json.dumps([[str(a), str(b)] for a, b in moves]).encode("utf-8"))
+        _replace_all(moves)
+        journal.unlink()
+        for folder in {out_dir, *(final.parent for _, final in moves)}:
+            _sync_folder(folder)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
-def _discard(staged: list[tuple[str, Path]]) -> None:
-    for tmp, _path in staged:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _sweep_stale(path: Path) -> None:
-    """Remove staging files a killed build (kill -9, power loss) left beside `path`."""
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+def recover(out_dir: Path, index_path: Path = INDEX_PATH) -> None:
+    """Finish the renames of a build killed while it committed; then sweep what killed builds staged."""
+    out_dir, index_path = Path(out_dir), Path(index_path)
+    if not out_dir.is_dir():
+        return
+    for journal in sorted(out_dir.glob(f"{JOURNAL_PREFIX}*.json")):
+        if _alive(journal.name):
+            continue
+        # written whole by write_atomic before the first rename, so it lists every one
+        moves = [(Path(a), Path(b)) for a, b in json.loads(journal.read_text(encoding="utf-8"))]
+        _replace_all(moves)
+        journal.unlink(missing_ok=True)
+    for stale in [*out_dir.glob(f"{STAGING_PREFIX}*"), *index_path.parent.glob(f".{index_path.name}{STAGING_PREFIX}*")]:
+        if _alive(stale.name):
+            continue
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
+    for stale in out_dir.glob(".*.tmp"):  # a write_atomic cut short
         try:
             if time.time() - stale.stat().st_mtime > 60:
                 stale.unlink()
@@ -239,7 +271,37 @@ def _sweep_stale(path: Path) -> None:
             pass
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _replace_all(moves: list[tuple[Path, Path]]) -> None:
+    for staged, final in moves:
+        try:
+            os.replace(staged, final)
+        except FileNotFoundError:
+            if not final.exists():
+                raise
+            # renamed already (by the build itself, before it was killed, or by a recovery)
+
+
+def _alive(name: str) -> bool:
+    """Is the process whose id the staging folder or journal carries still running?"""
+    m = re.search(rf"(?:{re.escape(STAGING_PREFIX)}|{re.escape(JOURNAL_PREFIX)})(\d+)", name)
+    if not m:
+        return False
+    pid = int(m.group(1))
+    if pid == os.getpid():
+        return False  # this process starts no build while one of its own is under way
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _sync_folder(folder: Path) -> None:
+    """The renames themselves reach the disk."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
