@@ -21,7 +21,23 @@ A rule's `pattern` names what it wraps with groups (`abbr`, `expan`, `term`,
 `gloss`, `supplied`); `resp` points at the header's ids (#author,
 #translator, #edition-editors). Text inside an intervention already made is
 never matched again, and blocks inside `skip_within` elements (facsimile
-transcriptions) keep their own brackets. The counts per kind and type go to
+transcriptions) keep their own brackets. A rule may give `cert` when the
+attribution is an inference.
+
+Two kinds of damage are read through, never repaired in the text:
+
+- a bracket a mended page break cuts in two is matched across the <pb/>,
+  which stays inside the element made;
+- a malformed bracket ("[Feuchtwanger)", "Councill" for "Council]") is
+  found by the `malformed` patterns (two built in, more in the profile for a
+  source's own misreadings); the bracket it stands for is matched by the
+  rules as if well formed, the element keeps the source's characters, an
+  editorial note says what the source prints, and the build warns with
+  file:line.
+
+What is left in the reading text afterwards is counted by the profile's
+`left_alone` classes (each with the reason it is not an intervention); the
+counts per kind and type and the brackets left go to
 doc.stage_report("interventions").
 """
 
@@ -39,6 +55,7 @@ from .tree import rewrite_text
 
 # marks an element this stage made, so later rules leave its text alone
 MADE = f"{{{ED_NS}}}intervention"
+EDITORS = "#edition-editors"
 KINDS = ("note", "sign", "expan", "gloss", "supplied", "foreign")
 # what each kind wraps must be named in its pattern
 GROUPS_NEEDED = {"expan": ("abbr", "expan"), "supplied": ("supplied",)}
@@ -65,7 +82,48 @@ class InterventionRule:
         self.resp = table.get("resp", "#translator")
         self.lang = table.get("lang", "ru-Latn")
         self.lang_given = "lang" in table  # a bare gloss is tagged only when the rule says so
+        self.cert = table.get("cert")
+        if self.cert not in (None, "high", "medium", "low"):
+            raise ProfileError(f"{where}: rules[{index}].cert must be high, medium or low")
         self.name = table.get("name") or f"{self.kind}:{self.type}"
+
+
+# a bracket opened with one sign and closed with the other: the two misprints
+# any source can have; a source's own misreadings come from its profile
+BUILT_IN_MALFORMED = [
+    {"pattern": r"\[(?P<inside>[^\[\]()]{1,80})\)", "fault": "opened with [ and closed with )"},
+    {"pattern": r"\((?P<inside>[^\[\]()]{1,80})\]", "fault": "opened with ( and closed with ]"},
+]
+
+
+class MalformedBracket:
+    """A pattern for a bracket the source misprints; (?P<inside>...) is what the bracket holds."""
+
+    def __init__(self, table: dict[str, Any], index: int, where: str = "[interventions]"):
+        if not isinstance(table, dict) or "pattern" not in table or "fault" not in table:
+            raise ProfileError(f"{where}: malformed[{index}] needs a pattern and a fault")
+        self.pattern = re.compile(table["pattern"])
+        if "inside" not in self.pattern.groupindex:
+            raise ProfileError(f"{where}: malformed[{index}].pattern must name what the bracket holds "
+                               "as (?P<inside>...)")
+        self.fault = table["fault"]
+
+
+# brackets that are not interpolations in any text
+BUILT_IN_LEFT_ALONE = [
+    {"name": "link residue", "pattern": r"\[[^\[\]]*\]\([^()\s]*\)",
+     "why": "a markdown link of the extraction ([text](#)); the markup stage keeps the words and drops the link"},
+]
+
+
+class LeftAlone:
+    """A class of brackets that stay in the reading text, with the reason why."""
+
+    def __init__(self, table: dict[str, Any], index: int, where: str = "[interventions]"):
+        if not isinstance(table, dict) or not {"name", "pattern", "why"} <= set(table):
+            raise ProfileError(f"{where}: left_alone[{index}] needs a name, a pattern and a why")
+        self.name, self.why = table["name"], table["why"]
+        self.pattern = re.compile(table["pattern"])
 
 
 def record_interventions(doc: Document) -> Document:
@@ -77,6 +135,9 @@ def record_interventions(doc: Document) -> Document:
     rules = [InterventionRule(rule, i, where) for i, rule in enumerate(table.get("rules", []))]
     skip = ["teiHeader", *table.get("skip_within", [])]
     text = doc.tei.find(tei("text"))
+    malformed = [MalformedBracket(m, i, where) for i, m in
+                 enumerate(BUILT_IN_MALFORMED + list(table.get("malformed", [])))]
+    left_alone = [LeftAlone(c, i, where) for i, c in enumerate(BUILT_IN_LEFT_ALONE + list(table.get("left_alone", [])))]
     numbering: dict[str, int] = {}
     for rule in rules:
         if rule.kind == "sign":
@@ -84,20 +145,24 @@ def record_interventions(doc: Document) -> Document:
         else:
             builder = Builder(doc, rule, numbering)
             count = rewrite_text(text, rule.pattern, builder, skip=skip)
-            if rule.kind == "note":
-                count += notes_across_page_breaks(text, rule, builder, skip)
+            if rule.kind != "foreign":
+                count += brackets_across_page_breaks(text, rule, builder, skip)
         if count:
             stats[rule.name] = stats.get(rule.name, 0) + count
-    stats["total"] = sum(v for k, v in stats.items() if k != "total")
+    repaired = read_malformed_brackets(doc, text, rules, malformed, numbering, skip)
+    for name, count in repaired.items():
+        stats[name] = stats.get(name, 0) + count
+    stats["total"] = sum(v for k, v in stats.items() if k not in ("total", "left"))
+    stats["left"] = brackets_left(doc, text, left_alone, skip + ["note", "gloss", "expan", "supplied"])
     return doc
 
 
-def notes_across_page_breaks(text: etree._Element, rule: InterventionRule, builder: "Builder",
-                             skip: list[str]) -> int:
+def brackets_across_page_breaks(text: etree._Element, rule: InterventionRule, builder: "Builder",
+                                skip: list[str]) -> int:
     """An interpolation that a mended page break cuts in two: "(highlighted by <pb/>me. - I.P.)".
 
     The text on either side of the <pb/> is read as one; a match that runs
-    over it becomes the note, with the page break kept inside.
+    over it becomes the rule's element, with the page break kept inside.
     """
     skip_tags = {tei(name) for name in skip}
     count = 0
@@ -112,12 +177,23 @@ def notes_across_page_breaks(text: etree._Element, rule: InterventionRule, build
         for m in rule.pattern.finditer(joined):
             if not m.start() < len(left) < m.end():
                 continue
-            note = builder.note(m, parent)
-            note.text = joined[m.start():len(left)]
             index = parent.index(pb)
-            parent.remove(pb)
-            note.append(pb)
-            pb.tail = joined[len(left):m.end()]
+            if rule.kind == "note":
+                note = builder.note(m, parent)
+                note.text = joined[m.start():len(left)]
+                parent.remove(pb)
+                note.append(pb)
+                pb.tail = joined[len(left):m.end()]
+            else:
+                # the element's words are the match's words less its brackets:
+                # the page break goes after as many letters as stood before it
+                letters = len(_LETTERS.findall(joined[m.start():len(left)]))
+                note = builder(m, parent) if letters else None
+                if note is None:
+                    continue
+                parent.remove(pb)
+                pb.tail = None
+                _insert_after_letters(note, pb, letters)
             note.tail = joined[m.end():] or None
             if previous is not None:
                 previous.tail = left[:m.start()] or None
@@ -127,6 +203,38 @@ def notes_across_page_breaks(text: etree._Element, rule: InterventionRule, build
             count += 1
             break
     return count
+
+
+_LETTERS = re.compile(r"[^\W_]")
+
+
+def _insert_after_letters(element: etree._Element, pb: etree._Element, letters: int) -> None:
+    """Put `pb` into `element`'s text after its first `letters` letters and digits."""
+    ordered: list[tuple[etree._Element, str]] = []  # (node, "text" | "tail") in reading order
+
+    def walk(node):
+        ordered.append((node, "text"))
+        for child in node:
+            walk(child)
+            ordered.append((child, "tail"))
+    walk(element)
+    seen = 0
+    for node, slot in ordered:
+        value = getattr(node, slot) or ""
+        for i, ch in enumerate(value):
+            if _LETTERS.match(ch):
+                seen += 1
+                if seen == letters:
+                    cut = i + 1
+                    before, after = value[:cut], value[cut:]
+                    setattr(node, slot, before)
+                    pb.tail = after or None
+                    if slot == "text":
+                        node.insert(0, pb)
+                    else:
+                        node.getparent().insert(node.getparent().index(node) + 1, pb)
+                    return
+    element.append(pb)  # fewer letters than expected: the break closes the element
 
 
 def sign_notes(text: etree._Element, rule: InterventionRule) -> int:
@@ -143,6 +251,159 @@ def sign_notes(text: etree._Element, rule: InterventionRule) -> int:
     return count
 
 
+class SourceMatch:
+    """A match found in the text as it should read, seen in the source's own characters.
+
+    `to_source` maps a position in the repaired text to the source's; the
+    builders read groups, starts and ends through it, so what they make
+    holds exactly what the source prints.
+    """
+
+    def __init__(self, m: re.Match, source: str, to_source):
+        self._m, self.string, self._to_source = m, source, to_source
+        self.re = m.re
+
+    def start(self, group: int | str = 0) -> int:
+        return self._to_source(self._m.start(group)) if self._m.start(group) >= 0 else -1
+
+    def end(self, group: int | str = 0) -> int:
+        return self._to_source(self._m.end(group)) if self._m.end(group) >= 0 else -1
+
+    def group(self, group: int | str = 0) -> str | None:
+        return None if self._m.start(group) < 0 else self.string[self.start(group):self.end(group)]
+
+    def groupdict(self) -> dict[str, str | None]:
+        return {name: self.group(name) for name in self._m.re.groupindex}
+
+
+def read_malformed_brackets(doc: Document, text: etree._Element, rules: list[InterventionRule],
+                            malformed: list[MalformedBracket], numbering: dict[str, int],
+                            skip: list[str]) -> dict[str, int]:
+    """Encode each malformed bracket as the intervention it is, with the edition's note on it.
+
+    The bracket is read as well formed ("[" + inside + "]"); the first rule
+    whose match covers it decides what it is. A bracket no rule recognises
+    stays in the text, and the build says where.
+    """
+    counts: dict[str, int] = {}
+    skip_tags = {tei(name) for name in skip}
+    bracket_rules = [r for r in rules if r.kind not in ("sign", "foreign")]
+    for form in malformed:
+        for parent, child in list(_text_slots(text, skip_tags)):
+            while True:
+                value = parent.text if child is None else child.tail
+                m = form.pattern.search(value or "")
+                if not m or _made(parent):
+                    break
+                done = _read_one(doc, parent, child, value, m, form, bracket_rules, numbering)
+                key = "malformed bracket, encoded" if done else "malformed bracket, left (no rule reads it)"
+                counts[key] = counts.get(key, 0) + 1
+                if not done:
+                    break
+    return counts
+
+
+def _read_one(doc, parent, child, value, m, form, rules, numbering) -> bool:
+    a, b = m.span()
+    ia, ib = m.span("inside")
+    repaired = value[:a] + "[" + value[ia:ib] + "]" + value[b:]
+    inside_end = a + 1 + (ib - ia)
+
+    def to_source(i: int) -> int:
+        if i <= a:
+            return i
+        if i <= inside_end:
+            return ia + (i - a - 1)
+        return b + (i - inside_end - 1)
+
+    line = _source_line(doc, parent, value[a:b])
+    for rule in rules:
+        rm = next((x for x in rule.pattern.finditer(repaired) if x.start() <= a and x.end() >= inside_end + 1), None)
+        if rm is None:
+            continue
+        sm = SourceMatch(rm, value, to_source)
+        element = Builder(doc, rule, numbering)(sm, parent)
+        if element is None:
+            continue
+        numbering["malformed"] = numbering.get("malformed", 0) + 1
+        remark = etree.Element(tei("note"), type="editorial", resp=EDITORS)
+        remark.set(XML_ID, f"{doc.profile.key}.malformed{numbering['malformed']}")
+        remark.set(MADE, "1")
+        # the words are not repeated: the note is about the signs
+        remark.text = (f"The source misprints this bracket: {form.fault}. The edition reads it as a "
+                       f"bracket and keeps the signs as printed.")
+        element.tail, remark.tail = None, value[sm.end():] or None
+        if child is None:
+            parent.text = value[:sm.start()] or None
+            parent.insert(0, element)
+        else:
+            child.tail = value[:sm.start()] or None
+            parent.insert(parent.index(child) + 1, element)
+        parent.insert(parent.index(element) + 1, remark)
+        doc.warn(line, f"malformed bracket \u201c{value[a:b]}\u201d ({form.fault}): read as {rule.name}")
+        return True
+    doc.warn(line, f"malformed bracket \u201c{value[a:b]}\u201d ({form.fault}): no rule reads it, left as printed")
+    return False
+
+
+def brackets_left(doc: Document, text: etree._Element, classes: list[LeftAlone],
+                  skip: list[str]) -> dict[str, int]:
+    """Square brackets still in the reading text, counted by the profile's classes.
+
+    A bracket no class explains is counted as unexplained, and the build
+    says where it stands.
+    """
+    skip_tags = {tei(name) for name in skip}
+    left: dict[str, int] = {}
+    for parent, child in _text_slots(text, skip_tags):
+        if _made(parent):  # the brackets of a glossed term ("Voyna" [War]) are the element's
+            continue
+        value = parent.text if child is None else child.tail
+        taken = []
+        for cls in classes:
+            for m in cls.pattern.finditer(value or ""):
+                if not any(s < m.end() and m.start() < e for s, e in taken):
+                    taken.append(m.span())
+                    key = f"{cls.name}: {cls.why}"
+                    left[key] = left.get(key, 0) + 1
+        for i, ch in enumerate(value or ""):
+            if ch in "[]" and not any(s <= i < e for s, e in taken):
+                left["unexplained bracket signs"] = left.get("unexplained bracket signs", 0) + 1
+                probe = value[max(0, i - 20):i + 20].strip()
+                doc.warn(_source_line(doc, parent, probe[:30]) if probe else _line(parent),
+                         f"bracket sign {ch} left unencoded: \u2026{probe}\u2026")
+    return left
+
+
+def _text_slots(root: etree._Element, skip_tags: set[str]):
+    """(parent, None) for parent.text, (parent, child) for child.tail, outside skipped elements."""
+    for element in root.iter():
+        if not isinstance(element.tag, str) or _inside(element, skip_tags):
+            continue
+        if element.text:
+            yield element, None
+        for child in element:
+            if child.tail:
+                yield element, child
+
+
+def _inside(element: etree._Element, tags: set[str]) -> bool:
+    while element is not None:
+        if element.tag in tags:
+            return True
+        element = element.getparent()
+    return False
+
+
+def _source_line(doc: Document, element: etree._Element, probe: str) -> int:
+    """The source line a piece of text stands on (a paragraph spans several lines)."""
+    first = _line(element)
+    for line in doc.lines:
+        if line.number >= first and probe in line.text:
+            return line.number
+    return first
+
+
 class Builder:
     """Turns one match into the element its rule's kind calls for."""
 
@@ -152,7 +413,11 @@ class Builder:
     def __call__(self, m: re.Match, parent: etree._Element):
         if _made(parent):
             return None
-        return getattr(self, self.rule.kind)(m, parent)
+        element = getattr(self, self.rule.kind)(m, parent)
+        if element is not None and self.rule.cert:
+            attributed = element if element.get("resp") else element.find(f".//*[@resp]")
+            (attributed if attributed is not None else element).set("cert", self.rule.cert)
+        return element
 
     def _element(self, tag: str, text: str | None = None, **attrs) -> etree._Element:
         element = etree.Element(tei(tag), **attrs)

@@ -802,7 +802,11 @@ def format_report(text_id: str, report: dict[str, Any], interventions: dict[str,
     if interventions:
         out.append(f"{text_id}: interventions")
         for name, count in sorted(interventions.items()):
-            if name != "total":
+            if name not in ("total", "left"):
                 out.append(f"    {name:<80} {count:>5}")
         out.append(f"    {'total':<80} {interventions.get('total', 0):>5}")
+        left = interventions.get("left", {})
+        out.append(f"    square brackets left in the reading text, by class: {sum(left.values())}")
+        for name, count in sorted(left.items()):
+            out.append(f"      {count:>5}  {name}")
     return out

@@ -99,8 +99,10 @@ TABLE_KEYS: dict[str, frozenset[str] | None] = {
         "references", "bodies", "linked", "unanchored", "without_body", "duplicates", "inferred_numbers",
         "misnumbered", "continuations", "unjoined", "markers_left_in_facsimiles", "bodies_absent_from_source",
         "scopes", "explain"}),
-    "interventions": frozenset({"rules", "skip_within"}),
-    "interventions.rules": frozenset({"kind", "pattern", "type", "resp", "lang", "name"}),
+    "interventions": frozenset({"rules", "skip_within", "malformed", "left_alone"}),
+    "interventions.rules": frozenset({"kind", "pattern", "type", "resp", "lang", "name", "cert"}),
+    "interventions.malformed": frozenset({"pattern", "fault"}),
+    "interventions.left_alone": frozenset({"name", "pattern", "why"}),
     # markup, entities
     "foreign": frozenset({"script", "lang"}),
     "entities": frozenset({"prefer", "skip", "skip_elements"}),
@@ -110,7 +112,8 @@ TABLE_KEYS: dict[str, frozenset[str] | None] = {
 ARRAYS = frozenset({
     "headings", "regions", "structures", "footers", "revisions", "bibl.authors", "bibl.translators",
     "bibl.editors", "bibl.idnos", "bibl.scopes", "bibl.series", "bibl.related", "original.scopes",
-    "notes.markers", "notes.faults", "interventions.rules"})
+    "notes.markers", "notes.faults", "interventions.rules", "interventions.malformed",
+    "interventions.left_alone"})
 
 
 class ProfileError(Exception):
