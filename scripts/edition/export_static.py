@@ -38,6 +38,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import quote, urljoin, urlsplit
 
 from lxml import html as lxml_html
@@ -87,6 +88,19 @@ class ExportReport:
 
 
 # URLs and files ---------------------------------------------------------------
+
+def url_attributes(document: lxml_html.HtmlElement) -> Iterator[tuple[lxml_html.HtmlElement, str, str]]:
+    """(element, attribute, value) for every attribute of a page that holds a URL (LINK_ATTRIBUTES)."""
+    for tag, attribute in LINK_ATTRIBUTES:
+        for element in document.iter(tag):
+            value = element.get(attribute)
+            if value is not None:
+                yield element, attribute, value
+
+
+def is_get_form(element: lxml_html.HtmlElement) -> bool:
+    """A form whose submission only reads (a search box): the static export can answer it in the browser."""
+    return (element.get("method") or "get").lower() == "get"
 
 def internal_url(reference: str, base: str) -> str | None:
     """The app-relative URL (path?query) of a link, or None for external, fragment-only and special links."""
@@ -218,20 +232,16 @@ class Crawler:
         found = []
         if fetched.mimetype == "text/html":
             document = lxml_html.document_fromstring(fetched.body)
-            for tag, attribute in LINK_ATTRIBUTES:
-                for element in document.iter(tag):
-                    value = element.get(attribute)
-                    if value is None:
-                        continue
-                    url = internal_url(value, base)
-                    if url is None:
-                        continue
-                    if tag == "form":
-                        if (element.get("method") or "get").lower() == "get":
-                            self.client_side.add(urlsplit(url).path)
-                            found.append(urlsplit(url).path)
-                        continue
-                    found.append(url.split("#")[0])
+            for element, _attribute, value in url_attributes(document):
+                url = internal_url(value, base)
+                if url is None:
+                    continue
+                if element.tag == "form":
+                    if is_get_form(element):
+                        self.client_side.add(urlsplit(url).path)
+                        found.append(urlsplit(url).path)
+                    continue
+                found.append(url.split("#")[0])
         elif fetched.mimetype == "text/css":
             for match in CSS_URL.finditer(fetched.body.decode("utf-8", "replace")):
                 url = internal_url(match.group(2), base)
@@ -305,23 +315,18 @@ class Writer:
 
     def html(self, fetched: Fetched, page_file: str, report: ExportReport) -> tuple[bytes, lxml_html.HtmlElement]:
         document = lxml_html.document_fromstring(fetched.body)
-        for tag, attribute in LINK_ATTRIBUTES:
-            for element in document.iter(tag):
-                value = element.get(attribute)
-                if value is None:
+        for element, attribute, value in url_attributes(document):
+            if element.tag == "form":
+                url = internal_url(value, urlsplit(fetched.url).path)
+                if url is not None and not is_get_form(element):
+                    report.left_to_live_edition.add(urlsplit(url).path)
+                    element.set(attribute, self.crawler.live_base + url)
                     continue
-                if tag == "form":
-                    method = (element.get("method") or "get").lower()
-                    url = internal_url(value, urlsplit(fetched.url).path)
-                    if url is not None and method != "get":
-                        report.left_to_live_edition.add(urlsplit(url).path)
-                        element.set(attribute, self.crawler.live_base + url)
-                        continue
-                    if url is not None and urlsplit(url).path in self.files:
-                        element.set(attribute, relative(self.files[urlsplit(url).path], page_file))
-                        element.set("data-static-search", "")
-                        continue
-                element.set(attribute, self.rewrite_reference(value, fetched.url, page_file, report))
+                if url is not None and urlsplit(url).path in self.files:
+                    element.set(attribute, relative(self.files[urlsplit(url).path], page_file))
+                    element.set("data-static-search", "")
+                    continue
+            element.set(attribute, self.rewrite_reference(value, fetched.url, page_file, report))
         # Only the search page itself answers a query; the other pages' search boxes just lead to it.
         if urlsplit(fetched.url).path in self.crawler.client_side and not urlsplit(fetched.url).query:
             head = document.find("head")

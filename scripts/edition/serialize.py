@@ -48,10 +48,7 @@ def assign_ids(doc: Document) -> None:
 
 def _assign_within(container: etree._Element, base: str) -> None:
     counters: dict[str, int] = {}
-    for child in container:
-        if not isinstance(child.tag, str):
-            continue
-        name = etree.QName(child).localname
+    for child, name in _element_children(container):
         if name == "div":
             counters["div"] = counters.get("div", 0) + 1
             own = child.get(XML_ID) or f"{base}.{counters['div']}"
@@ -59,27 +56,34 @@ def _assign_within(container: etree._Element, base: str) -> None:
             _assign_within(child, own)
             continue
         if name in ID_PREFIX:
-            counters[name] = counters.get(name, 0) + 1
-            if not child.get(XML_ID):
-                child.set(XML_ID, f"{base}.{ID_PREFIX[name]}{counters[name]}")
+            _number(child, name, base, counters)
         # descend into anything (notes inside p, items inside list...)
         _assign_nested(child, child.get(XML_ID) or base)
 
 
 def _assign_nested(element: etree._Element, base: str) -> None:
     counters: dict[str, int] = {}
-    for child in element:
-        if not isinstance(child.tag, str):
-            continue
-        name = etree.QName(child).localname
+    for child, name in _element_children(element):
         if name in ("div",):
             _assign_within(element, base)
             return
         if name in ("item", "note", "p", "head", "l", "lg", "bibl", "list", "quote", "sp", "figure"):
-            counters[name] = counters.get(name, 0) + 1
-            if not child.get(XML_ID):
-                child.set(XML_ID, f"{base}.{ID_PREFIX.get(name, name)}{counters[name]}")
+            _number(child, name, base, counters)
         _assign_nested(child, child.get(XML_ID) or base)
+
+
+def _element_children(element: etree._Element):
+    """(child, local name) of each element child; comments and processing instructions have no id."""
+    for child in element:
+        if isinstance(child.tag, str):
+            yield child, etree.QName(child).localname
+
+
+def _number(child: etree._Element, name: str, base: str, counters: dict[str, int]) -> None:
+    """Count `child` among its kind within `base`; give it that number as its id unless it has one."""
+    counters[name] = counters.get(name, 0) + 1
+    if not child.get(XML_ID):
+        child.set(XML_ID, f"{base}.{ID_PREFIX.get(name, name)}{counters[name]}")
 
 
 def strip_working(root: etree._Element) -> None:

@@ -34,7 +34,7 @@ def rewrite_text(
     skip_tags = {tei(s) for s in skip}
     count = 0
     for element in list(root.iter()):
-        if not isinstance(element.tag, str) or _inside(element, skip_tags):
+        if not isinstance(element.tag, str) or inside(element, skip_tags):
             continue
         if element.text:
             count += _rewrite_slot(element, None, pattern, build)
@@ -44,7 +44,8 @@ def rewrite_text(
     return count
 
 
-def _inside(element: etree._Element, tags: set[str]) -> bool:
+def inside(element: etree._Element, tags: set[str]) -> bool:
+    """Is `element`, or an element around it, one of `tags` (Clark names)?"""
     while element is not None:
         if element.tag in tags:
             return True
