@@ -52,7 +52,8 @@ def pages_of_every_kind(live: LiveServer) -> dict[str, str]:
     counts = mention_counts(live.search_db, "persons")
     most_mentioned = max(counts, key=lambda entity: sum(counts[entity].values()))
     urls["entity-most-mentioned"] = f"/registers/persons/{most_mentioned}"
-    urls["entity-most-mentioned-page-2"] = f"/registers/persons/{most_mentioned}?page=2"
+    most_in = max(counts[most_mentioned], key=counts[most_mentioned].get)
+    urls["entity-mentions-page-2"] = f"/registers/persons/{most_mentioned}/in/{most_in}?page=2"
 
     pages = {}
     for name, url in urls.items():

@@ -3,15 +3,45 @@ with every mention, grouped by text, as keyword-in-context."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from markupsafe import Markup
 
-from edition.search import ensure_index, mention_counts, mentions_of, word_counts
+from edition.search import ensure_index, first_mentions_by_text, mention_counts, mentions_of, word_counts
 
 from . import edition
-from .texts import REGISTERS, read_register
+from .texts import REGISTERS, LibraryEntry, read_register
 
 blueprint = Blueprint("registers", __name__, url_prefix="/registers")
+# mentions shown per text and per page: Stalin is named 3,000 times, a page stays small and fast
+MENTIONS_PER_PAGE = 50
+
+
+@dataclass
+class MentionGroup:
+    """One text's mentions of an entry, one page of them."""
+    text: LibraryEntry
+    total: int
+    mentions: list[dict]
+    page: int = 1
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * MENTIONS_PER_PAGE + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.mentions) - 1
+
+    @property
+    def following(self) -> int:
+        """How many mentions the next page holds."""
+        return min(self.total - self.last, MENTIONS_PER_PAGE)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // MENTIONS_PER_PAGE))
 
 
 def register_or_404(register: str):
@@ -60,16 +90,41 @@ def index(register: str):
 
 @blueprint.get("/<register>/<entity_id>")
 def entry(register: str, entity_id: str):
+    """The entry and the first page of its mentions in every text, text beside text."""
     path, entry = entry_or_404(register, entity_id)
     ed = edition()
     ensure_index(ed.tei_dir, ed.search_db)
-    mentions = mentions_of(ed.search_db, register, entity_id)
-    by_text = [(text, [m for m in mentions if m["text_key"] == text.key]) for text in ed.library.entries(word_counts(ed.tei_dir, ed.search_db))]
+    counts = mention_counts(ed.search_db, register, entity_id).get(entity_id, {})
+    first = first_mentions_by_text(ed.search_db, register, entity_id, MENTIONS_PER_PAGE)
+    groups = [MentionGroup(text, counts[text.key], first.get(text.key, []))
+              for text in ed.library.entries(word_counts(ed.tei_dir, ed.search_db)) if counts.get(text.key)]
     html = Markup(ed.renderer.render(path, view="entry", entry=entity_id,
                                      **{"edition-url": url_for("reading.library") + "edition"}))
     return render_template("registers/entry.html", register=register, title=REGISTERS[register][3],
-                           entry=entry, html=html, by_text=[(t, ms) for t, ms in by_text if ms],
-                           total=len(mentions))
+                           entry=entry, html=html, groups=groups, total=sum(counts.values()))
+
+
+@blueprint.get("/<register>/<entity_id>/in/<text_key>")
+def mentions_in_text(register: str, entity_id: str, text_key: str):
+    """One page of an entry's mentions in one text: where "more" leads, with or without script."""
+    _path, entry = entry_or_404(register, entity_id)
+    ed = edition()
+    ensure_index(ed.tei_dir, ed.search_db)
+    text = next((t for t in ed.library.entries(word_counts(ed.tei_dir, ed.search_db)) if t.key == text_key), None)
+    if text is None:
+        abort(404, description=f"The edition has no text “{text_key}”.")
+    total = mention_counts(ed.search_db, register, entity_id).get(entity_id, {}).get(text_key, 0)
+    if not total:
+        abort(404, description=f"“{text.title}” does not mention {entry.name}.")
+    page = request.args.get("page", "1")
+    pages = MentionGroup(text, total, []).pages
+    if not page.isdigit() or not 1 <= int(page) <= pages:
+        abort(400, description=f"The page of mentions must be a number from 1 to {pages:,}.")
+    page = int(page)
+    mentions = mentions_of(ed.search_db, register, entity_id, text_key,
+                           limit=MENTIONS_PER_PAGE, offset=(page - 1) * MENTIONS_PER_PAGE)
+    return render_template("registers/mentions.html", register=register, title=REGISTERS[register][3],
+                           entry=entry, group=MentionGroup(text, total, mentions, page))
 
 
 @blueprint.get("/<register>/<entity_id>/card")

@@ -326,17 +326,38 @@ def search(db_path: Path, query: str, text_key: str | None = None,
     return total, [Hit(r[0], r[1], r[2], r[3], _snippet_html(r[4]), r[5] or "") for r in rows]
 
 
-def mentions_of(db_path: Path, register: str, entity: str) -> list[dict]:
-    """Every mention of one register entry, in text order, for keyword-in-context."""
+def mentions_of(db_path: Path, register: str, entity: str, text_key: str | None = None,
+                limit: int | None = None, offset: int = 0) -> list[dict]:
+    """Every mention of one register entry (or one page of them, in one text),
+    in text order, for keyword-in-context."""
     con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     con.row_factory = sqlite3.Row
     try:
         rows = con.execute("""SELECT text_key, passage_id, before, name, after FROM mentions
-                              WHERE register = ? AND entity = ? ORDER BY text_key, passage_rowid""",
-                           (register, entity)).fetchall()
+                              WHERE register = ? AND entity = ? AND (? IS NULL OR text_key = ?)
+                              ORDER BY text_key, passage_rowid LIMIT ? OFFSET ?""",
+                           (register, entity, text_key, text_key, -1 if limit is None else limit, offset)).fetchall()
     finally:
         con.close()
     return [dict(r) for r in rows]
+
+
+def first_mentions_by_text(db_path: Path, register: str, entity: str, per_text: int) -> dict[str, list[dict]]:
+    """{text_key: its first per_text mentions of the entry}: one query, so that
+    an entry named thousands of times (Stalin) still shows every text at once."""
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    con.row_factory = sqlite3.Row
+    try:
+        rows = con.execute("""SELECT text_key, passage_id, before, name, after FROM (
+                                SELECT *, row_number() OVER (PARTITION BY text_key ORDER BY passage_rowid) AS n
+                                FROM mentions WHERE register = ? AND entity = ?)
+                              WHERE n <= ? ORDER BY text_key, n""", (register, entity, per_text)).fetchall()
+    finally:
+        con.close()
+    by_text: dict[str, list[dict]] = {}
+    for row in rows:
+        by_text.setdefault(row["text_key"], []).append(dict(row))
+    return by_text
 
 
 def mention_counts(db_path: Path, register: str, entity: str | None = None) -> dict[str, dict[str, int]]:

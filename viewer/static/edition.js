@@ -155,6 +155,49 @@
     }
   });
 
+  // A register entry's mentions, one text at a time: "more" is a link to the
+  // next page of that text's mentions (it works without script); with script
+  // the next page is fetched and its lines are added to the list in place.
+  function showMore(link) {
+    const group = link.closest(".kwic-group");
+    const list = group.querySelector("ol.kwic");
+    const range = group.querySelector(".kwic-range");
+    link.setAttribute("aria-disabled", "true");
+    fetch(link.href).then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.text();
+    }).then(function (html) {
+      const page = new DOMParser().parseFromString(html, "text/html");
+      const items = page.querySelectorAll("#" + CSS.escape(group.id) + " ol.kwic > li");
+      const first = items.length ? items[0].querySelector("a") : null;
+      items.forEach(function (item) { list.appendChild(document.adoptNode(item)); });
+      const next = page.querySelector("#" + CSS.escape(group.id) + " a.kwic-more");
+      const total = group.dataset.total;
+      if (range) range.textContent = "Mentions 1–" + list.children.length.toLocaleString("en") + " of " + Number(total).toLocaleString("en");
+      if (next) {
+        link.href = next.getAttribute("href");
+        link.textContent = next.textContent.replace(/^Next (\S+) →$/, "Show $1 more");
+        link.removeAttribute("aria-disabled");
+      } else {
+        link.remove();
+      }
+      // the reader goes on from the first line just added
+      if (first) first.focus();
+    }).catch(function () {
+      window.location.href = link.href;
+    });
+  }
+  document.querySelectorAll("a.kwic-more").forEach(function (link) {
+    link.textContent = link.textContent.replace(/^Next (\S+) →$/, "Show $1 more");
+  });
+
+  document.addEventListener("click", function (event) {
+    const more = event.target.closest("a.kwic-more");
+    if (!more || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    if (more.getAttribute("aria-disabled") !== "true") showMore(more);
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") closePopup();
   });
