@@ -668,9 +668,11 @@ def render(results: dict) -> str:
                          f"({'under' if row['peak_rss_mb'] < 2048 else '**over**'} 2 GB).")
     lines += ["", "## Robustness (proved by tests, not timed)", "",
               "- `tests/test_bad_input.py`: the converter on empty, binary, Latin-1, UTF-16 (with and without BOM), "
-              "BOM+CRLF, form-feed, control-character, 100 MB, unbalanced-marker, lost-note, 10,000-bracket and "
-              "misspelt-profile input; a failing stage, SIGTERM and kill -9 during a build leave the previous "
-              "edition whole.",
+              "BOM+CRLF, form-feed, control-character, 100 MB, unbalanced-marker, lost-note and 10,000-bracket "
+              "input, and profiles misspelt at the top or in any table (each refused with file, line, table and a "
+              "suggestion); a failing stage, a failure after the registers and index are made, SIGTERM and kill -9 "
+              "during a build leave the previous edition whole, texts, registers and search index together; a "
+              "build killed half-way through its renames is finished by the next one.",
               "- `tests/test_hostile_input.py`: the viewer (`edition serve`) on unknown ids, path traversal in every "
               "path parameter, script injection, absurd search parameters, oversized uploads, entity bombs and "
               "external entities: a 4xx page each, never a 500, with a Content-Security-Policy.",
