@@ -1,0 +1,275 @@
+"""Stage 8, corrections: evident errors of the received text, corrected as data.
+
+The corrections of a text are curated by hand in
+`data/corrections/NAME.toml` (NAME is the source's file name without
+`.txt`), one entry a line, reviewable in git:
+
+    [[correction]] tables, or an array of inline tables:
+    correction = [
+      { sic = "Medvedey", corr = "Medvedev", why = "OCR: v read as y" },
+      { sic = "F arty", corr = "Party" },
+      { sic = "arid", corr = "and", context = "arid the" },
+      { sic = "Ill", corr = "III", lines = [4123] },
+    ]
+
+- `sic`    the reading as the received text prints it: whole words, matched
+           case-sensitively; a space stands for any run of white space (a
+           word the OCR split in two, "F arty"). An entry written in lower
+           case also corrects the same word capitalised at a sentence's
+           start ("tbe" -> "the" also reads "Tbe" -> "The").
+- `corr`   the edition's reading.
+- `why`    optional: the reason, for the reviewer (stays in the data).
+- `lines`  optional: only where the reading stands on these source lines.
+- `context` optional: only where the reading stands inside this literal
+           string (which must contain `sic`): for a form that is a real word
+           elsewhere ("arid", "tire").
+- `cert`   optional: high, medium or low, when the correction is a judgement.
+
+Every match becomes `choice/sic + corr resp="#edition-editors"`: the source
+is never edited, the received reading stays in the markup (and is what the
+fidelity check counts). The stage runs after entities, so a correction inside
+a name stays inside its `persName`. Its figures go to
+doc.stage_report("corrections"): the count per entry, and every entry that
+matched nothing is a warning, so stale data is noticed.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from . import DATA, SOURCE_LINE, tei
+from .model import ConversionError, Document
+from .tree import rewrite_text
+
+CORRECTIONS = DATA / "corrections"
+EDITORS = "#edition-editors"
+ENTRY_KEYS = {"sic", "corr", "why", "lines", "context", "cert"}
+# an existing intervention is never corrected inside (no choice in a choice);
+# the header and the edition's own notes are not received text
+SKIP = ("teiHeader", "choice", "sic", "corr", "expan", "supplied")
+WORD_CHAR = r"[^\W_]"
+
+
+@dataclass
+class Correction:
+    sic: str
+    corr: str
+    why: str = ""
+    lines: frozenset[int] = frozenset()
+    context: str = ""
+    cert: str | None = None
+    where: str = ""  # file:line of the entry, for messages
+
+    @property
+    def label(self) -> str:
+        limit = f" (lines {', '.join(map(str, sorted(self.lines)))})" if self.lines else ""
+        limit += f" (in \u201c{self.context}\u201d)" if self.context else ""
+        return f"{self.sic} -> {self.corr}{limit}"
+
+    def forms(self) -> list[tuple[str, str]]:
+        """(received, corrected) pairs this entry reads: itself, and capitalised if written in lower case."""
+        pairs = [(self.sic, self.corr)]
+        if self.sic[:1].islower() and self.corr[:1].islower():
+            pairs.append((self.sic[0].upper() + self.sic[1:], self.corr[0].upper() + self.corr[1:]))
+        return pairs
+
+
+def corrections_file(doc: Document, directory: Path | None = None) -> Path:
+    return Path(directory or CORRECTIONS) / f"{doc.id}.toml"
+
+
+def load_corrections(path: Path) -> list[Correction]:
+    """The entries of one corrections file; any fault is an error naming the file (and line)."""
+    path = Path(path)
+    try:
+        source = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise ConversionError(path, None, f"corrections file is not UTF-8: {err}") from None
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as err:
+        line = getattr(err, "lineno", None) or _line_from_message(str(err))
+        raise ConversionError(path, line, f"corrections file is not valid TOML: {err}") from None
+    unknown = set(data) - {"correction"}
+    if unknown:
+        raise ConversionError(path, None, f"unknown key(s) {', '.join(sorted(unknown))}: "
+                                          "a corrections file holds only 'correction' entries")
+    entries = data.get("correction", [])
+    if not isinstance(entries, list):
+        raise ConversionError(path, None, "'correction' must be a list of entries")
+    lines = _entry_lines(source)
+    out: list[Correction] = []
+    for index, entry in enumerate(entries):
+        line = lines[index] if index < len(lines) else None
+        out.append(_entry(path, line, index, entry))
+    seen: dict[tuple, str] = {}
+    for c in out:
+        key = (c.sic, c.lines, c.context)
+        if key in seen:
+            raise ConversionError(path, None, f"'{c.sic}' is corrected twice with the same limits "
+                                              f"({seen[key]} and {c.where})")
+        seen[key] = c.where
+    return out
+
+
+def _entry(path: Path, line: int | None, index: int, entry: Any) -> Correction:
+    where = f"{path.name}:{line}" if line else f"{path.name} entry {index + 1}"
+
+    def fail(problem: str):
+        raise ConversionError(path, line, f"correction entry {index + 1}: {problem}")
+
+    if not isinstance(entry, dict):
+        fail("must be a table { sic = ..., corr = ... }")
+    unknown = set(entry) - ENTRY_KEYS
+    if unknown:
+        fail(f"unknown key(s) {', '.join(sorted(unknown))} (known: {', '.join(sorted(ENTRY_KEYS))})")
+    for key in ("sic", "corr"):
+        if key not in entry:
+            fail(f"needs '{key}' (the {'received' if key == 'sic' else 'corrected'} reading)")
+        if not isinstance(entry[key], str) or not entry[key].strip():
+            fail(f"'{key}' must be a non-empty string")
+    sic, corr = entry["sic"].strip(), entry["corr"].strip()
+    if sic == corr:
+        fail(f"sic and corr are the same ('{sic}')")
+    if not re.search(WORD_CHAR, sic):
+        fail(f"sic '{sic}' holds no word (entries are whole words)")
+    lines = entry.get("lines", [])
+    if isinstance(lines, int):
+        lines = [lines]
+    if not isinstance(lines, list) or not all(isinstance(n, int) and n > 0 for n in lines):
+        fail("'lines' must be a list of source line numbers")
+    context = entry.get("context", "")
+    if not isinstance(context, str) or (context and sic not in context):
+        fail(f"'context' must be a string that contains sic ('{sic}')")
+    cert = entry.get("cert")
+    if cert not in (None, "high", "medium", "low"):
+        fail("'cert' must be high, medium or low")
+    return Correction(sic, corr, str(entry.get("why", "")), frozenset(lines), context, cert, where)
+
+
+def _entry_lines(source: str) -> list[int]:
+    """The line of each entry in the file (inline tables or [[correction]] tables), in order."""
+    found = []
+    for number, text in enumerate(source.splitlines(), 1):
+        stripped = text.strip()
+        if stripped.startswith("[[correction]]"):
+            found.append(number)
+        elif re.match(r"\{\s*sic\s*=", stripped) or re.match(r"\{.*\bsic\s*=", stripped):
+            found.append(number)
+    return found
+
+
+def _line_from_message(message: str) -> int | None:
+    m = re.search(r"line (\d+)", message)
+    return int(m.group(1)) if m else None
+
+
+def correct(doc: Document, directory: Path | None = None) -> Document:
+    """Encode every curated correction of this text as choice/sic/corr."""
+    stats = doc.stage_report("corrections")
+    path = corrections_file(doc, directory)
+    text = doc.tei.find(tei("text")) if doc.tei is not None else None
+    if text is None or not path.exists():
+        return doc
+    entries = load_corrections(path)
+    if not entries:
+        return doc
+    reader = Reader(doc, entries)
+    rewrite_text(text, reader.pattern, reader, skip=SKIP)
+    counts = {c.label: reader.counts.get(id(c), 0) for c in entries}
+    stats["entries"] = len(entries)
+    stats["total"] = sum(counts.values())
+    stats["by_entry"] = counts
+    stale = [c for c in entries if not reader.counts.get(id(c))]
+    stats["matched_nothing"] = len(stale)
+    for c in stale:
+        doc.warn(None, f"correction {c.where} '{c.label}' matched nothing in the text (stale data?)")
+    return doc
+
+
+class Reader:
+    """One pattern for every entry (one pass over the tree); each match decided by its entry's limits."""
+
+    def __init__(self, doc: Document, entries: list[Correction]):
+        self.doc = doc
+        self.by_form: dict[str, list[tuple[Correction, str]]] = {}
+        for entry in entries:
+            for received, corrected in entry.forms():
+                self.by_form.setdefault(_key(received), []).append((entry, corrected))
+        # limited entries first: "arid" in "arid the" before a general "arid"
+        for candidates in self.by_form.values():
+            candidates.sort(key=lambda pair: not (pair[0].lines or pair[0].context))
+        forms = sorted(self.by_form, key=len, reverse=True)  # the longest reading wins
+        self.pattern = _whole_words(*forms)
+        self.counts: dict[int, int] = {}
+        self.block_lines: dict[int, int] = {}
+
+    def __call__(self, m: re.Match, parent: etree._Element):
+        received = m.group(0)
+        for entry, corrected in self.by_form.get(_key(received), []):
+            if entry.context and not _in_context(m, entry):
+                continue
+            if entry.lines and self.line_of(m, parent, received) not in entry.lines:
+                continue
+            self.counts[id(entry)] = self.counts.get(id(entry), 0) + 1
+            return self.choice(received, corrected, entry)
+        return None
+
+    def choice(self, received: str, corrected: str, entry: Correction) -> etree._Element:
+        choice = etree.Element(tei("choice"))
+        etree.SubElement(choice, tei("sic")).text = received
+        corr = etree.SubElement(choice, tei("corr"), resp=EDITORS)
+        if entry.cert:
+            corr.set("cert", entry.cert)
+        corr.text = corrected
+        return choice
+
+    def line_of(self, m: re.Match, parent: etree._Element, received: str) -> int:
+        """The source line a match stands on: the block's first line, then the k-th occurrence from there.
+
+        A paragraph joins many source lines, so the block's own line is only
+        where to start counting.
+        """
+        first = _line(parent)
+        pattern = _whole_words(received)
+        k = len(pattern.findall(m.string[:m.start()]))  # the same reading earlier in this text node
+        seen = 0
+        for line in self.doc.lines[max(first - 1, 0):]:
+            for _ in pattern.finditer(line.text):
+                if seen == k:
+                    return line.number
+                seen += 1
+        return first
+
+
+def _whole_words(*forms: str) -> re.Pattern:
+    """Any of the forms, as whole words; a space in a form stands for any white space."""
+    spaced = (r"\s+".join(map(re.escape, form.split())) for form in forms)
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(spaced) + r")(?![^\W_])")
+
+
+def _key(form: str) -> str:
+    return " ".join(form.split())
+
+
+def _in_context(m: re.Match, entry: Correction) -> bool:
+    """Does the text around the match read as the entry's context?"""
+    at = entry.context.find(entry.sic)
+    before, after = entry.context[:at], entry.context[at + len(entry.sic):]
+    text = m.string
+    return (text[max(m.start() - len(before), 0):m.start()] == before
+            and text[m.end():m.end() + len(after)] == after)
+
+
+def _line(element: etree._Element | None) -> int:
+    while element is not None:
+        if element.get(SOURCE_LINE):
+            return int(element.get(SOURCE_LINE))
+        element = element.getparent()
+    return 0
