@@ -14,6 +14,7 @@ never half a file (see `commit` and `recover`).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -30,6 +31,7 @@ from typing import Callable
 
 from . import SOURCES, TEI_DIR
 from .clean import clean
+from .corrections import correct
 from .entities import annotate
 from .fidelity import check
 from .header import add_header
@@ -51,6 +53,7 @@ STAGES: list[tuple[str, Callable[[Document], Document]]] = [
     ("interventions", record_interventions),
     ("markup", markup),
     ("entities", annotate),
+    ("corrections", correct),
     ("header", add_header),
 ]
 
@@ -234,13 +237,17 @@ def commit(moves: list[tuple[Path, Path]], out_dir: Path) -> None:
     """Rename every staged file into place, journalled; SIGINT and SIGTERM wait until all are done."""
     journal = out_dir / f"{JOURNAL_PREFIX}{os.getpid()}.json"
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    # two builds into one folder commit one after the other, so the last one's set wins whole
+    folder_lock = os.open(out_dir, os.O_RDONLY)
     try:
+        fcntl.flock(folder_lock, fcntl.LOCK_EX)
         write_atomic(journal, json.dumps([[str(a), str(b)] for a, b in moves]).encode("utf-8"))
         _replace_all(moves)
         journal.unlink()
         for folder in {out_dir, *(final.parent for _, final in moves)}:
             _sync_folder(folder)
     finally:
+        os.close(folder_lock)  # releases the lock
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
