@@ -79,9 +79,9 @@ def index(register: str):
         entries = [e for e in entries if counts.get(e.id, {}).get(text_key)]
     sort = request.args.get("sort", "name")
     if sort == "mentions":
-        entries = sorted(entries, key=lambda e: (-sum(counts.get(e.id, {}).values()), e.name))
+        entries = sorted(entries, key=lambda e: (-sum(counts.get(e.id, {}).values()), e.sort_name.casefold()))
     elif sort == "name":
-        entries = sorted(entries, key=lambda e: e.name.casefold())
+        entries = sorted(entries, key=lambda e: e.sort_name.casefold())
     else:
         abort(400, description="Sort by “name” or “mentions”.")
     return render_template("registers/index.html", register=register, title=REGISTERS[register][3],

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from pathlib import Path
 
 from flask import Blueprint, abort, render_template, request
 
-from edition.search import QueryError, ensure_index, search as run_search, word_counts
+from edition.search import QueryError, ensure_index, mention_counts, passages_mentioning, search as run_search, word_counts
 
 from . import edition
 from .registers import entry_or_404
-from .texts import REGISTERS
+from .texts import REGISTERS, read_register
 
 blueprint = Blueprint("search", __name__)
 HITS_PER_PAGE = 30
@@ -19,6 +21,28 @@ HITS_PER_PAGE = 30
 MAX_QUERY_CHARS = 500
 MAX_QUERY_WORDS = 24
 MAX_PAGE = 10_000
+
+
+def entity_choices(tei_dir: Path, search_db: Path) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The filter's choices, register by register: every entry the texts
+    mention, family name first, with its number of mentions."""
+    ensure_index(tei_dir, search_db)
+    version = tuple(p.stat().st_mtime_ns if p.is_file() else 0
+                    for p in [search_db, *(tei_dir / spec[0] for spec in REGISTERS.values())])
+    return _entity_choices(tei_dir, search_db, version)
+
+
+@functools.lru_cache(maxsize=4)
+def _entity_choices(tei_dir: Path, search_db: Path, _version: tuple) -> list[tuple[str, list[tuple[str, str]]]]:
+    choices = []
+    for register, spec in REGISTERS.items():
+        counts = mention_counts(search_db, register)
+        entries = sorted((e for e in read_register(tei_dir / spec[0], register) if e.id in counts),
+                         key=lambda e: e.sort_name.casefold())
+        options = [(f"{register}/{e.id}", f"{e.sort_name} ({sum(counts[e.id].values()):,})") for e in entries]
+        if options:
+            choices.append((spec[3], options))
+    return choices
 
 
 @blueprint.get("/search")
@@ -55,6 +79,12 @@ def results():
                                      limit=HITS_PER_PAGE, offset=(page - 1) * HITS_PER_PAGE)
         except QueryError as err:
             error = str(err)
+    elif entity:
+        # no words, only an entity: every passage that mentions it, in text order
+        ensure_index(ed.tei_dir, ed.search_db)
+        total, hits = passages_mentioning(ed.search_db, *entity, text_key or None,
+                                          limit=HITS_PER_PAGE, offset=(page - 1) * HITS_PER_PAGE)
     return render_template("search/results.html", query=query, text_key=text_key, entity=entity_arg,
                            texts=texts, total=total, hits=hits, error=error, page=page, entity_name=entity_name,
-                           pages=(total + HITS_PER_PAGE - 1) // HITS_PER_PAGE)
+                           pages=(total + HITS_PER_PAGE - 1) // HITS_PER_PAGE, searched=bool(query or entity),
+                           entity_choices=entity_choices(ed.tei_dir, ed.search_db))

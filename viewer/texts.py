@@ -319,6 +319,10 @@ class RegisterEntry:
     name: str
     dates: str
     description: str
+    sort_name: str = ""   # 'Stalin, Joseph Vissarionovich': how an index and a choice list order persons
+
+    def __post_init__(self):
+        self.sort_name = self.sort_name or self.name
 
 
 def read_register(path: Path, register: str) -> list[RegisterEntry]:
@@ -343,6 +347,21 @@ def _read_register(path: Path, _mtime_ns: int, register: str) -> list[RegisterEn
         note = element.find(tei("note"))
         if note is None:
             note = element.find(tei("desc"))
-        entries.append(RegisterEntry(entry_id, _clean("".join(name.itertext())) if name is not None else entry_id,
-                                     dates, _clean("".join(note.itertext())) if note is not None else ""))
+        full_name = _clean("".join(name.itertext())) if name is not None else entry_id
+        entries.append(RegisterEntry(entry_id, full_name, dates,
+                                     _clean("".join(note.itertext())) if note is not None else "",
+                                     _inverted_name(name) if name is not None and register == "persons" else full_name))
     return entries
+
+
+def _inverted_name(name: etree._Element) -> str:
+    """A person's name family name first: 'Stalin, Joseph Vissarionovich'."""
+    surname = name.find(tei("surname"))
+    whole = _clean("".join(name.itertext()))
+    if surname is None:
+        # 'I. P. Aleksakhin': a person's name without its parts marked ends with the family name
+        first, _, last = whole.rpartition(" ")
+        return f"{last}, {first}" if first else whole
+    family = _clean("".join(surname.itertext()))
+    rest = _clean(" ".join("".join(part.itertext()) for part in name if part is not surname and isinstance(part.tag, str)))
+    return f"{family}, {rest}" if rest else family or whole

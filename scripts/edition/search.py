@@ -326,6 +326,30 @@ def search(db_path: Path, query: str, text_key: str | None = None,
     return total, [Hit(r[0], r[1], r[2], r[3], _snippet_html(r[4]), r[5] or "") for r in rows]
 
 
+def passages_mentioning(db_path: Path, register: str, entity: str, text_key: str | None = None,
+                        limit: int = 50, offset: int = 0) -> tuple[int, list[Hit]]:
+    """(number of passages, one page of them in text order) that mention one
+    register entry: the search filtered by an entity with no words to match.
+    The snippet is the first mention's keyword-in-context."""
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        total = con.execute("SELECT count(DISTINCT passage_rowid) FROM mentions WHERE register = ? AND entity = ?"
+                            " AND (? IS NULL OR text_key = ?)", (register, entity, text_key, text_key)).fetchone()[0]
+        rows = con.execute(
+            """SELECT m.text_key, texts.title, m.passage_id, passages.kind, m.before, m.name, m.after, passages.section
+               FROM (SELECT passage_rowid, text_key, passage_id, before, name, after,
+                            row_number() OVER (PARTITION BY passage_rowid ORDER BY rowid) AS n
+                     FROM mentions WHERE register = ? AND entity = ? AND (? IS NULL OR text_key = ?)) AS m
+               JOIN passages ON passages.rowid = m.passage_rowid JOIN texts ON texts.text_key = m.text_key
+               WHERE m.n = 1 ORDER BY m.text_key, m.passage_rowid LIMIT ? OFFSET ?""",
+            (register, entity, text_key, text_key, limit, offset)).fetchall()
+    finally:
+        con.close()
+    return total, [Hit(r[0], r[1], r[2], r[3], html.escape(("…" if len(r[4]) >= KWIC_CHARS else "") + r[4])
+                       + f"<mark>{html.escape(r[5])}</mark>" + html.escape(r[6] + ("…" if len(r[6]) >= KWIC_CHARS else "")),
+                       r[7] or "") for r in rows]
+
+
 def mentions_of(db_path: Path, register: str, entity: str, text_key: str | None = None,
                 limit: int | None = None, offset: int = 0) -> list[dict]:
     """Every mention of one register entry (or one page of them, in one text),
