@@ -233,6 +233,8 @@ def test_oblast_named_after_a_city_is_not_the_city(trees):
     paragraph = _block_containing(medvedev, "chairman of the Moscow Oblast Executive Committee")
     for place in paragraph.iter(tei("placeName")):
         assert not (place.tail or "").startswith(" Oblast"), "".join(place.itertext())
+    # a region the register holds as a region keeps its whole name
+    assert refs_of(medvedev, "Turukhanskiy Kray", "placeName") == {"turukhansk"}
 
 
 def test_contractions_and_web_addresses_hold_no_places(trees):
