@@ -59,7 +59,22 @@ def test_edition_notes_json_gives_the_stage_figures():
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["text"] == "medvedev-on-stalin-and-stalinism"
-    assert (data["notes"]["bodies"], data["notes"]["unanchored"]) == (35, 20)
+    assert (data["notes"]["bodies"], data["notes"]["unanchored"]) == (35, 17)
+    # what stays in brackets is counted by class, each with its reason
+    assert data["interventions"]["malformed bracket, encoded"] == 6
+    assert set(data["interventions"]["left"]) == {
+        "brackets mentioned: the JPRS statement names its brackets ('material enclosed in brackets [] are "
+        "supplied by FBIS/JPRS')",
+        "stray closing bracket: the source closes the expansion of Rostselmash twice ('[Rostov Plant] for "
+        "Agricultural Machine Building]'): the first pair is encoded, the stray sign stays as printed"}
+
+
+def test_edition_notes_explains_the_brackets_left_in_rogovin():
+    result = run_edition("notes", "rogovin")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "    square brackets left in the reading text, by class: 42" in lines
+    assert any(line.split()[:3] == ["41", "dual", "date:"] for line in lines)  # "9 [21] March 1883"
 
 
 def test_edition_notes_refuses_an_unknown_text_without_a_traceback():

@@ -61,6 +61,11 @@ class MarkerRule:
     needs_body: bool = False
     type: str | None = None  # a second series of notes (e.g. "comment")
     series: str = ""  # its letter in the note ids
+    # a reference the edition reads where the source's sign is ambiguous
+    # (a bare number after a space): linked with this @cert and an editorial
+    # note saying why (`comment`, with {n} for the number)
+    cert: str | None = None
+    comment: str | None = None
 
 
 @dataclass
@@ -94,7 +99,7 @@ class NotesSettings:
         self.resp = table.get("resp", "#author")
         self.absent_bodies = bool(table.get("absent_bodies", False))
         self.markers = [MarkerRule(re.compile(m["pattern"]), bool(m.get("needs_body", False)),
-                                   m.get("type"), m.get("series", ""))
+                                   m.get("type"), m.get("series", ""), m.get("cert"), m.get("comment"))
                         for m in table.get("markers", [])]
         # link residue wrapped round a marker ([press\[227\]56](#)): unwrapped
         # first, keeping the words, so the marker inside can be found
@@ -143,6 +148,12 @@ def _check_notes_table(table: dict[str, Any], where: str) -> None:
             raise ProfileError(f"{where}: markers[{i}] needs a pattern")
         if "n" not in re.compile(marker["pattern"]).groupindex:
             raise ProfileError(f"{where}: markers[{i}].pattern must name the note number as (?P<n>...)")
+        if marker.get("cert") is not None:
+            if marker["cert"] not in ("medium", "low"):
+                raise ProfileError(f"{where}: markers[{i}].cert must be medium or low (a certain marker has none)")
+            if not marker.get("needs_body") or not marker.get("comment"):
+                raise ProfileError(f"{where}: markers[{i}] with a cert needs needs_body = true and a comment "
+                                   "saying why the reference is read so")
     if table.get("place", "end") not in PLACES:
         raise ProfileError(f"{where}: place must be one of {', '.join(PLACES)}, not {table['place']!r}")
     for i, fault in enumerate(table.get("faults", [])):
@@ -196,7 +207,8 @@ class NoteLinker:
             self.faults_by_line.setdefault(int(fault["line"]), []).append(fault)
         self.counts = dict(references=0, bodies=0, linked=0, unanchored=0, without_body=0,
                            duplicates=0, inferred_numbers=0, misnumbered=0, continuations=0,
-                           unjoined=0, markers_left_in_facsimiles=0, bodies_absent_from_source=0)
+                           unjoined=0, markers_left_in_facsimiles=0, bodies_absent_from_source=0,
+                           inferred_references=0)
         self.problems: list[str] = []  # each documented fault, for the report
 
     # 1. blocks ---------------------------------------------------------------
@@ -462,6 +474,8 @@ class NoteLinker:
                                              f"is read as {fault['n']}")
                 if rule.needs_body and not all(n in bodies for n in numbers):
                     return None
+                if rule.cert and any(bodies[n].used for n in numbers):
+                    return None  # an inferred reference never doubles a surviving one
                 if rule.type:  # another series: its own numbering, never a body
                     return self.make_references(zone, m, numbers, {}, line, rule)
                 return self.make_references(zone, m, numbers, bodies, line, rule)
@@ -504,6 +518,12 @@ class NoteLinker:
                 body.note = note
                 self.fill(note, body)
                 self.counts["linked"] += 1
+                if rule.cert:
+                    note.set("cert", rule.cert)
+                    note.append(self.editorial(rule.comment.format(n=n), line, note.get(XML_ID)))
+                    self.counts["inferred_references"] += 1
+                    self.problems.append(f"line {line}: the bare number {n} (scope {zone.index}) is read as "
+                                         f"a reference to note {n} (cert {rule.cert})")
             elif self.settings.absent_bodies:
                 # the text's notes were never transmitted: say so in the note
                 self.counts["bodies_absent_from_source"] += 1
@@ -785,7 +805,8 @@ def format_report(text_id: str, report: dict[str, Any], interventions: dict[str,
     out = [f"{text_id}: notes"]
     for key, label in REPORT_FIGURES:
         out.append(f"    {label:<80} {report.get(key, 0):>5}")
-    extras = [k for k in ("scopes", "continuations", "inferred_numbers", "misnumbered", "unjoined",
+    extras = [k for k in ("scopes", "continuations", "inferred_numbers", "inferred_references", "misnumbered",
+                          "unjoined",
                           "markers_left_in_facsimiles") if report.get(k)]
     if extras:
         out.append("    also: " + ", ".join(f"{k.replace('_', ' ')} {report[k]}" for k in extras))

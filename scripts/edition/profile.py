@@ -92,13 +92,13 @@ TABLE_KEYS: dict[str, frozenset[str] | None] = {
         "markers", "bodies", "body_exclude", "zone_start", "zone_end", "open_at_first_body", "absent_bodies",
         "continuations", "infer_unnumbered", "unwrap", "skip_within", "skip_lines", "place", "type", "resp",
         "faults", "expected"}),
-    "notes.markers": frozenset({"pattern", "needs_body", "type", "series"}),
+    "notes.markers": frozenset({"pattern", "needs_body", "type", "series", "cert", "comment"}),
     "notes.faults": frozenset({"line", "kind", "n", "marker", "comment"}),
     # the figures of the notes report the profile expects, and why
     "notes.expected": frozenset({
         "references", "bodies", "linked", "unanchored", "without_body", "duplicates", "inferred_numbers",
         "misnumbered", "continuations", "unjoined", "markers_left_in_facsimiles", "bodies_absent_from_source",
-        "scopes", "explain"}),
+        "scopes", "inferred_references", "explain"}),
     "interventions": frozenset({"rules", "skip_within", "malformed", "left_alone"}),
     "interventions.rules": frozenset({"kind", "pattern", "type", "resp", "lang", "name", "cert"}),
     "interventions.malformed": frozenset({"pattern", "fault"}),
