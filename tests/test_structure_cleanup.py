@@ -138,3 +138,85 @@ def test_fourteen_facsimiles_have_no_heading_marks_and_open_no_division(trees):
     for figure in figures:
         assert not figure.xpath(".//tei:div", namespaces=NS)
         assert not any(t.lstrip().startswith("#") for t in figure.xpath(".//text()"))
+
+
+# 3-4. text lost at page breaks, lines out of place ---------------------------
+
+def gap_after(root, words):
+    p = root.xpath("//tei:p[contains(., $w)]", w=words, namespaces=NS)[0]
+    return p, p.xpath("tei:gap[@reason='lost']", namespaces=NS)
+
+
+@pytest.mark.parametrize("fragment", ["in the rural locali-", "in any kind of opposi-",
+                                      "but lived until rehabilita-", "many other old party mem-"])
+def test_medvedev_paragraph_ending_in_a_hyphenated_fragment_ends_in_a_gap(trees, fragment):
+    p, gaps = gap_after(trees["medvedev-on-stalin-and-stalinism"], fragment)
+    assert len(gaps) == 1 and gaps[0] is p[-2]
+    note = p[-1]
+    assert note.get("type") == "editorial" and note.get("resp") == "#edition-editors"
+    assert "breaks off" in note.text
+
+
+def test_medvedev_builds_without_hyphen_fragment_warnings(built):
+    result = built["medvedev-on-stalin-and-stalinism"]
+    assert not [w for w in result.warnings if "hyphenated fragment" in w]
+    assert result.report["structure"]["lost_at_paragraph_end"] == 4
+
+
+def test_medvedev_paragraph_without_final_stop_before_a_new_one_is_not_marked(trees):
+    # "...executed in Lefortovo Prison" | "A dramatic situation developed...":
+    # the OCR lost the full stop, not words
+    p, gaps = gap_after(trees["medvedev-on-stalin-and-stalinism"], "executed in Lefortovo Prison")
+    assert not gaps
+
+
+def test_pavlova_paragraph_cut_on_a_function_word_before_a_new_sentence_ends_in_a_gap(trees):
+    # "...the position of this party organ and its" | "The general secretary was evoked..."
+    p, gaps = gap_after(trees["pavlova-mechanism-of-power"], "position of this party organ and its")
+    assert len(gaps) == 1 and p[-1].get("type") == "editorial"
+
+
+def test_pavlova_paragraph_cut_in_a_word_ends_in_a_gap(trees):
+    # "...the leading core of all organiza" | "The cardinal changes in the USSR..."
+    p, gaps = gap_after(trees["pavlova-mechanism-of-power"], "leading core of all organiza")
+    assert len(gaps) == 1
+
+
+def test_pavlova_paragraph_the_next_may_continue_is_left_as_received(trees):
+    # "...against the writer" | "A. Adamovich. However...": a name may continue it
+    p, gaps = gap_after(trees["pavlova-mechanism-of-power"], "against the writer")
+    assert not gaps
+
+
+def test_pavlova_census_cut_before_a_hyphenated_name_is_joined(trees):
+    # "During the" | "All-Union census of 1926": "All-Union" opens no sentence
+    p = trees["pavlova-mechanism-of-power"].xpath(
+        "//tei:p[contains(., 'All-Union census of 1926')]", namespaces=NS)[0]
+    assert "During the" in text_of(p) and p.xpath("tei:pb[@type='mended']", namespaces=NS)
+
+
+def test_pavlova_stray_line_is_marked_displaced_and_kept_in_place(trees):
+    # "...must be binding on all" | "on" | "must be unswervingly implemented..."
+    root = trees["pavlova-mechanism-of-power"]
+    seg = root.xpath("//tei:seg[@type='displaced'][. = 'on']", namespaces=NS)[0]
+    p = seg.getparent()
+    full = text_of(p)
+    assert full.index("must be binding on all") < full.index("This line stands out of its place") \
+        < full.index("must be unswervingly implemented")
+    assert seg.getnext().get("type") == "editorial" and "not moved" in seg.getnext().text
+    assert seg.getnext().tail.strip() == "" and seg.getnext().getnext().tail.startswith("must be unswervingly")
+
+
+def test_pavlova_damage_figures(built):
+    report = built["pavlova-mechanism-of-power"].report["structure"]
+    assert report["displaced_lines"] == 3
+    assert report["lost_at_paragraph_end"] >= 20 and report["lost_at_join"] >= 10
+    root = etree.fromstring(built["pavlova-mechanism-of-power"].tei)
+    gaps = root.xpath("//tei:text//tei:p/tei:gap[@reason='lost']", namespaces=NS)
+    assert len(gaps) == report["lost_at_paragraph_end"] + report["lost_at_join"]
+    assert all(g.getnext() is not None and g.getnext().get("type") == "editorial" for g in gaps)
+
+
+def test_no_words_are_lost_where_damage_is_marked(built):
+    for text_id in ("pavlova-mechanism-of-power", "medvedev-on-stalin-and-stalinism"):
+        assert built[text_id].fidelity["lost"] == 0

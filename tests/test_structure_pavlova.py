@@ -113,10 +113,15 @@ def test_page_break_split_in_the_abstract_is_joined(root):
     assert xp(p, "tei:pb[@type='mended']")
 
 
-def test_line_cut_by_the_extraction_is_kept_as_received(root):
-    # "...strengthening socialism clea" | "in his notebook the following confession"
+def test_line_cut_by_the_extraction_is_kept_as_received_with_the_loss_marked(root):
+    # "...strengthening socialism clea" | "in his notebook the following confession":
+    # the words stay as received, a gap and an editorial note stand between
     p = xp(root, "//tei:p[contains(., 'socialism clea')]")[0]
-    assert "building and strengthening socialism clea in his notebook the following confession" in text_of(p)
+    gap = xp(p, "tei:gap[@reason='lost']")[0]
+    assert (gap.getprevious().tail if gap.getprevious() is not None else p.text).endswith("socialism clea")
+    note = gap.getnext()
+    assert note.get("type") == "editorial" and "inside a word" in note.text
+    assert note.getnext().tag.endswith("pb") and note.getnext().tail.startswith("in his notebook the following confession")
 
 
 def test_truncation_in_chapter_three_section_two_is_marked_and_stated(root):

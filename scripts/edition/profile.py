@@ -84,7 +84,8 @@ TABLE_KEYS: dict[str, frozenset[str] | None] = {
     "quotes": frozenset({"lead_in", "exclude_lead_in", "run_in", "continuation", "also"}),
     "joins": frozenset({
         "enabled", "movable", "open_words", "not_before", "also_before", "after_capitalised",
-        "unfinished_min_chars", "unfinished_end", "digits_end_sentence", "closers_end_sentence"}),
+        "unfinished_min_chars", "unfinished_end", "digits_end_sentence", "closers_end_sentence",
+        "mark_lost", "displaced_max_words", "not_lost"}),
     "figures": frozenset({"transcription_script", "transcription_lang", "base_script", "caption_max_blocks",
                           "caption_max_chars"}),
     # notes

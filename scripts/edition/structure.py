@@ -44,13 +44,15 @@ Furr and Medvedev for worked examples):
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from . import SOURCE_LINE, TEI_NS, XML_LANG, tei
-from .model import Document, Line
+from .model import ConversionError, Document, Line
+from .tree import rewrite_text
 
 TERMINAL = re.compile(r"""[.!?:;…"”’»)\]*_>]\s*$|\d\)?$""")
 TERMINAL_PUNCTUATION = re.compile(r"""[.!?:;…"”’»)\]*_>]\s*$""")
@@ -84,9 +86,12 @@ def structure(doc: Document) -> Document:
     classify(doc, blocks)
     gather_structures(doc, blocks)
     gather_transcriptions(doc, blocks)
+    displaced = displaced_lines(doc, blocks)  # read before joins hide them
     blocks = mend_page_breaks(doc, blocks)
+    mark_damage(doc, blocks, displaced)
     mark_quotations(doc, blocks)
     doc.tei = build_tree(doc, blocks)
+    encode_damage(doc)
     mark_lost_end(doc)
     return doc
 
@@ -443,7 +448,7 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
                 i = j + 1
             else:
                 break
-        if block.kind == "p" and HYPHEN_FRAGMENT.search(block.text):
+        if block.kind == "p" and HYPHEN_FRAGMENT.search(block.text) and not settings.get("mark_lost"):
             # "in the rural locali-" followed by an unrelated paragraph: the
             # rest of the page is missing from the received text; say so
             fragments += 1
@@ -458,7 +463,7 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
 
 HYPHEN_FRAGMENT = re.compile(r"[a-z]-$")
 SENTENCE_END = re.compile(r"[.!?:;…]$")
-FIRST_WORD = re.compile(r"\w+")
+FIRST_WORD = re.compile(r"\w+(?:-\w+)*")  # "All-Union" is a name, not "All"
 SENTENCE_OPENERS = {"there", "it", "he", "she", "they", "we", "i", "you", "then", "when", "however",
                     "thus", "yet", "so", "if", "although", "while", "since", "not", "no", "all", "some"}
 CLOSED_SENTENCE = re.compile(r"""[.!?…]['"”’»)\]]+\s*$""")
@@ -511,6 +516,192 @@ def continues(block: Block, nxt: Block, open_words=OPEN_WORDS, after_capitalised
     return word in open_words or (after_capitalised and word[:1].isupper()
                                   and word.replace("'", "").replace("’", "").isalpha()
                                   and block.text.rstrip()[-1:].isalpha())
+
+
+# 4b. text lost and lines displaced in the received text ----------------------
+
+LOST = "\uE010"  # words lost here: becomes <gap reason="lost"/> and an editorial note
+DISPLACED_OPEN, DISPLACED_CLOSE = "\uE011", "\uE012"  # a line out of its place: <seg type="displaced">
+DAMAGE = re.compile("\uE010|\uE011(.*?)\uE012", re.S)
+LAST_LETTERS = re.compile(r"([^\W\d_]+)\s*$")
+NAME_INITIAL = re.compile(r"^[A-ZА-Я]\.")
+LOST_NOTE = {
+    "end": "The paragraph breaks off here in the received text: the rest was lost "
+           "at a page break in the extraction, and the next paragraph does not continue it.",
+    "join": "Words were lost here in the received text: the first piece breaks off inside "
+            "a word, the next piece of the paragraph begins after the gap.",
+}
+DISPLACED_NOTE = ("This line stands out of its place in the received text (a line of another "
+                  "page or sentence, scrambled by the extraction); it is kept where it stands, not moved.")
+
+
+def displaced_lines(doc: Document, blocks: list[Block]) -> set[int]:
+    """First lines of the paragraphs that are lines out of place (see `mark_damage`)."""
+    settings = doc.profile.table("joins")
+    max_words = int(settings.get("displaced_max_words", 0))
+    if not max_words:
+        return set()
+    terminal = TERMINAL if settings.get("digits_end_sentence", True) else TERMINAL_PUNCTUATION
+    # among prose only: in a form ("I, | former | _____") short lines are the form's
+    return {b.first_line for i, b in enumerate(blocks)
+            if is_displaced(b, max_words, terminal) and i > 0
+            and blocks[i - 1].kind in ("p", "quote") and len(blocks[i - 1].text) >= PROSE_MIN_CHARS}
+
+
+PROSE_MIN_CHARS = 80
+
+
+def mark_damage(doc: Document, blocks: list[Block], displaced: set[int]) -> None:
+    """Make visible where the received text lost words and where a line strayed.
+
+    The profile's `[joins] mark_lost` names the evidence it trusts for that
+    text. A paragraph that ends in mid-sentence is marked as cut (a gap) when
+    the cut is evident: "hyphen", it ends in a hyphenated fragment ("rural
+    locali-"); "fragment", it ends in a piece of a word (see `Vocabulary`:
+    "socialism clea"); "new_sentence", the next block is no paragraph or the
+    next paragraph opens a new sentence ("The", "However"). A paragraph
+    followed by one that may continue it (a name: "the writer | A. Adamovich")
+    is left alone. A join made after a piece of a word gets a
+    gap at the join point. `not_lost` lists endings read and found complete.
+
+    With `displaced_max_words = N`, a paragraph of at most N lower-case words
+    without punctuation standing among prose ("on", "before last") is a line
+    displaced by the extraction: kept where it stands, marked, never moved.
+    """
+    settings = doc.profile.table("joins")
+    evidence = set(settings.get("mark_lost", []))
+    unknown = evidence - LOST_EVIDENCE
+    if unknown:
+        raise ConversionError(doc.profile.path or doc.path, None,
+                              f"[joins] mark_lost: unknown evidence {sorted(unknown)}; "
+                              f"known: {sorted(LOST_EVIDENCE)}")
+    mark_lost = bool(evidence)
+    displaced_max = int(settings.get("displaced_max_words", 0))
+    if not mark_lost and not displaced:
+        return
+    terminal = TERMINAL if settings.get("digits_end_sentence", True) else TERMINAL_PUNCTUATION
+    movable = set(settings.get("movable", ["figure"]))
+    not_lost = [re.compile(p) for p in settings.get("not_lost", [])]
+    vocabulary = Vocabulary(doc.lines) if "fragment" in evidence else None
+    # the end of a text the profile declares truncated has its own gap
+    last_body = max((i for i, b in enumerate(blocks) if b.region == "body"), default=-1) \
+        if doc.profile.table("edition").get("gap_at_end") else -1
+    stats = doc.stage_report("structure")
+    counts = {"lost_at_paragraph_end": 0, "lost_at_join": 0, "displaced_lines": 0,
+              "unfinished_left_as_received": 0}
+    for index, block in enumerate(blocks):
+        if block.kind not in ("p", "quote") or block.region != "body":
+            continue
+        pieces = block.text.split("\uE000")
+        starts = [block.first_line] + block.mended_from
+        for k, (line, piece) in enumerate(zip(starts, pieces)):
+            trailing = " " if piece.endswith(" ") else ""
+            if line in displaced:
+                pieces[k] = DISPLACED_OPEN + piece.strip() + DISPLACED_CLOSE + trailing
+                counts["displaced_lines"] += 1
+            elif vocabulary and k + 1 < len(pieces) and vocabulary.fragment(piece):
+                pieces[k] = piece.rstrip() + LOST + trailing
+                counts["lost_at_join"] += 1
+        following = next((b for b in blocks[index + 1:] if b.kind not in movable), None)
+        if mark_lost and starts[-1] not in displaced and index != last_body:
+            if (cut_off(pieces[-1], following, evidence, vocabulary, terminal)
+                    and not any(rx.search(pieces[-1]) for rx in not_lost)):
+                pieces[-1] = pieces[-1].rstrip() + LOST
+                counts["lost_at_paragraph_end"] += 1
+            elif block.kind == "p" and not terminal.search(pieces[-1].rstrip()) \
+                    and UNFINISHED_END.search(pieces[-1]) and pieces[-1].rstrip()[-1:] not in SUPERSCRIPT_DIGITS:
+                # ends without a full stop, but the cut is not evident: left as received
+                counts["unfinished_left_as_received"] += 1
+        block.text = "\uE000".join(pieces)
+    stats.update({k: v for k, v in counts.items() if v or mark_lost})
+
+
+def is_displaced(block: Block, max_words: int, terminal: re.Pattern) -> bool:
+    words = block.text.split()
+    return (block.kind == "p" and block.region == "body" and 0 < len(words) <= max_words
+            and not terminal.search(block.text) and not re.search(r"[\d_\[\]{}*#]", block.text)
+            and all(w.islower() or (i == 0 and w.lower() in OPEN_WORDS) for i, w in enumerate(words)))
+
+
+class Vocabulary:
+    """The words of the text, to recognise a piece of a word where a line was cut.
+
+    A last word is a piece when the text uses it nowhere else and it begins a
+    longer word the text does use ("clea" of "clearly", "organiza" of
+    "organization"), or when it is a lone letter other than "a" and "i".
+    """
+
+    def __init__(self, lines: list[Line]):
+        self.counts: dict[str, int] = {}
+        for line in lines:
+            for word in re.findall(r"[^\W\d_]+", line.text.lower()):
+                self.counts[word] = self.counts.get(word, 0) + 1
+        self.sorted = sorted(self.counts)
+
+    def fragment(self, text: str) -> bool:
+        if TERMINAL_PUNCTUATION.search(text.rstrip()):
+            return False
+        m = LAST_LETTERS.search(text)
+        if not m or not m.group(1).islower() or self.counts.get(m.group(1), 0) > 1:
+            return False
+        word = m.group(1)
+        if len(word) == 1:
+            return word not in ("a", "i")
+        at = bisect.bisect_right(self.sorted, word)
+        return at < len(self.sorted) and self.sorted[at].startswith(word)
+
+
+LOST_EVIDENCE = {"hyphen", "fragment", "new_sentence"}
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+
+
+def cut_off(text: str, following: Block | None, evidence: set[str], vocabulary: "Vocabulary | None",
+            terminal: re.Pattern) -> bool:
+    """Does this paragraph evidently break off (see `mark_damage`)?"""
+    text = text.rstrip()
+    if "hyphen" in evidence and HYPHEN_FRAGMENT.search(text):
+        return True
+    if terminal.search(text) or not UNFINISHED_END.search(text) or text[-1:] in SUPERSCRIPT_DIGITS:
+        return False
+    if vocabulary and vocabulary.fragment(text):
+        return True
+    if "new_sentence" not in evidence:
+        return False
+    if following is None or following.kind not in ("p", "quote") or following.region != "body":
+        return True
+    # a sentence cannot end on "the", "of", "its" or a comma; after a word
+    # that could end one ("destroyed"), only its full stop may be lost
+    last = LAST_WORD.search(text)
+    if not (text.endswith((",", "-", "\u2013")) or (last and last.group(1).lower() in OPEN_WORDS)):
+        return False
+    first = FIRST_WORD.match(following.text)
+    return bool(first and following.text[:1].isupper() and not NAME_INITIAL.match(following.text)
+                and first.group(0).lower() in SENTENCE_OPENERS | OPEN_WORDS)
+
+
+def encode_damage(doc: Document) -> None:
+    """The marks of `mark_damage` become gap + editorial note, and seg type="displaced"."""
+    def damage(m: re.Match, parent) -> etree._Element:
+        if m.group(0) == LOST:
+            gap = etree.Element(tei("gap"), {"reason": "lost", "resp": "#edition-editors"})
+            gap.set(SOURCE_LINE, parent.get(SOURCE_LINE) or "0")
+            return gap
+        seg = etree.Element(tei("seg"), {"type": "displaced"})
+        seg.text = m.group(1)
+        return seg
+
+    rewrite_text(doc.tei, DAMAGE, damage)
+    for element in list(doc.tei.iter(tei("gap"), tei("seg"))):
+        if element.tag == tei("seg") and element.get("type") != "displaced":
+            continue
+        if element.tag == tei("gap") and element.get("reason") != "lost":
+            continue
+        at_end = element.getnext() is None and not (element.tail or "").strip()
+        text = DISPLACED_NOTE if element.tag == tei("seg") else LOST_NOTE["end" if at_end else "join"]
+        note = etree.Element(tei("note"), {"type": "editorial", "resp": "#edition-editors"})
+        note.text = text
+        note.tail, element.tail = element.tail, None
+        element.addnext(note)
 
 
 # 5. build -------------------------------------------------------------------
