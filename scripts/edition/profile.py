@@ -2,9 +2,11 @@
 
 Each source `sources/NAME.txt` has a profile `sources/NAME.toml`. A text
 without one converts with the generic profile (`generic_profile`), so a new
-plain-text or markdown text goes through the same code. Unknown keys are
-refused with a did-you-mean message: a typo in a profile must not silently
-switch a rule off.
+plain-text or markdown text goes through the same code. Unknown keys, at the
+top or in any table, are refused with the file, the line, the table and a
+did-you-mean suggestion: a typo in a profile must not silently switch a rule
+off. `TABLE_KEYS` declares, in one place, every key a stage reads; a stage
+that reads a new key declares it there.
 """
 
 from __future__ import annotations
