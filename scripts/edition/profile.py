@@ -48,6 +48,8 @@ KNOWN_KEYS = {
 # of an array of tables ([[headings]]) is named once, for every rule in it.
 # OPEN marks a table whose keys are the user's own (names, figures).
 OPEN = None
+EDITORIAL_DECL = frozenset({"correction", "normalization", "hyphenation", "quotation", "segmentation",
+                            "interpretation"})
 PERSON_KEYS = frozenset({"name", "forename", "surname", "id", "ref", "org", "resp"})
 TABLE_KEYS: dict[str, frozenset[str] | None] = {
     "": frozenset(KNOWN_KEYS),
@@ -68,9 +70,9 @@ TABLE_KEYS: dict[str, frozenset[str] | None] = {
         "date", "date_text", "scopes", "note", "notes"}),
     "original.scopes": frozenset({"text", "unit"}),
     "edition": frozenset({"standpoint", "notes_stmt", "policy", "policy_notes", "gap_at_end"}),
-    "edition.policy": OPEN,  # editorialDecl paragraphs by element name
-    "edition.policy_notes": frozenset({"correction", "normalization", "hyphenation", "quotation",
-                                       "segmentation", "interpretation"}),
+    # the editorialDecl paragraphs, by element: the common text replaced, or a note added
+    "edition.policy": EDITORIAL_DECL,
+    "edition.policy_notes": EDITORIAL_DECL,
     "revisions": frozenset({"when", "who", "text"}),
     # clean
     "footers": frozenset({"pattern", "rule", "replace"}),
