@@ -220,3 +220,33 @@ def test_pavlova_damage_figures(built):
 def test_no_words_are_lost_where_damage_is_marked(built):
     for text_id in ("pavlova-mechanism-of-power", "medvedev-on-stalin-and-stalinism"):
         assert built[text_id].fidelity["lost"] == 0
+
+
+# 6. headings ------------------------------------------------------------------
+
+# what markdown and HTML leave behind: emphasis marks, heading marks, escapes,
+# link residue "[x](#)", tags, code ticks, strike marks, a list bullet
+HEADING_RESIDUE = re.compile(r"\*|#|\\|\]\(|\[\]|</?\w+[^>]*>|`|~~|^\s*[-+]\s|(?<!\w)_|_(?!\w)")
+
+
+@pytest.mark.parametrize("text_id", ["furr-struggle-for-democratic-reform", "gurdzhiyev-for-the-motherland",
+                                     "medvedev-on-stalin-and-stalinism", "pavlova-mechanism-of-power",
+                                     "rogovin-bolsheviks-against-stalinism"])
+def test_no_heading_holds_markdown_residue(trees, text_id):
+    heads = trees[text_id].xpath("//tei:text//tei:head | //tei:text//tei:titlePart", namespaces=NS)
+    assert heads
+    residue = {}
+    for head in heads:
+        words = "".join(head.xpath(".//text()[not(ancestor::tei:note)]", namespaces=NS))
+        if HEADING_RESIDUE.search(words):
+            residue[head.get(XML_ID)] = words
+    assert residue == {}
+
+
+def test_heading_residue_pattern_catches_what_the_sources_hold():
+    # the forms the received heads had before clean-up (Rogovin, Pavlova, Furr)
+    for raw in ("### **СТАЛИН И КРИЗИС**", "**The mechanism of Stalin's", "\\[1\\] Notes",
+                "[Chapter III](#)", "<sup>1</sup>", "~~take~~ taken"):
+        assert HEADING_RESIDUE.search(raw), raw
+    for clean in ("36. “The Riutin Platform”", "1. HISTORIOGRAPHICAL SITUATION", "Stalin-Era"):
+        assert not HEADING_RESIDUE.search(clean), clean
