@@ -141,13 +141,65 @@ def test_search_a_phrase_and_land_on_the_paragraph(server, page):
     assert page.evaluate("document.querySelector(':target').id") == "medvedev.2.p1"
 
 
-def test_cite_this_gives_the_citation_with_the_permalink(server, page):
+def test_cite_this_gives_author_title_translator_edition_section_paragraph_url_and_date(server, page):
     page.goto(server.url + "/text/medvedev/medvedev.1")
     page.locator("#medvedev\\.1\\.p2 .para-num").click()
     citation = page.get_by_role("dialog").get_by_label("Citation").input_value()
-    assert citation.startswith("Roy Medvedev, “On Stalin and Stalinism”, in Stalin and Stalinism: Five Texts.")
-    assert "section “The Revolution”, paragraph 2." in citation
-    assert f"{server.url}/text/medvedev/at/medvedev.1.p2 (accessed " in citation
+    today = page.evaluate("new Date().toISOString().slice(0, 10)")
+    assert citation == (
+        "Roy Medvedev, “On Stalin and Stalinism”, translated by Ellen de Kadt, in "
+        "Stalin and Stalinism: Five Texts. A Digital Critical Edition, version 0.1, "
+        f"section “The Revolution”, paragraph 2. {server.url}/text/medvedev/at/medvedev.1.p2 (accessed {today}).")
+    # the address bar now holds the paragraph's anchor, and the permalink leads back to it
+    assert page.url.endswith("/text/medvedev/medvedev.1#medvedev.1.p2")
+    page.get_by_role("dialog").get_by_role("link", name="Permalink").click()
+    page.wait_for_url(re.compile(r"/text/medvedev/medvedev\.1#medvedev\.1\.p2$"))
+
+
+def tab_until(page, selector: str, limit: int = 60) -> None:
+    """Press Tab as a keyboard reader does until the focus is on an element matching selector."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} not reached in {limit} presses of Tab")
+
+
+def test_keyboard_reader_tabs_to_a_note_opens_it_with_enter_and_closes_it_with_escape(server, page):
+    page.goto(server.url + "/text/medvedev/medvedev.1")
+    tab_until(page, "a.note-ref")
+    # the first note reference of the page in reading order; the names (tabindex -1) were skipped
+    assert page.evaluate("document.activeElement.dataset.note") == "medvedev.n1-1"
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog")
+    assert "The Russian text has “Krasnoiarsk”." in dialog.inner_text()
+    assert page.evaluate("document.activeElement.closest('[role=dialog]') !== null"), "focus moves into the pop-up"
+    page.keyboard.press("Escape")
+    assert dialog.count() == 0
+    assert page.evaluate("document.activeElement.dataset.note") == "medvedev.n1-1"
+    # on to the next paragraph's number: Enter gives its citation
+    tab_until(page, "a.para-num")
+    assert page.evaluate("document.activeElement.closest('p').id") == "medvedev.1.p2"
+    page.keyboard.press("Enter")
+    assert "paragraph 2." in page.get_by_role("dialog").get_by_label("Citation").input_value()
+    page.keyboard.press("Escape")
+    assert page.get_by_role("dialog").count() == 0
+
+
+def test_print_shows_the_text_and_its_notes_without_the_viewers_controls(server, page):
+    page.goto(server.url + "/text/medvedev/medvedev.1")
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => ['.site-header', '.toolbar', '.page-toc', '.pager', '.site-footer', '.note-back']
+        .map(s => [...document.querySelectorAll(s)].every(e => getComputedStyle(e).display === 'none'))""")
+    assert all(hidden)
+    assert page.locator(".notes").is_visible() and page.locator("#medvedev\\.n1-1").is_visible()
+    assert not page.locator(".received.sic").is_visible(), "the corrected reading is printed"
+    # the paragraph numbers a reader cites are printed inside the page, not cut off in its margin
+    number = page.locator("#medvedev\\.1\\.p2 .para-num").bounding_box()
+    assert number["x"] >= 0 and page.locator("#medvedev\\.1\\.p2 .para-num").is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    pdf = page.pdf(path=str(ARTIFACTS / "chapter-print.pdf"), format="A4")
+    assert pdf.startswith(b"%PDF")
 
 
 def test_validator_reports_an_invalid_upload(server, page, tmp_path):
@@ -163,14 +215,25 @@ def test_validator_reports_an_invalid_upload(server, page, tmp_path):
     screenshot(page, "validation")
 
 
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
 def test_chapter_reads_on_a_phone(server, browser):
-    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    context = browser.new_context(**PHONE)
     page = context.new_page()
-    page.goto(server.url + "/text/medvedev/medvedev.1")
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    screenshot(page, "chapter-phone")
-    context.close()
-    assert overflow <= 0
+    try:
+        page.goto(server.url + "/text/medvedev/medvedev.1")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        screenshot(page, "chapter-phone", full_page=False)
+        assert overflow <= 0
+        # the paragraph numbers stand in the text column, not off the screen
+        assert page.locator("#medvedev\\.1\\.p1 .para-num").bounding_box()["x"] >= 0
+        page.locator("a.note-ref[data-note='medvedev.n1-2']").tap()
+        box = page.get_by_role("dialog").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, "the pop-up fits the phone's width"
+        screenshot(page, "chapter-phone-note", full_page=False)
+    finally:
+        context.close()
 
 
 # --- the real edition ----------------------------------------------------------------

@@ -68,7 +68,8 @@ def create_app(tei_dir: Path | None = None, search_db: Path | None = None, warm:
         search_db = INDEX_PATH if tei_dir.resolve() == Path(TEI_DIR).resolve() else tei_dir / "search.sqlite"
     app.config.update(TEI_DIR=tei_dir, MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
                       MAX_FORM_MEMORY_SIZE=MAX_UPLOAD_BYTES, JSON_SORT_KEYS=False,
-                      EDITION_TITLE=edition_facts().get("title", "Stalin and Stalinism: Five Texts"))
+                      EDITION_TITLE=edition_facts().get("title", "Stalin and Stalinism: Five Texts"),
+                      EDITION_VERSION=edition_facts().get("version", ""))
     app.extensions["edition"] = state = Edition(tei_dir, TextLibrary(tei_dir), Renderer(XSLT), Path(search_db))
     if warm:
         state.warm()

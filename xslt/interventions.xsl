@@ -17,13 +17,17 @@
     </span>
   </xsl:template>
 
-  <!-- the edited reading, shown by default -->
+  <!-- the edited reading, shown by default; a correction the editors are not
+       sure of says so (its certainty, a query mark with the interventions) -->
   <xsl:template match="tei:choice/tei:corr | tei:choice/tei:reg | tei:choice/tei:expan">
-    <span class="edited {local-name()}" title="{if (self::tei:corr) then 'corrected by the editors' else if (self::tei:reg) then 'regularised by the editors' else 'abbreviation expanded'}"><xsl:apply-templates/></span>
+    <xsl:variable name="what" select="if (self::tei:corr) then 'corrected by the editors' else if (self::tei:reg) then 'regularised by the editors' else 'abbreviation expanded'"/>
+    <xsl:variable name="received" select="normalize-space(string-join(../(tei:sic | tei:orig | tei:abbr)//text(), ''))"/>
+    <span class="edited {local-name()}{if (@cert = ('low', 'medium')) then ' uncertain' else ''}"
+          title="{$what}{if (@cert) then ' (certainty: ' || @cert || ')' else ''}{if ($received) then '; the received text reads “' || $received || '”' else ''}"><xsl:apply-templates/><xsl:if test="@cert = ('low', 'medium')"><span class="ui marker cert-marker">?</span></xsl:if></span>
   </xsl:template>
   <!-- the received reading, shown with the interventions -->
   <xsl:template match="tei:choice/tei:sic | tei:choice/tei:orig | tei:choice/tei:abbr">
-    <span class="received {local-name()}" title="the received text reads"><xsl:apply-templates/></span>
+    <span class="received {local-name()}" title="the received text reads"><xsl:if test="self::tei:sic"><span class="ui visually-hidden"> (the received text reads: </span></xsl:if><xsl:apply-templates/><xsl:if test="self::tei:sic"><span class="ui visually-hidden">)</span></xsl:if></span>
   </xsl:template>
 
   <xsl:template match="tei:sic">

@@ -73,7 +73,8 @@
     const url = new URL(paraNum.dataset.permalink, window.location.href).href;
     const today = new Date().toISOString().slice(0, 10);
     const author = main.dataset.author ? main.dataset.author + ", " : "";
-    return author + "“" + main.dataset.title + "”, in " + main.dataset.edition + ", section “" +
+    const translator = main.dataset.translator ? ", translated by " + main.dataset.translator : "";
+    return author + "“" + main.dataset.title + "”" + translator + ", in " + main.dataset.edition + ", section “" +
       main.dataset.section + "”, paragraph " + paraNum.textContent.trim() + ". " + url + " (accessed " + today + ").";
   }
 
