@@ -213,7 +213,7 @@ class Reader:
     def __call__(self, m: re.Match, parent: etree._Element):
         received = m.group(0)
         for entry, corrected in self.by_form.get(_key(received), []):
-            if entry.context and not _in_context(m, entry):
+            if entry.context and not _in_context(m, entry, _block(parent)):
                 continue
             if entry.lines and self.line_of(m, parent, received) not in entry.lines:
                 continue
@@ -231,21 +231,50 @@ class Reader:
         return choice
 
     def line_of(self, m: re.Match, parent: etree._Element, received: str) -> int:
-        """The source line a match stands on: the block's first line, then the k-th occurrence from there.
+        """The source line a match stands on: from the block's first line, the k-th occurrence.
 
         A paragraph joins many source lines, so the block's own line is only
-        where to start counting.
+        where to start counting; k is the number of times the same reading
+        stands earlier in the block (a name is a text node of its own).
         """
+        block = _block(parent)
         first = _line(parent)
         pattern = _whole_words(received)
-        k = len(pattern.findall(m.string[:m.start()]))  # the same reading earlier in this text node
+        k = len(pattern.findall(_text_before(block, parent, m)))
         seen = 0
-        for line in self.doc.lines[max(first - 1, 0):]:
+        for line in self.doc.lines:
+            if line.number < first:
+                continue
             for _ in pattern.finditer(line.text):
                 if seen == k:
                     return line.number
                 seen += 1
         return first
+
+
+def _text_before(block: etree._Element | None, parent: etree._Element, m: re.Match) -> str:
+    """The block's received text before the match, in reading order (corrections made so far left out)."""
+    if block is None:
+        return m.string[:m.start()]
+    parts: list[str] = []
+
+    def walk(element: etree._Element) -> bool:
+        """Append text up to the match's text node; True once it is reached."""
+        if element is parent and element.text == m.string:
+            parts.append(m.string[:m.start()])
+            return True
+        if element.tag != tei("corr"):
+            parts.append(element.text or "")
+            for child in element:
+                if isinstance(child.tag, str) and walk(child):
+                    return True
+                if element is parent and child.tail == m.string:
+                    parts.append(m.string[:m.start()])
+                    return True
+                parts.append(child.tail or "")
+        return False
+
+    return "".join(parts) if walk(block) else m.string[:m.start()]
 
 
 def _whole_words(*forms: str) -> re.Pattern:
@@ -258,13 +287,30 @@ def _key(form: str) -> str:
     return " ".join(form.split())
 
 
-def _in_context(m: re.Match, entry: Correction) -> bool:
-    """Does the text around the match read as the entry's context?"""
+def _in_context(m: re.Match, entry: Correction, block: etree._Element | None) -> bool:
+    """Does the text around the match read as the entry's context?
+
+    A name made by the entities stage is a text node of its own, so the
+    context is read as far as this text node goes, and the whole of it must
+    stand in the block (paragraph, head, note) that holds the match.
+    """
     at = entry.context.find(entry.sic)
     before, after = entry.context[:at], entry.context[at + len(entry.sic):]
     text = m.string
-    return (text[max(m.start() - len(before), 0):m.start()] == before
-            and text[m.end():m.end() + len(after)] == after)
+    left, right = text[:m.start()], text[m.end():]
+    agrees = (left.endswith(before) if len(left) >= len(before) else before.endswith(left)) and \
+        (right.startswith(after) if len(right) >= len(after) else after.startswith(right))
+    if not agrees:
+        return False
+    whole = " ".join("".join(block.itertext()).split()) if block is not None else text
+    return " ".join(entry.context.split()) in whole
+
+
+def _block(element: etree._Element | None) -> etree._Element | None:
+    """The nearest element made from the source (it carries its first line): the context's frame."""
+    while element is not None and not element.get(SOURCE_LINE):
+        element = element.getparent()
+    return element
 
 
 def _line(element: etree._Element | None) -> int:
