@@ -90,3 +90,29 @@ def test_pavlova_no_marker_left_as_text():
             continue
         for piece in (element.text, element.tail):
             assert not shapes.search(piece or ""), piece
+
+
+def test_pavlova_running_numbers_rise_through_the_text_once_the_misprinted_524_is_read_as_521():
+    root = tree(TEXT)
+    numbers = [int(n.get("n")) for n in root.xpath("//tei:note[@type='authorial'][@place='end']", namespaces=NS)]
+    # every running number rises: a number out of sequence would be an ordinary number taken for a marker
+    assert all(a < b for a, b in zip(numbers, numbers[1:]))
+    # "he categorically refused^[524]¹⁸" (line 2958), between 520 and 522, 18th of a section running from 504
+    misprinted = note(root, 521)
+    seg = misprinted.getparent()  # the note and the edition's word on it stand together
+    assert before(seg).endswith("he categorically refused") and per_section(misprinted) == "18"
+    remark = misprinted.getnext()
+    assert remark.get("type") == "editorial" and "prints this reference as 524" in text_of(remark)
+    assert not root.xpath("//tei:note[@type='authorial'][@n='524']", namespaces=NS)
+
+
+def test_pavlova_number_within_section_follows_its_running_number():
+    # in each section the running number is the number within the section plus a constant:
+    # a local number taken from an ordinary figure ("[173] 2 thousand") would break it
+    root = tree(TEXT)
+    notes = root.xpath("//tei:note[@type='authorial'][@place='end'][tei:num]", namespaces=NS)
+    offsets = [int(n.get("n")) - int(per_section(n)) for n in notes]
+    changes = [i for i in range(1, len(notes)) if offsets[i] != offsets[i - 1]]
+    assert len(changes) >= 5 and len({offsets[i] for i in changes}) == len(changes)  # never back to an old one
+    # the offset changes only where a new section starts its numbering again
+    assert all(int(per_section(notes[i])) <= 3 for i in changes), [notes[i].get("n") for i in changes]
