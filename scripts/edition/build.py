@@ -270,6 +270,11 @@ def recover(out_dir: Path, index_path: Path = INDEX_PATH) -> None:
             shutil.rmtree(stale, ignore_errors=True)
         else:
             stale.unlink(missing_ok=True)
+    # the search index's own scratch file (search.sqlite.PID.THREAD.tmp) of a killed build
+    for stale in index_path.parent.glob(f"{index_path.name}.*.tmp"):
+        pid = re.fullmatch(rf"{re.escape(index_path.name)}\.(\d+)\.\d+\.tmp", stale.name)
+        if pid and not _process_runs(int(pid.group(1))):
+            stale.unlink(missing_ok=True)
     for stale in out_dir.glob(".*.tmp"):  # a write_atomic cut short
         try:
             if time.time() - stale.stat().st_mtime > 60:
@@ -296,12 +301,16 @@ def _alive(name: str) -> bool:
     pid = int(m.group(1))
     if pid == os.getpid():
         return False  # this process starts no build while one of its own is under way
+    return _process_runs(pid)
+
+
+def _process_runs(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        return True  # another user's process
     return True
 
 
