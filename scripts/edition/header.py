@@ -254,8 +254,20 @@ def encoding_desc(doc: Document) -> etree._Element:
         sub(element, "p", policy[tag])
         if notes.get(tag):
             sub(element, "p", notes[tag])
+        if tag == "correction" and doc.report.get("corrections", {}).get("total"):
+            sub(element, "p", corrections_statement(doc))
     encoding.append(refs_decl(doc))
     return encoding
+
+
+def corrections_statement(doc: Document) -> str:
+    """What the corrections stage did to this text, from its figures (the list itself is data)."""
+    figures = doc.stage_report("corrections")
+    return (f"{figures['total']} readings of the received text ({figures['entries']} forms) are corrected from the "
+            f"edition's curated list of evident misreadings (data/corrections/{doc.id}.toml in the edition's "
+            "repository), each as choice with the received reading in sic and the correction in corr "
+            "resp=\"#edition-editors\"; a correction that is a judgement carries @cert. Transliteration, the "
+            "translation's wording and spellings used consistently are never corrected.")
 
 
 # A division is cited by its @n; one without (a preface, a region of its own)
