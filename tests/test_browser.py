@@ -280,3 +280,84 @@ def test_real_edition_search_lands_on_a_medvedev_paragraph(real_server, page):
     target = page.evaluate("document.querySelector(':target') && document.querySelector(':target').id")
     assert target and target.startswith("medvedev.")
     assert "spent a large portion of the evenings" in page.locator(":target").inner_text()
+
+
+def page_holding(key: str, sic: str) -> tuple[str, list[tuple[str, str]]]:
+    """The viewer's page of the real text that holds the correction of `sic`,
+    and every (received, corrected) pair of that page, from the TEI."""
+    from edition import TEI_DIR, tei
+    from viewer.texts import read_text
+    text = read_text(next(TEI_DIR.glob(f"{key}-*.xml")))
+    pages = {element: page_id for page_id, element in text.page_elements.items()}
+
+    def page_of(element) -> str:
+        return next(pages[a] for a in element.iterancestors() if a in pages)
+
+    root = next(iter(pages)).getroottree().getroot()
+    choice = next(c for c in root.iter(tei("choice")) if c.findtext(tei("sic")) == sic)
+    page_id = page_of(choice)
+    pairs = [("".join(c.find(tei("sic")).itertext()), "".join(c.find(tei("corr")).itertext()))
+             for c in root.iter(tei("choice")) if c.find(tei("sic")) is not None and page_of(c) == page_id]
+    return f"/text/{text.key}/{page_id}", pairs
+
+
+def test_real_medvedev_reads_corrected_medvedev_and_the_toggle_shows_the_received_medvedey(real_server, page):
+    url, pairs = page_holding("medvedev", "Medvedey")
+    page.goto(real_server.url + url)
+    choices = page.locator(".choice:has(> .sic)")
+    assert choices.count() == len(pairs) >= 1
+    # every correction of the page reads as corrected, the received reading unseen
+    assert [" ".join(c.split()) for c in choices.all_inner_texts()] == [" ".join(corr.split()) for _sic, corr in pairs]
+    medvedey = page.locator(".received.sic", has_text="Medvedey").first
+    assert not medvedey.is_visible()
+    page.get_by_role("button", name="Editorial interventions").click()
+    assert medvedey.is_visible()
+    assert "line-through" in medvedey.evaluate("e => getComputedStyle(e).textDecorationLine")
+    shown = [" ".join(c.split()) for c in choices.all_inner_texts()]
+    assert all(" ".join(sic.split()) in text for (sic, _corr), text in zip(pairs, shown))
+    screenshot(page, "real-interventions", full_page=False)
+
+
+def test_real_uncertain_correction_sheboldayev_is_queried_only_with_the_interventions(real_server, page):
+    url, _pairs = page_holding("medvedev", "Sheboldavey")
+    page.goto(real_server.url + url)
+    corrected = page.locator(".edited.uncertain", has_text="Sheboldayev").first
+    assert "certainty: medium" in corrected.get_attribute("title")
+    assert "Sheboldavey" in corrected.get_attribute("title")
+    marker = corrected.locator(".cert-marker")
+    assert not marker.is_visible()
+    page.get_by_role("button", name="Editorial interventions").click()
+    assert marker.is_visible() and marker.inner_text() == "?"
+
+
+def test_real_stalin_entry_shows_more_mentions_in_place(real_server, page):
+    page.goto(real_server.url + "/registers/persons/stalin")
+    group = page.locator("#mentions-medvedev")
+    lines = group.locator("ol.kwic > li")
+    assert lines.count() == 50
+    screenshot(page, "real-register-entry-stalin", full_page=False)
+    more = group.get_by_role("link", name="Show 50 more")
+    more.focus()
+    page.keyboard.press("Enter")
+    lines.nth(50).wait_for()
+    assert lines.count() == 100 and page.url.endswith("/registers/persons/stalin")
+    assert group.locator(".kwic-range").inner_text().startswith("Mentions 1–100 of ")
+    # the keyboard reader goes on from the first line added
+    assert page.evaluate("document.activeElement.closest('li') === document.querySelectorAll('#mentions-medvedev ol.kwic > li')[50]")
+    # the lines added lead to their paragraphs like the first ones
+    lines.nth(50).locator("a").click()
+    page.wait_for_url(re.compile(r"/text/medvedev/[^#]+#medvedev\."))
+
+
+def test_real_search_chooses_a_person_from_the_registers(real_server, page):
+    page.goto(real_server.url + "/search")
+    page.locator("#search-q").fill("trial")
+    page.get_by_label("Mentioning").select_option("persons/bukharin")
+    page.get_by_role("button", name="Search", exact=True).last.click()
+    page.wait_for_url(re.compile(r"entity=persons%2Fbukharin"))
+    assert "that mention Nikolai" in page.locator(".search-count").inner_text()
+    assert page.get_by_label("Mentioning").input_value() == "persons/bukharin"
+    screenshot(page, "real-search-by-person", full_page=False)
+    page.locator(".hit a").first.click()
+    page.wait_for_load_state()
+    assert page.locator(":target a.name[data-entity='persons/bukharin']").count() >= 1
