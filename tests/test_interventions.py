@@ -108,7 +108,9 @@ def test_pavlova_own_remarks_signed_ip_but_not_other_ips():
     notes = inline_notes(root, "authorial")
     assert "(emphasis mine - I.P.)" in notes
     assert "(Krupskaya - I.P.)" in notes
-    assert built(PAVLOVA).report["interventions"]["note:authorial"] == len(notes) == 42
+    assert built(PAVLOVA).report["interventions"]["note:authorial"] == len(notes) == 43
+    # her signature that the translation made a possessive: "the enterprise (I. P.’s October Revolution)"
+    assert "(I. P.’s October Revolution)" in notes
     # "I.P. Tovstukha", Stalin's assistant, is somebody else
     assert not any("Tovstukha" in n for n in notes)
     assert "Stalin instructed his assistant I.P. Tovstukha" in text_of(root.find("{http://www.tei-c.org/ns/1.0}text"))
