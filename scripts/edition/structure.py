@@ -47,6 +47,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from lxml import etree
 
@@ -523,6 +524,7 @@ def continues(block: Block, nxt: Block, open_words=OPEN_WORDS, after_capitalised
 LOST = "\uE010"  # words lost here: becomes <gap reason="lost"/> and an editorial note
 DISPLACED_OPEN, DISPLACED_CLOSE = "\uE011", "\uE012"  # a line out of its place: <seg type="displaced">
 DAMAGE = re.compile("\uE010|\uE011(.*?)\uE012", re.S)
+WORD_LETTERS = re.compile(r"[^\W\d_]+")
 LAST_LETTERS = re.compile(r"([^\W\d_]+)\s*$")
 NAME_INITIAL = re.compile(r"^[A-ZА-Я]\.")
 LOST_NOTE = {
@@ -582,7 +584,7 @@ def mark_damage(doc: Document, blocks: list[Block], displaced: set[int]) -> None
     terminal = TERMINAL if settings.get("digits_end_sentence", True) else TERMINAL_PUNCTUATION
     movable = set(settings.get("movable", ["figure"]))
     not_lost = [re.compile(p) for p in settings.get("not_lost", [])]
-    vocabulary = Vocabulary(doc.lines) if "fragment" in evidence else None
+    vocabulary = Vocabulary.of(doc) if "fragment" in evidence else None
     # the end of a text the profile declares truncated has its own gap
     last_body = max((i for i, b in enumerate(blocks) if b.region == "body"), default=-1) \
         if doc.profile.table("edition").get("gap_at_end") else -1
@@ -628,15 +630,26 @@ class Vocabulary:
 
     A last word is a piece when the text uses it nowhere else and it begins a
     longer word the text does use ("clea" of "clearly", "organiza" of
-    "organization"), or when it is a lone letter other than "a" and "i".
+    "organization"), or when it is a lone letter other than "a" and "i". The
+    other texts of the edition (the sources beside this one) count as well:
+    a rare word of this text ("percent", "recommendation") is common there.
     """
 
-    def __init__(self, lines: list[Line]):
+    def __init__(self, lines: list[Line], companions: list[Path] = ()):
         self.counts: dict[str, int] = {}
         for line in lines:
-            for word in re.findall(r"[^\W\d_]+", line.text.lower()):
+            for word in WORD_LETTERS.findall(line.text.lower()):
                 self.counts[word] = self.counts.get(word, 0) + 1
+        for path in companions:
+            for word in WORD_LETTERS.findall(path.read_text(encoding="utf-8", errors="replace").lower()):
+                self.counts[word] = self.counts.get(word, 0) + 2  # never a piece
         self.sorted = sorted(self.counts)
+
+    @classmethod
+    def of(cls, doc: Document) -> "Vocabulary":
+        here = Path(doc.path)
+        companions = sorted(p for p in here.parent.glob(f"*{here.suffix}") if p.resolve() != here.resolve())
+        return cls(doc.lines, companions)
 
     def fragment(self, text: str) -> bool:
         if TERMINAL_PUNCTUATION.search(text.rstrip()):
@@ -647,11 +660,16 @@ class Vocabulary:
         word = m.group(1)
         if len(word) == 1:
             return word not in ("a", "i")
+        if len(word) >= 6 and word.endswith(WHOLE_WORD_ENDINGS):
+            return False  # "vigorous", "percent", "recommendation": words, however rare
         at = bisect.bisect_right(self.sorted, word)
         return at < len(self.sorted) and self.sorted[at].startswith(word)
 
 
 LOST_EVIDENCE = {"hyphen", "fragment", "new_sentence"}
+# English endings that make a long piece a whole word
+WHOLE_WORD_ENDINGS = ("ous", "ent", "ant", "tion", "sion", "ly", "ed", "ing", "al", "ive", "ism", "ist",
+                      "ity", "ness", "ment", "er", "or", "es", "ic", "ary", "ory", "ble")
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
 
