@@ -34,7 +34,13 @@ FIRST_DRAW = [
 SECOND_DRAW = [
     ("rogovin", "p", 4), ("rogovin", "note", 1), ("medvedev", "p", 3), ("pavlova", "p", 2), ("furr", "p", 1),
 ]
-DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW)]  # 4: the number
+# The third draw, seed 6, was marked after the rules had been revised on the first
+# two: its figure is the one measured on passages no rule was written for.
+THIRD_DRAW = [
+    ("rogovin", "p", 3), ("rogovin", "note", 1), ("medvedev", "p", 3), ("pavlova", "p", 2), ("furr", "p", 1),
+    ("gurdzhiyev", "p", 1),
+]
+DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW), (6, THIRD_DRAW)]  # 4: the number
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FIRST_GOLD = Path(__file__).parent / "entities.toml"
