@@ -250,3 +250,14 @@ def test_heading_residue_pattern_catches_what_the_sources_hold():
         assert HEADING_RESIDUE.search(raw), raw
     for clean in ("36. “The Riutin Platform”", "1. HISTORIOGRAPHICAL SITUATION", "Stalin-Era"):
         assert not HEADING_RESIDUE.search(clean), clean
+
+
+# 5. joins read by eye ---------------------------------------------------------
+
+@pytest.mark.parametrize("left, right", [("After the Eighth", "Congress, the regular appeal"),
+                                         ("get them from the Cipher", "Bureau. 5. When referring"),
+                                         ("certain activities of the Military", "Veterinary Department")])
+def test_pavlova_name_cut_by_the_page_is_joined(trees, left, right):
+    p = trees["pavlova-mechanism-of-power"].xpath("//tei:p[contains(., $w)]", w=right, namespaces=NS)[0]
+    pb = p.xpath("tei:pb[@type='mended'][starts-with(following-sibling::text()[1], $w)]", w=right, namespaces=NS)
+    assert pb and left in text_of(p)
