@@ -153,6 +153,12 @@ def read_entry(path: Path, words: int | None = None) -> LibraryEntry:
                         **{**facts, "title": facts["title"] or key or path.stem})
 
 
+@functools.lru_cache(maxsize=64)
+def _header_entry(path: Path, _mtime_ns: int, words: int) -> LibraryEntry:
+    """read_entry once per version of the file: every register and search page lists the texts."""
+    return read_entry(path, words)
+
+
 def read_text(path: Path) -> Text:
     path = Path(path)
     mtime = path.stat().st_mtime_ns
@@ -285,7 +291,7 @@ class TextLibrary:
             if text is not None and text.mtime_ns == path.stat().st_mtime_ns:
                 result.append(text)
             elif word_counts is not None and path.name in word_counts:
-                result.append(read_entry(path, word_counts[path.name]))
+                result.append(_header_entry(path, path.stat().st_mtime_ns, word_counts[path.name]))
             else:
                 result.append(self._read(path))
         return result
