@@ -135,9 +135,10 @@ def record_interventions(doc: Document) -> Document:
     rules = [InterventionRule(rule, i, where) for i, rule in enumerate(table.get("rules", []))]
     skip = ["teiHeader", *table.get("skip_within", [])]
     text = doc.tei.find(tei("text"))
-    malformed = [MalformedBracket(m, i, where) for i, m in
-                 enumerate(BUILT_IN_MALFORMED + list(table.get("malformed", [])))]
-    left_alone = [LeftAlone(c, i, where) for i, c in enumerate(BUILT_IN_LEFT_ALONE + list(table.get("left_alone", [])))]
+    malformed = [MalformedBracket(m, i, "built-in") for i, m in enumerate(BUILT_IN_MALFORMED)] + \
+        [MalformedBracket(m, i, where) for i, m in enumerate(table.get("malformed", []))]
+    left_alone = [LeftAlone(c, i, "built-in") for i, c in enumerate(BUILT_IN_LEFT_ALONE)] + \
+        [LeftAlone(c, i, where) for i, c in enumerate(table.get("left_alone", []))]
     numbering: dict[str, int] = {}
     for rule in rules:
         if rule.kind == "sign":
