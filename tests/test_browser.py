@@ -361,3 +361,19 @@ def test_real_search_chooses_a_person_from_the_registers(real_server, page):
     page.locator(".hit a").first.click()
     page.wait_for_load_state()
     assert page.locator(":target a.name[data-entity='persons/bukharin']").count() >= 1
+
+
+@pytest.mark.parametrize("path", ["/", "/text/medvedev/", "/text/medvedev/header", "/text/rogovin/rogovin.12",
+                                  "/registers/persons/", "/registers/persons/stalin", "/search?q=trial&entity=persons%2Fstalin",
+                                  "/validate"])
+def test_real_page_fits_a_phone_without_scrolling_sideways(real_server, browser, path):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    try:
+        page.goto(real_server.url + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if path in ("/registers/persons/", "/registers/persons/stalin"):
+            screenshot(page, "real-phone-" + path.strip("/").replace("/", "-"), full_page=False)
+        assert overflow <= 0, f"{path} is {overflow}px wider than a 390px phone"
+    finally:
+        context.close()
