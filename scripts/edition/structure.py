@@ -47,7 +47,6 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from lxml import etree
 
@@ -630,26 +629,19 @@ class Vocabulary:
 
     A last word is a piece when the text uses it nowhere else and it begins a
     longer word the text does use ("clea" of "clearly", "organiza" of
-    "organization"), or when it is a lone letter other than "a" and "i". The
-    other texts of the edition (the sources beside this one) count as well:
-    a rare word of this text ("percent", "recommendation") is common there.
+    "organization"), unless a long one has the ending of a whole word
+    ("percent", "vigorous"), or when it is a lone letter other than "a" and "i".
     """
 
-    def __init__(self, lines: list[Line], companions: list[Path] = ()):
+    def __init__(self, lines: list[Line]):
         self.counts: dict[str, int] = {}
-        for line in lines:
-            for word in WORD_LETTERS.findall(line.text.lower()):
-                self.counts[word] = self.counts.get(word, 0) + 1
-        for path in companions:
-            for word in WORD_LETTERS.findall(path.read_text(encoding="utf-8", errors="replace").lower()):
-                self.counts[word] = self.counts.get(word, 0) + 2  # never a piece
+        for word in WORD_LETTERS.findall("\n".join(line.text for line in lines).lower()):
+            self.counts[word] = self.counts.get(word, 0) + 1
         self.sorted = sorted(self.counts)
 
     @classmethod
     def of(cls, doc: Document) -> "Vocabulary":
-        here = Path(doc.path)
-        companions = sorted(p for p in here.parent.glob(f"*{here.suffix}") if p.resolve() != here.resolve())
-        return cls(doc.lines, companions)
+        return cls(doc.lines)
 
     def fragment(self, text: str) -> bool:
         if TERMINAL_PUNCTUATION.search(text.rstrip()):
