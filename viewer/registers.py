@@ -3,12 +3,13 @@ with every mention, grouped by text, as keyword-in-context."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from markupsafe import Markup
 
-from edition.search import ensure_index, first_mentions_by_text, mention_counts, mentions_of, word_counts
+from edition.search import KWIC_CHARS, ensure_index, first_mentions_by_text, mention_counts, mentions_of, word_counts
 
 from . import edition
 from .texts import REGISTERS, LibraryEntry, read_register
@@ -16,6 +17,17 @@ from .texts import REGISTERS, LibraryEntry, read_register
 blueprint = Blueprint("registers", __name__, url_prefix="/registers")
 # mentions shown per text and per page: Stalin is named 3,000 times, a page stays small and fast
 MENTIONS_PER_PAGE = 50
+
+
+def kwic_line(mention: dict) -> dict:
+    """A mention's context cut at whole words: the index cuts at a fixed number
+    of characters, which leaves a word's stump ('hip was between') at either end."""
+    before, after = mention["before"], mention["after"]
+    if len(before) >= KWIC_CHARS and re.match(r"\w", before) and " " in before:
+        before = "…" + before[before.index(" "):]
+    if len(after) >= KWIC_CHARS and re.search(r"\w$", after) and " " in after:
+        after = after[:after.rindex(" ")] + " …"
+    return {**mention, "before": before, "after": after}
 
 
 @dataclass
@@ -96,7 +108,7 @@ def entry(register: str, entity_id: str):
     ensure_index(ed.tei_dir, ed.search_db)
     counts = mention_counts(ed.search_db, register, entity_id).get(entity_id, {})
     first = first_mentions_by_text(ed.search_db, register, entity_id, MENTIONS_PER_PAGE)
-    groups = [MentionGroup(text, counts[text.key], first.get(text.key, []))
+    groups = [MentionGroup(text, counts[text.key], [kwic_line(m) for m in first.get(text.key, [])])
               for text in ed.library.entries(word_counts(ed.tei_dir, ed.search_db)) if counts.get(text.key)]
     html = Markup(ed.renderer.render(path, view="entry", entry=entity_id,
                                      **{"edition-url": url_for("reading.library") + "edition"}))
@@ -124,7 +136,7 @@ def mentions_in_text(register: str, entity_id: str, text_key: str):
     mentions = mentions_of(ed.search_db, register, entity_id, text_key,
                            limit=MENTIONS_PER_PAGE, offset=(page - 1) * MENTIONS_PER_PAGE)
     return render_template("registers/mentions.html", register=register, title=REGISTERS[register][3],
-                           entry=entry, group=MentionGroup(text, total, mentions, page))
+                           entry=entry, group=MentionGroup(text, total, [kwic_line(m) for m in mentions], page))
 
 
 @blueprint.get("/<register>/<entity_id>/card")
