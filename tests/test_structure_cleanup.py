@@ -182,10 +182,18 @@ def test_pavlova_paragraph_cut_in_a_word_ends_in_a_gap(trees):
     assert len(gaps) == 1
 
 
-def test_pavlova_paragraph_the_next_may_continue_is_left_as_received(trees):
-    # "...against the writer" | "A. Adamovich. However...": a name may continue it
+def test_pavlova_paragraph_the_next_may_continue_gets_no_gap(trees):
+    # "...against the writer" | "A. Adamovich. However...": a name may continue
+    # it, so no gap; read, it does, and the profile joins the two
     p, gaps = gap_after(trees["pavlova-mechanism-of-power"], "against the writer")
     assert not gaps
+    assert "against the writer A. Adamovich. However" in " ".join(text_of(p).split())
+
+
+def test_pavlova_date_cut_by_the_page_is_joined(trees):
+    # "...near Kislovodsk. In August" | "1923, in one of the caves..."
+    p = trees["pavlova-mechanism-of-power"].xpath("//tei:p[contains(., 'in one of the caves')]", namespaces=NS)[0]
+    assert "In August 1923, in one of the caves" in " ".join(text_of(p).split())
 
 
 def test_pavlova_census_cut_before_a_hyphenated_name_is_joined(trees):

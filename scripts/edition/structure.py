@@ -523,7 +523,7 @@ def continues(block: Block, nxt: Block, open_words=OPEN_WORDS, after_capitalised
 LOST = "\uE010"  # words lost here: becomes <gap reason="lost"/> and an editorial note
 DISPLACED_OPEN, DISPLACED_CLOSE = "\uE011", "\uE012"  # a line out of its place: <seg type="displaced">
 DAMAGE = re.compile("\uE010|\uE011(.*?)\uE012", re.S)
-WORD_LETTERS = re.compile(r"[^\W\d_]+")
+WORD_LETTERS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # "re-election" is not "re"
 LAST_LETTERS = re.compile(r"([^\W\d_]+)\s*$")
 NAME_INITIAL = re.compile(r"^[A-ZА-Я]\.")
 LOST_NOTE = {
