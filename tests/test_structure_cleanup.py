@@ -160,7 +160,15 @@ def test_medvedev_paragraph_ending_in_a_hyphenated_fragment_ends_in_a_gap(trees,
 def test_medvedev_builds_without_hyphen_fragment_warnings(built):
     result = built["medvedev-on-stalin-and-stalinism"]
     assert not [w for w in result.warnings if "hyphenated fragment" in w]
-    assert result.report["structure"]["lost_at_paragraph_end"] == 4
+    # the four hyphen fragments and the two cuts on "the" and "a" before a new sentence
+    assert result.report["structure"]["lost_at_paragraph_end"] == 6
+
+
+@pytest.mark.parametrize("cut", ["northern and eastern regions of the",
+                                 "sentences were supposed to be handed down by a"])
+def test_medvedev_paragraph_cut_on_an_article_before_a_new_sentence_ends_in_a_gap(trees, cut):
+    p, gaps = gap_after(trees["medvedev-on-stalin-and-stalinism"], cut)
+    assert len(gaps) == 1 and gaps[0] is p[-2]
 
 
 def test_medvedev_paragraph_without_final_stop_before_a_new_one_is_not_marked(trees):

@@ -583,6 +583,7 @@ def mark_damage(doc: Document, blocks: list[Block], displaced: set[int]) -> None
     terminal = TERMINAL if settings.get("digits_end_sentence", True) else TERMINAL_PUNCTUATION
     movable = set(settings.get("movable", ["figure"]))
     not_lost = [re.compile(p) for p in settings.get("not_lost", [])]
+    not_before = [re.compile(p) for p in settings.get("not_before", [])]
     vocabulary = Vocabulary.of(doc) if "fragment" in evidence else None
     # the end of a text the profile declares truncated has its own gap
     last_body = max((i for i, b in enumerate(blocks) if b.region == "body"), default=-1) \
@@ -605,7 +606,7 @@ def mark_damage(doc: Document, blocks: list[Block], displaced: set[int]) -> None
                 counts["lost_at_join"] += 1
         following = next((b for b in blocks[index + 1:] if b.kind not in movable), None)
         if mark_lost and starts[-1] not in displaced and index != last_body:
-            if (cut_off(pieces[-1], following, evidence, vocabulary, terminal)
+            if (cut_off(pieces[-1], following, evidence, vocabulary, terminal, not_before)
                     and not any(rx.search(pieces[-1]) for rx in not_lost)):
                 pieces[-1] = pieces[-1].rstrip() + LOST
                 counts["lost_at_paragraph_end"] += 1
@@ -659,6 +660,10 @@ class Vocabulary:
 
 
 LOST_EVIDENCE = {"hyphen", "fragment", "new_sentence"}
+# words no English sentence ends with: a paragraph ending on one was cut
+CUT_WORDS = {"a", "an", "the", "of", "to", "by", "for", "from", "with", "into", "onto", "upon", "and", "or",
+             "nor", "than", "its", "their", "whose", "between", "among", "through", "during", "without",
+             "toward", "towards", "against", "comrade", "comrades"}
 # English endings that make a long piece a whole word
 WHOLE_WORD_ENDINGS = ("ous", "ent", "ant", "tion", "sion", "ly", "ed", "ing", "al", "ive", "ism", "ist",
                       "ity", "ness", "ment", "er", "or", "es", "ic", "ary", "ory", "ble")
@@ -666,7 +671,7 @@ SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
 
 def cut_off(text: str, following: Block | None, evidence: set[str], vocabulary: "Vocabulary | None",
-            terminal: re.Pattern) -> bool:
+            terminal: re.Pattern, no_continuation: list[re.Pattern] = ()) -> bool:
     """Does this paragraph evidently break off (see `mark_damage`)?"""
     text = text.rstrip()
     if "hyphen" in evidence and HYPHEN_FRAGMENT.search(text):
@@ -677,13 +682,16 @@ def cut_off(text: str, following: Block | None, evidence: set[str], vocabulary: 
         return True
     if "new_sentence" not in evidence:
         return False
+    # a sentence cannot end on "the", "of", "its" or a comma; after a word
+    # that could end one ("destroyed", "this", "over"), only its full stop
+    # may be lost (the OCR drops stops at the ends of sections too)
+    last = LAST_WORD.search(text)
+    if not (text.endswith((",", "-", "\u2013")) or (last and last.group(1).lower() in CUT_WORDS)):
+        return False
     if following is None or following.kind not in ("p", "quote") or following.region != "body":
         return True
-    # a sentence cannot end on "the", "of", "its" or a comma; after a word
-    # that could end one ("destroyed"), only its full stop may be lost
-    last = LAST_WORD.search(text)
-    if not (text.endswith((",", "-", "\u2013")) or (last and last.group(1).lower() in OPEN_WORDS)):
-        return False
+    if any(rx.search(following.text) for rx in no_continuation):
+        return True  # the profile says, by reading, that this one continues nothing
     first = FIRST_WORD.match(following.text)
     return bool(first and following.text[:1].isupper() and not NAME_INITIAL.match(following.text)
                 and first.group(0).lower() in SENTENCE_OPENERS | OPEN_WORDS)
