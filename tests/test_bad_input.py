@@ -27,7 +27,7 @@ from edition import build as build_module
 from edition.build import build_edition, build_text, recover
 from edition.model import ConversionError
 from edition.parse import MAX_SOURCE_BYTES
-from edition.profile import TABLE_KEYS, ProfileError, load_profile
+from edition.profile import DESCRIPTIVE_KEYS, TABLE_KEYS, ProfileError, load_profile
 from edition.search import index_is_current, search
 
 FURR = SOURCES / "furr-struggle-for-democratic-reform.txt"
@@ -270,6 +270,15 @@ def profile_error(path: Path) -> str:
 @pytest.mark.parametrize("source", sorted(SOURCES.glob("*.toml")), ids=lambda p: p.stem.split("-")[0])
 def test_every_real_profile_loads_with_only_keys_a_stage_reads(source):
     assert load_profile(source).id == source.stem
+
+
+def test_every_declared_profile_key_is_read_by_a_stage():
+    """The other way round: a key declared in TABLE_KEYS that no stage reads would be accepted and ignored."""
+    stages = "".join(p.read_text(encoding="utf-8") for p in Path(build_module.__file__).parent.glob("*.py")
+                     if p.name != "profile.py")
+    unread = {key for keys in TABLE_KEYS.values() if keys for key in keys
+              if f'"{key}"' not in stages and f"'{key}'" not in stages}
+    assert unread == DESCRIPTIVE_KEYS
 
 
 def test_misspelt_pattern_in_the_second_heading_rule_is_refused_by_the_build(tmp_path):

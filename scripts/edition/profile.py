@@ -22,7 +22,7 @@ from typing import Any
 KNOWN_KEYS = {
     "id": "the text's identifier (file stem)",
     "key": "short prefix for xml:ids, e.g. 'furr'",
-    "format": "'markdown' or 'text'",
+    "format": "'markdown' or 'text' (descriptive: the stages read the markup they meet, whatever the format)",
     "languages": "language codes present, for langUsage",
     "bibl": "bibliographic facts of the source",
     "original": "the original (Russian) publication",
@@ -113,6 +113,8 @@ TABLE_KEYS: dict[str, frozenset[str] | None] = {
     "entities": frozenset({"prefer", "skip", "skip_elements"}),
     "entities.prefer": OPEN,  # a name form -> its register entry
 }
+# keys that describe the source to the profile's reader; no stage reads them
+DESCRIPTIVE_KEYS = frozenset({"format"})
 # the tables above that are arrays of tables ([[headings]]), each element a rule or an entry
 ARRAYS = frozenset({
     "headings", "regions", "structures", "footers", "revisions", "bibl.authors", "bibl.translators",
