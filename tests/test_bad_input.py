@@ -99,12 +99,18 @@ def test_latin1_source_is_refused_at_the_line_of_the_first_accent(tmp_path):
         "convert the file to UTF-8 first, e.g. `iconv -f latin1 -t utf-8`")
 
 
-def test_utf16_with_byte_order_mark_converts_to_the_same_tei_as_utf8(tmp_path):
-    utf8 = build_text(write(tmp_path, "furr-excerpt.txt", INTRODUCTION))
-    other = tmp_path / "utf16"
+def converted_beside_plain(tmp_path: Path, data: bytes):
+    """Furr's introduction converted as plain UTF-8, and as `data` under the same file name
+    in a folder of its own: (plain result, result, path of `data`)."""
+    plain = build_text(write(tmp_path, "furr-excerpt.txt", INTRODUCTION))
+    other = tmp_path / "received"
     other.mkdir()
-    path = write(other, "furr-excerpt.txt", INTRODUCTION.encode("utf-16"))
-    utf16 = build_text(path)
+    path = write(other, "furr-excerpt.txt", data)
+    return plain, build_text(path), path
+
+
+def test_utf16_with_byte_order_mark_converts_to_the_same_tei_as_utf8(tmp_path):
+    utf8, utf16, path = converted_beside_plain(tmp_path, INTRODUCTION.encode("utf-16"))
     assert utf16.tei == utf8.tei
     assert f"{path}: decoded as UTF-16 (byte-order mark found)" in utf16.warnings
     assert utf16.fidelity["lost"] == utf8.fidelity["lost"]
@@ -118,11 +124,8 @@ def test_utf16_without_byte_order_mark_is_refused_with_the_fix(tmp_path):
 
 
 def test_byte_order_mark_and_crlf_line_ends_convert_like_plain_utf8(tmp_path):
-    plain = build_text(write(tmp_path, "furr-excerpt.txt", INTRODUCTION))
-    windows = tmp_path / "windows"
-    windows.mkdir()
-    path = write(windows, "furr-excerpt.txt", codecs.BOM_UTF8 + INTRODUCTION.replace("\n", "\r\n").encode("utf-8"))
-    result = build_text(path)
+    windows = codecs.BOM_UTF8 + INTRODUCTION.replace("\n", "\r\n").encode("utf-8")
+    plain, result, path = converted_beside_plain(tmp_path, windows)
     assert result.tei == plain.tei
     assert result.warnings == [f"{path}: UTF-8 byte-order mark removed"]
     assert "\r" not in result.tei.decode("utf-8")
@@ -380,13 +383,18 @@ def edition_files(out: Path) -> dict[str, bytes | str]:
     return {p.name: p.read_bytes() if p.is_file() else "folder" for p in sorted(out.iterdir())}
 
 
-def test_a_stage_that_fails_on_one_text_replaces_nothing(tmp_path, monkeypatch):
+def copied_sources(tmp_path: Path, *texts: Path) -> Path:
+    """A sources folder holding copies of the real `texts` and their profiles."""
     sources = tmp_path / "sources"
     sources.mkdir()
-    for source in (FURR, ROGOVIN):
-        shutil.copy(source, sources)
-        if source.with_suffix(".toml").exists():
-            shutil.copy(source.with_suffix(".toml"), sources)
+    for text in texts:
+        shutil.copy(text, sources)
+        shutil.copy(text.with_suffix(".toml"), sources)
+    return sources
+
+
+def test_a_stage_that_fails_on_one_text_replaces_nothing(tmp_path, monkeypatch):
+    sources = copied_sources(tmp_path, FURR, ROGOVIN)
     out = tmp_path / "tei"
     before = previous_edition(out, [FURR.stem, ROGOVIN.stem])
 
@@ -406,12 +414,7 @@ def test_a_stage_that_fails_on_one_text_replaces_nothing(tmp_path, monkeypatch):
 
 def test_terminated_build_leaves_the_previous_edition_whole(tmp_path):
     """SIGTERM while the texts convert: the previous edition stays, nothing staged is left."""
-    sources = tmp_path / "sources"
-    sources.mkdir()
-    for source in (FURR, ROGOVIN):
-        shutil.copy(source, sources)
-        if source.with_suffix(".toml").exists():
-            shutil.copy(source.with_suffix(".toml"), sources)
+    sources = copied_sources(tmp_path, FURR, ROGOVIN)
     out = tmp_path / "tei"
     before = previous_edition(out, [FURR.stem, ROGOVIN.stem])
     interrupted = 0
@@ -444,11 +447,7 @@ def test_terminated_build_leaves_the_previous_edition_whole(tmp_path):
 
 def test_killed_build_leaves_no_half_written_tei(tmp_path):
     """kill -9 at several moments: every .xml file is always a whole document."""
-    sources = tmp_path / "sources"
-    sources.mkdir()
-    shutil.copy(ROGOVIN, sources)
-    if ROGOVIN.with_suffix(".toml").exists():
-        shutil.copy(ROGOVIN.with_suffix(".toml"), sources)
+    sources = copied_sources(tmp_path, ROGOVIN)
     out = tmp_path / "tei"
     previous_edition(out, [ROGOVIN.stem])
     for delay in (0.3, 0.8, 1.5, 3.0):
@@ -473,10 +472,7 @@ ADDED = "A sentence the revised source adds, on the Zinoviev trial."
 
 def small_edition(tmp_path: Path) -> tuple[Path, Path]:
     """Gurdzhiyev's text and Furr's introduction, built: (sources, output folder)."""
-    sources = tmp_path / "sources"
-    sources.mkdir()
-    shutil.copy(GURDZHIYEV, sources)
-    shutil.copy(GURDZHIYEV.with_suffix(".toml"), sources)
+    sources = copied_sources(tmp_path, GURDZHIYEV)
     write(sources, "furr-excerpt.txt", INTRODUCTION)
     out = tmp_path / "tei"
     build_edition(sorted(sources.glob("*.txt")), out_dir=out, jobs=1)
