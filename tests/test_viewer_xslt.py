@@ -92,3 +92,41 @@ def test_editors_note_is_told_from_the_authors(renderer, tmp_path):
                                       '<note n="2" xml:id="pavlova.n1-2" resp="#editor">C</note></p>')
     voices = [li.find_class("note-voice")[0].text_content() for li in page.find_class("note")]
     assert voices == ["author’s note", "note of this edition", "editor’s note"]
+
+
+def test_translators_expansion_of_btsk_stands_beside_it_in_brackets(renderer, tmp_path):
+    # Medvedev, chapter 1: "BTsK [Central Committee Buro]", the bracket the translator's
+    page = render(renderer, tmp_path, '<p xml:id="pavlova.1.p1">a member of the <choice><abbr>BTsK</abbr>'
+                                      '<expan resp="#translator"><orgName ref="orgs.xml#central-committee">Central Committee</orgName>'
+                                      ' Buro</expan></choice>, but</p>')
+    choice = page.find_class("abbr-expanded")[0]
+    assert " ".join(choice.text_content().split()) == "BTsK [Central Committee Buro]"
+    expansion = choice.find_class("expan")[0]
+    assert "voice-translator" in expansion.get("class") and expansion.get("title") == "expanded by the translator"
+    assert not choice.find_class("received"), "neither reading is hidden"
+    assert [b.get("class") for b in choice.find_class("bracket")] == ["ui bracket", "ui bracket"]
+
+
+def test_editors_expansion_is_the_edited_reading_and_the_abbreviation_the_received(renderer, tmp_path):
+    page = render(renderer, tmp_path, '<p xml:id="pavlova.1.p1">the <choice><abbr>CC</abbr>'
+                                      '<expan resp="#edition-editors">Central Committee</expan></choice></p>')
+    assert page.find_class("edited")[0].text_content() == "Central Committee"
+    assert page.find_class("received")[0].text_content() == "CC"
+
+
+def test_furrs_words_supplied_in_a_quotation_keep_their_brackets(renderer, tmp_path):
+    page = render(renderer, tmp_path, '<p xml:id="pavlova.1.p1">criticized <supplied resp="#author">the regional '
+                                      'First Secretaries</supplied>, but at least</p>')
+    supplied = page.find_class("supplied")[0]
+    assert supplied.text_content() == "[the regional First Secretaries]"
+    assert supplied.get("title") == "supplied by the author"
+    # printed brackets, not the editors' markers the toggle reveals
+    assert not supplied.find_class("marker") and len(supplied.find_class("bracket")) == 2
+
+
+def test_furrs_gloss_keeps_its_brackets_and_its_language(renderer, tmp_path):
+    page = render(renderer, tmp_path, '<p xml:id="pavlova.1.p1">the <gloss resp="#author" xml:lang="ru-Latn">'
+                                      '[<hi rend="italic">perestroika</hi>]</gloss> of Party work</p>')
+    gloss = page.find_class("gloss")[0]
+    assert gloss.text_content().strip() == "[perestroika]" and gloss.get("lang") == "ru-Latn"
+    assert gloss.get("title") == "gloss by the author"

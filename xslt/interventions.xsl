@@ -7,7 +7,20 @@
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:xs="http://www.w3.org/2001/XMLSchema"
     xmlns:tei="http://www.tei-c.org/ns/1.0"
-    exclude-result-prefixes="xs tei">
+    xmlns:ed="urn:x-edition:xslt"
+    exclude-result-prefixes="xs tei ed">
+
+  <!-- An abbreviation the translator or the author expanded in brackets
+       ("RSDRP [Russian Social Democratic Workers Party]") is part of the text
+       as received: both stand, the expansion in that voice's colour. -->
+  <xsl:template match="tei:choice[tei:abbr][tei:expan[ed:voice(.) = ('translator', 'author', 'editor')]]" priority="2">
+    <xsl:variable name="expan" select="tei:expan[1]"/>
+    <span class="choice abbr-expanded">
+      <abbr class="abbr" title="{normalize-space($expan)}"><xsl:apply-templates select="tei:abbr/node()"/></abbr>
+      <xsl:text> </xsl:text>
+      <span class="expan voice-{ed:voice($expan)}" title="expanded by {ed:voice-label($expan)}"><span class="ui bracket">[</span><xsl:apply-templates select="$expan/node()"/><span class="ui bracket">]</span></span>
+    </span>
+  </xsl:template>
 
   <xsl:template match="tei:choice">
     <span class="intervention choice">
@@ -43,8 +56,20 @@
     <span class="{local-name()}"><xsl:apply-templates/></span>
   </xsl:template>
 
+  <!-- words the author or translator supplied inside a quotation are printed
+       in their brackets; the editors' own are bracketed with the interventions -->
   <xsl:template match="tei:supplied">
-    <span class="intervention supplied" title="supplied by the editors{if (@reason) then ': ' || @reason else ''}"><span class="ui marker">[</span><xsl:apply-templates/><span class="ui marker">]</span></span>
+    <xsl:variable name="voice" select="ed:voice(.)"/>
+    <xsl:variable name="bracket" select="if ($voice = ('translator', 'author', 'editor')) then 'ui bracket' else 'ui marker'"/>
+    <span class="intervention supplied{if ($voice) then ' voice-' || $voice else ''}" title="supplied by {if ($voice) then ed:voice-label(.) else 'the editors'}{if (@reason) then ': ' || @reason else ''}"><span class="{$bracket}">[</span><xsl:apply-templates/><span class="{$bracket}">]</span></span>
+  </xsl:template>
+
+  <!-- a gloss keeps the brackets the source gives it, in its author's colour -->
+  <xsl:template match="tei:gloss">
+    <span class="gloss{if (ed:voice(.)) then ' voice-' || ed:voice(.) else ''}" title="gloss{if (ed:voice(.)) then ' by ' || ed:voice-label(.) else ''}">
+      <xsl:if test="@xml:lang"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>
+      <xsl:apply-templates/>
+    </span>
   </xsl:template>
 
   <xsl:template match="tei:unclear">
@@ -71,4 +96,23 @@
     </span>
   </xsl:template>
   <xsl:template match="tei:cb | tei:fw"/>
+
+  <!-- whose words: @resp pointing at the header's #author, #translator,
+       #editor or #edition-editors; '' when no one is named -->
+  <xsl:function name="ed:voice" as="xs:string">
+    <xsl:param name="element" as="element()"/>
+    <xsl:variable name="resp" select="tokenize($element/@resp) ! replace(., '^.*#', '')"/>
+    <xsl:sequence select="
+      if ($resp = 'translator') then 'translator'
+      else if ($resp = 'author') then 'author'
+      else if ($resp = 'editor') then 'editor'
+      else if ($resp = 'edition-editors') then 'edition'
+      else ''"/>
+  </xsl:function>
+
+  <xsl:function name="ed:voice-label" as="xs:string">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="map {'author': 'the author', 'translator': 'the translator', 'editor': 'the editor',
+                               'edition': 'the editors of this edition', '': 'the editors'}(ed:voice($element))"/>
+  </xsl:function>
 </xsl:stylesheet>
