@@ -101,3 +101,12 @@ def test_entity_and_text_filters_together(live):
 def test_an_entity_filter_the_registers_do_not_have_is_a_clear_error(live, entity, status):
     response = live.get("/search", params={"q": "Stalin", "entity": entity})
     assert response.status_code == status and "Traceback" not in response.text
+
+
+def test_rsdrp_expanded_by_the_translator_is_found_and_downloaded_as_printed(live):
+    # Medvedev: "RSDRP [Russian Social Democratic Workers Party]", the expansion the translator's
+    page = html_of(live, "/search?q=RSDRP&text=medvedev")
+    snippets = [" ".join(s.text_content().split()) for s in page.find_class("snippet")]
+    assert any("RSDRP [Russian Social Democratic Workers Party]" in s for s in snippets)
+    plain = live.get("/download/medvedev.txt").text
+    assert "RSDRP [Russian Social Democratic Workers Party]" in " ".join(plain.split())

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, send_file
 from lxml import etree
 
 from edition import tei
+from edition.search import is_received_reading, is_voiced_expansion
 
 from . import edition
 from .reading import text_or_404
@@ -20,7 +21,6 @@ from .texts import REGISTER_FILES
 blueprint = Blueprint("downloads", __name__, url_prefix="/download")
 
 BLOCKS = {tei(t) for t in ("head", "p", "item", "l", "ab", "trailer", "byline", "dateline", "label", "cell")}
-RECEIVED_READINGS = {tei(t) for t in ("sic", "orig", "abbr")}
 _zip_cache: dict[tuple, bytes] = {}
 
 
@@ -34,8 +34,10 @@ def _inline(element: etree._Element, notes: list[etree._Element]) -> str:
             notes.append(child)
             if child.get("subtype") != "unanchored":
                 parts.append(f"[{child.get('n') or len(notes)}]")
-        elif child.tag in RECEIVED_READINGS and child.getparent().tag == tei("choice"):
+        elif is_received_reading(child):
             pass
+        elif child.tag == tei("expan") and is_voiced_expansion(element):
+            parts.append(" [" + _inline(child, notes) + "]")
         elif child.tag == tei("gap"):
             parts.append("[…]")
         elif child.tag in BLOCKS:

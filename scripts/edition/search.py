@@ -49,7 +49,7 @@ def text_files(tei_dir: Path) -> list[Path]:
 
 
 # raised when the tables change, so that an index of the old shape is rebuilt
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 
 
 def _fingerprint(tei_dir: Path) -> str:
@@ -73,6 +73,26 @@ def is_passage(element: etree._Element) -> bool:
     return element.tag in BLOCK_TAGS and not (element.tag == tei("note") and element.get("place") == "inline")
 
 
+# who may expand an abbreviation within the received text: their expansion stands beside it
+VOICES_OF_THE_TEXT = ("#author", "#translator", "#editor")
+
+
+def is_voiced_expansion(choice: etree._Element) -> bool:
+    """'RSDRP [Russian Social Democratic Workers Party]': an abbreviation the
+    translator (or author) expanded in brackets. Both were printed, both are read."""
+    expan = choice.find(tei("expan"))
+    return (choice.find(tei("abbr")) is not None and expan is not None
+            and any(r.endswith(VOICES_OF_THE_TEXT) for r in (expan.get("resp") or "").split()))
+
+
+def is_received_reading(node: etree._Element) -> bool:
+    """The reading a choice keeps beside the edited one, not read by default (sic, orig, abbr)
+    — except an abbreviation whose expansion is the text's own."""
+    parent = node.getparent()
+    return (node.tag in RECEIVED_READINGS and parent is not None and parent.tag == tei("choice")
+            and not (node.tag == tei("abbr") and is_voiced_expansion(parent)))
+
+
 def passage_text(element: etree._Element) -> tuple[str, list[Mention]]:
     """The text of a passage without its nested passages (notes, items), with
     the character span of every name in it that points into a register."""
@@ -82,10 +102,14 @@ def passage_text(element: etree._Element) -> tuple[str, list[Mention]]:
 
     def walk(node: etree._Element, top: bool) -> None:
         nonlocal length
-        if not top and (is_passage(node) or node.tag in SKIPPED_TAGS or (
-                node.tag in RECEIVED_READINGS and node.getparent().tag == tei("choice"))):
+        if not top and (is_passage(node) or node.tag in SKIPPED_TAGS or is_received_reading(node)):
             pass
         else:
+            # the expansion of an abbreviation kept beside it is read in its brackets
+            bracketed = node.tag == tei("expan") and node.getparent() is not None and is_voiced_expansion(node.getparent())
+            if bracketed:
+                parts.append(" [")
+                length += 2
             start = length
             if node.text:
                 parts.append(node.text)
@@ -101,6 +125,9 @@ def passage_text(element: etree._Element) -> tuple[str, list[Mention]]:
                 register, _, entity = target.partition("#")
                 if entity:
                     mentions.append(Mention(register.removesuffix(".xml"), entity, start, length))
+            if bracketed:
+                parts.append("]")
+                length += 1
             return
 
     walk(element, True)
