@@ -30,11 +30,15 @@ def gold_paragraphs(sample: Path = GOLD) -> list[dict]:
     return tomllib.loads(sample.read_text(encoding="utf-8"))["paragraph"]
 
 
+# The editors' corrections (`choice/corr`, `reg`, `expan`) are not the received text the gold was marked on
+EDITORIAL = {tei("corr"), tei("reg"), tei("expan")}
+
+
 def own_text(element) -> str:
-    """The paragraph's words without those of notes or blocks nested in it."""
+    """The paragraph's received words without those of notes or blocks nested in it."""
     parts = [element.text or ""]
     for child in element:
-        if child.tag not in BLOCKS:
+        if child.tag not in BLOCKS and child.tag not in EDITORIAL:
             parts.append(own_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
@@ -56,7 +60,7 @@ def predicted(paragraph, tag) -> list[tuple[str, str]]:
         if block is not paragraph:
             continue
         ref = (name.get("ref") or "").partition("#")[2]
-        found.append((" ".join("".join(name.itertext()).split()), ref))
+        found.append((" ".join(own_text(name).split()), ref))
     return found
 
 
