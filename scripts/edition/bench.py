@@ -324,6 +324,7 @@ def measure_build(repeats: int) -> dict:
             runs.append(run)
     per_text = dict(re.findall(r"built (\S+)\s+([\d.]+) s", runs[-1]["stderr"]))
     return {"seconds": statistics.median(r["seconds"] for r in runs), "runs": [round(r["seconds"], 2) for r in runs],
+            "cpu_seconds": statistics.median(r["cpu_seconds"] for r in runs),
             "peak_rss": max(r["peak_rss"] for r in runs), "per_text": per_text}
 
 
@@ -574,6 +575,13 @@ def render(results: dict) -> str:
                                   if len(set(results.get("measured", {}).values())) > 1 else ""),
         f"- CPU: {m['cpu']}, {m['cores']} cores; memory {m['memory_gb']} GB; {m['system']}",
         "- " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()),
+    ]
+    if results.get("load_average"):
+        lines.append("- load average (1 min) of the machine as each part started: "
+                     + ", ".join(f"{k} {v}" for k, v in results["load_average"].items())
+                     + f" (with {m['cores']} cores, a higher figure means other work shared the CPU: "
+                     "wall times then include waiting for it; CPU seconds do not)")
+    lines += [
         "",
         "## Targets",
         "",
@@ -589,8 +597,9 @@ def render(results: dict) -> str:
     if build:
         lines += ["", "## Build", "",
                   f"`edition build` of the five texts, median of {len(build['runs'])} runs: "
-                  f"{build['seconds']:.2f} s (runs: {', '.join(map(str, build['runs']))}); peak memory of the "
-                  f"process tree {build['peak_rss'] / 2**20:.0f} MB.", "",
+                  f"{build['seconds']:.2f} s (runs: {', '.join(map(str, build['runs']))})"
+                  + (f", {build['cpu_seconds']:.2f} CPU s" if "cpu_seconds" in build else "")
+                  + f"; peak memory of the process tree {build['peak_rss'] / 2**20:.0f} MB.", "",
                   "| text | seconds (in its worker) |", "|---|---|"]
         lines += [f"| {text} | {seconds} |" for text, seconds in build["per_text"].items()]
     validation = results.get("validation")
@@ -714,6 +723,8 @@ def run(quick: bool = False, scales: list[int] | None = None, load_seconds: floa
         results.pop(name, None)
         failures.pop(name, None)
         results["measured"][name] = now["date"]
+        # what else the machine was doing: wall times on a busy machine include waiting for a core
+        results.setdefault("load_average", {})[name] = round(os.getloadavg()[0], 2)
         try:
             results[name] = function()
         except Exception as err:  # one part failing still leaves the others measured
