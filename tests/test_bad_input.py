@@ -558,6 +558,19 @@ def test_build_killed_while_renaming_is_finished_by_recovery(tmp_path):
     assert finds(out, ADDED)
 
 
+def test_unreadable_journal_of_an_interrupted_build_stops_the_next_with_a_message(tmp_path):
+    sources, out = small_edition(tmp_path)
+    before = edition_files(out)
+    journal = write(out, ".commit-999999999.json", '[["half a list')
+    finished = run_edition("build", "--sources", str(sources), "--out", str(out))
+    assert finished.returncode == 1
+    assert "Traceback" not in finished.stderr
+    assert finished.stderr.splitlines()[-1] == (
+        f"edition build: {journal}: the journal of an interrupted build cannot be read; "
+        "check the edition's files, then delete the journal")
+    assert edition_files(out) == {**before, journal.name: journal.read_bytes()}
+
+
 def test_missing_sources_folder_is_a_message_not_a_traceback(tmp_path):
     finished = run_edition("build", "--sources", str(tmp_path / "nowhere"), "--out", str(tmp_path / "tei"))
     assert finished.returncode == 1

@@ -260,7 +260,11 @@ def recover(out_dir: Path, index_path: Path = INDEX_PATH) -> None:
         if _alive(journal.name):
             continue
         # written whole by write_atomic before the first rename, so it lists every one
-        moves = [(Path(a), Path(b)) for a, b in json.loads(journal.read_text(encoding="utf-8"))]
+        try:
+            moves = [(Path(a), Path(b)) for a, b in json.loads(journal.read_text(encoding="utf-8"))]
+        except (ValueError, TypeError):
+            raise ConversionError(journal, None, "the journal of an interrupted build cannot be read; check "
+                                                 "the edition's files, then delete the journal") from None
         _replace_all(moves)
         journal.unlink(missing_ok=True)
     for stale in [*out_dir.glob(f"{STAGING_PREFIX}*"), *index_path.parent.glob(f".{index_path.name}{STAGING_PREFIX}*")]:
