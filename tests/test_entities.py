@@ -271,3 +271,13 @@ def test_review_queue_leaves_out_sentence_openers_titles_and_russian_passages(bu
     rogovin = next(q for t, q in queues.items() if t.startswith("rogovin"))
     assert "Сент" not in rogovin  # the Russian facsimiles (xml:lang="ru") are not the reading text
     assert not [name for q in queues.values() for name in q if name.endswith(("'m", "’m", "n't", "n’t"))]
+
+
+def test_town_named_after_a_person_only_after_in(trees):
+    medvedev = text_of(trees, "medvedev")
+    paragraph = _block_containing(medvedev, "That sort of court of law took place in Kuybyshev")
+    assert "samara" in {(p.get("ref") or "").partition("#")[2] for p in paragraph.iter(tei("placeName"))}
+    paragraph = _block_containing(medvedev, "In Ordzhonikidze, a special session of the Supreme Court")
+    assert not list(paragraph.iter(tei("persName")))
+    # the man keeps his name everywhere else
+    assert len(refs_of(medvedev, "Kuybyshev")) == 1 and refs_of(medvedev, "Kuybyshev") <= {"kuibyshev"}

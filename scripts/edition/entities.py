@@ -352,6 +352,10 @@ class Annotator:
                 self.counts["undecided"] += 1
                 return Mention(word.start(), end, None, "person", "low", text)
 
+        if persons:
+            # a town named after a person (Kuybyshev, Ordzhonikidze) is meant only after its
+            # title word ("in Kuybyshev", taken above); elsewhere the name is the person's
+            candidates = [e for e in candidates if not (e.kind == "place" and e.titles)]
         if len(candidates) == 1:
             entry = candidates[0]
             return Mention(start, end, entry, entry.kind, None, text)
