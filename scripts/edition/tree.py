@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Union
 
 from lxml import etree
 
-from . import tei
+from . import SOURCE_LINE, tei
 
 Replacement = Union[etree._Element, str, None]
 
@@ -94,3 +94,12 @@ def _rewrite_slot(parent, after, pattern, build) -> int:
 
 def text_of(element: etree._Element) -> str:
     return "".join(element.itertext())
+
+
+def source_line(element: etree._Element | None) -> int:
+    """The source line of `element`, or of the nearest element around it that has one (0: none)."""
+    while element is not None:
+        if element.get(SOURCE_LINE):
+            return int(element.get(SOURCE_LINE))
+        element = element.getparent()
+    return 0
