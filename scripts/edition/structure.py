@@ -12,6 +12,9 @@ Generic steps, each driven by the profile:
                next paragraph continues in lower case) is joined; the join
                point carries <pb type="mended"/>. Blocks that stood in the
                way (a caption inserted mid-sentence) are moved after it.
+               Where the received text evidently lost words, a gap (reason
+               lost) and an editorial note say so; a line out of its place
+               is marked seg type="displaced" and left where it stands.
 5. build     - headings open nested <div>s; blocks become elements.
 
 Inline text is left as the source has it (markdown emphasis, note markers);
@@ -38,7 +41,10 @@ Furr and Medvedev for worked examples):
                 verse (min_lines, max_length, min_capitalised),
                 keep_line_breaks (kinds whose lines stay apart with <lb/>).
 - [joins]       not_before, after_capitalised, digits_end_sentence,
-                closers_end_sentence, open_words, movable...
+                closers_end_sentence, open_words, movable...; mark_lost
+                (the evidence trusted for text lost at a page break:
+                "hyphen", "fragment", "new_sentence"), not_lost,
+                displaced_max_words (stray lines kept in place, marked).
 - [quotes]      lead_in, exclude_lead_in, run_in, continuation, also.
 """
 
