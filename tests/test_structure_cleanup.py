@@ -277,3 +277,32 @@ def test_pavlova_name_cut_by_the_page_is_joined(trees, left, right):
     p = trees["pavlova-mechanism-of-power"].xpath("//tei:p[contains(., $w)]", w=right, namespaces=NS)[0]
     pb = p.xpath("tei:pb[@type='mended'][starts-with(following-sibling::text()[1], $w)]", w=right, namespaces=NS)
     assert pb and left in text_of(p)
+
+
+MEDVEDEV_CUT = (  # sources/medvedev-on-stalin-and-stalinism.txt, lines 848 and 850, shortened
+    "# 2\n\n"
+    "Everywhere the role of the GPU increased. Actually a state of emergency was introduced "
+    "in the rural locali-\n\n"
+    "Even Marx had spoken about voluntariness and gradualism in converting from private "
+    "ownership of land to collective property.\n")
+
+
+def essay_with_profile(tmp_path, joins: str):
+    source = tmp_path / "collectivization.md"
+    source.write_text(MEDVEDEV_CUT, encoding="utf-8")
+    (tmp_path / "collectivization.toml").write_text(
+        f'id = "collectivization"\nkey = "coll"\nformat = "markdown"\n\n[joins]\n{joins}\n', encoding="utf-8")
+    return source
+
+
+def test_a_profile_naming_the_evidence_as_one_string_is_understood(tmp_path):
+    result = build_text(essay_with_profile(tmp_path, 'mark_lost = "hyphen"'))
+    root = etree.fromstring(result.tei)
+    assert root.xpath("//tei:p[contains(., 'rural locali-')]/tei:gap[@reason='lost']", namespaces=NS)
+    assert result.report["structure"]["lost_at_paragraph_end"] == 1
+
+
+def test_unknown_evidence_for_lost_text_is_refused_with_the_profile_named(tmp_path):
+    from edition.model import ConversionError
+    with pytest.raises(ConversionError, match=r"collectivization\.toml: \[joins\] mark_lost: unknown evidence \['guess'\]"):
+        build_text(essay_with_profile(tmp_path, 'mark_lost = ["guess"]'))

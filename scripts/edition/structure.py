@@ -576,7 +576,8 @@ def mark_damage(doc: Document, blocks: list[Block], displaced: set[int]) -> None
     displaced by the extraction: kept where it stands, marked, never moved.
     """
     settings = doc.profile.table("joins")
-    evidence = set(settings.get("mark_lost", []))
+    evidence = settings.get("mark_lost", [])
+    evidence = {evidence} if isinstance(evidence, str) else set(evidence)  # mark_lost = "hyphen"
     unknown = evidence - LOST_EVIDENCE
     if unknown:
         raise ConversionError(doc.profile.path or doc.path, None,
