@@ -11,7 +11,7 @@ from lxml import etree
 
 from edition import DATA, SOURCE_LINE, SOURCES, tei
 from edition.build import STAGES
-from edition.corrections import correct, load_corrections
+from edition.corrections import correct, load_corrections, load_kept
 from edition.fidelity import reading_words
 from edition.fidelity import words as words_of
 from edition.model import ConversionError
@@ -226,3 +226,54 @@ def test_a_line_limit_finds_a_name_that_stands_twice_in_one_paragraph(passage, t
     text = "".join(t for t in paragraph.itertext())
     assert text.index("Kameney") < text.index("For a short time")  # the first stays as printed
     assert text.index("KameneyKamenev") > text.index("For a short time")
+
+
+# --- finding candidates --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def medvedev_candidates():
+    from edition.corrections import ocr_candidates
+    corpus = [p.read_text(encoding="utf-8") for p in sorted(SOURCES.glob("*.txt"))]
+    text = (SOURCES / f"{MEDVEDEV}.txt").read_text(encoding="utf-8")
+    return {c.form: c for c in ocr_candidates(text, corpus)}
+
+
+def test_candidates_find_a_misread_name_by_its_frequent_neighbour(medvedev_candidates):
+    kameney = medvedev_candidates["Kameney"]
+    assert (kameney.suggestion, kameney.count) == ("Kamenev", 4) and kameney.suggestion_count > 80
+    assert kameney.lines[0] == 129
+    assert medvedev_candidates["naterials"].suggestion == "materials"
+
+
+def test_candidates_find_two_words_run_together(medvedev_candidates):
+    assert medvedev_candidates["knowthat"].suggestion == "know that"
+    assert medvedev_candidates["knowthat"].kind == "two words run together"
+
+
+def test_candidates_leave_english_words_and_frequent_names_alone(medvedev_candidates):
+    for form in ("Kamenev", "Stalin", "arty", "materials", "NKVD"):
+        assert form not in medvedev_candidates
+
+
+def test_ocr_candidates_command_leaves_out_what_the_data_decided(capsys):
+    from edition.cli import main
+    assert main(["ocr-candidates", MEDVEDEV, "--limit", "2000"]) == 0
+    out = capsys.readouterr().out
+    kept = load_kept(DATA / "corrections" / f"{MEDVEDEV}.toml")
+    assert "Raykov" in kept and " Raykov (" not in out  # examined and kept: not proposed again
+    assert " Kameney (" not in out  # corrected
+    assert out.startswith(f"{MEDVEDEV}: ")
+
+
+def test_ocr_candidates_command_refuses_an_unknown_text(capsys):
+    from edition.cli import main
+    assert main(["ocr-candidates", "medvedev"]) == 2
+    assert "no such text: medvedev" in capsys.readouterr().err
+
+
+def test_a_bad_kept_list_gives_a_clear_error(tmp_path):
+    path = write_corrections(tmp_path, 'kept = [{ form = "Raykov", reason = "a naturalist" }]\n')
+    with pytest.raises(ConversionError) as error:
+        load_kept(path)
+    assert str(path) in str(error.value) and "'kept' must be" in str(error.value)

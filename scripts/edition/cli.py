@@ -208,6 +208,35 @@ def cmd_names(args) -> int:
     return 0
 
 
+def cmd_ocr_candidates(args) -> int:
+    """Forms that may be misreadings, for a person to decide; decided forms are left out."""
+    from .build import source_files
+    from .corrections import CORRECTIONS, load_corrections, load_kept, ocr_candidates
+    from .model import ConversionError
+
+    sources = source_files()
+    unknown = sorted(set(args.texts) - {s.stem for s in sources})
+    if unknown:
+        print(f"edition ocr-candidates: no such text: {', '.join(unknown)} "
+              f"(texts: {', '.join(s.stem for s in sources)})", file=sys.stderr)
+        return 2
+    corpus = [s.read_text(encoding="utf-8") for s in sources]
+    for source in sources:
+        if args.texts and source.stem not in args.texts:
+            continue
+        data = CORRECTIONS / f"{source.stem}.toml"
+        try:
+            decided = ({c.sic for c in load_corrections(data)} | set(load_kept(data))) if data.exists() else set()
+        except ConversionError as err:
+            print(f"edition ocr-candidates: {err}", file=sys.stderr)
+            return 1
+        found = ocr_candidates(source.read_text(encoding="utf-8"), corpus, decided)
+        print(f"{source.stem}: {len(found)} candidates ({len(decided)} forms decided in {data.name})")
+        for c in found[:args.limit]:
+            print(f"  {c.lines[0]:>5}  {c.form} ({c.count}) -> {c.suggestion} ({c.suggestion_count})  [{c.kind}]")
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="edition", description="A TEI edition of five texts on Stalin and Stalinism.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -257,6 +286,10 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-count", type=int, default=1, help="only names seen this often")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_names)
+    p = sub.add_parser("ocr-candidates", help="forms that may be OCR misreadings, for data/corrections/NAME.toml")
+    p.add_argument("texts", nargs="*", help="text ids (default: all)")
+    p.add_argument("--limit", type=int, default=1000, help="candidates to print per text (default 1000)")
+    p.set_defaults(func=cmd_ocr_candidates)
     return parser
 
 

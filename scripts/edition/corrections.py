@@ -84,8 +84,8 @@ def corrections_file(doc: Document, directory: Path | None = None) -> Path:
     return Path(directory or CORRECTIONS) / f"{doc.id}.toml"
 
 
-def load_corrections(path: Path) -> list[Correction]:
-    """The entries of one corrections file; any fault is an error naming the file (and line)."""
+def _read(path: Path) -> tuple[str, dict[str, Any]]:
+    """The file's text and its tables; a file that is not UTF-8 TOML is an error naming it (and the line)."""
     path = Path(path)
     try:
         source = path.read_text(encoding="utf-8")
@@ -96,10 +96,27 @@ def load_corrections(path: Path) -> list[Correction]:
     except tomllib.TOMLDecodeError as err:
         line = getattr(err, "lineno", None) or _line_from_message(str(err))
         raise ConversionError(path, line, f"corrections file is not valid TOML: {err}") from None
-    unknown = set(data) - {"correction"}
+    unknown = set(data) - {"correction", "kept"}
     if unknown:
         raise ConversionError(path, None, f"unknown key(s) {', '.join(sorted(unknown))}: "
-                                          "a corrections file holds only 'correction' entries")
+                                          "a corrections file holds 'correction' and 'kept' entries")
+    return source, data
+
+
+def load_kept(path: Path) -> dict[str, str]:
+    """Forms examined and left as received ({form: why}): the rejected candidates, reviewable like the rest."""
+    _, data = _read(path)
+    kept = data.get("kept", [])
+    if not isinstance(kept, list) or not all(isinstance(k, dict) and isinstance(k.get("form"), str)
+                                              and set(k) <= {"form", "why"} for k in kept):
+        raise ConversionError(path, None, "'kept' must be a list of { form = \"...\", why = \"...\" }")
+    return {k["form"]: k.get("why", "") for k in kept}
+
+
+def load_corrections(path: Path) -> list[Correction]:
+    """The entries of one corrections file; any fault is an error naming the file (and line)."""
+    path = Path(path)
+    source, data = _read(path)
     entries = data.get("correction", [])
     if not isinstance(entries, list):
         raise ConversionError(path, None, "'correction' must be a list of entries")
@@ -319,3 +336,84 @@ def _line(element: etree._Element | None) -> int:
             return int(element.get(SOURCE_LINE))
         element = element.getparent()
     return 0
+
+
+# --- finding candidates ---------------------------------------------------------
+#
+# A misreading is a rare form that is not an English word and lies one letter
+# from a frequent form: "Kameney" (4 times) beside "Kamenev" (89),
+# "naterials" beside "materials"; or two words whose space was lost. The
+# corpus is the dictionary of names and transliterations, pyspellchecker's
+# word list that of English. Candidates are for a person to decide, passage
+# by passage; what was decided is in the data (correction or kept) and is not
+# proposed again. Misreadings that are English words ("arty" for "party")
+# need the passage: they are not proposed.
+
+TOKEN = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@dataclass
+class Candidate:
+    form: str
+    count: int
+    suggestion: str
+    suggestion_count: int
+    kind: str  # one letter from a frequent form / from an English word, or two words run together
+    lines: list[int]
+
+
+def ocr_candidates(text: str, corpus: list[str], decided: set[str] = frozenset(),
+                   rare: int = 4, frequent: int = 5) -> list[Candidate]:
+    """Forms of `text` that may be misreadings, in the order they first stand in the text."""
+    from spellchecker import SpellChecker  # its word list loads in a second: only when asked
+
+    english = SpellChecker(distance=1).word_frequency
+    counts: dict[str, int] = {}
+    for document in corpus:
+        for token in TOKEN.findall(document):
+            counts[token] = counts.get(token, 0) + 1
+    lower: dict[str, int] = {}
+    for token, n in counts.items():
+        lower[token.lower()] = lower.get(token.lower(), 0) + n
+    where: dict[str, list[int]] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        for token in TOKEN.findall(line):
+            where.setdefault(token, []).append(number)
+    found: list[Candidate] = []
+    for form, lines in where.items():
+        n = lower.get(form.lower(), 0)
+        bare = form.split("'")[0]
+        if n > rare or len(bare) < 3 or form in decided or bare.isupper() or bare.lower() in english:
+            continue
+        edits = _one_letter_away(bare)
+        near = max(((counts.get(v, 0), v) for v in edits), default=(0, ""))
+        if near[0] >= max(frequent, 3 * n):
+            found.append(Candidate(form, n, near[1] + form[len(bare):], near[0],
+                                   "one letter from a frequent form", lines))
+            continue
+        word = max(((english[v], v) for v in {e.lower() for e in edits} if v in english and len(v) > 2),
+                   default=(0, ""))
+        if word[0]:
+            suggestion = word[1].capitalize() if bare[0].isupper() else word[1]
+            found.append(Candidate(form, n, suggestion + form[len(bare):], lower.get(word[1], 0),
+                                   "one letter from an English word", lines))
+            continue
+        for cut in range(1, len(bare)):
+            left, right = bare[:cut], bare[cut:]
+            if all(part.lower() in english and lower.get(part.lower(), 0) >= frequent and (len(part) > 1 or part in "aI")
+                   for part in (left, right)):
+                found.append(Candidate(form, n, f"{left} {right}", min(lower[left.lower()], lower[right.lower()]),
+                                       "two words run together", lines))
+                break
+    return sorted(found, key=lambda c: c.lines[0])
+
+
+def _one_letter_away(form: str) -> set[str]:
+    """Every form one deletion, transposition, replacement or insertion away (Norvig's edits1)."""
+    splits = [(form[:i], form[i:]) for i in range(len(form) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    transposes = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in LETTERS}
+    inserts = {a + c + b for a, b in splits for c in LETTERS}
+    return (deletes | transposes | replaces | inserts) - {form}
