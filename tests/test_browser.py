@@ -377,3 +377,20 @@ def test_real_page_fits_a_phone_without_scrolling_sideways(real_server, browser,
         assert overflow <= 0, f"{path} is {overflow}px wider than a 390px phone"
     finally:
         context.close()
+
+
+def test_kamenevs_entry_searches_only_the_passages_that_mention_him(server, page):
+    page.goto(server.url + "/registers/persons/kamenev-lb")
+    box = page.get_by_label("Search the passages that mention Lev Borisovich Kamenev")
+    box.fill("Buro")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/search\?entity=persons%2Fkamenev-lb&q=Buro$"))
+    assert page.locator(".search-count").inner_text() == "1 passage found that mentions Lev Borisovich Kamenev."
+    assert page.locator(".hit a").get_attribute("href") == "/text/medvedev/at/medvedev.1.1.p1"
+    # no words: every passage that names him, in text order
+    page.go_back()
+    page.get_by_label("Search the passages that mention Lev Borisovich Kamenev").fill("")
+    page.get_by_role("button", name="Search", exact=True).last.click()
+    page.wait_for_url(re.compile(r"q=$"))
+    assert page.locator(".hit a").evaluate_all("links => links.map(a => a.getAttribute('href').split('/').pop())") == [
+        "medvedev.1.p1", "medvedev.1.p2", "medvedev.1.1.p1", "medvedev.2.p1"]

@@ -87,7 +87,7 @@ def test_choosing_kamenev_without_words_lists_every_passage_that_names_him(live)
         path = (page.xpath("//nav[@class='pager']/a[@rel='next']/@href") or [None])[0]
     assert len(found) == len(set(found)) and set(found) == wanted
     count = html_of(live, "/search?entity=persons%2Fkamenev-lb").find_class("search-count")[0].text_content()
-    assert count.startswith(f"{len(wanted)} passages found that mention ")
+    assert count.startswith(f"{len(wanted):,} passages found that mention ")
 
 
 def test_entity_and_text_filters_together(live):
