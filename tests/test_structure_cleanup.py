@@ -306,3 +306,32 @@ def test_unknown_evidence_for_lost_text_is_refused_with_the_profile_named(tmp_pa
     from edition.model import ConversionError
     with pytest.raises(ConversionError, match=r"collectivization\.toml: \[joins\] mark_lost: unknown evidence \['guess'\]"):
         build_text(essay_with_profile(tmp_path, 'mark_lost = ["guess"]'))
+
+
+# the sample read by eye can be drawn again ---------------------------------------
+
+def run_edition(*args):
+    import subprocess
+    import sys
+    return subprocess.run([sys.executable, "-m", "edition.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_joins_sample_is_seeded_and_shows_both_sides_of_each_break():
+    first = run_edition("joins", "medvedev-on-stalin-and-stalinism", "--sample", "5", "--seed", "2026")
+    again = run_edition("joins", "medvedev-on-stalin-and-stalinism", "--sample", "5", "--seed", "2026")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == again.stdout
+    lines = first.stdout.splitlines()
+    assert lines[0].startswith("medvedev-on-stalin-and-stalinism: 167 joins")
+    assert len(lines) == 6 and all(" || " in line or " | [gap] | " in line for line in lines[1:])
+
+
+def test_joins_sample_marks_the_breaks_where_words_were_lost():
+    out = run_edition("joins", "pavlova-mechanism-of-power", "--sample", "500", "--width", "30").stdout
+    assert "socialism clea | [gap] | in his notebook" in out
+
+
+def test_joins_of_an_unknown_text_is_a_clear_error():
+    result = run_edition("joins", "no-such-text")
+    assert result.returncode == 2
+    assert "no such text: no-such-text" in result.stderr and "Traceback" not in result.stderr

@@ -93,6 +93,39 @@ def cmd_fidelity(args) -> int:
     return status
 
 
+def cmd_joins(args) -> int:
+    """A seeded random sample of the mended page breaks, to read by eye."""
+    import random
+
+    from .build import source_files
+    from .clean import clean
+    from .parse import parse
+    from .profile import profile_for
+    from .structure import join_points, structure
+
+    sources = source_files()
+    unknown = sorted(set(args.texts) - {s.stem for s in sources})
+    if unknown:
+        print(f"edition joins: no such text: {', '.join(unknown)} "
+              f"(known: {', '.join(s.stem for s in sources)})", file=sys.stderr)
+        return 2
+    if args.sample < 0 or args.width < 1:
+        print("edition joins: --sample must be 0 or more and --width 1 or more", file=sys.stderr)
+        return 2
+    for source in sources:
+        if args.texts and source.stem not in args.texts:
+            continue
+        points = join_points(structure(clean(parse(source, profile_for(source)))))
+        chosen = sorted(random.Random(args.seed).sample(range(len(points)), min(args.sample, len(points))))
+        print(f"{source.stem}: {len(points)} joins, {sum(p['lost'] for p in points)} with a loss marked; "
+              f"sample of {len(chosen)} (seed {args.seed})")
+        for index in chosen:
+            point = points[index]
+            print(f"  [{index}] line {point['line']}: ...{point['left'][-args.width:]} |"
+                  f"{' [gap] ' if point['lost'] else ''}| {point['right'][:args.width]}...")
+    return 0
+
+
 def cmd_notes(args) -> int:
     from .build import convert, source_files
     from .model import ConversionError
@@ -258,6 +291,13 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("texts", nargs="*", help="text ids (default: all)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_fidelity)
+
+    p = sub.add_parser("joins", help="a seeded sample of the page-break joins of each text, to read by eye")
+    p.add_argument("texts", nargs="*", help="source names (default: all)")
+    p.add_argument("--sample", type=int, default=20, help="joins per text (default: 20)")
+    p.add_argument("--seed", type=int, default=2026, help="random seed, so a sample can be read again")
+    p.add_argument("--width", type=int, default=80, help="characters shown either side")
+    p.set_defaults(func=cmd_joins)
 
     p = sub.add_parser("notes", help="the notes report per text: references, bodies, links, faults")
     p.add_argument("texts", nargs="*", help="text ids or keys (default: all)")

@@ -1261,3 +1261,31 @@ def mark_lost_end(doc: Document) -> None:
     gap = etree.SubElement(container, tei("gap"), {"reason": reason})
     gap.set(SOURCE_LINE, str(doc.lines[-1].number if doc.lines else 0))
     doc.stage_report("structure")["gap_at_end"] = 1
+
+
+
+def join_points(doc: Document) -> list[dict]:
+    """Every mended page break of a structured text, with the words either side,
+    for reading a sample by eye (`edition joins`): the line where the second
+    piece begins, the end of the first piece, the start of the second, and
+    whether the edition marked a loss there."""
+    points = []
+    for pb in list(doc.tei.iter(tei("pb"))):
+        if pb.get("type") != "mended":
+            continue
+        block = next((a for a in pb.iterancestors() if a.tag in BLOCK_TAGS), pb.getparent())
+        before = pb.getprevious()
+        lost = (before is not None and before.tag == tei("note") and before.get("type") == "editorial"
+                and before.getprevious() is not None and before.getprevious().tag == tei("gap"))
+        # where the break stands in the block's words (editorial notes left out)
+        received, pb.tail = pb.tail, "\uE020" + (pb.tail or "")
+        words = "".join(block.xpath(".//text()[not(ancestor::tei:note[@type='editorial'])]",
+                                    namespaces={"tei": TEI_NS}))
+        pb.tail = received
+        left, _, right = words.partition("\uE020")
+        points.append({"line": int(pb.get(SOURCE_LINE) or 0), "left": " ".join(left.split()),
+                       "right": " ".join(right.split()), "lost": lost})
+    return points
+
+
+BLOCK_TAGS = {tei(name) for name in ("p", "item", "head", "l", "bibl", "ab", "label")}
