@@ -394,3 +394,12 @@ def test_kamenevs_entry_searches_only_the_passages_that_mention_him(server, page
     page.wait_for_url(re.compile(r"q=$"))
     assert page.locator(".hit a").evaluate_all("links => links.map(a => a.getAttribute('href').split('/').pop())") == [
         "medvedev.1.p1", "medvedev.1.p2", "medvedev.1.1.p1", "medvedev.2.p1"]
+
+
+def test_real_show_more_on_a_later_page_of_stalins_mentions_counts_from_that_page(real_server, page):
+    page.goto(real_server.url + "/registers/persons/stalin/in/rogovin?page=3")
+    group = page.locator("#mentions-rogovin")
+    assert group.locator("ol.kwic").get_attribute("start") == "101"
+    group.get_by_role("link", name="Show 50 more").click()
+    group.locator("ol.kwic > li").nth(50).wait_for()
+    assert group.locator(".kwic-range").inner_text().startswith("Mentions 101–200 of ")

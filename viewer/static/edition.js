@@ -174,7 +174,8 @@
       items.forEach(function (item) { list.appendChild(document.adoptNode(item)); });
       const next = page.querySelector("#" + CSS.escape(group.id) + " a.kwic-more");
       const total = group.dataset.total;
-      if (range) range.textContent = "Mentions 1–" + list.children.length.toLocaleString("en") + " of " + Number(total).toLocaleString("en");
+      const last = list.start + list.children.length - 1;
+      if (range) range.textContent = "Mentions " + list.start.toLocaleString("en") + "–" + last.toLocaleString("en") + " of " + Number(total).toLocaleString("en");
       if (next) {
         link.href = next.getAttribute("href");
         link.textContent = next.textContent.replace(/^Next (\S+) →$/, "Show $1 more");
