@@ -281,3 +281,10 @@ def test_town_named_after_a_person_only_after_in(trees):
     assert not list(paragraph.iter(tei("persName")))
     # the man keeps his name everywhere else
     assert len(refs_of(medvedev, "Kuybyshev")) == 1 and refs_of(medvedev, "Kuybyshev") <= {"kuibyshev"}
+
+
+def test_name_in_quotation_marks_before_an_institution_head_is_not_the_person(trees):
+    # Furr: `The new "Stalin" Constitution guaranteed every Soviet citizen a job`
+    paragraph = _block_containing(text_of(trees, "furr"), "Constitution guaranteed every Soviet citizen a job")
+    for name in paragraph.iter(tei("persName")):
+        assert not (name.tail or "").startswith('" Constitution'), received(name)

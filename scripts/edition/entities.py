@@ -66,7 +66,8 @@ FORENAME_SURNAME = re.compile(
     rf"(?:{INITIAL}\.\s?)?(?P<surname>{SURNAME})(?![\w-])")
 FORENAME_PATRONYMIC = re.compile(
     r"\b(?P<forename>[A-Z][a-z]+)\s+(?P<patronymic>[A-Z][a-z]+(?:ovich|evich|ich|ovna|evna|ichna|inichna))\s+$")
-FOLLOWING_WORDS = re.compile(r"(?:[\s-]+[A-Z][\w'’-]*){1,4}")
+# the capitalised words after a name; a closing quotation mark may stand between (`the "Stalin" Constitution`)
+FOLLOWING_WORDS = re.compile(r"[\"”»]?(?:[\s-]+[A-Z][\w'’-]*){1,4}")
 CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
 COMPOUND_LEFT = re.compile(r"[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*-$")
 COMPOUND_RIGHT = re.compile(r"(?:-[A-Z][\w'’]*)+")
