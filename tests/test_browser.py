@@ -156,6 +156,15 @@ def test_cite_this_gives_author_title_translator_edition_section_paragraph_url_a
     page.wait_for_url(re.compile(r"/text/medvedev/medvedev\.1#medvedev\.1\.p2$"))
 
 
+def test_citation_of_a_paragraph_in_a_subsection_names_the_subsection(server, page):
+    # "The Buro" numbers its paragraphs from 1 again: its paragraph 1 is not the chapter's
+    page.goto(server.url + "/text/medvedev/medvedev.1")
+    page.locator("#medvedev\\.1\\.1\\.p1 .para-num").click()
+    citation = page.get_by_role("dialog").get_by_label("Citation").input_value()
+    assert "section “The Revolution, The Buro”, paragraph 1. " in citation
+    assert f"{server.url}/text/medvedev/at/medvedev.1.1.p1 (accessed " in citation
+
+
 def tab_until(page, selector: str, limit: int = 60) -> None:
     """Press Tab as a keyboard reader does until the focus is on an element matching selector."""
     for _ in range(limit):

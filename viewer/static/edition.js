@@ -68,6 +68,23 @@
     });
   });
 
+  // Paragraphs are numbered within their division: "paragraph 1" names the
+  // subsection it stands in, after the page's own title.
+  function sectionOf(paraNum, pageTitle) {
+    const heads = [];
+    let division = paraNum.closest("section.div");
+    while (division && division.parentElement && division.parentElement.closest("section.div")) {
+      const head = division.querySelector(":scope > h1, :scope > h2, :scope > h3, :scope > h4, :scope > h5, :scope > h6");
+      if (head) {
+        const copy = head.cloneNode(true);
+        copy.querySelectorAll(".ui").forEach(function (ui) { ui.remove(); });
+        heads.unshift(copy.textContent.replace(/\s+/g, " ").trim());
+      }
+      division = division.parentElement.closest("section.div");
+    }
+    return [pageTitle].concat(heads).join(", ");
+  }
+
   function citation(paraNum) {
     const main = document.getElementById("main");
     const url = new URL(paraNum.dataset.permalink, window.location.href).href;
@@ -75,7 +92,7 @@
     const author = main.dataset.author ? main.dataset.author + ", " : "";
     const translator = main.dataset.translator ? ", translated by " + main.dataset.translator : "";
     return author + "“" + main.dataset.title + "”" + translator + ", in " + main.dataset.edition + ", section “" +
-      main.dataset.section + "”, paragraph " + paraNum.textContent.trim() + ". " + url + " (accessed " + today + ").";
+      sectionOf(paraNum, main.dataset.section) + "”, paragraph " + paraNum.textContent.trim() + ". " + url + " (accessed " + today + ").";
   }
 
   document.addEventListener("click", function (event) {
