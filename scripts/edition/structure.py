@@ -56,7 +56,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from . import SOURCE_LINE, TEI_NS, XML_LANG, tei
+from . import ED_NS, SOURCE_LINE, TEI_NS, XML_LANG, tei
 from .model import ConversionError, Document, Line
 from .tree import rewrite_text
 
@@ -527,6 +527,7 @@ def continues(block: Block, nxt: Block, open_words=OPEN_WORDS, after_capitalised
 # 4b. text lost and lines displaced in the received text ----------------------
 
 LOST = "\uE010"  # words lost here: becomes <gap reason="lost"/> and an editorial note
+DAMAGE_MARK = f"{{{ED_NS}}}damage"  # working attribute: an element made by `encode_damage`
 DISPLACED_OPEN, DISPLACED_CLOSE = "\uE011", "\uE012"  # a line out of its place: <seg type="displaced">
 DAMAGE = re.compile("\uE010|\uE011(.*?)\uE012", re.S)
 WORD_LETTERS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # "re-election" is not "re"
@@ -565,11 +566,13 @@ def mark_damage(doc: Document, blocks: list[Block], displaced: set[int]) -> None
     text. A paragraph that ends in mid-sentence is marked as cut (a gap) when
     the cut is evident: "hyphen", it ends in a hyphenated fragment ("rural
     locali-"); "fragment", it ends in a piece of a word (see `Vocabulary`:
-    "socialism clea"); "new_sentence", the next block is no paragraph or the
-    next paragraph opens a new sentence ("The", "However"). A paragraph
-    followed by one that may continue it (a name: "the writer | A. Adamovich")
-    is left alone. A join made after a piece of a word gets a
-    gap at the join point. `not_lost` lists endings read and found complete.
+    "socialism clea"); "new_sentence", it ends on a word no sentence ends
+    with ("of the", "by a", see CUT_WORDS) or a comma, and the next block is
+    no paragraph or opens a new sentence ("The", "However") or is one the
+    profile's `not_before` says continues nothing. A paragraph followed by
+    one that may continue it (a name: "the writer | A. Adamovich") is left
+    alone. A join made after a piece of a word gets a gap at the join
+    point. `not_lost` lists endings read and found complete.
 
     With `displaced_max_words = N`, a paragraph of at most N lower-case words
     without punctuation standing among prose ("on", "before last") is a line
@@ -584,7 +587,6 @@ def mark_damage(doc: Document, blocks: list[Block], displaced: set[int]) -> None
                               f"[joins] mark_lost: unknown evidence {sorted(unknown)}; "
                               f"known: {sorted(LOST_EVIDENCE)}")
     mark_lost = bool(evidence)
-    displaced_max = int(settings.get("displaced_max_words", 0))
     if not mark_lost and not displaced:
         return
     terminal = TERMINAL if settings.get("digits_end_sentence", True) else TERMINAL_PUNCTUATION
@@ -708,18 +710,16 @@ def encode_damage(doc: Document) -> None:
     """The marks of `mark_damage` become gap + editorial note, and seg type="displaced"."""
     def damage(m: re.Match, parent) -> etree._Element:
         if m.group(0) == LOST:
-            gap = etree.Element(tei("gap"), {"reason": "lost", "resp": "#edition-editors"})
+            gap = etree.Element(tei("gap"), {"reason": "lost", "resp": "#edition-editors", DAMAGE_MARK: "1"})
             gap.set(SOURCE_LINE, parent.get(SOURCE_LINE) or "0")
             return gap
-        seg = etree.Element(tei("seg"), {"type": "displaced"})
+        seg = etree.Element(tei("seg"), {"type": "displaced", DAMAGE_MARK: "1"})
         seg.text = m.group(1)
         return seg
 
     rewrite_text(doc.tei, DAMAGE, damage)
     for element in list(doc.tei.iter(tei("gap"), tei("seg"))):
-        if element.tag == tei("seg") and element.get("type") != "displaced":
-            continue
-        if element.tag == tei("gap") and element.get("reason") != "lost":
+        if not element.get(DAMAGE_MARK):
             continue
         at_end = element.getnext() is None and not (element.tail or "").strip()
         text = DISPLACED_NOTE if element.tag == tei("seg") else LOST_NOTE["end" if at_end else "join"]
