@@ -111,10 +111,11 @@ def emphasis_across_elements(root: etree._Element) -> int:
     The children between (a superscript, a note, a term) go inside the <hi>.
     """
     count = 0
+    header = root.find(tei("teiHeader"))
+    in_header = set(header.iter()) if header is not None else set()
     for element in list(root.iter()):
-        if not isinstance(element.tag, str) or element.tag == tei("teiHeader") \
-                or any(a.tag == tei("teiHeader") for a in element.iterancestors()):
-            continue
+        if not isinstance(element.tag, str) or element in in_header or not len(element):
+            continue  # (a span needs a child to run over)
         while _wrap_one_span(element):
             count += 1
     return count
