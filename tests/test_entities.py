@@ -288,3 +288,16 @@ def test_name_in_quotation_marks_before_an_institution_head_is_not_the_person(tr
     paragraph = _block_containing(text_of(trees, "furr"), "Constitution guaranteed every Soviet citizen a job")
     for name in paragraph.iter(tei("persName")):
         assert not (name.tail or "").startswith('" Constitution'), received(name)
+
+
+def test_quoted_title_after_a_word_for_a_work_holds_no_names(trees):
+    # Medvedev: `In his article "Stalin and the Red Army" K. Ye. Voroshilov ascribed to Stalin ...`
+    paragraph = _block_containing(text_of(trees, "medvedev"), 'In his article "Stalin and the Red Army"')
+    words = [received(n) for n in paragraph.iter(tei("persName"))]
+    assert "K. Ye. Voroshilov" in words
+    assert not any((n.tail or "").startswith(" and the") for n in paragraph.iter(tei("persName")))
+    # Rogovin: Trotsky's article “Hands Off Rosa Luxemburg!” names no one
+    paragraph = _block_containing(text_of(trees, "rogovin"), "rotsky wrote an article, “Hands Off Rosa Luxemburg!”",
+                                  ("p",))
+    # she is named once before the title ("above all, Rosa Luxemburg"), and that mention stands
+    assert [received(n) for n in paragraph.iter(tei("persName"))].count("Rosa Luxemburg") == 1

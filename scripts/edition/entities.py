@@ -77,6 +77,10 @@ QUOTED = re.compile(r"[\"“«][^\"”»]{3,300}[\"”»]")
 # In a note, a quotation right after an author's name and a comma is the title of
 # his article (`P. Broué, “Party Opposition to Stalin ...”`, `[L. Trotsky, “...”`)
 # or after `Cf.:`; a quotation after `wrote:` or `said,` is speech and keeps its names.
+# Anywhere, a quotation right after a word for a work is its title (`In his article "Stalin
+# and the Red Army" Voroshilov ...`, `the novel "Darkness at Noon"`): no persons or places there.
+AFTER_WORK = re.compile(r"\b(?:article|articles|book|books|essay|pamphlet|brochure|play|novel|poem|story|film|opera"
+                        r"|collection|entitled|titled|headline|headed)\s*,?\s*[\"“«]$")
 AFTER_AUTHOR = re.compile(r"(?:\b[A-ZÀ-Þ][\w'’-]*[a-zß-ÿ]\s*,|\bCf\.:?)\s*$")
 # `Alikhanov, Sergei.`: a bibliography's inverted name, the forename after the comma
 INVERTED_FORENAME = re.compile(r",\s+(?P<forename>[A-Z][a-z]+)\b(?!\s+[A-Z][a-z]+\s)")
@@ -465,11 +469,13 @@ def _abbreviation(letters: list[str]) -> bool:
 
 
 def _titles(text: str, in_bibl: bool, in_note: bool) -> list[tuple[int, int]]:
-    """Spans of quoted titles: every quotation in a bibliography, those after an author in a note."""
-    if not in_bibl and not in_note:
+    """Spans of quoted titles: every quotation in a bibliography, those after an author in a note,
+    those after a word for a work anywhere."""
+    if '"' not in text and "“" not in text and "«" not in text:
         return []
     return [m.span() for m in QUOTED.finditer(text)
-            if in_bibl or AFTER_AUTHOR.search(text[max(0, m.start() - 60):m.start()])]
+            if in_bibl or (in_note and AFTER_AUTHOR.search(text[max(0, m.start() - 60):m.start()]))
+            or AFTER_WORK.search(text[max(0, m.start() - 30):m.start() + 1])]
 
 
 def _in_note(element) -> bool:
