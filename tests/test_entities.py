@@ -301,3 +301,11 @@ def test_quoted_title_after_a_word_for_a_work_holds_no_names(trees):
                                   ("p",))
     # she is named once before the title ("above all, Rosa Luxemburg"), and that mention stands
     assert [received(n) for n in paragraph.iter(tei("persName"))].count("Rosa Luxemburg") == 1
+
+
+def test_thing_named_after_a_person_in_lower_case_is_not_the_person(trees):
+    # Pavlova: `The Lenin recruitment has already rendered the first service`; Rogovin: `on the Lenin mausoleum`
+    paragraph = _block_containing(text_of(trees, "pavlova"), "recruitment has already rendered the first service")
+    assert not [n for n in paragraph.iter(tei("persName")) if (n.tail or "").startswith(" recruitment")]
+    rogovin = text_of(trees, "rogovin")
+    assert not [n for n in rogovin.iter(tei("persName")) if (n.tail or "").startswith(" mausoleum")]

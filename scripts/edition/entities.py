@@ -53,6 +53,7 @@ BLOCKS = {tei(t) for t in ("p", "item", "note", "head", "quote", "l", "cell", "a
 # Initials as the sources write them: `I. N. `, `I.N.`, `Ye. A. `, `Yu.G.`, `H.K.`
 INITIAL = r"(?:Shch|Sh|Ch|Kh|Zh|Ts|Ye|Yu|Ya|Yo|Iu|Ia|[A-Z])"
 CONTRACTION_AFTER = re.compile(r"['’]t\b")
+LOWER_NEXT = re.compile(r"[\"”»]?\s+([a-z]+)\b")
 # A surname as the Latin alphabet writes it, accents included (`Broué`, `Kühne`)
 SURNAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"
 # `Evg. Preobrazhensky`, `Konst.`: an abbreviated forename, taken only when it fits
@@ -125,6 +126,7 @@ class Matcher:
         self.reviewed_not_names = set(rules.get("reviewed_not_names", []))
         self.forenames_also_words = set(rules.get("forenames_also_words", []))
         self.role_words = set(rules.get("role_words", []))
+        self.thing_heads_lower = set(rules.get("thing_heads_lower", []))
         lower = rules.get("institution_heads_lower", {})
         self.lower_institution = re.compile(
             rf"\s+(?:(?:{'|'.join(lower['modifiers'])})\s+)+(?:{'|'.join(lower['heads'])})\b") if lower else None
@@ -164,6 +166,10 @@ class Matcher:
             return False
         words = CAPITALISED.findall(following.group(0))
         return any(w.rstrip("'’s") in self.institution_heads or w in self.institution_heads for w in words)
+
+    def thing_after_person(self, text: str, end: int) -> bool:
+        following = LOWER_NEXT.match(text, end, end + 30)
+        return bool(following and following.group(1) in self.thing_heads_lower)
 
     def inside_compound(self, text: str, start: int, end: int) -> bool:
         """`the Moscow-Volga canal`: names joined by a hyphen name the canal, not the places."""
@@ -274,6 +280,8 @@ class Annotator:
         if "org" not in kinds and (self.matcher.inside_institution(text, end)
                                    or self.matcher.inside_compound(text, start, end)):
             return None
+        if kinds == {"person"} and self.matcher.thing_after_person(text, end):
+            return None  # `the Lenin recruitment`, `a Stalin prize`: a thing named after him
         form = text[start:end]
         full = _search_before(FORENAME_PATRONYMIC, text, start)
         if full and full.end() == start and any(e.kind == "person" for e, _ in readings):
