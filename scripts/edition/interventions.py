@@ -55,6 +55,10 @@ from .tree import rewrite_text
 
 # marks an element this stage made, so later rules leave its text alone
 MADE = f"{{{ED_NS}}}intervention"
+# marks a transcription (skip_within) whose brackets are its document's own
+KEPT = f"{{{ED_NS}}}transcription"
+# one step of a skip_within path: "figure", "figure[@type='facsimile']"
+STEP = re.compile(r"^(?P<tag>\w+)(?:\[@(?P<attr>[\w:-]+)=['\"]?(?P<value>[^'\"\]]+)['\"]?\])?$")
 EDITORS = "#edition-editors"
 KINDS = ("note", "sign", "expan", "gloss", "supplied", "foreign")
 # what each kind wraps must be named in its pattern
@@ -133,8 +137,9 @@ def record_interventions(doc: Document) -> Document:
         return doc
     where = f"{doc.profile.path or doc.id} [interventions]"
     rules = [InterventionRule(rule, i, where) for i, rule in enumerate(table.get("rules", []))]
-    skip = ["teiHeader", *table.get("skip_within", [])]
+    skip = ["teiHeader"]
     text = doc.tei.find(tei("text"))
+    kept = mark_transcriptions(text, table.get("skip_within", []), where)
     malformed = [MalformedBracket(m, i, "built-in") for i, m in enumerate(BUILT_IN_MALFORMED)] + \
         [MalformedBracket(m, i, where) for i, m in enumerate(table.get("malformed", []))]
     left_alone = [LeftAlone(c, i, "built-in") for i, c in enumerate(BUILT_IN_LEFT_ALONE)] + \
@@ -155,7 +160,45 @@ def record_interventions(doc: Document) -> Document:
         stats[name] = stats.get(name, 0) + count
     stats["total"] = sum(v for k, v in stats.items() if k not in ("total", "left"))
     stats["left"] = brackets_left(doc, text, left_alone, skip + ["note", "gloss", "expan", "supplied"])
+    # counted as pairs, like the classes: the larger of the two signs' counts
+    signs = sum(max("".join(element.itertext()).count(sign) for sign in "[]") for element in kept)
+    if signs:
+        stats["left"]["in transcriptions (skip_within): the transcribed document's own brackets, as it prints "
+                      "them"] = signs
     return doc
+
+
+def mark_transcriptions(text: etree._Element, selectors: list[str], where: str) -> list[etree._Element]:
+    """Mark the elements (a facsimile's transcription) whose brackets belong to the document they transcribe.
+
+    A selector is an element name with an optional attribute test, or a
+    child path of such steps: "figure[@type='facsimile']/p" is the
+    transcription, not the caption (head) beside it.
+    """
+    kept = []
+    for i, selector in enumerate(selectors):
+        steps = [STEP.match(step) for step in str(selector).split("/")]
+        if not all(steps):
+            raise ProfileError(f"{where}: skip_within[{i}] must be element names with optional attribute tests, "
+                               f"e.g. figure[@type='facsimile']/p, not {selector!r}")
+        for element in text.iter(tei(steps[-1]["tag"])):
+            if _matches_path(element, steps):
+                element.set(KEPT, "1")
+                kept.append(element)
+    return kept
+
+
+def _matches_path(element: etree._Element | None, steps: list[re.Match]) -> bool:
+    for step in reversed(steps):
+        if element is None or element.tag != tei(step["tag"]):
+            return False
+        attr = step["attr"]
+        if attr is not None:
+            name = XML_LANG if attr == "xml:lang" else XML_ID if attr == "xml:id" else attr
+            if element.get(name) != step["value"]:
+                return False
+        element = element.getparent()
+    return True
 
 
 def brackets_across_page_breaks(text: etree._Element, rule: InterventionRule, builder: "Builder",
@@ -242,7 +285,7 @@ def sign_notes(text: etree._Element, rule: InterventionRule) -> int:
     """A note whose body ends with the translator's signature is the translator's."""
     count = 0
     for note in text.iter(tei("note")):
-        if note.get("type") == "editorial" or note.get(MADE):
+        if note.get("type") == "editorial" or _made(note):
             continue
         body = "".join(note.itertext()).strip()
         if rule.pattern.search(body):
@@ -484,8 +527,9 @@ class Builder:
 
 
 def _made(element: etree._Element | None) -> bool:
+    """Made by this stage, or in a transcription: either way no rule reads its text again."""
     while element is not None:
-        if element.get(MADE):
+        if element.get(MADE) or element.get(KEPT):
             return True
         element = element.getparent()
     return False
