@@ -61,7 +61,8 @@ def test_edition_notes_json_gives_the_stage_figures():
     assert data["text"] == "medvedev-on-stalin-and-stalinism"
     assert (data["notes"]["bodies"], data["notes"]["unanchored"]) == (35, 17)
     # what stays in brackets is counted by class, each with its reason
-    assert data["interventions"]["malformed bracket, encoded"] == 6
+    assert data["interventions"]["malformed"] == {"read": 6}
+    assert data["interventions"]["gloss:title"] == 30  # 28 well formed, 2 malformed ("Voyna" War])
     assert set(data["interventions"]["left"]) == {
         "brackets mentioned: the JPRS statement names its brackets ('material enclosed in brackets [] are "
         "supplied by FBIS/JPRS')",

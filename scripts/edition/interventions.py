@@ -155,10 +155,11 @@ def record_interventions(doc: Document) -> Document:
                 count += brackets_across_page_breaks(text, rule, builder, skip)
         if count:
             stats[rule.name] = stats.get(rule.name, 0) + count
-    repaired = read_malformed_brackets(doc, text, rules, malformed, numbering, skip)
-    for name, count in repaired.items():
+    read, unread = read_malformed_brackets(doc, text, rules, malformed, numbering, skip)
+    for name, count in read.items():  # each is counted with its kind and type
         stats[name] = stats.get(name, 0) + count
-    stats["total"] = sum(v for k, v in stats.items() if k not in ("total", "left"))
+    stats["total"] = sum(v for v in stats.values() if isinstance(v, int))
+    stats["malformed"] = {k: v for k, v in (("read", sum(read.values())), ("left as printed", unread)) if v}
     stats["left"] = brackets_left(doc, text, left_alone, skip + ["note", "gloss", "expan", "supplied"])
     # counted as pairs, like the classes: the larger of the two signs' counts
     signs = sum(max("".join(element.itertext()).count(sign) for sign in "[]") for element in kept)
@@ -322,14 +323,16 @@ class SourceMatch:
 
 def read_malformed_brackets(doc: Document, text: etree._Element, rules: list[InterventionRule],
                             malformed: list[MalformedBracket], numbering: dict[str, int],
-                            skip: list[str]) -> dict[str, int]:
+                            skip: list[str]) -> tuple[dict[str, int], int]:
     """Encode each malformed bracket as the intervention it is, with the edition's note on it.
 
     The bracket is read as well formed ("[" + inside + "]"); the first rule
     whose match covers it decides what it is. A bracket no rule recognises
-    stays in the text, and the build says where.
+    stays in the text, and the build says where. Returns the brackets read,
+    by the name of the rule that read them, and the number left.
     """
     counts: dict[str, int] = {}
+    unread = 0
     skip_tags = {tei(name) for name in skip}
     bracket_rules = [r for r in rules if r.kind not in ("sign", "foreign")]
     for form in malformed:
@@ -339,15 +342,15 @@ def read_malformed_brackets(doc: Document, text: etree._Element, rules: list[Int
                 m = form.pattern.search(value or "")
                 if not m or _made(parent):
                     break
-                done = _read_one(doc, parent, child, value, m, form, bracket_rules, numbering)
-                key = "malformed bracket, encoded" if done else "malformed bracket, left (no rule reads it)"
-                counts[key] = counts.get(key, 0) + 1
-                if not done:
+                name = _read_one(doc, parent, child, value, m, form, bracket_rules, numbering)
+                if name is None:
+                    unread += 1
                     break
-    return counts
+                counts[name] = counts.get(name, 0) + 1
+    return counts, unread
 
 
-def _read_one(doc, parent, child, value, m, form, rules, numbering) -> bool:
+def _read_one(doc, parent, child, value, m, form, rules, numbering) -> str | None:
     a, b = m.span()
     ia, ib = m.span("inside")
     repaired = value[:a] + "[" + value[ia:ib] + "]" + value[b:]
@@ -385,9 +388,9 @@ def _read_one(doc, parent, child, value, m, form, rules, numbering) -> bool:
             parent.insert(parent.index(child) + 1, element)
         parent.insert(parent.index(element) + 1, remark)
         doc.warn(line, f"malformed bracket \u201c{value[a:b]}\u201d ({form.fault}): read as {rule.name}")
-        return True
+        return rule.name
     doc.warn(line, f"malformed bracket \u201c{value[a:b]}\u201d ({form.fault}): no rule reads it, left as printed")
-    return False
+    return None
 
 
 def brackets_left(doc: Document, text: etree._Element, classes: list[LeftAlone],

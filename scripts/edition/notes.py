@@ -823,9 +823,13 @@ def format_report(text_id: str, report: dict[str, Any], interventions: dict[str,
     if interventions:
         out.append(f"{text_id}: interventions")
         for name, count in sorted(interventions.items()):
-            if name not in ("total", "left"):
+            if name not in ("total", "left", "malformed"):
                 out.append(f"    {name:<80} {count:>5}")
         out.append(f"    {'total':<80} {interventions.get('total', 0):>5}")
+        malformed = interventions.get("malformed", {})
+        if malformed:
+            out.append("    malformed brackets (counted above with their kind): "
+                       + ", ".join(f"{k} {v}" for k, v in malformed.items()))
         left = interventions.get("left", {})
         out.append(f"    square brackets left in the reading text, by class: {sum(left.values())}")
         for name, count in sorted(left.items()):
