@@ -110,3 +110,13 @@ def test_rsdrp_expanded_by_the_translator_is_found_and_downloaded_as_printed(liv
     assert any("RSDRP [Russian Social Democratic Workers Party]" in s for s in snippets)
     plain = live.get("/download/medvedev.txt").text
     assert "RSDRP [Russian Social Democratic Workers Party]" in " ".join(plain.split())
+
+
+def test_an_entry_the_texts_never_name_stays_chosen_when_asked_for_by_address(live):
+    counts = mention_counts(live.search_db, "persons")
+    unnamed = next((e for e in read_register(TEI_DIR / "persons.xml", "persons") if e.id not in counts), None)
+    if unnamed is None:
+        pytest.skip("every person of the register is named in the texts")
+    page = html_of(live, f"/search?q=Stalin&entity=persons%2F{unnamed.id}")
+    assert page.xpath("//select[@id='search-entity']//option[@selected]/text()") == [f"{unnamed.name} (not mentioned)"]
+    assert page.find_class("search-count")[0].text_content().startswith("0 passages found")

@@ -84,7 +84,9 @@ def results():
         ensure_index(ed.tei_dir, ed.search_db)
         total, hits = passages_mentioning(ed.search_db, *entity, text_key or None,
                                           limit=HITS_PER_PAGE, offset=(page - 1) * HITS_PER_PAGE)
+    choices = entity_choices(ed.tei_dir, ed.search_db)
     return render_template("search/results.html", query=query, text_key=text_key, entity=entity_arg,
                            texts=texts, total=total, hits=hits, error=error, page=page, entity_name=entity_name,
                            pages=(total + HITS_PER_PAGE - 1) // HITS_PER_PAGE, searched=bool(query or entity),
-                           entity_choices=entity_choices(ed.tei_dir, ed.search_db))
+                           entity_choices=choices,
+                           entity_offered=any(value == entity_arg for _title, options in choices for value, _label in options))
