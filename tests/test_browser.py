@@ -195,6 +195,21 @@ def test_keyboard_reader_tabs_to_a_note_opens_it_with_enter_and_closes_it_with_e
     assert page.get_by_role("dialog").count() == 0
 
 
+def test_keyboard_reader_turns_the_names_on_and_opens_a_register_card(server, page):
+    page.goto(server.url + "/text/medvedev/medvedev.1")
+    tab_until(page, "button.toggle[data-toggle='show-names']")
+    page.keyboard.press("Space")
+    assert page.get_by_role("button", name="Names").get_attribute("aria-pressed") == "true"
+    # the names are now in the tab order: the first is Stalin in paragraph 1
+    tab_until(page, "a.name")
+    assert page.evaluate("document.activeElement.dataset.entity") == "persons/stalin-iv"
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("Iosif Vissarionovich Stalin").wait_for()
+    page.keyboard.press("Escape")
+    assert dialog.count() == 0 and page.evaluate("document.activeElement.dataset.entity") == "persons/stalin-iv"
+
+
 def test_print_shows_the_text_and_its_notes_without_the_viewers_controls(server, page):
     page.goto(server.url + "/text/medvedev/medvedev.1")
     page.emulate_media(media="print")
