@@ -18,6 +18,14 @@ candidate mentions in each text node; rules on the context then decide:
   prefer`), by the entry marked `default`; otherwise it gets no @ref and
   @cert="low".
 
+- a forename no list knows (`Bulat Okudzhava`) belongs to the name and must fit the
+  entry, across transliterations (`Iuri`/`Yuri`), or the mention gets no @ref;
+- names inside titles are not mentions: every quotation in a bibliography, a quotation
+  after an author in a note (`P. Broué, "Party Opposition to Stalin..."`) or after a
+  word for a work anywhere (`his article "Stalin and the Red Army"`);
+- a town named after a person (Kuybyshev, Ordzhonikidze) is the town only after its
+  title word (`in`), the person elsewhere.
+
 Every automatic decision carries @resp="#edition-editors" (the header
 declares them); resolutions that rest on context rather than on the name
 itself carry @cert="medium".
