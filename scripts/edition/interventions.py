@@ -403,9 +403,11 @@ def brackets_left(doc: Document, text: etree._Element, classes: list[LeftAlone],
     skip_tags = {tei(name) for name in skip}
     left: dict[str, int] = {}
     for parent, child in _text_slots(text, skip_tags):
+        value = parent.text if child is None else child.tail
+        if "[" not in value and "]" not in value:
+            continue
         if _made(parent):  # the brackets of a glossed term ("Voyna" [War]) are the element's
             continue
-        value = parent.text if child is None else child.tail
         taken = []
         for cls in classes:
             for m in cls.pattern.finditer(value or ""):
@@ -424,8 +426,12 @@ def brackets_left(doc: Document, text: etree._Element, classes: list[LeftAlone],
 
 def _text_slots(root: etree._Element, skip_tags: set[str]):
     """(parent, None) for parent.text, (parent, child) for child.tail, outside skipped elements."""
+    # the elements themselves, not their ids: a set keeps lxml's proxies alive and so their identity
+    skipped = {e for tag in skip_tags for top in root.iter(tag) for e in top.iter()}
+    if root.tag in skip_tags or _inside(root, skip_tags):
+        return
     for element in root.iter():
-        if not isinstance(element.tag, str) or _inside(element, skip_tags):
+        if not isinstance(element.tag, str) or element in skipped:
             continue
         if element.text:
             yield element, None
