@@ -74,7 +74,7 @@ def test_edition_notes_explains_the_brackets_left_in_rogovin():
     result = run_edition("notes", "rogovin")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert "    square brackets left in the reading text, by class: 42" in lines
+    assert "    square brackets not read as interventions, by class (each with its reason): 42" in lines
     assert any(line.split()[:3] == ["41", "dual", "date:"] for line in lines)  # "9 [21] March 1883"
 
 

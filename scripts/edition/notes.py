@@ -831,7 +831,7 @@ def format_report(text_id: str, report: dict[str, Any], interventions: dict[str,
             out.append("    malformed brackets (counted above with their kind): "
                        + ", ".join(f"{k} {v}" for k, v in malformed.items()))
         left = interventions.get("left", {})
-        out.append(f"    square brackets left in the reading text, by class: {sum(left.values())}")
+        out.append(f"    square brackets not read as interventions, by class (each with its reason): {sum(left.values())}")
         for name, count in sorted(left.items()):
             out.append(f"      {count:>5}  {name}")
     return out
