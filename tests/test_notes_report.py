@@ -8,7 +8,7 @@ import sys
 import pytest
 from lxml import etree
 
-from edition import ROOT
+from edition import ROOT, SOURCES
 from edition.notes import expected_differences, format_report
 from f1_helpers import built
 
@@ -105,7 +105,6 @@ BODY_OPENING = r"^(?:-\s*)?(?:\[\d{1,3}\.?\]\(#\)|<sup>\d{1,3}\.?</sup>)|^-?\s*\
 
 def test_the_residue_patterns_find_the_sources_own_references():
     # the patterns below would see a reference the notes stage missed: each finds the received shapes
-    from edition import SOURCES
     sources = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SOURCES.glob("*.txt")))
     assert all(re.search(pattern, sources) for pattern in REFERENCE_RESIDUE.values())
     assert re.search(REFERENCE_RESIDUE["digit glued to a quotation or a full stop"],
