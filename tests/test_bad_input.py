@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from lxml import etree
@@ -29,6 +30,7 @@ from edition.model import ConversionError
 from edition.parse import MAX_SOURCE_BYTES
 from edition.profile import DESCRIPTIVE_KEYS, TABLE_KEYS, ProfileError, load_profile
 from edition.search import index_is_current, search
+from viewer import create_app
 
 FURR = SOURCES / "furr-struggle-for-democratic-reform.txt"
 ROGOVIN = SOURCES / "rogovin-bolsheviks-against-stalinism.txt"
@@ -517,6 +519,7 @@ def test_failure_after_the_texts_are_staged_replaces_neither_texts_nor_registers
 KILLED_WHILE_COMMITTING = """
 import os, signal, sys
 from pathlib import Path
+from urllib.parse import quote
 from edition import build
 
 rename_all = build._replace_all
@@ -556,6 +559,21 @@ def test_build_killed_while_renaming_is_finished_by_recovery(tmp_path):
     assert {name: after[name] for name in made} == made
     assert index_is_current(out, out / "search.sqlite")
     assert finds(out, ADDED)
+
+
+def test_viewer_finishes_an_interrupted_build_before_serving(tmp_path):
+    """A viewer started on an edition whose build was killed mid-switch serves the new build whole."""
+    sources, out = small_edition(tmp_path)
+    revise(sources)
+    killed = subprocess.run([sys.executable, "-c", KILLED_WHILE_COMMITTING, str(sources), str(out)],
+                            capture_output=True, text=True, timeout=HANG)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert list(out.glob(".commit-*.json")) and not finds(out, ADDED)
+    app = create_app(out, out / "search.sqlite")
+    assert not list(out.glob(".commit-*.json"))
+    response = app.test_client().get("/search?q=" + quote(f'"{ADDED[:-1]}"'))
+    assert response.status_code == 200
+    assert "Zinoviev trial" in response.get_data(as_text=True)
 
 
 def test_unreadable_journal_of_an_interrupted_build_stops_the_next_with_a_message(tmp_path):

@@ -12,6 +12,7 @@ library code (`texts`, `render`, `edition.search`) and hand data to a template:
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ from flask import Flask, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from edition import DATA, TEI_DIR, XSLT
+from edition.build import recover
+from edition.model import ConversionError
 from edition.search import INDEX_PATH
 
 from .render import Renderer
@@ -60,6 +63,15 @@ def edition_facts() -> dict:
     return tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
+def recover_interrupted_build(tei_dir: Path, search_db: Path) -> None:
+    """Finish the switch of a build that was killed while it put its files in place, so the
+    viewer never serves texts of one build beside registers or an index of another."""
+    try:
+        recover(tei_dir, search_db)
+    except (OSError, ConversionError) as error:  # a read-only edition, an unreadable journal: serve what is there
+        logging.getLogger(__name__).warning("could not finish an interrupted build in %s: %s", tei_dir, error)
+
+
 def create_app(tei_dir: Path | None = None, search_db: Path | None = None, warm: bool = False) -> Flask:
     """The reading edition of the TEI in tei_dir; warm=True prepares it first (see Edition.warm)."""
     app = Flask(__name__)
@@ -70,6 +82,7 @@ def create_app(tei_dir: Path | None = None, search_db: Path | None = None, warm:
                       MAX_FORM_MEMORY_SIZE=MAX_UPLOAD_BYTES, JSON_SORT_KEYS=False,
                       EDITION_TITLE=edition_facts().get("title", "Stalin and Stalinism: Five Texts"),
                       EDITION_VERSION=edition_facts().get("version", ""))
+    recover_interrupted_build(tei_dir, Path(search_db))
     app.extensions["edition"] = state = Edition(tei_dir, TextLibrary(tei_dir), Renderer(XSLT), Path(search_db))
     if warm:
         state.warm()
