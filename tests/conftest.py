@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from edition import ROOT, SOURCES, TEI_DIR
+from edition import SOURCES, TEI_DIR
 from edition.build import build_text, source_files
 
 TEXT_IDS = [p.stem for p in source_files(SOURCES)]

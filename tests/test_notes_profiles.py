@@ -1,6 +1,6 @@
 """The notes and interventions stages read their rules from a text's profile: a new text needs no code."""
 
-import shutil
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -13,7 +13,7 @@ NS = {"tei": "http://www.tei-c.org/ns/1.0"}
 FURR = SOURCES / "furr-struggle-for-democratic-reform.txt"
 
 
-def furr_excerpt(tmp_path, notes_table: str, interventions_table: str = "") -> "Path":
+def furr_excerpt(tmp_path, notes_table: str, interventions_table: str = "") -> Path:
     """Two real paragraphs of Furr's Part One with their note bodies, as a new text."""
     lines = FURR.read_text(encoding="utf-8").splitlines()
     excerpt = lines[14:21] + ["", "Notes", ""] + lines[371:374]  # source lines 15-21 and 372-374
@@ -72,7 +72,7 @@ rules = [{ kind = "expan", pattern = '(?P<abbr>[A-Z]+) \\[[^\\]]+\\]' }]
 MEDVEDEV = SOURCES / "medvedev-on-stalin-and-stalinism.txt"
 
 
-def medvedev_paragraph(tmp_path, line: int, interventions_table: str) -> "Path":
+def medvedev_paragraph(tmp_path, line: int, interventions_table: str) -> Path:
     """One real paragraph of Medvedev's, as a new text with only the given [interventions] table."""
     text = MEDVEDEV.read_text(encoding="utf-8").splitlines()[line - 1]
     source = tmp_path / "paragraph.txt"

@@ -9,8 +9,6 @@ test_validate_edition does that, once).
 from __future__ import annotations
 
 import importlib.util
-import shutil
-from pathlib import Path
 
 import pytest
 from lxml import etree

@@ -1,7 +1,7 @@
 """Medvedev: JPRS title matter, garbled contents kept aside, preface, Part 1 with ten essays
 and 74 numbered sections, Znamya installment markers, dateline, back matter outside the text."""
 
-from f1_helpers import NS, built, heads, text_of, tree
+from f1_helpers import NS, built, text_of, tree
 
 TEXT = "medvedev-on-stalin-and-stalinism"
 

@@ -11,7 +11,7 @@ from lxml import etree
 from edition import SCHEMA, TEI_DIR
 from edition.registers import write_registers
 from edition.validate import (benchmark, check_relaxng, check_schematron, edition_files, edition_relaxng, parse_safely,
-                              tei_all_relaxng, validate_edition, validate_paths)
+                              tei_all_relaxng, validate_edition)
 
 
 @pytest.fixture(scope="module")

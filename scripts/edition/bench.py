@@ -368,7 +368,7 @@ def measure_server(quick: bool) -> dict:
                 warm.append(ms)
                 statuses.add(status)
         # search: every query once to warm the page cache, then timed
-        search_ms, hits = [], {}
+        search_ms = []
         for query in SEARCH_QUERIES:
             get(server.base, site.search_url(query), connection)
         for _ in range(2 if quick else 5):

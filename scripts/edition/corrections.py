@@ -45,7 +45,7 @@ from lxml import etree
 
 from . import DATA, SOURCE_LINE, tei
 from .model import ConversionError, Document
-from .tree import rewrite_text
+from .tree import rewrite_text, source_line
 
 CORRECTIONS = DATA / "corrections"
 EDITORS = "#edition-editors"
@@ -255,7 +255,7 @@ class Reader:
         stands earlier in the block (a name is a text node of its own).
         """
         block = _block(parent)
-        first = _line(parent)
+        first = source_line(parent)
         pattern = _whole_words(received)
         k = len(pattern.findall(_text_before(block, parent, m)))
         seen = 0
@@ -330,12 +330,6 @@ def _block(element: etree._Element | None) -> etree._Element | None:
     return element
 
 
-def _line(element: etree._Element | None) -> int:
-    while element is not None:
-        if element.get(SOURCE_LINE):
-            return int(element.get(SOURCE_LINE))
-        element = element.getparent()
-    return 0
 
 
 # --- finding candidates ---------------------------------------------------------

@@ -48,10 +48,10 @@ from typing import Any
 
 from lxml import etree
 
-from . import ED_NS, SOURCE_LINE, XML_ID, XML_LANG, tei
+from . import ED_NS, XML_ID, XML_LANG, tei
 from .model import Document
 from .profile import ProfileError
-from .tree import rewrite_text
+from .tree import inside, rewrite_text, source_line
 
 # marks an element this stage made, so later rules leave its text alone
 MADE = f"{{{ED_NS}}}intervention"
@@ -363,7 +363,7 @@ def _read_one(doc, parent, child, value, m, form, rules, numbering) -> str | Non
             return ia + (i - a - 1)
         return b + (i - inside_end - 1)
 
-    line = _source_line(doc, parent, value[a:b])
+    line = _line_holding(doc, parent, value[a:b])
     for rule in rules:
         rm = next((x for x in rule.pattern.finditer(repaired) if x.start() <= a and x.end() >= inside_end + 1), None)
         if rm is None:
@@ -419,7 +419,7 @@ def brackets_left(doc: Document, text: etree._Element, classes: list[LeftAlone],
             if ch in "[]" and not any(s <= i < e for s, e in taken):
                 left["unexplained bracket signs"] = left.get("unexplained bracket signs", 0) + 1
                 probe = value[max(0, i - 20):i + 20].strip()
-                doc.warn(_source_line(doc, parent, probe[:30]) if probe else _line(parent),
+                doc.warn(_line_holding(doc, parent, probe[:30]) if probe else source_line(parent),
                          f"bracket sign {ch} left unencoded: \u2026{probe}\u2026")
     return left
 
@@ -428,7 +428,7 @@ def _text_slots(root: etree._Element, skip_tags: set[str]):
     """(parent, None) for parent.text, (parent, child) for child.tail, outside skipped elements."""
     # the elements themselves, not their ids: a set keeps lxml's proxies alive and so their identity
     skipped = {e for tag in skip_tags for top in root.iter(tag) for e in top.iter()}
-    if root.tag in skip_tags or _inside(root, skip_tags):
+    if root.tag in skip_tags or inside(root, skip_tags):
         return
     for element in root.iter():
         if not isinstance(element.tag, str) or element in skipped:
@@ -440,17 +440,9 @@ def _text_slots(root: etree._Element, skip_tags: set[str]):
                 yield element, child
 
 
-def _inside(element: etree._Element, tags: set[str]) -> bool:
-    while element is not None:
-        if element.tag in tags:
-            return True
-        element = element.getparent()
-    return False
-
-
-def _source_line(doc: Document, element: etree._Element, probe: str) -> int:
+def _line_holding(doc: Document, element: etree._Element, probe: str) -> int:
     """The source line a piece of text stands on (a paragraph spans several lines)."""
-    first = _line(element)
+    first = source_line(element)
     for line in doc.lines:
         if line.number >= first and probe in line.text:
             return line.number
@@ -468,7 +460,7 @@ class Builder:
             return None
         element = getattr(self, self.rule.kind)(m, parent)
         if element is not None and self.rule.cert:
-            attributed = element if element.get("resp") else element.find(f".//*[@resp]")
+            attributed = element if element.get("resp") else element.find(".//*[@resp]")
             (attributed if attributed is not None else element).set("cert", self.rule.cert)
         return element
 
@@ -493,7 +485,7 @@ class Builder:
         expan = etree.SubElement(choice, tei("expan"), resp=self.rule.resp)
         expan.text = m.group("expan")
         # the bracketed words are the source's, now read as the expansion
-        self.doc.remove(_line(parent), "translator-expansion", m.group(0)[m.end("abbr") - m.start():])
+        self.doc.remove(source_line(parent), "translator-expansion", m.group(0)[m.end("abbr") - m.start():])
         return choice
 
     def gloss(self, m, parent):
@@ -518,7 +510,7 @@ class Builder:
     def supplied(self, m, parent):
         supplied = self._element("supplied", m.group("supplied"), resp=self.rule.resp)
         # brackets and word are the source's: the word now stands as supplied
-        self.doc.remove(_line(parent), "translator-supplied", m.group(0))
+        self.doc.remove(source_line(parent), "translator-supplied", m.group(0))
         before = m.string[m.start():m.start("supplied")].replace("[", "")
         after = m.string[m.end("supplied"):m.end()].replace("]", "")
         if before or after:  # context the pattern matched but does not wrap
@@ -544,9 +536,3 @@ def _made(element: etree._Element | None) -> bool:
     return False
 
 
-def _line(element: etree._Element | None) -> int:
-    while element is not None:
-        if element.get(SOURCE_LINE):
-            return int(element.get(SOURCE_LINE))
-        element = element.getparent()
-    return 0

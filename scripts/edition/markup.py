@@ -20,9 +20,9 @@ import re
 
 from lxml import etree
 
-from . import SOURCE_LINE, XML_LANG, tei
+from . import XML_LANG, tei
 from .model import Document
-from .tree import rewrite_text
+from .tree import rewrite_text, source_line
 
 EMPHASIS = [
     (re.compile(r"\*\*\*(?=\S)(.+?)(?<=\S)\*\*\*"), "bold italic"),
@@ -54,15 +54,8 @@ def markup(doc: Document) -> Document:
     root = doc.tei
     stats = doc.stage_report("markup")
 
-    def line_of(parent: etree._Element) -> int:
-        while parent is not None:
-            if parent.get(SOURCE_LINE):
-                return int(parent.get(SOURCE_LINE))
-            parent = parent.getparent()
-        return 0
-
     def link(m: re.Match, parent) -> str:
-        doc.remove(line_of(parent), "link-residue", m.group(0).replace(m.group(1), "", 1))
+        doc.remove(source_line(parent), "link-residue", m.group(0).replace(m.group(1), "", 1))
         return m.group(1)
 
     def url(m: re.Match, parent) -> etree._Element:
@@ -71,20 +64,20 @@ def markup(doc: Document) -> Document:
         return ref
 
     def escape(m: re.Match, parent) -> str:
-        doc.remove(line_of(parent), "markdown-escape", "\\")
+        doc.remove(source_line(parent), "markdown-escape", "\\")
         # an escaped asterisk or underscore is a character of the text, never
         # an emphasis mark: held apart until the emphasis is read
         return ESCAPED_MARKS.get(m.group(1), m.group(1))
 
     def sup(m: re.Match, parent) -> etree._Element:
         # the tags go (their "sup" is not a word of the text), the content stays
-        doc.remove(line_of(parent), "html-residue", "<sup></sup>")
+        doc.remove(source_line(parent), "html-residue", "<sup></sup>")
         hi = etree.Element(tei("hi"), rend="superscript")
         hi.text = m.group(1)
         return hi
 
     def stray(m: re.Match, parent) -> str:
-        doc.remove(line_of(parent), "html-residue", m.group(0))
+        doc.remove(source_line(parent), "html-residue", m.group(0))
         return ""
 
     stats["link_residue"] = rewrite_text(root, LINK_RESIDUE, link, SKIP)
@@ -98,7 +91,7 @@ def markup(doc: Document) -> Document:
             return hi
         stats[f"hi_{rend.replace(' ', '_')}"] = rewrite_text(root, pattern, emphasis, SKIP)
     stats["hi_across_elements"] = emphasis_across_elements(root)
-    stats["unbalanced_emphasis"] = unbalanced_emphasis(doc, line_of)
+    stats["unbalanced_emphasis"] = unbalanced_emphasis(doc)
     rewrite_text(root, HELD_MARKS, lambda m, parent: HELD_MARKS_BACK[m.group(0)], SKIP)
     stats["stray_tags"] = rewrite_text(root, STRAY_TAG, stray, SKIP)
     stats["foreign"] = mark_foreign(doc)
@@ -150,7 +143,7 @@ def _wrap_one_span(element: etree._Element) -> bool:
     return False
 
 
-def unbalanced_emphasis(doc: Document, line_of) -> int:
+def unbalanced_emphasis(doc: Document) -> int:
     """Asterisks no reading of the emphasis could pair: warned with file:line.
 
     A stray "**" is never a character of the text: it goes, recorded. A single
@@ -161,7 +154,7 @@ def unbalanced_emphasis(doc: Document, line_of) -> int:
     def stray(m: re.Match, parent) -> str | None:
         nonlocal count
         count += 1
-        line = line_of(parent)
+        line = source_line(parent)
         doc.warn(line, f"unbalanced markdown emphasis {m.group(0)!r}"
                  + (" removed" if len(m.group(0)) > 1 else " kept (an asterisk of the text?)"))
         if len(m.group(0)) > 1:

@@ -41,7 +41,7 @@ from lxml import etree
 from . import SOURCE_LINE, XML_ID, tei
 from .model import Document
 from .profile import ProfileError
-from .tree import rewrite_text, text_of
+from .tree import rewrite_text, source_line, text_of
 
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 BLOCK_TAGS = (tei("p"), tei("head"), tei("item"), tei("milestone"))
@@ -176,12 +176,6 @@ def _compile(pattern: str | None) -> re.Pattern | None:
     return re.compile(pattern) if pattern else None
 
 
-def line_of(element: etree._Element | None) -> int:
-    while element is not None:
-        if element.get(SOURCE_LINE):
-            return int(element.get(SOURCE_LINE))
-        element = element.getparent()
-    return 0
 
 
 def link_notes(doc: Document) -> Document:
@@ -219,7 +213,7 @@ class NoteLinker:
         for element in text.iter(*BLOCK_TAGS):
             if element.getparent() is not None and element.getparent().tag == tei("note"):
                 continue
-            if self.settings.skipped(line_of(element)):
+            if self.settings.skipped(source_line(element)):
                 continue
             if self.settings.skip_within and _has_ancestor(element, self.settings.skip_within):
                 self.count_foreign_markers(element)
@@ -242,7 +236,7 @@ class NoteLinker:
         if not rx.search((block.text or "").strip()):
             return [block]
         offset = len(block.text or "")
-        line = line_of(first_pb)
+        line = source_line(first_pb)
         _remove_keeping_tail(first_pb)
         self.counts["unjoined"] += 1
         return split_element(block, [(offset, line)])
@@ -309,7 +303,7 @@ class NoteLinker:
         s = self.settings
         text = (block.text or "")
         m = s.body_match(text)
-        line = line_of(block)
+        line = source_line(block)
         if m:
             number = m.groupdict().get("n")
             self.doc.remove(line, "note-number", m.group(0))
@@ -345,7 +339,7 @@ class NoteLinker:
                     self.settings.body_match((pb.tail or "").lstrip()):
                 before = (block.text or "") + "".join(
                     text_of(c) + (c.tail or "") for c in block[:block.index(pb)])
-                offsets.append((len(before), line_of(pb)))
+                offsets.append((len(before), source_line(pb)))
         if not offsets:
             return [block]
         offsets.sort()
@@ -355,19 +349,19 @@ class NoteLinker:
         """An empty bullet ("- ") left before the first body goes, recorded."""
         if re.search(r"[^\W_]", text_of(piece)) or len(piece):
             return True
-        self.doc.remove(line_of(piece), "empty-bullet", text_of(piece))
+        self.doc.remove(source_line(piece), "empty-bullet", text_of(piece))
         piece.getparent().remove(piece)
         return False
 
     def _split(self, block: etree._Element, offsets: list[tuple[int, int]]) -> list[etree._Element]:
         for pb in [pb for pb in block if pb.tag == tei("pb") and
-                   any(o == line_of(pb) for _, o in offsets)]:
+                   any(o == source_line(pb) for _, o in offsets)]:
             _remove_keeping_tail(pb)
             self.counts["unjoined"] = self.counts.get("unjoined", 0) + 1
         return split_element(block, offsets)
 
     def block_lines(self, block: etree._Element) -> list[tuple[int, str]]:
-        first = line_of(block)
+        first = source_line(block)
         out = []
         index = self.line_index.get(first)
         if index is None:
@@ -436,7 +430,7 @@ class NoteLinker:
         if parent.tag == tei("div") and first.tag == tei("head"):
             position += 1  # keep a "Notes" heading above what stays
         marker = etree.Element(tei("anchor"))
-        marker.set(SOURCE_LINE, str(line_of(first)))
+        marker.set(SOURCE_LINE, str(source_line(first)))
         parent.insert(position, marker)
         zone.anchor = marker
 
@@ -444,7 +438,7 @@ class NoteLinker:
         for rx in self.settings.unwrap:
             def keep_inside(m: re.Match, parent) -> str:
                 inner = m.group(1)
-                self.doc.remove(line_of(parent), "link-residue", m.group(0).replace(inner, "", 1))
+                self.doc.remove(source_line(parent), "link-residue", m.group(0).replace(inner, "", 1))
                 return inner
             rewrite_text(block, rx, keep_inside, skip=("note", "teiHeader"))
 
@@ -484,7 +478,7 @@ class NoteLinker:
 
     def line_in_block(self, parent: etree._Element, m: re.Match) -> int:
         """The source line a marker stands on (a block spans several lines)."""
-        first = line_of(parent)
+        first = source_line(parent)
         probe = m.string[max(0, m.start() - 12):m.end()].lstrip()
         index = self.line_index.get(first)
         if index is None:
@@ -653,11 +647,11 @@ class NoteLinker:
         if start.tag == tei("head") and parent.tag == tei("div"):
             if any(child is not start and isinstance(child.tag, str) for child in parent):
                 return  # unanchored notes stay under their heading
-            self.doc.remove(line_of(start), "notes-heading", text_of(start))
+            self.doc.remove(source_line(start), "notes-heading", text_of(start))
             grand = parent.getparent()
             grand.remove(parent)
             return
-        self.doc.remove(line_of(start), "notes-heading", text_of(start))
+        self.doc.remove(source_line(start), "notes-heading", text_of(start))
         parent.remove(start)
         _drop_if_empty(parent)
 
@@ -754,7 +748,7 @@ def split_element(element: etree._Element, offsets: list[tuple[int, int]]) -> li
         pieces[-1].append(segment)
         position += len(text_of(segment))
     elements = []
-    lines = [line_of(element)] + [line for _, line in offsets]
+    lines = [source_line(element)] + [line for _, line in offsets]
     parent = element.getparent()
     index = parent.index(element)
     for i, piece in enumerate(pieces):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import ED_NS, SOURCE_LINE, TEI_NS, XML_ID, tei
+from . import ED_NS, TEI_NS, XML_ID, tei
 from .model import Document
 
 # Elements whose content is only other elements: safe to indent.
