@@ -93,28 +93,35 @@ def cmd_fidelity(args) -> int:
     return status
 
 
+def sources_named(command: str, texts: list[str]) -> list[Path] | None:
+    """The sources named on the command line (all if none), or None after saying which names are unknown."""
+    from .build import source_files
+
+    sources = source_files()
+    unknown = sorted(set(texts) - {s.stem for s in sources})
+    if unknown:
+        print(f"edition {command}: no such text: {', '.join(unknown)} "
+              f"(texts: {', '.join(s.stem for s in sources)})", file=sys.stderr)
+        return None
+    return [s for s in sources if not texts or s.stem in texts]
+
+
 def cmd_joins(args) -> int:
     """A seeded random sample of the mended page breaks, to read by eye."""
     import random
 
-    from .build import source_files
     from .clean import clean
     from .parse import parse
     from .profile import profile_for
     from .structure import join_points, structure
 
-    sources = source_files()
-    unknown = sorted(set(args.texts) - {s.stem for s in sources})
-    if unknown:
-        print(f"edition joins: no such text: {', '.join(unknown)} "
-              f"(known: {', '.join(s.stem for s in sources)})", file=sys.stderr)
+    sources = sources_named("joins", args.texts)
+    if sources is None:
         return 2
     if args.sample < 0 or args.width < 1:
         print("edition joins: --sample must be 0 or more and --width 1 or more", file=sys.stderr)
         return 2
     for source in sources:
-        if args.texts and source.stem not in args.texts:
-            continue
         points = join_points(structure(clean(parse(source, profile_for(source)))))
         chosen = sorted(random.Random(args.seed).sample(range(len(points)), min(args.sample, len(points))))
         print(f"{source.stem}: {len(points)} joins, {sum(p['lost'] for p in points)} with a loss marked; "
@@ -199,13 +206,12 @@ def cmd_export_static(args) -> int:
 
 def cmd_names(args) -> int:
     """The editors' review queue: capitalised names no register entry claims, and per-text counts."""
-    from .build import convert, source_files
+    from .build import convert
     from .model import ConversionError
     from .registers import RegisterError
 
-    sources = [s for s in source_files() if not args.texts or s.stem in args.texts]
-    if not sources:
-        print(f"edition names: no such text: {' '.join(args.texts)}", file=sys.stderr)
+    sources = sources_named("names", args.texts)
+    if sources is None:
         return 2
     queue: dict[str, dict[str, int]] = {}
     rows = []
@@ -247,16 +253,12 @@ def cmd_ocr_candidates(args) -> int:
     from .corrections import CORRECTIONS, load_corrections, load_kept, ocr_candidates
     from .model import ConversionError
 
-    sources = source_files()
-    unknown = sorted(set(args.texts) - {s.stem for s in sources})
-    if unknown:
-        print(f"edition ocr-candidates: no such text: {', '.join(unknown)} "
-              f"(texts: {', '.join(s.stem for s in sources)})", file=sys.stderr)
+    chosen = sources_named("ocr-candidates", args.texts)
+    if chosen is None:
         return 2
-    corpus = [s.read_text(encoding="utf-8") for s in sources]
-    for source in sources:
-        if args.texts and source.stem not in args.texts:
-            continue
+    # a form is rare or frequent in the whole corpus, whichever texts are asked for
+    corpus = [s.read_text(encoding="utf-8") for s in source_files()]
+    for source in chosen:
         data = CORRECTIONS / f"{source.stem}.toml"
         try:
             decided = ({c.sic for c in load_corrections(data)} | set(load_kept(data))) if data.exists() else set()
