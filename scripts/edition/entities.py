@@ -42,6 +42,7 @@ from lxml import etree
 from . import tei
 from .model import Document
 from .registers import Entry, load_registers
+from .tree import replace_slot
 
 ANNOTATOR = "#edition-editors"
 ELEMENT_FOR_KIND = {"person": "persName", "place": "placeName", "org": "orgName"}
@@ -718,14 +719,7 @@ def _annotate_slot(annotator: Annotator, parent, after, unregistered_only: bool 
         following = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
         element.tail = text[mention.end:following]
         elements.append(element)
-    if after is None:
-        parent.text = head
-        index = 0
-    else:
-        after.tail = head
-        index = parent.index(after) + 1
-    for offset, element in enumerate(elements):
-        parent.insert(index + offset, element)
+    replace_slot(parent, after, head, elements)
 
 
 def _italic_title(element) -> bool:

@@ -58,7 +58,7 @@ from lxml import etree
 
 from . import ED_NS, SOURCE_LINE, TEI_NS, XML_LANG, tei
 from .model import ConversionError, Document, Line
-from .tree import rewrite_text
+from .tree import replace_slot, rewrite_text
 
 TERMINAL = re.compile(r"""[.!?:;…"”’»)\]*_>]\s*$|\d\)?$""")
 TERMINAL_PUNCTUATION = re.compile(r"""[.!?:;…"”’»)\]*_>]\s*$""")
@@ -957,20 +957,15 @@ def _line_breaks(element: etree._Element) -> None:
         text = parent.text if after is None else after.tail
         if not text or "\uE001" not in text:
             continue
-        first, *rest = text.split("\uE001")
-        if after is None:
-            parent.text = first
-            index = 0
-        else:
-            after.tail = first
-            index = parent.index(after) + 1
-        pieces = [first] + rest
-        for offset, piece in enumerate(rest):
+        pieces = text.split("\uE001")
+        breaks = []
+        for before, piece in zip(pieces, pieces[1:]):
             lb = etree.Element(tei("lb"))
-            if UNFINISHED_HYPHEN.search(pieces[offset]) and piece[:1].isalpha():
+            if UNFINISHED_HYPHEN.search(before) and piece[:1].isalpha():
                 lb.set("break", "no")  # "ГОСУДАР-<lb break="no"/>СТВЕННОГО"
             lb.tail = "\n" + piece  # so that plain-text readers keep the words apart
-            parent.insert(index + offset, lb)
+            breaks.append(lb)
+        replace_slot(parent, after, pieces[0], breaks)
 
 
 # 6. gathered structures: entries, glosses, epigraphs, facsimile transcriptions

@@ -82,14 +82,22 @@ def _rewrite_slot(parent, after, pattern, build) -> int:
         else:
             piece.tail = None
             nodes.append(piece)
-    index = 0 if after is None else parent.index(after) + 1
+    replace_slot(parent, after, head, nodes)
+    return count
+
+
+def replace_slot(parent: etree._Element, after: etree._Element | None, head: str,
+                 nodes: list[etree._Element]) -> None:
+    """Set parent.text (after=None) or after.tail to `head`, and insert `nodes`, each
+    carrying its own tail, right where that text ends."""
     if after is None:
         parent.text = head
+        index = 0
     else:
         after.tail = head
+        index = parent.index(after) + 1
     for offset, node in enumerate(nodes):
         parent.insert(index + offset, node)
-    return count
 
 
 def text_of(element: etree._Element) -> str:
