@@ -210,6 +210,71 @@ def test_keyboard_reader_turns_the_names_on_and_opens_a_register_card(server, pa
     assert dialog.count() == 0 and page.evaluate("document.activeElement.dataset.entity") == "persons/stalin-iv"
 
 
+FOCUS_IN_DIALOG = "document.activeElement.closest('[role=dialog]') !== null"
+
+
+def assert_an_open_dialog_of(page, opener: str) -> None:
+    """The pop-up is a dialog named by its heading, and its opener says it opened it."""
+    dialog = page.locator("[role=dialog]")
+    assert dialog.get_attribute("aria-modal") == "true"
+    heading = page.locator("#" + dialog.get_attribute("aria-labelledby"))
+    assert heading.inner_text().strip() and dialog.locator("#" + dialog.get_attribute("aria-labelledby")).count() == 1
+    trigger = page.locator(opener)
+    assert trigger.get_attribute("aria-haspopup") == "dialog"
+    assert trigger.get_attribute("aria-expanded") == "true"
+    assert trigger.get_attribute("aria-controls") == dialog.get_attribute("id")
+
+
+def assert_focus_goes_round_the_dialog(page, presses: int = 7) -> None:
+    """Tab and Shift+Tab never leave the open pop-up."""
+    visited = set()
+    for key in ["Tab"] * presses + ["Shift+Tab"] * presses:
+        page.keyboard.press(key)
+        assert page.evaluate(FOCUS_IN_DIALOG), f"{key} took the focus out of the pop-up"
+        visited.add(page.evaluate("document.activeElement.outerHTML"))
+    return visited
+
+
+def test_note_pop_up_holds_the_keyboard_focus_until_escape_gives_it_back(server, page):
+    page.goto(server.url + "/text/medvedev/medvedev.1")
+    tab_until(page, "a.note-ref")
+    reference = "a.note-ref[data-note='medvedev.n1-1']"
+    assert page.evaluate("document.activeElement.dataset.note") == "medvedev.n1-1"
+    assert page.locator(reference).get_attribute("aria-expanded") == "false"
+    page.keyboard.press("Enter")
+    assert page.evaluate(FOCUS_IN_DIALOG), "focus moves into the pop-up"
+    assert_an_open_dialog_of(page, reference)
+    assert page.locator("#" + page.get_by_role("dialog").get_attribute("aria-labelledby")).inner_text().startswith("Note 1")
+    assert_focus_goes_round_the_dialog(page)
+    page.keyboard.press("Escape")
+    assert page.get_by_role("dialog").count() == 0
+    assert page.evaluate("document.activeElement.dataset.note") == "medvedev.n1-1"
+    assert page.locator(reference).get_attribute("aria-expanded") == "false"
+    assert page.locator(reference).get_attribute("aria-controls") is None
+
+
+def test_register_card_holds_the_keyboard_focus_between_its_close_button_and_its_link(server, page):
+    page.goto(server.url + "/text/medvedev/medvedev.1")
+    tab_until(page, "button.toggle[data-toggle='show-names']")
+    page.keyboard.press("Space")
+    tab_until(page, "a.name")
+    name = "a.name[data-entity='persons/stalin-iv']"
+    assert page.evaluate("document.activeElement.dataset.entity") == "persons/stalin-iv"
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("link", name=re.compile("Register entry")).wait_for()
+    assert page.evaluate(FOCUS_IN_DIALOG)
+    assert_an_open_dialog_of(page, f"{name} >> nth=0")
+    assert "Iosif Vissarionovich Stalin" in page.locator("#" + dialog.get_attribute("aria-labelledby")).inner_text()
+    visited = assert_focus_goes_round_the_dialog(page)
+    assert len(visited) == 2, "Tab goes round both controls of the card: the close button and the entry's link"
+    page.keyboard.press("Escape")
+    assert dialog.count() == 0 and page.evaluate("document.activeElement.dataset.entity") == "persons/stalin-iv"
+    # with the names turned off again, a name is a plain link and opens nothing
+    page.get_by_role("button", name="Names").click()
+    assert page.locator(name).first.get_attribute("aria-haspopup") is None
+
+
 def test_print_shows_the_text_and_its_notes_without_the_viewers_controls(server, page):
     page.goto(server.url + "/text/medvedev/medvedev.1")
     page.emulate_media(media="print")

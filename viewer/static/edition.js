@@ -6,14 +6,23 @@
 
 (function () {
   const body = document.body;
+  const POPUP_ID = "popup";
+  const FOCUSABLE = "a[href], button:not([disabled]), textarea, input, select, [tabindex]:not([tabindex='-1'])";
   let popup = null;
   let opener = null;
 
+  // A pop-up is a dialog: its opener says it is open and which element it
+  // opened, the dialog is named by its heading, and the focus stays inside
+  // it until Escape (or the close button) gives it back to the opener.
   function closePopup() {
     if (!popup) return;
     popup.remove();
     popup = null;
-    if (opener) opener.focus();
+    if (opener) {
+      opener.setAttribute("aria-expanded", "false");
+      opener.removeAttribute("aria-controls");
+      opener.focus();
+    }
     opener = null;
   }
 
@@ -21,8 +30,10 @@
     closePopup();
     popup = document.createElement("div");
     popup.className = "popup";
+    popup.id = POPUP_ID;
     popup.setAttribute("role", "dialog");
-    popup.setAttribute("aria-label", label);
+    popup.setAttribute("aria-modal", "true");
+    popup.setAttribute("aria-labelledby", POPUP_ID + "-heading");
     const close = document.createElement("button");
     close.type = "button";
     close.className = "popup-close";
@@ -33,15 +44,52 @@
     const content = document.createElement("div");
     content.className = "popup-content";
     popup.appendChild(content);
-    fill(content);
+    const heading = document.createElement("p");
+    heading.className = "popup-heading";
+    heading.id = POPUP_ID + "-heading";
+    heading.textContent = label;
+    content.appendChild(heading);
+    fill(content, heading);
     document.body.appendChild(popup);
     const rect = anchor.getBoundingClientRect();
     const left = Math.max(8, Math.min(window.scrollX + rect.left, window.scrollX + document.documentElement.clientWidth - popup.offsetWidth - 8));
     popup.style.left = left + "px";
     popup.style.top = (window.scrollY + rect.bottom + 6) + "px";
     opener = anchor;
+    anchor.setAttribute("aria-expanded", "true");
+    anchor.setAttribute("aria-controls", POPUP_ID);
     close.focus();
   }
+
+  // Tab and Shift+Tab go round the pop-up's own controls while it is open
+  function keepFocusInPopup(event) {
+    const items = Array.prototype.filter.call(popup.querySelectorAll(FOCUSABLE), function (item) {
+      return item.getClientRects().length > 0;
+    });
+    if (!items.length) return;
+    const first = items[0];
+    const last = items[items.length - 1];
+    const inside = popup.contains(document.activeElement);
+    if (event.shiftKey && (!inside || document.activeElement === first)) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (!inside || document.activeElement === last)) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
+
+  // what opens a pop-up says so to assistive technology
+  function opensPopup(link, yes) {
+    if (yes) {
+      link.setAttribute("aria-haspopup", "dialog");
+      link.setAttribute("aria-expanded", "false");
+    } else {
+      link.removeAttribute("aria-haspopup");
+      link.removeAttribute("aria-expanded");
+    }
+  }
+  document.querySelectorAll("a.note-ref[data-note], a.para-num").forEach(function (link) { opensPopup(link, true); });
 
   // names join the tab order only while they are shown
   function setToggle(name, on) {
@@ -49,6 +97,7 @@
     if (name === "show-names") {
       document.querySelectorAll("a.name").forEach(function (link) {
         if (on) link.removeAttribute("tabindex"); else link.setAttribute("tabindex", "-1");
+        opensPopup(link, on);
       });
     }
   }
@@ -105,12 +154,10 @@
       const note = document.getElementById(target.dataset.note);
       if (!note) return;
       event.preventDefault();
-      openPopup(target, "Note " + target.textContent.trim(), function (content) {
+      openPopup(target, "Note " + target.textContent.trim(), function (content, heading) {
         const voice = note.querySelector(".note-voice");
-        const heading = document.createElement("p");
         heading.className = "popup-heading " + note.className;
         heading.textContent = "Note " + target.textContent.trim() + (voice ? " · " + voice.textContent : "");
-        content.appendChild(heading);
         const text = note.querySelector(".note-body").cloneNode(true);
         // the copy must not repeat the ids of the list it was taken from
         text.querySelectorAll("[id]").forEach(function (element) { element.removeAttribute("id"); });
@@ -119,20 +166,20 @@
     } else if (target.classList.contains("name")) {
       if (!body.classList.contains("show-names")) return;
       event.preventDefault();
-      openPopup(target, "Register entry", function (content) {
-        content.textContent = "…";
+      openPopup(target, "Register entry", function (content, heading) {
+        const status = document.createElement("p");
+        status.textContent = "…";
+        content.appendChild(status);
         fetch(target.getAttribute("href") + "/card").then(function (r) {
           if (!r.ok) throw new Error(r.status);
           return r.json();
         }).then(function (entry) {
-          content.textContent = "";
-          const name = document.createElement("p");
-          name.className = "popup-heading";
+          status.remove();
+          heading.textContent = "";
           const strong = document.createElement("strong");
           strong.textContent = entry.name;
-          name.appendChild(strong);
-          if (entry.dates) name.appendChild(document.createTextNode(" (" + entry.dates + ")"));
-          content.appendChild(name);
+          heading.appendChild(strong);
+          if (entry.dates) heading.appendChild(document.createTextNode(" (" + entry.dates + ")"));
           if (entry.description) {
             const p = document.createElement("p");
             p.textContent = entry.description;
@@ -144,21 +191,17 @@
           link.textContent = "Register entry: " + entry.mentions + " mentions in " + entry.texts + " texts";
           content.appendChild(link);
         }).catch(function () {
-          content.textContent = "The register entry could not be loaded. ";
+          status.textContent = "The register entry could not be loaded. ";
           const link = document.createElement("a");
           link.href = target.getAttribute("href");
           link.textContent = "Open it";
-          content.appendChild(link);
+          status.appendChild(link);
         });
       });
     } else if (target.classList.contains("para-num")) {
       event.preventDefault();
       history.replaceState(null, "", target.getAttribute("href"));
       openPopup(target, "Cite this paragraph", function (content) {
-        const heading = document.createElement("p");
-        heading.className = "popup-heading";
-        heading.textContent = "Cite this paragraph";
-        content.appendChild(heading);
         const text = document.createElement("textarea");
         text.readOnly = true;
         text.rows = 5;
@@ -219,5 +262,6 @@
 
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") closePopup();
+    else if (event.key === "Tab" && popup) keepFocusInPopup(event);
   });
 })();
