@@ -331,7 +331,9 @@ def test_chapter_reads_on_a_phone(server, browser):
 def real_server(tmp_path_factory):
     from edition import TEI_DIR
     from viewer import create_app
-    live = LiveServer(create_app(TEI_DIR, search_db=tmp_path_factory.mktemp("index") / "search.sqlite"))
+    search_db = tmp_path_factory.mktemp("index") / "search.sqlite"
+    live = LiveServer(create_app(TEI_DIR, search_db=search_db))
+    live.search_db = search_db
     yield live
     live.close()
 
@@ -441,15 +443,51 @@ def test_real_stalin_entry_shows_more_mentions_in_place(real_server, page):
 def test_real_search_chooses_a_person_from_the_registers(real_server, page):
     page.goto(real_server.url + "/search")
     page.locator("#search-q").fill("trial")
+    # the page's script turns the field into a choice grouped by register, from the list it fetched once
+    page.locator("select#search-entity").wait_for()
+    assert page.locator("select#search-entity optgroup").evaluate_all("gs => gs.map(g => g.label)") == [
+        "Persons", "Places", "Organisations"]
+    assert page.locator("#search-entity-hint").count() == 0
     page.get_by_label("Mentioning").select_option("persons/bukharin")
     page.get_by_role("button", name="Search", exact=True).last.click()
     page.wait_for_url(re.compile(r"entity=persons%2Fbukharin"))
     assert "that mention Nikolai" in page.locator(".search-count").inner_text()
+    page.locator("select#search-entity").wait_for()
     assert page.get_by_label("Mentioning").input_value() == "persons/bukharin"
     screenshot(page, "real-search-by-person", full_page=False)
     page.locator(".hit a").first.click()
     page.wait_for_load_state()
     assert page.locator(":target a.name[data-entity='persons/bukharin']").count() >= 1
+
+
+def test_real_search_without_script_takes_a_typed_name(real_server, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(real_server.url + "/search")
+        page.locator("#search-q").fill("trial")
+        page.get_by_label("Mentioning").fill("Bukharin")
+        page.get_by_role("button", name="Search", exact=True).last.click()
+        page.wait_for_url(re.compile(r"entity=Bukharin"))
+        assert "that mention Nikolai Ivanovich Bukharin" in page.locator(".search-count").inner_text()
+        assert page.get_by_label("Mentioning").input_value() == "persons/bukharin"
+    finally:
+        context.close()
+
+
+def test_real_search_for_an_entry_the_texts_never_name_keeps_it_chosen(real_server, page):
+    from edition import TEI_DIR
+    from edition.search import mention_counts
+    from viewer.texts import read_register
+    page.goto(real_server.url + "/search?q=Stalin")  # the index is built
+    counts = mention_counts(real_server.search_db, "persons")
+    unnamed = next((e for e in read_register(TEI_DIR / "persons.xml", "persons") if e.id not in counts), None)
+    if unnamed is None:
+        pytest.skip("every person of the register is named in the texts")
+    page.goto(real_server.url + f"/search?q=Stalin&entity=persons%2F{unnamed.id}")
+    page.locator("select#search-entity").wait_for()
+    chosen = page.locator("select#search-entity option:checked")
+    assert (chosen.get_attribute("value"), chosen.inner_text()) == (f"persons/{unnamed.id}", f"{unnamed.name} (not mentioned)")
 
 
 @pytest.mark.parametrize("path", ["/", "/text/medvedev/", "/text/medvedev/header", "/text/rogovin/rogovin.12",

@@ -1,11 +1,13 @@
 """Search by entity: the filter is a choice among the registers' entries the
-texts mention (a select, grouped by register, that works without script),
+texts mention (a text field taking a name or register/id without script, which
+the page's script turns into a select grouped by register from one cached list),
 and choosing one with no words lists every passage that mentions it. The real
 server over HTTP on the real tei/."""
 
 from __future__ import annotations
 
 import sqlite3
+from urllib.parse import urlencode
 
 import lxml.html
 import pytest
@@ -47,29 +49,41 @@ def hit_targets(page: lxml.html.HtmlElement) -> list[tuple[str, str]]:
     return [tuple(href.split("/")[2::2]) for href in page.xpath("//li[@class='hit']/a/@href")]
 
 
-def test_entity_filter_is_a_labelled_choice_of_every_mentioned_entry_grouped_by_register(live):
-    page = html_of(live, "/search")
-    select = page.get_element_by_id("search-entity")
-    assert select.tag == "select" and select.get("name") == "entity"
+def test_entity_filter_is_a_labelled_field_whose_choices_are_fetched_once(live):
+    response = live.get("/search")
+    assert len(response.content) < 8_000, "the 628 choices are not in every search page"
+    page = lxml.html.fromstring(response.content)
+    field = page.get_element_by_id("search-entity")
+    assert field.tag == "input" and field.get("name") == "entity" and field.get("type") == "text"
     assert page.xpath("//label[@for='search-entity']")
-    groups = {g.get("label"): g for g in select.findall("optgroup")}
+    assert page.get_element_by_id(field.get("aria-describedby")).text_content().strip()
+    choices = live.get(field.get("data-choices"))
+    assert choices.headers["Content-Type"] == "application/json"
+    assert "public" in choices.headers["Cache-Control"] and "max-age=31536000" in choices.headers["Cache-Control"]
+    again = live.get(field.get("data-choices"), headers={"If-None-Match": choices.headers["ETag"]})
+    assert again.status_code == 304 and not again.content
+
+
+def test_entity_choices_are_every_mentioned_entry_grouped_by_register_family_name_first(live):
+    url = html_of(live, "/search").get_element_by_id("search-entity").get("data-choices")
+    groups = {group["title"]: group["options"] for group in live.get(url).json()}
     assert list(groups) == ["Persons", "Places", "Organisations"]
     for register, title in (("persons", "Persons"), ("places", "Places"), ("orgs", "Organisations")):
         counts = mention_counts(live.search_db, register)
-        values = [o.get("value") for o in groups[title].findall("option")]
+        values = [value for value, _label in groups[title]]
         assert sorted(values) == sorted(f"{register}/{e.id}" for e in read_register(TEI_DIR / f"{register}.xml", register)
                                         if e.id in counts)
-    stalin = select.xpath(".//option[@value='persons/stalin']")[0]
+    stalin = dict(groups["Persons"])["persons/stalin"]
     total = sum(mention_counts(live.search_db, "persons", "stalin")["stalin"].values())
-    assert stalin.text == f"Stalin, Joseph Vissarionovich ({total:,})"
+    assert stalin == f"Stalin, Joseph Vissarionovich ({total:,})"
     # family names in order, so that typing "St" in the list reaches Stalin
-    labels = [o.text.casefold() for o in groups["Persons"].findall("option")]
+    labels = [label.casefold() for _value, label in groups["Persons"]]
     assert labels == sorted(labels)
 
 
 def test_choosing_stalin_with_a_word_finds_only_passages_that_mention_him(live):
     page = html_of(live, "/search?q=trial&entity=persons%2Fstalin")
-    assert page.xpath("//select[@id='search-entity']/optgroup/option[@selected]/@value") == ["persons/stalin"]
+    assert page.get_element_by_id("search-entity").get("value") == "persons/stalin"
     targets = hit_targets(page)
     assert targets and set(targets) <= passages_naming(live, "persons", "stalin")
     everywhere = hit_targets(html_of(live, "/search?q=trial"))
@@ -97,10 +111,22 @@ def test_entity_and_text_filters_together(live):
     assert set(targets) <= passages_naming(live, "places", "moscow")
 
 
-@pytest.mark.parametrize("entity, status", [("persons/nobody-at-all", 404), ("kamenev-lb", 400), ("gods/zeus", 400)])
+@pytest.mark.parametrize("entity, status", [("persons/nobody-at-all", 404), ("Nobody At All", 404), ("gods/zeus", 400),
+                                            ("persons/", 400)])
 def test_an_entity_filter_the_registers_do_not_have_is_a_clear_error(live, entity, status):
     response = live.get("/search", params={"q": "Stalin", "entity": entity})
     assert response.status_code == status and "Traceback" not in response.text
+
+
+@pytest.mark.parametrize("typed", ["Bukharin", "bukharin", "Nikolai Ivanovich Bukharin", "Bukharin, Nikolai Ivanovich",
+                                   "persons/bukharin"])
+def test_without_script_the_filter_takes_a_name_or_an_id_and_finds_what_the_choice_finds(live, typed):
+    chosen = html_of(live, "/search?q=trial&entity=persons%2Fbukharin")
+    page = html_of(live, "/search?" + urlencode({"q": "trial", "entity": typed}))
+    assert hit_targets(page) == hit_targets(chosen) and hit_targets(page)
+    assert page.find_class("search-count")[0].text_content() == chosen.find_class("search-count")[0].text_content()
+    # the field now holds the entry's address, so the next search keeps it
+    assert page.get_element_by_id("search-entity").get("value") == "persons/bukharin"
 
 
 def test_rsdrp_expanded_by_the_translator_is_found_and_downloaded_as_printed(live):
@@ -118,5 +144,6 @@ def test_an_entry_the_texts_never_name_stays_chosen_when_asked_for_by_address(li
     if unnamed is None:
         pytest.skip("every person of the register is named in the texts")
     page = html_of(live, f"/search?q=Stalin&entity=persons%2F{unnamed.id}")
-    assert page.xpath("//select[@id='search-entity']//option[@selected]/text()") == [f"{unnamed.name} (not mentioned)"]
+    field = page.get_element_by_id("search-entity")
+    assert (field.get("value"), field.get("data-entity-name")) == (f"persons/{unnamed.id}", unnamed.name)
     assert page.find_class("search-count")[0].text_content().startswith("0 passages found")

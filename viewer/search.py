@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from pathlib import Path
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request
 
 from edition.search import QueryError, ensure_index, mention_counts, passages_mentioning, search as run_search, word_counts
 
@@ -23,17 +24,23 @@ MAX_QUERY_WORDS = 24
 MAX_PAGE = 10_000
 
 
-def entity_choices(tei_dir: Path, search_db: Path) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The filter's choices, register by register: every entry the texts
-    mention, family name first, with its number of mentions."""
+# The choices change only with a build: the list is fetched once under an address
+# that names its version, and a browser keeps it for as long as it likes.
+CHOICES_MAX_AGE = 365 * 24 * 3600
+
+
+def choices_version(tei_dir: Path, search_db: Path) -> str:
+    """A short token that changes whenever the index or a register does."""
     ensure_index(tei_dir, search_db)
-    version = tuple(p.stat().st_mtime_ns if p.is_file() else 0
-                    for p in [search_db, *(tei_dir / spec[0] for spec in REGISTERS.values())])
-    return _entity_choices(tei_dir, search_db, version)
+    stamps = [p.stat().st_mtime_ns if p.is_file() else 0
+              for p in [search_db, *(tei_dir / spec[0] for spec in REGISTERS.values())]]
+    return hashlib.sha1(repr(stamps).encode()).hexdigest()[:12]
 
 
 @functools.lru_cache(maxsize=4)
-def _entity_choices(tei_dir: Path, search_db: Path, _version: tuple) -> list[tuple[str, list[tuple[str, str]]]]:
+def entity_choices(tei_dir: Path, search_db: Path, _version: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The filter's choices, register by register: every entry the texts
+    mention, family name first, with its number of mentions."""
     choices = []
     for register, spec in REGISTERS.items():
         counts = mention_counts(search_db, register)
@@ -43,6 +50,47 @@ def _entity_choices(tei_dir: Path, search_db: Path, _version: tuple) -> list[tup
         if options:
             choices.append((spec[3], options))
     return choices
+
+
+def entity_named(text: str) -> tuple[str, str]:
+    """(register, id) of a filter typed as register/id, as a bare id, or as a name
+    ("Bukharin", "Bukharin, Nikolai Ivanovich"): the form works without script."""
+    register, slash, entity_id = text.partition("/")
+    if slash:
+        if register not in REGISTERS or not entity_id:
+            abort(400, description="Filter by an entity as register/id, e.g. persons/kamenev-lb. Its name will do too.")
+        entry_or_404(register, entity_id)
+        return register, entity_id
+    wanted = " ".join(text.split()).casefold()
+    found = []
+    for register, spec in REGISTERS.items():
+        for entry in read_register(edition().tei_dir / spec[0], register):
+            names = {entry.id.casefold(), entry.name.casefold(), entry.sort_name.casefold(),
+                     entry.sort_name.split(",")[0].casefold()}
+            if wanted in names:
+                found.append((register, entry))
+    if not found:
+        abort(404, description=f"No register entry is called “{text}”. Choose one from the list, or give its "
+                               "address as register/id, e.g. persons/kamenev-lb.")
+    exact = [(register, entry) for register, entry in found if wanted in (entry.id.casefold(), entry.name.casefold())]
+    if len(found) > 1 and len(exact) != 1:
+        named = "; ".join(f"{entry.name} ({register}/{entry.id})" for register, entry in found[:8])
+        abort(400, description=f"“{text}” names more than one entry: {named}. Give the one you mean as register/id.")
+    register, entry = (exact or found)[0]
+    return register, entry.id
+
+
+@blueprint.get("/search/entities.json")
+def entity_list():
+    """The filter's choices for the search page's script: fetched once and kept."""
+    ed = edition()
+    version = choices_version(ed.tei_dir, ed.search_db)
+    response = jsonify([{"title": title, "options": options}
+                        for title, options in entity_choices(ed.tei_dir, ed.search_db, version)])
+    response.set_etag(version)
+    response.cache_control.public = True
+    response.cache_control.max_age = CHOICES_MAX_AGE if request.args.get("v") == version else 0
+    return response.make_conditional(request)
 
 
 @blueprint.get("/search")
@@ -60,11 +108,9 @@ def results():
         abort(400, description=f"There is no text “{text_key}” to search in.")
     entity, entity_name = None, ""
     if entity_arg:
-        register, _, entity_id = entity_arg.partition("/")
-        if register not in REGISTERS or not entity_id:
-            abort(400, description="Filter by an entity as register/id, e.g. persons/kamenev-lb.")
-        entity_name = entry_or_404(register, entity_id)[1].name
-        entity = (register, entity_id)
+        entity = entity_named(entity_arg)
+        entity_name = entry_or_404(*entity)[1].name
+        entity_arg = "/".join(entity)
     try:
         page = int(request.args.get("page", "1"))
     except ValueError:
@@ -84,9 +130,8 @@ def results():
         ensure_index(ed.tei_dir, ed.search_db)
         total, hits = passages_mentioning(ed.search_db, *entity, text_key or None,
                                           limit=HITS_PER_PAGE, offset=(page - 1) * HITS_PER_PAGE)
-    choices = entity_choices(ed.tei_dir, ed.search_db)
+    # the choices are not in the page (628 entries, 45 KB): the page's script fetches them once
     return render_template("search/results.html", query=query, text_key=text_key, entity=entity_arg,
                            texts=texts, total=total, hits=hits, error=error, page=page, entity_name=entity_name,
                            pages=(total + HITS_PER_PAGE - 1) // HITS_PER_PAGE, searched=bool(query or entity),
-                           entity_choices=choices,
-                           entity_offered=any(value == entity_arg for _title, options in choices for value, _label in options))
+                           choices_version=choices_version(ed.tei_dir, ed.search_db))

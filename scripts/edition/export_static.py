@@ -46,8 +46,9 @@ from lxml import html as lxml_html
 MARKER = ".edition-export"
 # Served by the live edition only: protocols for harvesters, not pages for readers.
 DYNAMIC_PREFIXES = ("/dts", "/oai")
+# data-choices: the list a search field's choices are fetched from (the viewer's search page)
 LINK_ATTRIBUTES = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("source", "src"),
-                   ("form", "action"), ("iframe", "src"), ("area", "href"))
+                   ("form", "action"), ("iframe", "src"), ("area", "href"), ("input", "data-choices"))
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_PAGES = 50_000
 SEARCH_INDEX = "search-index.json"

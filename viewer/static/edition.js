@@ -260,6 +260,40 @@
     if (more.getAttribute("aria-disabled") !== "true") showMore(more);
   });
 
+  // The search's "Mentioning": a text field in the page (a name or register/id
+  // works without script), a choice of every entry the texts mention once the
+  // list is fetched. The list is one cached file, not 628 options in every page.
+  function entityChoice(field) {
+    fetch(field.dataset.choices).then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.json();
+    }).then(function (registers) {
+      const select = document.createElement("select");
+      select.id = field.id;
+      select.name = field.name;
+      select.appendChild(new Option("anyone, anywhere", ""));
+      let offered = field.value === "";
+      registers.forEach(function (register) {
+        const group = document.createElement("optgroup");
+        group.label = register.title;
+        register.options.forEach(function (option) {
+          group.appendChild(new Option(option[1], option[0]));
+          if (option[0] === field.value) offered = true;
+        });
+        select.appendChild(group);
+      });
+      // an entry the texts never name, asked for by address, stays chosen
+      if (!offered) select.insertBefore(new Option((field.dataset.entityName || field.value) + " (not mentioned)", field.value), select.children[1] || null);
+      select.value = field.value;
+      const hint = document.getElementById(field.getAttribute("aria-describedby"));
+      if (hint) hint.remove();
+      field.replaceWith(select);
+    }).catch(function () {
+      // the field stays: a name or an address still searches
+    });
+  }
+  document.querySelectorAll("input[data-choices]").forEach(entityChoice);
+
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") closePopup();
     else if (event.key === "Tab" && popup) keepFocusInPopup(event);
