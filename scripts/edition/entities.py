@@ -25,6 +25,11 @@ candidate mentions in each text node; rules on the context then decide:
   word for a work anywhere (`his article "Stalin and the Red Army"`);
 - a town named after a person (Kuybyshev, Ordzhonikidze) is the town only after its
   title word (`in`), the person elsewhere.
+- names joined by a hyphen or a dash before a lower-case head name the thing or the
+  group (`the Moscow-Volga canal`, `the Zinovyev—Kamenev opposition`); a place before
+  such a head names an event or a group (`the Moscow trials`, `the Shakhty case`), as
+  in capitals (`the Moscow Trials`), though `the Leningrad group` is the group there;
+  a name joined to a number names an event (`Tbilisi-56`).
 
 Every automatic decision carries @resp="#edition-editors" (the header
 declares them); resolutions that rest on context rather than on the name
@@ -61,6 +66,10 @@ BLOCKS = {tei(t) for t in ("p", "item", "note", "head", "quote", "l", "cell", "a
 # Initials as the sources write them: `I. N. `, `I.N.`, `Ye. A. `, `Yu.G.`, `H.K.`
 INITIAL = r"(?:Shch|Sh|Ch|Kh|Zh|Ts|Ye|Yu|Ya|Yo|Iu|Ia|[A-Z])"
 CONTRACTION_AFTER = re.compile(r"['’]t\b")
+NUMBER_AFTER = re.compile(r"[-–]\d")
+# after a place, `group` is most often the local one (`the Leningrad group` of the Democratic
+# Centralists, as `Moscow leaders`): the place is meant, unlike `the Leningrad opposition`
+LOCAL_GROUP = {"group", "groups"}
 LOWER_NEXT = re.compile(r"[\"”»]?\s+([a-z]+)\b")
 # A surname as the Latin alphabet writes it, accents included (`Broué`, `Kühne`)
 SURNAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"
@@ -78,8 +87,9 @@ FORENAME_PATRONYMIC = re.compile(
 # the capitalised words after a name; a closing quotation mark may stand between (`the "Stalin" Constitution`)
 FOLLOWING_WORDS = re.compile(r"[\"”»]?(?:[\s-]+[A-Z][\w'’-]*){1,4}")
 CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
-COMPOUND_LEFT = re.compile(r"[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*-$")
-COMPOUND_RIGHT = re.compile(r"(?:-[A-Z][\w'’]*)+")
+# names joined by a hyphen or, in Medvedev's translation, a dash: `the Zinovyev—Kamenev opposition`
+COMPOUND_LEFT = re.compile(r"[A-Z][\w'’]*(?:[-–—][A-Z][\w'’]*)*[-–—]$")
+COMPOUND_RIGHT = re.compile(r"(?:[-–—][A-Z][\w'’]*)+")
 COMPOUND_HEAD = re.compile(r"(?:\s+(?:and|the|[A-Z][\w'’-]*))*\s+([a-z]+)")
 CAPITAL_NEXT = re.compile(r"\s+[A-ZА-Я]")
 QUOTED = re.compile(r"[\"“«][^\"”»]{3,300}[\"”»]")
@@ -156,6 +166,8 @@ class Matcher:
                 continue
             if CONTRACTION_AFTER.match(text, end + 1) or _in_address(text, start, end + 1):
                 continue  # `Don't` is no river; `.../LITERAT/Ural/` is part of a web address
+            if NUMBER_AFTER.match(text, end + 1):
+                continue  # `Tbilisi-56`, `Sumgait-88`: a name and a year name an event
             found.append((start, end + 1, readings))
         found.sort(key=lambda m: (m[0], -m[1]))
         chosen, last_end = [], -1
@@ -187,7 +199,19 @@ class Matcher:
             return False
         after = right.end() if right else end
         head = COMPOUND_HEAD.match(text, after, after + 80)
-        return bool(head and head.group(1) in self.compound_heads)
+        return bool(head and self.compound_head(head.group(1)))
+
+    def compound_head(self, word: str) -> bool:
+        """`canal`, `trial`, and their plurals (`the Moscow trials`)."""
+        return word in self.compound_heads or word.removesuffix("s") in self.compound_heads
+
+    def event_after_place(self, text: str, end: int) -> bool:
+        """`the Moscow trials`, `the Shakhty case`, `the Leningrad opposition`: an event or a group
+        named after the place, as `the Moscow Trials` and `the Leningrad Opposition` in capitals
+        (institution heads); `Moscow leaders`, `a Moscow plant` keep the place."""
+        following = LOWER_NEXT.match(text, end, end + 30)
+        return bool(following and self.compound_head(following.group(1))
+                    and following.group(1) not in LOCAL_GROUP)
 
     def after_blocking_word(self, text: str, start: int, end: int) -> bool:
         """`the steamship Ilyich`, `Order of Lenin`, `the "Ilyich"`: a thing named after someone."""
@@ -290,6 +314,8 @@ class Annotator:
             return None
         if kinds == {"person"} and self.matcher.thing_after_person(text, end):
             return None  # `the Lenin recruitment`, `a Stalin prize`: a thing named after him
+        if kinds == {"place"} and self.matcher.event_after_place(text, end):
+            return None
         form = text[start:end]
         full = _search_before(FORENAME_PATRONYMIC, text, start)
         if full and full.end() == start and any(e.kind == "person" for e, _ in readings):
