@@ -197,6 +197,92 @@ def test_search_page_answers_a_query_in_the_browser(site, export_dir):
             browser.close()
 
 
+@pytest.fixture(scope="module")
+def live_app(tmp_path_factory):
+    """The live edition over the same TEI, to compare the static search with."""
+    from viewer import create_app
+    return create_app(TEI_DIR, search_db=tmp_path_factory.mktemp("index") / "search.sqlite").test_client()
+
+
+def live_search(live_app, **params) -> tuple[int, set[str]]:
+    """The live search's count and the ids of the passages on its first page."""
+    page = html.document_fromstring(live_app.get("/search?" + requests.compat.urlencode(params)).data)
+    count = page.find_class("search-count")[0].text_content().split()[0]
+    return int(count.replace(",", "")), {href.rsplit("/", 1)[-1] for href in page.xpath("//li[@class='hit']/a/@href")}
+
+
+def mentioned_in(live_app, entity: str) -> tuple[int, set[str]]:
+    """How many passages the live edition's index says mention entity, and their ids."""
+    import sqlite3
+    live_app.get("/search?q=Stalin")  # builds the index
+    register, _, entry = entity.partition("/")
+    con = sqlite3.connect(live_app.application.extensions["edition"].search_db)
+    try:
+        rows = con.execute("SELECT DISTINCT passage_rowid, passage_id FROM mentions WHERE register = ? AND entity = ?",
+                           (register, entry)).fetchall()
+        return len(rows), {passage_id for _rowid, passage_id in rows}
+    finally:
+        con.close()
+
+
+def leads_to(anchor: str, passage_id: str) -> bool:
+    """The static index links a passage to its own id, or (a paragraph of a note) to the
+    nearest id the page has: its note's; a passage of the text as a whole (its title page)
+    to the text's contents, as the live permalink does."""
+    return anchor in ("", passage_id) or passage_id.startswith(anchor + ".")
+
+
+def test_search_entities_lead_to_exactly_the_passages_that_mention_each_entry(export_dir, live_app):
+    index = json.loads((export_dir / "search-index.json").read_text(encoding="utf-8"))
+    entities = json.loads((export_dir / "search-entities.json").read_text(encoding="utf-8"))
+    for entity in ("persons/stalin", "persons/kamenev-lb", "places/moscow", "orgs/central-committee"):
+        positions = entities[entity]
+        assert positions == sorted(set(positions))
+        anchors = [index[i]["u"].partition("#")[2] for i in positions]
+        count, passage_ids = mentioned_in(live_app, entity)
+        assert len(anchors) == count, entity
+        assert all(any(leads_to(a, p) for p in passage_ids) for a in anchors), entity
+        assert all(any(leads_to(a, p) for a in anchors) for p in passage_ids), entity
+        # each at a page of the export that holds it
+        for i in positions[:20]:
+            page, _, anchor = index[i]["u"].partition("#")
+            assert anchor in html.document_fromstring((export_dir / page).read_bytes()).xpath("//@id")
+
+
+def test_static_search_filtered_by_an_entity_finds_what_the_live_search_finds(site, export_dir, live_app):
+    playwright = pytest.importorskip("playwright.sync_api")
+    cases = [{"q": "trial", "entity": "persons/bukharin"}, {"q": "Politburo", "entity": "persons/stalin"},
+             {"q": '"Central Committee"', "entity": "persons/kamenev-lb"}, {"q": "", "entity": "persons/kamenev-lb"},
+             {"q": "party", "entity": "places/moscow", "text": "pavlova"}]
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        try:
+            page = browser.new_page()
+            for params in cases:
+                page.goto(urljoin(site, "search.html") + "?" + requests.compat.urlencode(params))
+                page.wait_for_selector("#static-search-results .search-count", timeout=15000)
+                count = int(page.inner_text("#static-search-results .search-count").split()[0])
+                hrefs = page.eval_on_selector_all("#static-search-results li a", "ls => ls.map(a => a.href)")
+                live_count, live_first_page = live_search(live_app, **params)
+                assert count == live_count > 0, params
+                anchors = {urlsplit(h).fragment for h in hrefs}
+                passage_ids = mentioned_in(live_app, params["entity"])[1]
+                assert all(any(leads_to(a, p) for p in passage_ids) for a in anchors), params
+                assert all(any(leads_to(a, p) for a in anchors) for p in live_first_page) or len(hrefs) == 200, params
+                if "text" in params:
+                    assert all(f"/{params['text']}/" in urlsplit(h).path for h in hrefs)
+            # the same words without the filter find passages that do not mention him
+            page.goto(urljoin(site, "search.html") + "?q=trial")
+            page.wait_for_selector("#static-search-results .search-count", timeout=15000)
+            unfiltered = int(page.inner_text("#static-search-results .search-count").split()[0])
+            # (more than the live search too: the static one also reads the library's and the registers' pages)
+            assert unfiltered >= live_search(live_app, q="trial")[0] > live_search(live_app, **cases[0])[0]
+        finally:
+            browser.close()
+
+
 def test_export_replaces_an_earlier_export_and_refuses_a_foreign_folder(tmp_path):
     from flask import Flask
 

@@ -16,9 +16,12 @@ CDN, or the file system.
 What cannot be static is left to the live edition: forms that POST (the
 validator) and the exchange endpoints (DTS, OAI-PMH) are linked at the
 edition's base URL. Searching is done in the browser: the export writes
-`search-index.json` (every passage with an id, from the exported pages) and
-`static-search.js`, which the search page loads and which answers the search
-form from the index.
+`search-index.json` (the texts' passages as the edition's search index holds
+them, each linked to its exported page, then every other passage with an id of
+the exported pages), `search-entities.json` (each register entry: the
+positions in the index of the passages that mention it) and `static-search.js`,
+which the search page loads and which answers the search form from them as the
+live edition does: the same words and the same entity give the same passages.
 
 The export is atomic: it is written beside DIR and renamed into place, so DIR
 holds the previous export or the new one, never half of each.
@@ -52,6 +55,7 @@ LINK_ATTRIBUTES = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_PAGES = 50_000
 SEARCH_INDEX = "search-index.json"
+SEARCH_ENTITIES = "search-entities.json"
 SEARCH_SCRIPT = "static-search.js"
 INDEXED_TAGS = ("p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "td")
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
@@ -333,6 +337,7 @@ class Writer:
             head = document.find("head")
             script = lxml_html.Element("script", src=relative(SEARCH_SCRIPT, page_file), defer="defer")
             script.set("data-index", relative(SEARCH_INDEX, page_file))
+            script.set("data-entities", relative(SEARCH_ENTITIES, page_file))
             (head if head is not None else document).append(script)
         return lxml_html.tostring(document, doctype="<!DOCTYPE html>", encoding="utf-8"), document
 
@@ -402,20 +407,89 @@ def search_entries(document: lxml_html.HtmlElement, page_file: str) -> list[dict
     return entries
 
 
-SEARCH_JS = r"""// Search in the static export: the search form is answered from search-index.json in the browser.
+def with_the_texts_passages(crawler: Crawler, writer: Writer,
+                            page_passages: list[dict]) -> tuple[list[dict], dict[str, list[int]]]:
+    """The export's search index and its entities: the texts' passages as the
+    edition's own search index holds them (its words, its names: the static
+    search finds what the live one finds), each at its exported page, then the
+    other passages of the exported pages (library, registers, headers)."""
+    state = crawler.app.extensions.get("edition")
+    if state is None or "reading.permalink" not in crawler.app.view_functions:
+        return page_passages, {}
+    from flask import url_for
+
+    from .search import ensure_index, every_passage
+    ensure_index(state.tei_dir, state.search_db)
+    titles = {entry["u"].partition("#")[0]: entry["t"] for entry in page_passages}
+    ids_on_page: dict[str, set[str]] = {}
+
+    def anchor(page_url: str, passage_id: str) -> str:
+        # a paragraph of a note (furr.n1-1.p1) has no id of its own on the page: its note has
+        if page_url not in ids_on_page:
+            fetched = crawler.fetched.get(page_url) or crawler.fetch(page_url)
+            ids_on_page[page_url] = set(lxml_html.document_fromstring(fetched.body).xpath("//@id"))
+        while passage_id not in ids_on_page[page_url] and "." in passage_id:
+            passage_id = passage_id.rsplit(".", 1)[0]
+        return "#" + passage_id if passage_id in ids_on_page[page_url] else ""
+
+    passages: list[dict] = []
+    entities: dict[str, list[int]] = {}
+    with crawler.app.test_request_context():
+        for text_key, passage_id, body, mentioned in every_passage(state.search_db):
+            permalink = url_for("reading.permalink", key=text_key, xml_id=passage_id)
+            page_url = ((crawler.fetched.get(permalink) or crawler.fetch(permalink)).location or "").split("#")[0]
+            page_file = writer.target(page_url)
+            if page_file is None:
+                continue
+            for entity in mentioned:
+                entities.setdefault(entity, []).append(len(passages))
+            passages.append({"u": page_file + anchor(page_url, passage_id), "t": titles.get(page_file, ""), "x": body})
+    from_texts = {entry["u"] for entry in passages}
+    return passages + [entry for entry in page_passages if entry["u"] not in from_texts], entities
+
+
+SEARCH_JS = r"""// Search in the static export: the search form is answered from search-index.json in the browser,
+// read as the live edition reads a query (edition.search.fts_query): every word must occur as a word,
+// "words in quotes" as a phrase, word* as a prefix. The entity field keeps the passages that
+// search-entities.json says mention that entry.
 (function () {
   "use strict";
   var script = document.currentScript;
   var indexUrl = script.getAttribute("data-index");
+  var entitiesUrl = script.getAttribute("data-entities");
   var base = new URL(indexUrl, document.baseURI);
   function fold(s) { return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
+  function words(s) { return fold(s).match(/[\p{L}\p{N}]+/gu) || []; }
+  function terms(query) {
+    var found = [];
+    var part, pattern = /"([^"]*)"|(\S+)/g;
+    while ((part = pattern.exec(query)) !== null) {
+      if (part[1] !== undefined) {
+        if (words(part[1]).length) { found.push({words: words(part[1]), prefix: false}); }
+        continue;
+      }
+      words(part[2]).forEach(function (w) { found.push({words: [w], prefix: false}); });
+      if (/\*$/.test(part[2]) && found.length) { found[found.length - 1].prefix = true; }
+    }
+    return found;
+  }
+  function occurs(term, tokens) {
+    var n = term.words.length;
+    for (var i = 0; i + n <= tokens.length; i++) {
+      var j = 0;
+      while (j < n && (tokens[i + j] === term.words[j] ||
+             (term.prefix && j === n - 1 && tokens[i + j].indexOf(term.words[j]) === 0))) { j++; }
+      if (j === n) { return true; }
+    }
+    return false;
+  }
   // A choice of the form (the text to search in) keeps the passages whose page lies under that name.
   var params = new URLSearchParams(window.location.search);
   var scopes = [];
   function within(entry) {
     return scopes.every(function (value) { return ("/" + entry.u).indexOf("/" + value + "/") !== -1; });
   }
-  function render(form, query, entries) {
+  function render(form, query, entity, entries, mentioning) {
     var box = document.getElementById("static-search-results");
     if (!box) {
       box = document.createElement("section");
@@ -423,25 +497,27 @@ SEARCH_JS = r"""// Search in the static export: the search form is answered from
       form.parentNode.insertBefore(box, form.nextSibling);
     }
     box.textContent = "";
-    // "a phrase" is one term; word* is a prefix, which substring matching already is
-    var terms = (fold(query).match(/"[^"]+"|\S+/g) || []).map(function (t) {
-      return t.replace(/^"|"$/g, "").replace(/\*$/, "");
-    }).filter(Boolean);
-    var hits = entries.filter(function (e) {
-      var text = fold(e.x);
-      return within(e) && terms.every(function (t) { return text.indexOf(t) !== -1; });
+    var wanted = terms(query);
+    var hits = (mentioning ? mentioning.map(function (i) { return entries[i]; }) : entries).filter(function (e) {
+      if (!within(e)) { return false; }
+      if (!wanted.length) { return true; }
+      e.w = e.w || words(e.x);
+      return wanted.every(function (t) { return occurs(t, e.w); });
     });
     var heading = document.createElement("p");
     heading.className = "search-count";
-    heading.textContent = hits.length + (hits.length === 1 ? " passage" : " passages") + " for \u201c" + query + "\u201d";
+    heading.setAttribute("role", "status");
+    heading.textContent = hits.length + (hits.length === 1 ? " passage" : " passages") +
+      (query ? " for \u201c" + query + "\u201d" : "") + (entity ? " that mention " + entity : "");
     box.appendChild(heading);
     var list = document.createElement("ol");
+    var first = wanted.length ? wanted[0].words[0] : "";
     hits.slice(0, 200).forEach(function (e) {
       var item = document.createElement("li");
       var link = document.createElement("a");
       link.href = new URL(e.u, base).href;
       link.textContent = e.t;
-      var at = fold(e.x).indexOf(terms[0] || "");
+      var at = first ? fold(e.x).indexOf(first) : 0;
       var snippet = document.createElement("p");
       snippet.textContent = (at > 80 ? "\u2026" : "") + e.x.slice(Math.max(0, at - 80), at + 220) + "\u2026";
       item.appendChild(link);
@@ -450,22 +526,26 @@ SEARCH_JS = r"""// Search in the static export: the search form is answered from
     });
     box.appendChild(list);
   }
+  function json(url) { return fetch(url).then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); }); }
   document.addEventListener("DOMContentLoaded", function () {
     // The page's own search form is the last one (a site-wide search box may come first, in the header).
     var forms = document.querySelectorAll("form[data-static-search]");
     var form = forms[forms.length - 1];
     if (!form) { return; }
-    var field = form.querySelector("input[type=search], input[type=text], input:not([type])");
+    var field = form.querySelector("input[type=search]") || form.querySelector("input[type=text], input:not([type])");
     var name = field ? field.name : "q";
-    var query = params.get(name);
-    form.querySelectorAll("select[name]").forEach(function (select) {
-      var value = params.get(select.name);
-      if (value) { select.value = value; scopes.push(value); }
+    var query = (params.get(name) || "").trim();
+    var entity = (params.get("entity") || "").trim();
+    form.querySelectorAll("select[name], input[name]").forEach(function (control) {
+      var value = params.get(control.name);
+      if (control === field || control.type === "hidden" || !value) { return; }
+      control.value = value;
+      if (control.tagName === "SELECT" && control.name !== "entity") { scopes.push(value); }
     });
     if (field && query) { field.value = query; }
-    if (!query) { return; }
-    fetch(indexUrl).then(function (r) { return r.json(); }).then(function (entries) {
-      render(form, query, entries);
+    if (!query && !entity) { return; }
+    Promise.all([json(indexUrl), entity ? json(entitiesUrl) : null]).then(function (loaded) {
+      render(form, query, entity, loaded[0], entity ? (loaded[1][entity] || []) : null);
     });
   });
 })();
@@ -491,8 +571,9 @@ def export_static(out_dir: Path, app=None, live_base: str | None = None, tei_dir
     try:
         crawler = crawl_edition(app, live_base, tei_dir, jobs)
         writer = Writer(crawler, staging)
-        passages = writer.write(report)
+        passages, entities = with_the_texts_passages(crawler, writer, writer.write(report))
         writer.put(SEARCH_INDEX, json.dumps(passages, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), report)
+        writer.put(SEARCH_ENTITIES, json.dumps(entities, separators=(",", ":")).encode("utf-8"), report)
         writer.put(SEARCH_SCRIPT, SEARCH_JS.encode("utf-8"), report)
         report.indexed_passages = len(passages)
         (staging / MARKER).write_text(json.dumps({"files": report.files}) + "\n", encoding="utf-8")

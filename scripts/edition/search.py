@@ -284,6 +284,21 @@ def word_counts(tei_dir: Path = TEI_DIR, db_path: Path = INDEX_PATH) -> dict[str
         con.close()
 
 
+def every_passage(db_path: Path) -> list[tuple[str, str, str, list[str]]]:
+    """Every passage of the index in text order: (text_key, passage_id, body, the
+    register/id of each entity it mentions), for a search run elsewhere (the static export)."""
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        mentioned: dict[int, list[str]] = {}
+        for rowid, register, entity in con.execute("SELECT DISTINCT passage_rowid, register, entity FROM mentions"):
+            mentioned.setdefault(rowid, []).append(f"{register}/{entity}")
+        return [(text_key, passage_id, body, mentioned.get(rowid, []))
+                for rowid, text_key, passage_id, body in con.execute(
+                    "SELECT rowid, text_key, passage_id, body FROM passages ORDER BY rowid")]
+    finally:
+        con.close()
+
+
 class QueryError(ValueError):
     """A search the reader typed that cannot be run (said in plain words)."""
 
