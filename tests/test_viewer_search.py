@@ -147,3 +147,25 @@ def test_an_entry_the_texts_never_name_stays_chosen_when_asked_for_by_address(li
     field = page.get_element_by_id("search-entity")
     assert (field.get("value"), field.get("data-entity-name")) == (f"persons/{unnamed.id}", unnamed.name)
     assert page.find_class("search-count")[0].text_content().startswith("0 passages found")
+
+
+def test_every_passage_a_hit_can_link_to_is_an_anchor_on_its_page(live):
+    """Search hits link to /text/KEY/at/ID: that page must carry the id, or the reader lands at its top."""
+    from viewer.texts import TextLibrary
+    library = TextLibrary(TEI_DIR)
+    con = sqlite3.connect(live.search_db)
+    try:
+        passages = con.execute("SELECT DISTINCT text_key, passage_id FROM passages").fetchall()
+    finally:
+        con.close()
+    pages: dict[tuple[str, str], set[str]] = {}
+    for key, passage_id in passages:
+        page_id = library.get(key).page_of.get(passage_id) if passage_id != key else None
+        if page_id is not None:
+            pages.setdefault((key, page_id), set()).add(passage_id)
+    assert sum(map(len, pages.values())) > 5_000
+    missing = []
+    for (key, page_id), ids in pages.items():
+        page = html_of(live, f"/text/{key}/{page_id}")
+        missing += sorted(ids - set(page.xpath("//@id")))
+    assert not missing, f"{len(missing)} passages without an anchor, e.g. {missing[:5]}"

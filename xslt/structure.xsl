@@ -51,12 +51,18 @@
     </p>
   </xsl:template>
 
+  <!-- every passage the search index or a permalink can point at carries its xml:id -->
+  <xsl:template name="id">
+    <xsl:if test="@xml:id"><xsl:attribute name="id" select="@xml:id"/></xsl:if>
+  </xsl:template>
+
+  <!-- a paragraph of a note keeps its id: search hits and permalinks land on it -->
   <xsl:template match="tei:note//tei:p">
-    <span class="note-p"><xsl:apply-templates/></span>
+    <span class="note-p"><xsl:call-template name="id"/><xsl:apply-templates/></span>
   </xsl:template>
 
   <xsl:template match="tei:quote[tei:p | tei:lg | tei:list] | tei:cit | tei:floatingText">
-    <blockquote class="{local-name()}"><xsl:call-template name="lang"/><xsl:apply-templates/></blockquote>
+    <blockquote class="{local-name()}"><xsl:call-template name="id"/><xsl:call-template name="lang"/><xsl:apply-templates/></blockquote>
   </xsl:template>
   <xsl:template match="tei:quote | tei:q | tei:said">
     <q class="{local-name()}"><xsl:call-template name="lang"/><xsl:apply-templates/></q>
@@ -66,6 +72,7 @@
     <xsl:apply-templates select="tei:head"/>
     <xsl:element name="{if (@type = ('ordered', 'numbered') or @rend = 'numbered') then 'ol' else 'ul'}">
       <xsl:attribute name="class" select="'list'"/>
+      <xsl:call-template name="id"/>
       <xsl:apply-templates select="* except tei:head"/>
     </xsl:element>
   </xsl:template>
@@ -80,7 +87,7 @@
     <div class="lg" id="{ed:id(.)}"><xsl:apply-templates/></div>
   </xsl:template>
   <xsl:template match="tei:l">
-    <div class="l"><xsl:apply-templates/></div>
+    <div class="l"><xsl:call-template name="id"/><xsl:apply-templates/></div>
   </xsl:template>
 
   <xsl:template match="tei:table">
@@ -109,7 +116,7 @@
     </figure>
   </xsl:template>
   <xsl:template match="tei:figure/tei:head">
-    <span class="figure-head"><xsl:apply-templates/></span>
+    <span class="figure-head"><xsl:call-template name="id"/><xsl:apply-templates/></span>
   </xsl:template>
   <xsl:template match="tei:figDesc">
     <p class="figdesc"><xsl:apply-templates/></p>
@@ -133,7 +140,7 @@
 
   <!-- drama and dialogue (a transcript of a session) -->
   <xsl:template match="tei:sp">
-    <div class="sp"><xsl:call-template name="lang"/><xsl:apply-templates/></div>
+    <div class="sp"><xsl:call-template name="id"/><xsl:call-template name="lang"/><xsl:apply-templates/></div>
   </xsl:template>
   <xsl:template match="tei:speaker">
     <b class="speaker"><xsl:apply-templates/></b>
@@ -174,7 +181,7 @@
     </i>
   </xsl:template>
   <xsl:template match="tei:date | tei:num | tei:measure | tei:seg | tei:bibl | tei:label">
-    <span class="{local-name()}"><xsl:call-template name="lang"/><xsl:apply-templates/></span>
+    <span class="{local-name()}"><xsl:call-template name="id"/><xsl:call-template name="lang"/><xsl:apply-templates/></span>
   </xsl:template>
 
   <!-- links: external targets open as links; internal pointers to our own ids -->
