@@ -310,3 +310,35 @@ def test_thing_named_after_a_person_in_lower_case_is_not_the_person(trees):
     assert not [n for n in paragraph.iter(tei("persName")) if (n.tail or "").startswith(" recruitment")]
     rogovin = text_of(trees, "rogovin")
     assert not [n for n in rogovin.iter(tei("persName")) if (n.tail or "").startswith(" mausoleum")]
+
+
+def test_people_named_in_a_group_s_description_are_mentions_each_of_a_joined_pair(trees):
+    # the editors' decision of 2026-12-04: `the Syrtsov-Lominadze opposition group` names both men
+    note = _block_containing(text_of(trees, "rogovin"), "One of organizers of Syrtsov-Lominadze opposition group")
+    marked = [(received(n), (n.get("ref") or "").partition("#")[2]) for n in note.iter(tei("persName"))]
+    assert ("Syrtsov", "syrtsov") in marked and ("Lominadze", "lominadze") in marked
+    # Medvedev's dash: `the Zinovyev—Kamenev opposition`; Rogovin's `Riutin Platform`, `Bukharin “troika”`
+    paragraph = _block_containing(text_of(trees, "medvedev"), "differences with the Zinovyev—Kamenev opposition")
+    assert {"Zinovyev", "Kamenev"} <= {received(n) for n in paragraph.iter(tei("persName"))}
+    rogovin = text_of(trees, "rogovin")
+    for words, person in (("As noted in the “Riutin Platform,”", "Riutin"),
+                          ("mistaken in supporting the Bukharin “troika”", "Bukharin")):
+        assert person in {received(n) for n in _block_containing(rogovin, words).iter(tei("persName"))}
+    # a place before a group word is the place: `the Leningrad opposition`; before an event's head it is not
+    paragraph = _block_containing(rogovin, "much softer criticism by the Leningrad opposition")
+    assert "Leningrad" in {received(n) for n in paragraph.iter(tei("placeName"))}
+    for root in trees.values():
+        for name in root.iter(tei("placeName")):
+            assert not re.match(r"\s+trials?\b", name.tail or ""), received(name)
+
+
+def test_derived_and_thing_compounds_stay_unmarked(trees):
+    # `the Trotskyite-Zinovyevite bloc` is derived words; `the Moscow-Volga canal` a thing; `Pro-Khrushchev` derived
+    medvedev = text_of(trees, "medvedev")
+    paragraph = _block_containing(medvedev, "Trotskyite-Zinovyevite bloc")
+    assert not [n for n in paragraph.iter(*NAMES) if "Zinov" in received(n) or "Trotsk" in received(n)]
+    paragraph = _block_containing(medvedev, "The banks of the Moscow-Volga and the White Sea-Baltic Sea")
+    assert not [received(n) for n in paragraph.iter(tei("placeName")) if received(n) in ("Moscow", "Volga")]
+    gurdzhiyev = text_of(trees, "gurdzhiyev")
+    assert not [n for n in gurdzhiyev.iter(tei("persName")) if (n.getprevious() is not None and
+                                                                 (n.getprevious().tail or "").endswith("Pro-"))]

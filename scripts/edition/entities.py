@@ -25,11 +25,13 @@ candidate mentions in each text node; rules on the context then decide:
   word for a work anywhere (`his article "Stalin and the Red Army"`);
 - a town named after a person (Kuybyshev, Ordzhonikidze) is the town only after its
   title word (`in`), the person elsewhere.
-- names joined by a hyphen or a dash before a lower-case head name the thing or the
-  group (`the Moscow-Volga canal`, `the Zinovyev—Kamenev opposition`); a place before
-  such a head names an event or a group (`the Moscow trials`, `the Shakhty case`), as
-  in capitals (`the Moscow Trials`), though `the Leningrad group` is the group there;
-  a name joined to a number names an event (`Tbilisi-56`).
+- names joined by a hyphen or a dash before the head of a thing name the thing
+  (`the Moscow-Volga canal`); a place before the head of an event names the event
+  (`the Moscow trials`, `the Shakhty case`), as in capitals (`the Moscow Trials`);
+  a name joined to a number names an event (`Tbilisi-56`);
+- a person or place named in a group's description is a mention, each name of a
+  joined pair (`the Bukharin troika`, `the Riutin Platform`, `the Syrtsov-Lominadze
+  opposition group`, `the Leningrad group`): rules.toml `group_heads`.
 
 Every automatic decision carries @resp="#edition-editors" (the header
 declares them); resolutions that rest on context rather than on the name
@@ -67,9 +69,6 @@ BLOCKS = {tei(t) for t in ("p", "item", "note", "head", "quote", "l", "cell", "a
 INITIAL = r"(?:Shch|Sh|Ch|Kh|Zh|Ts|Ye|Yu|Ya|Yo|Iu|Ia|[A-Z])"
 CONTRACTION_AFTER = re.compile(r"['’]t\b")
 NUMBER_AFTER = re.compile(r"[-–]\d")
-# after a place, `group` is most often the local one (`the Leningrad group` of the Democratic
-# Centralists, as `Moscow leaders`): the place is meant, unlike `the Leningrad opposition`
-LOCAL_GROUP = {"group", "groups"}
 LOWER_NEXT = re.compile(r"[\"”»]?\s+([a-z]+)\b")
 # A surname as the Latin alphabet writes it, accents included (`Broué`, `Kühne`)
 SURNAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"
@@ -140,6 +139,8 @@ class Matcher:
         self.automaton.make_automaton()
         self.institution_heads = set(rules.get("institution_heads", []))
         self.compound_heads = set(rules.get("compound_heads", []))
+        self.event_heads = set(rules.get("event_heads", []))
+        self.group_heads = set(rules.get("group_heads", []))
         self.not_after = {w.lower() for w in rules.get("not_a_name_after", [])}
         self.reviewed_not_names = set(rules.get("reviewed_not_names", []))
         self.forenames_also_words = set(rules.get("forenames_also_words", []))
@@ -160,8 +161,10 @@ class Matcher:
         found = []
         for end, (form, readings) in self.automaton.iter(text):
             start = end - len(form) + 1
-            if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-_"):
+            if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
                 continue
+            if start > 0 and text[start - 1] == "-" and not self.joined_to_name(text, start - 1, readings):
+                continue  # `Pro-Khrushchev`, `anti-Stalin`, `Austria-Hungary`; but `Syrtsov-Lominadze` joins two persons
             if end + 1 < len(text) and text[end + 1].isalnum():
                 continue
             if CONTRACTION_AFTER.match(text, end + 1) or _in_address(text, start, end + 1):
@@ -184,34 +187,54 @@ class Matcher:
         following = FOLLOWING_WORDS.match(text, end, end + 80)
         if not following:
             return False
-        words = CAPITALISED.findall(following.group(0))
-        return any(w.rstrip("'’s") in self.institution_heads or w in self.institution_heads for w in words)
+        for word in CAPITALISED.findall(following.group(0)):
+            if word.lower() in self.group_heads:
+                return False  # `the Riutin Platform`, `the Moscow Trotskyist Center`: a group, the name a mention
+            if word.rstrip("'’s") in self.institution_heads or word in self.institution_heads:
+                return True
+        return False
+
+    def joined_to_name(self, text: str, hyphen: int, readings) -> bool:
+        """`Syrtsov-Lominadze`, `Riutin-Ivanov-Galkin`, `Cheka-OGPU`: the word before the hyphen is a
+        person or organisation of the registers, as the word after it. Places stay whole
+        (`Austria-Hungary`, the film `Volga-Volga`)."""
+        left = re.search(r"(?<![\w'’])[A-Z][\w'’]*$", text[max(0, hyphen - 30):hyphen])
+        if not left or left.group(0) not in self.automaton:
+            return False
+        kinds = {entry.kind for entry, _ in self.automaton.get(left.group(0))[1]}
+        return bool(kinds & {entry.kind for entry, _ in readings} & {"person", "org"})
 
     def thing_after_person(self, text: str, end: int) -> bool:
         following = LOWER_NEXT.match(text, end, end + 30)
         return bool(following and following.group(1) in self.thing_heads_lower)
 
-    def inside_compound(self, text: str, start: int, end: int) -> bool:
-        """`the Moscow-Volga canal`: names joined by a hyphen name the canal, not the places."""
+    def inside_compound(self, text: str, start: int, end: int, kinds: set[str]) -> bool:
+        """`the Moscow-Volga canal`: names joined by a hyphen name the canal, not the places;
+        `the Bukharin-Rykov trial` names the persons, `the Syrtsov-Lominadze group` too."""
         left = COMPOUND_LEFT.search(text[max(0, start - 40):start])
         right = COMPOUND_RIGHT.match(text, end, end + 40)
         if not left and not right:
             return False
         after = right.end() if right else end
         head = COMPOUND_HEAD.match(text, after, after + 80)
-        return bool(head and self.compound_head(head.group(1)))
+        if not head:
+            return False
+        word = head.group(1)
+        return self._head_in(word, self.compound_heads) or \
+            ("person" not in kinds and self._head_in(word, self.event_heads))
 
-    def compound_head(self, word: str) -> bool:
+    @staticmethod
+    def _head_in(word: str, heads: set[str]) -> bool:
         """`canal`, `trial`, and their plurals (`the Moscow trials`)."""
-        return word in self.compound_heads or word.removesuffix("s") in self.compound_heads
+        return word in heads or word.removesuffix("s") in heads
 
     def event_after_place(self, text: str, end: int) -> bool:
-        """`the Moscow trials`, `the Shakhty case`, `the Leningrad opposition`: an event or a group
-        named after the place, as `the Moscow Trials` and `the Leningrad Opposition` in capitals
-        (institution heads); `Moscow leaders`, `a Moscow plant` keep the place."""
+        """`the Moscow trials`, `the Shakhty case`: an event named after the place, as `the Moscow
+        Trials` in capitals (institution heads); `the Leningrad opposition`, `Moscow leaders`,
+        `a Moscow plant` keep the place."""
         following = LOWER_NEXT.match(text, end, end + 30)
-        return bool(following and self.compound_head(following.group(1))
-                    and following.group(1) not in LOCAL_GROUP)
+        return bool(following and (self._head_in(following.group(1), self.event_heads)
+                                   or self._head_in(following.group(1), self.compound_heads)))
 
     def after_blocking_word(self, text: str, start: int, end: int) -> bool:
         """`the steamship Ilyich`, `Order of Lenin`, `the "Ilyich"`: a thing named after someone."""
@@ -310,7 +333,7 @@ class Annotator:
             return None
         kinds = {entry.kind for entry, _ in readings}
         if "org" not in kinds and (self.matcher.inside_institution(text, end)
-                                   or self.matcher.inside_compound(text, start, end)):
+                                   or self.matcher.inside_compound(text, start, end, kinds)):
             return None
         if kinds == {"person"} and self.matcher.thing_after_person(text, end):
             return None  # `the Lenin recruitment`, `a Stalin prize`: a thing named after him
