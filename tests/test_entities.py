@@ -330,6 +330,10 @@ def test_people_named_in_a_group_s_description_are_mentions_each_of_a_joined_pai
     for root in trees.values():
         for name in root.iter(tei("placeName")):
             assert not re.match(r"\s+trials?\b", name.tail or ""), received(name)
+    # a person before an event's head is a mention in capitals as in lower case; a place is not
+    paragraph = _block_containing(text_of(trees, "furr"), "the military purges or \"Tukhachevskii Affair\" of 1937")
+    assert "Tukhachevskii" in {received(n) for n in paragraph.iter(tei("persName"))}
+    assert "Moscow" not in {received(n) for n in paragraph.iter(tei("placeName"))}  # the Moscow Trials of 1936-38
 
 
 def test_derived_and_thing_compounds_stay_unmarked(trees):

@@ -180,8 +180,10 @@ class Matcher:
                 last_end = end
         return chosen
 
-    def inside_institution(self, text: str, end: int) -> bool:
-        """`Kirov Plant`, `Moscow Oblast Committee`: the name belongs to a longer name."""
+    def inside_institution(self, text: str, end: int, person: bool = False) -> bool:
+        """`Kirov Plant`, `Moscow Oblast Committee`: the name belongs to a longer name.
+        A person before an event's name stays a mention, in capitals as in lower case
+        (`the Tukhachevskii Affair` as `the Riutin affair`); a place does not (`the Moscow Trials`)."""
         if self.lower_institution and self.lower_institution.match(text, end, end + 60):
             return True  # `the Krasnopresnensky regional committee`: a committee, written in lower case
         following = FOLLOWING_WORDS.match(text, end, end + 80)
@@ -190,6 +192,8 @@ class Matcher:
         for word in CAPITALISED.findall(following.group(0)):
             if word.lower() in self.group_heads:
                 return False  # `the Riutin Platform`, `the Moscow Trotskyist Center`: a group, the name a mention
+            if person and self._head_in(word.lower(), self.event_heads):
+                return False
             if word.rstrip("'’s") in self.institution_heads or word in self.institution_heads:
                 return True
         return False
@@ -284,7 +288,7 @@ class Annotator:
                 continue
             if end < len(text) and (text[end].isalnum() or text[end] == "-"):
                 continue
-            if self.matcher.inside_institution(text, end):
+            if self.matcher.inside_institution(text, end, person=True):
                 continue
             if any(a <= start and end <= b for a, b in titles):
                 continue
@@ -319,7 +323,7 @@ class Annotator:
                 continue
             if any(found.start() < end and start < found.end() for start, end in taken):
                 continue
-            if self.matcher.inside_institution(text, found.end()) or \
+            if self.matcher.inside_institution(text, found.end(), person=True) or \
                     self.matcher.after_blocking_word(text, found.start(), found.end()):
                 continue  # `A. I. Putilov` is a person, the Putilov Plant (imeni Sergo...) is not
             taken.append((found.start(), found.end()))
@@ -332,7 +336,7 @@ class Annotator:
         if self.matcher.after_blocking_word(text, start, end):
             return None
         kinds = {entry.kind for entry, _ in readings}
-        if "org" not in kinds and (self.matcher.inside_institution(text, end)
+        if "org" not in kinds and (self.matcher.inside_institution(text, end, person=kinds == {"person"})
                                    or self.matcher.inside_compound(text, start, end, kinds)):
             return None
         if kinds == {"person"} and self.matcher.thing_after_person(text, end):
