@@ -21,7 +21,7 @@ import requests
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from edition import TEI_DIR, tei
+from edition import SCHEMA, TEI_DIR, tei
 
 TEI = 'xmlns="http://www.tei-c.org/ns/1.0"'
 
@@ -334,8 +334,32 @@ def test_downloads_give_the_tei_plain_text_and_the_whole_edition(server, small_e
     assert "Kamenev, with Stalin's support" in plain and "Kameney" not in plain
     assert "[1] The Russian text has “Krasnoiarsk”." in plain
     assert server.get("/download/registers/persons.xml").content == (small_edition / "persons.xml").read_bytes()
-    names = zipfile.ZipFile(io.BytesIO(server.get("/download/edition.zip").content)).namelist()
-    assert sorted(Path(n).name for n in names) == ["gurdzhiyev.xml", "medvedev.xml", "persons.xml", "places.xml"]
+    archive = zipfile.ZipFile(io.BytesIO(server.get("/download/edition.zip").content))
+    names = archive.namelist()
+    assert sorted(Path(n).name for n in names if "/tei/" in n) == ["gurdzhiyev.xml", "medvedev.xml", "persons.xml",
+                                                                   "places.xml"]
+    assert sorted(Path(n).name for n in names if "/schema/" in n) == ["edition.odd", "edition.rng", "edition.sch"]
+
+
+def test_validation_page_offers_the_schema_files_encoders_validate_against(server):
+    page = BeautifulSoup(server.get("/validate").text, "html.parser")
+    links = [a["href"] for a in page.select("main a[href*='/download/schema/']")]
+    assert sorted(Path(href).name for href in links) == ["edition.odd", "edition.rng", "edition.sch"]
+    for href in links:
+        response = server.get(href)
+        assert response.status_code == 200 and response.content == (SCHEMA / Path(href).name).read_bytes()
+    missing = server.get("/download/schema/tei_all.rng")
+    assert missing.status_code == 404 and "edition.rng" in missing.text
+    assert server.get("/download/schema/..%2Fpyproject.toml").status_code == 404
+
+
+def test_every_file_of_the_edition_names_its_schemas_where_the_zip_and_the_checkout_have_them():
+    """`<?xml-model?>`: an XML editor validates the edition's files as it opens them."""
+    for path in sorted(TEI_DIR.glob("*.xml")):
+        models = [pi for pi in etree.parse(str(path)).xpath("/processing-instruction('xml-model')")]
+        hrefs = sorted(pi.get("href") for pi in models)
+        assert hrefs == ["../schema/edition.rng", "../schema/edition.sch"], path.name
+        assert all((path.parent / href).resolve().is_file() for href in hrefs)
 
 
 # --- validation ----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, send_file
 from lxml import etree
 
-from edition import tei
+from edition import SCHEMA, tei
 from edition.search import is_received_reading, is_voiced_expansion
 
 from . import edition
@@ -21,6 +21,7 @@ from .texts import REGISTER_FILES
 blueprint = Blueprint("downloads", __name__, url_prefix="/download")
 
 BLOCKS = {tei(t) for t in ("head", "p", "item", "l", "ab", "trailer", "byline", "dateline", "label", "cell")}
+SCHEMA_FILES = [SCHEMA / name for name in ("edition.odd", "edition.rng", "edition.sch")]
 _zip_cache: dict[tuple, bytes] = {}
 
 
@@ -124,17 +125,30 @@ def register_file(name: str):
     return send_file(path, mimetype="application/tei+xml", as_attachment=True, download_name=path.name)
 
 
+@blueprint.get("/schema/<name>")
+def schema_file(name: str):
+    """The edition's customization, for encoders who validate their own TEI against it."""
+    path = next((p for p in SCHEMA_FILES if p.name == name), None)
+    if path is None:
+        abort(404, description=f"The edition's schema has no file “{name}” "
+                               f"(it has {', '.join(p.name for p in SCHEMA_FILES)}).")
+    return send_file(path, mimetype="application/xml", as_attachment=True, download_name=path.name)
+
+
 @blueprint.get("/edition.zip")
 def archive():
-    """Every TEI file of the edition, built once per version of the files."""
+    """Every TEI file of the edition and its schemas, built once per version of the files."""
     files = sorted(edition().tei_dir.glob("*.xml"))
-    key = tuple((p.name, p.stat().st_mtime_ns) for p in files)
+    key = tuple((p.name, p.stat().st_mtime_ns) for p in [*files, *SCHEMA_FILES])
     data = _zip_cache.get(key)
     if data is None:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
             for path in files:
                 zf.write(path, f"stalinism-edition/tei/{path.name}")
+            # the schemas the files name in their xml-model instructions (../schema/)
+            for path in SCHEMA_FILES:
+                zf.write(path, f"stalinism-edition/schema/{path.name}")
         data = _zip_cache[key] = buffer.getvalue()
     return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
                      download_name="stalinism-edition.zip")

@@ -173,14 +173,14 @@ NAME = {"person": "persName", "place": "placeName", "org": "orgName"}
 
 
 def write_registers(out_dir: Path, directory: Path = REGISTERS) -> list[Path]:
-    from .serialize import write_atomic
+    from .serialize import PROLOGUE, write_atomic
 
     registers, _rules = load_registers(directory)
     notes = _rogovin_notes(Path(out_dir))
     written = []
     for kind, entries in registers.items():
         root = register_document(kind, entries, notes)
-        data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        data = PROLOGUE + etree.tostring(root, encoding="UTF-8", pretty_print=True)
         path = Path(out_dir) / f"{KINDS[kind]}.xml"
         write_atomic(path, data)
         written.append(path)

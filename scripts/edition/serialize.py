@@ -110,10 +110,18 @@ def indent(element: etree._Element, level: int = 0) -> None:
     element[-1].tail = "\n" + "  " * level
 
 
+# Every file of the edition names its schemas, so that an XML editor (oXygen, VS Code)
+# validates it as it opens; the paths hold in the checkout and in the edition's zip.
+PROLOGUE = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
+            b'<?xml-model href="../schema/edition.rng" type="application/xml"'
+            b' schematypens="http://relaxng.org/ns/structure/1.0"?>\n'
+            b'<?xml-model href="../schema/edition.sch" type="application/xml"'
+            b' schematypens="http://purl.oclc.org/dsdl/schematron"?>\n')
+
+
 def to_bytes(root: etree._Element) -> bytes:
     indent(root)
-    body = etree.tostring(root, encoding="UTF-8", xml_declaration=False)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n"
+    return PROLOGUE + etree.tostring(root, encoding="UTF-8", xml_declaration=False) + b"\n"
 
 
 def serialize(doc: Document) -> bytes:
