@@ -157,44 +157,39 @@ def test_search_index_holds_every_paragraph_of_the_reading_pages(export_dir):
     assert any(words in entry["x"] for entry in index), words
 
 
-def test_search_page_answers_a_query_in_the_browser(site, export_dir):
-    playwright = pytest.importorskip("playwright.sync_api")
+def test_search_page_answers_a_query_in_the_browser(site, export_dir, browser):
     index = json.loads((export_dir / "search-index.json").read_text(encoding="utf-8"))
     search_page = next(p for p in export_dir.glob("search*.html") if "--" not in p.name)
     entry = next(e for e in index if len(e["x"].split()) > 12 and "#" in e["u"] and "index.html" not in e["u"])
     # its three longest words: a query few other passages answer (results are listed up to 200)
     words = sorted({w.strip(".,;:()\"'“”’") for w in entry["x"].split()}, key=len, reverse=True)
     query = " ".join(words[:3])
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        try:
-            page = browser.new_page()
-            page.goto(urljoin(site, search_page.name) + "?" + requests.compat.urlencode({"q": query}))
-            page.wait_for_selector("#static-search-results li a", timeout=15000)
-            hrefs = page.eval_on_selector_all("#static-search-results li a", "links => links.map(a => a.href)")
-            assert urljoin(site, entry["u"]) in hrefs
-            target = hrefs[0]
-            page.goto(target)
-            anchor = urlsplit(target).fragment
-            assert page.locator(f"[id='{anchor}']").count() == 1
-            # the form's choice of a text narrows the results to that text's pages
-            form = html.document_fromstring(search_page.read_bytes()).xpath("//form[@data-static-search]")[-1]
-            for select in form.xpath(".//select[@name]"):
-                values = [v for v in select.xpath("option/@value") if v]
-                inside = next((v for v in values if f"/{v}/" in "/" + entry["u"]), None)
-                if inside is None:
-                    continue
-                for value in values:
-                    params = {"q": query, select.get("name"): value}
-                    page.goto(urljoin(site, search_page.name) + "?" + requests.compat.urlencode(params))
-                    page.wait_for_selector("#static-search-results .search-count", timeout=15000)
-                    scoped = page.eval_on_selector_all("#static-search-results li a", "ls => ls.map(a => a.href)")
-                    assert all(f"/{value}/" in urlsplit(h).path for h in scoped)
-                    assert (urljoin(site, entry["u"]) in scoped) == (value == inside)
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        page.goto(urljoin(site, search_page.name) + "?" + requests.compat.urlencode({"q": query}))
+        page.wait_for_selector("#static-search-results li a", timeout=15000)
+        hrefs = page.eval_on_selector_all("#static-search-results li a", "links => links.map(a => a.href)")
+        assert urljoin(site, entry["u"]) in hrefs
+        target = hrefs[0]
+        page.goto(target)
+        anchor = urlsplit(target).fragment
+        assert page.locator(f"[id='{anchor}']").count() == 1
+        # the form's choice of a text narrows the results to that text's pages
+        form = html.document_fromstring(search_page.read_bytes()).xpath("//form[@data-static-search]")[-1]
+        for select in form.xpath(".//select[@name]"):
+            values = [v for v in select.xpath("option/@value") if v]
+            inside = next((v for v in values if f"/{v}/" in "/" + entry["u"]), None)
+            if inside is None:
+                continue
+            for value in values:
+                params = {"q": query, select.get("name"): value}
+                page.goto(urljoin(site, search_page.name) + "?" + requests.compat.urlencode(params))
+                page.wait_for_selector("#static-search-results .search-count", timeout=15000)
+                scoped = page.eval_on_selector_all("#static-search-results li a", "ls => ls.map(a => a.href)")
+                assert all(f"/{value}/" in urlsplit(h).path for h in scoped)
+                assert (urljoin(site, entry["u"]) in scoped) == (value == inside)
+    finally:
+        page.close()
 
 
 @pytest.fixture(scope="module")
@@ -249,38 +244,33 @@ def test_search_entities_lead_to_exactly_the_passages_that_mention_each_entry(ex
             assert anchor in html.document_fromstring((export_dir / page).read_bytes()).xpath("//@id")
 
 
-def test_static_search_filtered_by_an_entity_finds_what_the_live_search_finds(site, export_dir, live_app):
-    playwright = pytest.importorskip("playwright.sync_api")
+def test_static_search_filtered_by_an_entity_finds_what_the_live_search_finds(site, export_dir, live_app, browser):
     cases = [{"q": "trial", "entity": "persons/bukharin"}, {"q": "Politburo", "entity": "persons/stalin"},
              {"q": '"Central Committee"', "entity": "persons/kamenev-lb"}, {"q": "", "entity": "persons/kamenev-lb"},
              {"q": "party", "entity": "places/moscow", "text": "pavlova"}]
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        try:
-            page = browser.new_page()
-            for params in cases:
-                page.goto(urljoin(site, "search.html") + "?" + requests.compat.urlencode(params))
-                page.wait_for_selector("#static-search-results .search-count", timeout=15000)
-                count = int(page.inner_text("#static-search-results .search-count").split()[0])
-                hrefs = page.eval_on_selector_all("#static-search-results li a", "ls => ls.map(a => a.href)")
-                live_count, live_first_page = live_search(live_app, **params)
-                assert count == live_count > 0, params
-                anchors = {urlsplit(h).fragment for h in hrefs}
-                passage_ids = mentioned_in(live_app, params["entity"])[1]
-                assert all(any(leads_to(a, p) for p in passage_ids) for a in anchors), params
-                assert all(any(leads_to(a, p) for a in anchors) for p in live_first_page) or len(hrefs) == 200, params
-                if "text" in params:
-                    assert all(f"/{params['text']}/" in urlsplit(h).path for h in hrefs)
-            # the same words without the filter find passages that do not mention him
-            page.goto(urljoin(site, "search.html") + "?q=trial")
+    page = browser.new_page()
+    try:
+        for params in cases:
+            page.goto(urljoin(site, "search.html") + "?" + requests.compat.urlencode(params))
             page.wait_for_selector("#static-search-results .search-count", timeout=15000)
-            unfiltered = int(page.inner_text("#static-search-results .search-count").split()[0])
-            # (more than the live search too: the static one also reads the library's and the registers' pages)
-            assert unfiltered >= live_search(live_app, q="trial")[0] > live_search(live_app, **cases[0])[0]
-        finally:
-            browser.close()
+            count = int(page.inner_text("#static-search-results .search-count").split()[0])
+            hrefs = page.eval_on_selector_all("#static-search-results li a", "ls => ls.map(a => a.href)")
+            live_count, live_first_page = live_search(live_app, **params)
+            assert count == live_count > 0, params
+            anchors = {urlsplit(h).fragment for h in hrefs}
+            passage_ids = mentioned_in(live_app, params["entity"])[1]
+            assert all(any(leads_to(a, p) for p in passage_ids) for a in anchors), params
+            assert all(any(leads_to(a, p) for a in anchors) for p in live_first_page) or len(hrefs) == 200, params
+            if "text" in params:
+                assert all(f"/{params['text']}/" in urlsplit(h).path for h in hrefs)
+        # the same words without the filter find passages that do not mention him
+        page.goto(urljoin(site, "search.html") + "?q=trial")
+        page.wait_for_selector("#static-search-results .search-count", timeout=15000)
+        unfiltered = int(page.inner_text("#static-search-results .search-count").split()[0])
+        # (more than the live search too: the static one also reads the library's and the registers' pages)
+        assert unfiltered >= live_search(live_app, q="trial")[0] > live_search(live_app, **cases[0])[0]
+    finally:
+        page.close()
 
 
 def test_export_replaces_an_earlier_export_and_refuses_a_foreign_folder(tmp_path):
