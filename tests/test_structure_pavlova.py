@@ -8,7 +8,6 @@ import pytest
 from lxml import etree
 
 from edition import SOURCES
-from edition.build import build_text
 from edition.validate import edition_relaxng
 
 SOURCE = SOURCES / "pavlova-mechanism-of-power.txt"
@@ -17,8 +16,8 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @pytest.fixture(scope="module")
-def result():
-    return build_text(SOURCE)
+def result(built):
+    return built[SOURCE.stem]  # converted once per session (conftest)
 
 
 @pytest.fixture(scope="module")
