@@ -67,9 +67,14 @@ def cmd_validate(args) -> int:
             print(problem)
         errors, warnings = len(report.errors), len(report.problems) - len(report.errors)
         verdict = "valid" if not errors else ("refused" if report.refused else "invalid")
-        print(f"{len(paths)} files: {verdict}, {errors} errors, {warnings} warnings ({report.seconds:.2f} s)",
-              file=sys.stderr)
+        sys.stdout.flush()  # the problems (stdout) before the verdict (stderr) on a terminal too
+        print(f"{_count(len(paths), 'file')}: {verdict}, {_count(errors, 'error')}, {_count(warnings, 'warning')} "
+              f"({report.seconds:.2f} s)", file=sys.stderr)
     return report.exit_status
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def cmd_fidelity(args) -> int:
