@@ -1,7 +1,13 @@
 """Interventions: every interpolation by a translator, an author or the JPRS encoded and attributed."""
 
-import pytest
+import re
+import shutil
 
+import pytest
+from lxml import etree
+
+from edition import SOURCES
+from edition.build import build_text
 from f1_helpers import NS, built, text_of, tree
 
 FURR = "furr-struggle-for-democratic-reform"
@@ -282,3 +288,27 @@ def test_every_bracket_left_in_the_reading_text_is_explained_in_the_report(text_
     signs = sum(2 * n for name, n in left.items() if not name.startswith("link residue"))
     stray = sum(n for name, n in left.items() if name.startswith("stray closing bracket"))
     assert reading_brackets(tree(text_id)) == signs - stray
+
+
+def test_an_inline_note_is_named_after_its_passage_so_that_a_new_one_elsewhere_moves_no_other(tmp_path):
+    """Citations of a translator's or author's inline note survive a revision of another chapter."""
+
+    source = SOURCES / f"{FURR}.txt"
+    revised = tmp_path / source.name
+    shutil.copy(source.with_suffix(".toml"), revised.with_suffix(".toml"))
+    lines = source.read_text(encoding="utf-8").splitlines()
+    # a GF interpolation added to the first paragraph of Part Two
+    first = next(i for i, line in enumerate(lines) if i > 400 and len(line) > 300 and "GF" not in line)
+    lines[first] = lines[first].replace(" ", " [added words -- GF] ", 1)
+    revised.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def inline_ids(tei_bytes):
+        root = etree.fromstring(tei_bytes)
+        return {n.get("{http://www.w3.org/XML/1998/namespace}id"): "".join(n.itertext())
+                for n in root.iterfind(".//tei:note[@place='inline']", NS)}
+
+    before, after = inline_ids(built(FURR).tei), inline_ids(build_text(revised).tei)
+    added = set(after) - set(before)
+    assert len(added) == 1 and after[added.pop()] == "[added words -- GF]"
+    assert all(after[id_] == text for id_, text in before.items()), "an existing note changed its id"
+    assert all(re.fullmatch(r"furr\.[\w.-]+\.v\d+", id_) for id_ in after)

@@ -472,8 +472,9 @@ class Builder:
 
     def note(self, m, parent):
         note = self._element("note", m.group(0), type=self.rule.type, resp=self.rule.resp, place="inline")
-        # an id of its own: an inline note may end up inside markup (<hi>) where
-        # position-derived ids would repeat
+        # a provisional id, through the whole text: an inline note may end up inside
+        # markup (<hi>) where position-derived ids would repeat; serialize names it
+        # after its passage (name_inline_notes)
         self.numbering["note"] = self.numbering.get("note", 0) + 1
         note.set(XML_ID, f"{self.doc.profile.key}.voice{self.numbering['note']}")
         return note

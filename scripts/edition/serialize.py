@@ -10,6 +10,7 @@ interrupted build never leaves half a TEI file.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -30,6 +31,8 @@ CONTAINERS = {tei(t) for t in (
     "lg", "sp", "opener", "closer", "floatingText", "titlePage", "docTitle", "standOff", "listNote", "table", "row",
 )}
 
+# the interventions stage's provisional id of an inline note (see name_inline_notes)
+INTERIM_NOTE_ID = re.compile(r"[\w-]+\.voice\d+")
 ID_PREFIX = {"p": "p", "head": "h", "item": "i", "note": "n", "list": "l", "quote": "q",
              "figure": "fig", "lg": "lg", "l": "l", "listBibl": "bl", "bibl": "b", "ab": "ab",
              "sp": "sp", "table": "t", "milestone": "m", "label": "lab",
@@ -44,6 +47,22 @@ def assign_ids(doc: Document) -> None:
         part_name = etree.QName(part).localname
         base = key if part_name == "body" else f"{key}.{part_name}"
         _assign_within(part, base)
+    name_inline_notes(text)
+
+
+def name_inline_notes(root: etree._Element) -> None:
+    """A note the source prints in its running text (a translator's bracket, an
+    author's "– V. R.") is named after the passage that holds it: `rogovin.36.p20.v1`.
+    The interventions stage numbers them through the whole text (`KEY.voiceN`)
+    because it cannot know the passages' ids yet; a number per passage keeps a
+    citation of one note from moving when a note is added chapters away."""
+    counters: dict[str, int] = {}
+    for note in root.iter(tei("note")):
+        if note.get("place") != "inline" or not INTERIM_NOTE_ID.fullmatch(note.get(XML_ID) or ""):
+            continue
+        holder = next(a.get(XML_ID) for a in note.iterancestors() if a.get(XML_ID))
+        counters[holder] = counters.get(holder, 0) + 1
+        note.set(XML_ID, f"{holder}.v{counters[holder]}")
 
 
 def _assign_within(container: etree._Element, base: str) -> None:
