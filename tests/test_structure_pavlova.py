@@ -112,6 +112,16 @@ def test_page_break_split_in_the_abstract_is_joined(root):
     assert xp(p, "tei:pb[@type='mended']")
 
 
+def test_paragraph_cut_after_a_link_of_the_extraction_is_joined(root):
+    # "...leaders themselves felt [the](#)" | "full power of the political machine...": the
+    # paragraph ends on the word inside the link residue, and the next one continues it
+    for first, then in (("The opposition leaders themselves felt the", "full power of the political machine"),
+                        ("the assessment of Marxism with an", "open mind and without blaming")):
+        (paragraph,) = [p for p in xp(root, "//tei:text//tei:p") if first in " ".join(text_of(p).split())]
+        assert then in " ".join(text_of(paragraph).split())
+        assert xp(paragraph, "tei:pb[@type='mended']")
+
+
 def test_line_cut_by_the_extraction_is_kept_as_received_with_the_loss_marked(root):
     # "...strengthening socialism clea" | "in his notebook the following confession":
     # the words stay as received, a gap and an editorial note stand between

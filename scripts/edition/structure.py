@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
@@ -480,8 +480,20 @@ UNFINISHED_END = re.compile(r"(?:[^\W\d_]|[,\u2013-])\s*$")
 UNFINISHED_HYPHEN = re.compile(r"[^\W\d_]-\s*$")
 
 
+# a link of the extraction, `[the](#)`: its words are the text's, its brackets are not;
+# nor are the marks of an emphasis cut by the break (`work in*` | `*the Central Committee`)
+LINK_WORDS = re.compile(r"\[([^\[\]]*)\]\([^()\s]*\)")
+EMPHASIS_AT_END, EMPHASIS_AT_START = re.compile(r"\*+\s*$"), re.compile(r"^\s*\*+")
+
+
 def continues(block: Block, nxt: Block, open_words=OPEN_WORDS, after_capitalised=False,
               unfinished_min=0, digits_end=True, unfinished_end=None, closers_end=True) -> bool:
+    """Does `nxt` continue `block`, cut by a page break? Read on the words as a reader sees
+    them: a paragraph ending in a link residue ("felt [the](#)") ends on "the", one ending
+    in an emphasis ("work in*") on "in"."""
+    if "](" in block.text[-80:] or "](" in nxt.text[:80] or block.text.rstrip().endswith("*"):
+        block = replace(block, text=EMPHASIS_AT_END.sub("", LINK_WORDS.sub(r"\1", block.text)))
+        nxt = replace(nxt, text=EMPHASIS_AT_START.sub("", LINK_WORDS.sub(r"\1", nxt.text)))
     terminal = TERMINAL if digits_end else TERMINAL_PUNCTUATION
     if nxt.kind != "p" or nxt.region != block.region:
         return False
