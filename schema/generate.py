@@ -38,7 +38,6 @@ GUIDE_OUT = ROOT / "docs" / "encoding.md"
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 EG_NS = "http://www.tei-c.org/ns/Examples"
-ANNOTATION_NS = "http://relaxng.org/ns/compatibility/annotations/1.0"
 NS = {"tei": TEI_NS, "rng": RNG_NS, "eg": EG_NS}
 
 

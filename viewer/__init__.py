@@ -8,6 +8,7 @@ library code (`texts`, `render`, `edition.search`) and hand data to a template:
     search       full text (SQLite FTS5)
     downloads    TEI, plain text, the whole edition as one zip
     validation   upload or paste TEI, get the validator's report
+    exchange     DTS 1.0 and OAI-PMH 2.0 for archives (a package: dts, oai)
 """
 
 from __future__ import annotations

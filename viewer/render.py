@@ -73,7 +73,3 @@ class Renderer:
             if len(self._fragments) > MAX_FRAGMENTS:
                 self._fragments.popitem(last=False)
             return html
-
-    def is_cached(self, path: Path, **params: str) -> bool:
-        path = Path(path)
-        return (path, path.stat().st_mtime_ns, tuple(sorted(params.items()))) in self._fragments

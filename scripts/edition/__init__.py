@@ -3,8 +3,8 @@
 A source text passes through the stages in order, each a module named for
 what it does:
 
-    parse -> clean -> structure -> notes -> markup -> entities -> header
-          -> serialize -> validate
+    parse -> clean -> structure -> notes -> interventions -> markup
+          -> entities -> corrections -> header -> serialize -> validate
 
 `build.build_text` runs them; `cli` is the `edition` command.
 """
@@ -17,6 +17,8 @@ SOURCES = ROOT / "sources"
 TEI_DIR = ROOT / "tei"
 DATA = ROOT / "data"
 SCHEMA = ROOT / "schema"
+# what an encoder needs to validate against the edition: published beside the TEI
+SCHEMA_FILES = tuple(SCHEMA / name for name in ("edition.odd", "edition.rng", "edition.sch"))
 XSLT = ROOT / "xslt"
 BUILD = ROOT / "build"
 

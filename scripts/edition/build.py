@@ -1,6 +1,6 @@
 """Run the pipeline: one source in, one TEI file (and its reports) out.
 
-    parse -> clean -> structure -> notes -> markup -> entities -> corrections -> header -> serialize
+    parse -> clean -> structure -> notes -> interventions -> markup -> entities -> corrections -> header -> serialize
 
 `build_edition` converts every source in `sources/` (in parallel processes
 when there are several texts and several cores), then switches the whole

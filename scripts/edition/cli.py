@@ -3,7 +3,13 @@
     edition build              convert sources/ into tei/ (and the search index)
     edition validate PATH...   validate TEI files (text or --json)
     edition fidelity [TEXT]    account for every source word
+    edition joins [TEXT]       a seeded sample of page-break joins, to read by eye
+    edition notes [TEXT]       the notes report per text
+    edition names [TEXT]       names no register entry claims, for the editors
+    edition ocr-candidates     forms that may be misreadings, for data/corrections/
     edition serve              serve the reading edition with waitress
+    edition export-static DIR  the reading edition as static files
+    edition bench              measure everything -> docs/benchmarks.md
 """
 
 from __future__ import annotations
@@ -306,7 +312,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--width", type=int, default=80, help="characters shown either side")
     p.set_defaults(func=cmd_joins)
 
-    p = sub.add_parser("notes", help="the notes report per text: references, bodies, links, faults")
+    p = sub.add_parser("notes", help="the notes report per text: references, bodies, links, faults, interventions")
     p.add_argument("texts", nargs="*", help="text ids or keys (default: all)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_notes)

@@ -1,4 +1,4 @@
-"""Stage 6, entities: mark persons, places and organisations against the registers.
+"""Stage 7, entities: mark persons, places and organisations against the registers.
 
 The registers (data/registers/*.toml, see `edition.registers`) give every
 surface form of every entity. One Aho-Corasick automaton over all forms finds

@@ -1,4 +1,4 @@
-"""Stage 5, markup: interpret the inline residue of markdown and HTML.
+"""Stage 6, markup: interpret the inline residue of markdown and HTML.
 
 After `notes` has taken the note markers, what is left of the source's
 inline formatting becomes TEI or is removed with a record:
