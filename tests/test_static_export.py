@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -128,8 +129,12 @@ def test_static_export_reaches_every_text_and_its_download(site, export_dir, cra
         assert text.title.encode() in all_pages or text.title.split(":")[0].encode() in all_pages
     downloads = [p for p in export_dir.rglob("*.xml")]
     assert downloads, "the TEI downloads are part of the export"
-    served = requests.get(urljoin(site, downloads[0].relative_to(export_dir).as_posix()), timeout=30)
+    address = urljoin(site, downloads[0].relative_to(export_dir).as_posix())
+    served = requests.get(address, timeout=30)
     assert served.status_code == 200 and served.content.startswith(b"<?xml")
+    # the schemas its xml-model instructions name are in the export, where they lead
+    for href in re.findall(rb'<\?xml-model href="([^"]+)"', served.content):
+        assert requests.get(urljoin(address, href.decode()), timeout=30).status_code == 200, href
 
 
 def test_static_export_links_only_to_relative_paths(site, export_dir):

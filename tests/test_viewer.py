@@ -13,6 +13,7 @@ import threading
 import zipfile
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlencode, urljoin
 
 import html5lib
 import lxml.html
@@ -343,14 +344,29 @@ def test_downloads_give_the_tei_plain_text_and_the_whole_edition(server, small_e
 
 def test_validation_page_offers_the_schema_files_encoders_validate_against(server):
     page = BeautifulSoup(server.get("/validate").text, "html.parser")
-    links = [a["href"] for a in page.select("main a[href*='/download/schema/']")]
+    links = [a["href"] for a in page.select("main a[href*='/schema/']")]
     assert sorted(Path(href).name for href in links) == ["edition.odd", "edition.rng", "edition.sch"]
     for href in links:
         response = server.get(href)
         assert response.status_code == 200 and response.content == (SCHEMA / Path(href).name).read_bytes()
-    missing = server.get("/download/schema/tei_all.rng")
+    missing = server.get("/schema/tei_all.rng")
     assert missing.status_code == 404 and "edition.rng" in missing.text
-    assert server.get("/download/schema/..%2Fpyproject.toml").status_code == 404
+    assert server.get("/schema/..%2Fpyproject.toml").status_code == 404
+
+
+def test_the_schemas_the_tei_names_are_where_a_download_or_dts_leads(real_edition_client):
+    """`<?xml-model href="../schema/edition.rng"?>` resolved against the address the file came from."""
+    client = real_edition_client
+    resource = client.get("/dts/collection").json["member"][0]["@id"]
+    for address in ("/download/furr.xml", "/dts/document?" + urlencode({"resource": resource})):
+        response = client.get(address)
+        assert response.status_code == 200, address
+        models = etree.fromstring(response.data).getroottree().xpath("/processing-instruction('xml-model')")
+        assert len(models) == 2
+        for model in models:
+            schema = client.get(urljoin("http://localhost" + address, model.get("href")))
+            name = model.get("href").rsplit("/", 1)[1]
+            assert schema.status_code == 200 and schema.data == (SCHEMA / name).read_bytes(), (address, name)
 
 
 def test_every_file_of_the_edition_names_its_schemas_where_the_zip_and_the_checkout_have_them():

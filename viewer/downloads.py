@@ -11,17 +11,16 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, send_file
 from lxml import etree
 
-from edition import SCHEMA, tei
+from edition import SCHEMA_FILES, tei
 from edition.search import is_received_reading, is_voiced_expansion
 
 from . import edition
 from .reading import text_or_404
 from .texts import REGISTER_FILES
 
-blueprint = Blueprint("downloads", __name__, url_prefix="/download")
+blueprint = Blueprint("downloads", __name__)
 
 BLOCKS = {tei(t) for t in ("head", "p", "item", "l", "ab", "trailer", "byline", "dateline", "label", "cell")}
-SCHEMA_FILES = [SCHEMA / name for name in ("edition.odd", "edition.rng", "edition.sch")]
 _zip_cache: dict[tuple, bytes] = {}
 
 
@@ -103,21 +102,21 @@ def plain_text(path: Path) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-@blueprint.get("/<key>.xml")
+@blueprint.get("/download/<key>.xml")
 def tei_file(key: str):
     text = text_or_404(key)
     return send_file(text.path, mimetype="application/tei+xml", as_attachment=True,
                      download_name=f"{text.path.stem}.xml")
 
 
-@blueprint.get("/<key>.txt")
+@blueprint.get("/download/<key>.txt")
 def text_file(key: str):
     text = text_or_404(key)
     return Response(plain_text(text.path), mimetype="text/plain",
                     headers={"Content-Disposition": f"attachment; filename={text.path.stem}.txt"})
 
 
-@blueprint.get("/registers/<name>.xml")
+@blueprint.get("/download/registers/<name>.xml")
 def register_file(name: str):
     path = edition().tei_dir / f"{name}.xml"
     if path.name not in REGISTER_FILES or not path.is_file():
@@ -125,6 +124,8 @@ def register_file(name: str):
     return send_file(path, mimetype="application/tei+xml", as_attachment=True, download_name=path.name)
 
 
+# at /schema/, where the files' `<?xml-model href="../schema/edition.rng"?>` leads from
+# /download/KEY.xml and from DTS's /dts/document as from tei/ in a checkout
 @blueprint.get("/schema/<name>")
 def schema_file(name: str):
     """The edition's customization, for encoders who validate their own TEI against it."""
@@ -135,7 +136,7 @@ def schema_file(name: str):
     return send_file(path, mimetype="application/xml", as_attachment=True, download_name=path.name)
 
 
-@blueprint.get("/edition.zip")
+@blueprint.get("/download/edition.zip")
 def archive():
     """Every TEI file of the edition and its schemas, built once per version of the files."""
     files = sorted(edition().tei_dir.glob("*.xml"))
