@@ -520,13 +520,13 @@ KILLED_WHILE_COMMITTING = """
 import os, signal, sys
 from pathlib import Path
 from urllib.parse import quote
-from edition import build
+from edition import build, switch
 
-rename_all = build._replace_all
+rename_all = switch._replace_all
 def killed_half_way(moves):
     rename_all(moves[:2])
     os.kill(os.getpid(), signal.SIGKILL)
-build._replace_all = killed_half_way
+switch._replace_all = killed_half_way
 build.build_edition(sorted(Path(sys.argv[1]).glob("*.txt")), out_dir=Path(sys.argv[2]), jobs=1)
 """
 

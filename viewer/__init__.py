@@ -22,9 +22,9 @@ from flask import Flask, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from edition import DATA, TEI_DIR, XSLT
-from edition.build import recover
 from edition.model import ConversionError
 from edition.search import INDEX_PATH
+from edition.switch import recover
 
 from .render import Renderer
 from .texts import TextLibrary
