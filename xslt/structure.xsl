@@ -28,7 +28,7 @@
   <xsl:template match="tei:head">
     <xsl:variable name="depth" select="count(ancestor::tei:div except $page-root/ancestor::tei:div)"/>
     <xsl:element name="h{if ($depth = 0) then 2 else min(($depth, 6))}">
-      <xsl:if test="@xml:id"><xsl:attribute name="id" select="@xml:id"/></xsl:if>
+      <xsl:call-template name="id"/>
       <xsl:apply-templates/>
     </xsl:element>
   </xsl:template>

@@ -330,8 +330,6 @@ def _block(element: etree._Element | None) -> etree._Element | None:
     return element
 
 
-
-
 # --- finding candidates ---------------------------------------------------------
 #
 # A misreading is a rare form that is not an English word and lies one letter

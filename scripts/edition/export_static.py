@@ -424,12 +424,11 @@ def with_the_texts_passages(crawler: Crawler, writer: Writer,
     ids_on_page: dict[str, set[str]] = {}
 
     def anchor(page_url: str, passage_id: str) -> str:
-        # a paragraph of a note (furr.n1-1.p1) has no id of its own on the page: its note has
+        # every passage is an anchor on its page (xslt: the "id" template), except the
+        # passages of a text's title page (id: the text's key), which lead to the page itself
         if page_url not in ids_on_page:
             fetched = crawler.fetched.get(page_url) or crawler.fetch(page_url)
             ids_on_page[page_url] = set(lxml_html.document_fromstring(fetched.body).xpath("//@id"))
-        while passage_id not in ids_on_page[page_url] and "." in passage_id:
-            passage_id = passage_id.rsplit(".", 1)[0]
         return "#" + passage_id if passage_id in ids_on_page[page_url] else ""
 
     passages: list[dict] = []

@@ -535,5 +535,3 @@ def _made(element: etree._Element | None) -> bool:
             return True
         element = element.getparent()
     return False
-
-

@@ -176,8 +176,6 @@ def _compile(pattern: str | None) -> re.Pattern | None:
     return re.compile(pattern) if pattern else None
 
 
-
-
 def link_notes(doc: Document) -> Document:
     table = doc.profile.table("notes")
     stats = doc.stage_report("notes")
