@@ -13,7 +13,7 @@ from edition.search import QueryError, ensure_index, mention_counts, passages_me
 
 from . import edition
 from .registers import entry_or_404
-from .texts import REGISTERS, read_register
+from .texts import REGISTERS, RegisterEntry, read_register
 
 blueprint = Blueprint("search", __name__)
 HITS_PER_PAGE = 30
@@ -52,15 +52,14 @@ def entity_choices(tei_dir: Path, search_db: Path, _version: str) -> list[tuple[
     return choices
 
 
-def entity_named(text: str) -> tuple[str, str]:
-    """(register, id) of a filter typed as register/id, as a bare id, or as a name
+def entity_named(text: str) -> tuple[str, RegisterEntry]:
+    """(register, entry) of a filter typed as register/id, as a bare id, or as a name
     ("Bukharin", "Bukharin, Nikolai Ivanovich"): the form works without script."""
     register, slash, entity_id = text.partition("/")
     if slash:
         if register not in REGISTERS or not entity_id:
             abort(400, description="Filter by an entity as register/id, e.g. persons/kamenev-lb. Its name will do too.")
-        entry_or_404(register, entity_id)
-        return register, entity_id
+        return register, entry_or_404(register, entity_id)[1]
     wanted = " ".join(text.split()).casefold()
     found = []
     for register, spec in REGISTERS.items():
@@ -76,8 +75,7 @@ def entity_named(text: str) -> tuple[str, str]:
     if len(found) > 1 and len(exact) != 1:
         named = "; ".join(f"{entry.name} ({register}/{entry.id})" for register, entry in found[:8])
         abort(400, description=f"“{text}” names more than one entry: {named}. Give the one you mean as register/id.")
-    register, entry = (exact or found)[0]
-    return register, entry.id
+    return (exact or found)[0]
 
 
 @blueprint.get("/search/entities.json")
@@ -108,9 +106,9 @@ def results():
         abort(400, description=f"There is no text “{text_key}” to search in.")
     entity, entity_name = None, ""
     if entity_arg:
-        entity = entity_named(entity_arg)
-        entity_name = entry_or_404(*entity)[1].name
-        entity_arg = "/".join(entity)
+        register, entry = entity_named(entity_arg)
+        entity, entity_name = (register, entry.id), entry.name
+        entity_arg = f"{register}/{entry.id}"
     try:
         page = int(request.args.get("page", "1"))
     except ValueError:
