@@ -40,6 +40,7 @@ from pathlib import Path
 from lxml import etree
 
 from . import DATA, TEI_NS, XML_ID, XML_LANG, tei
+from .header import register_refs_decl, resource_uri
 
 REGISTERS = DATA / "registers"
 KINDS = {"person": "persons", "place": "places", "org": "orgs"}
@@ -202,6 +203,8 @@ def register_document(kind: str, entries: list[Entry], notes: dict[str, str] | N
     org.set(XML_ID, "edition-editors")
     publication = _sub(file_desc, "publicationStmt")
     _sub(publication, "publisher", "The Stalinism Edition project")
+    _sub(publication, "idno", KINDS[kind], {"type": "edition"})
+    _sub(publication, "idno", resource_uri(KINDS[kind]), {"type": "URI"})
     availability = _sub(publication, "availability", attrs={"status": "free"})
     licence = _sub(availability, "licence", attrs={"target": "https://creativecommons.org/licenses/by/4.0/"})
     _sub(licence, "p", "Licensed under Creative Commons Attribution 4.0 International (CC BY 4.0).")
@@ -209,6 +212,7 @@ def register_document(kind: str, entries: list[Entry], notes: dict[str, str] | N
     _sub(source_desc, "p", "Compiled by the editors from the five texts of the edition (Rogovin's Selected "
                            "Biographical Notes among them) and the editors' knowledge; authority identifiers "
                            "are given only where certain.")
+    header.append(register_refs_decl(LIST[kind], kind))  # each entry a citable unit (DTS), by its xml:id
     languages = _sub(_sub(header, "profileDesc"), "langUsage")
     _sub(languages, "language", "English", {"ident": "en"})
     _sub(languages, "language", "Russian", {"ident": "ru"})
