@@ -246,6 +246,7 @@ def test_collection_pages_follow_next_links_to_every_member(server, entry):
     ({"nav": "sideways"}, 400),
     ({"page": "0"}, 400),
     ({"page": "two"}, 400),
+    ({"page": "٣"}, 400),  # Arabic-Indic three: ASCII digits only (issue 16.9)
 ])
 def test_collection_refuses_bad_parameters(entry, params, status):
     error = get_json(expand(entry["collection"], **params), status=status)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, request
@@ -127,10 +128,9 @@ def _int(name: str, minimum: int) -> int | None:
     value = _one(name)
     if value is None:
         return None
-    try:
-        number = int(value)
-    except ValueError:
-        raise DTSError(400, f"parameter {name!r} must be an integer, not {value!r}") from None
+    if not re.fullmatch(r"-?[0-9]{1,9}", value):  # ASCII digits: int() would also read "٣"
+        raise DTSError(400, f"parameter {name!r} must be an integer, not {value!r}")
+    number = int(value)
     if number < minimum:
         raise DTSError(400, f"parameter {name!r} must be at least {minimum}, not {number}")
     return number
