@@ -84,7 +84,8 @@ def test_no_two_entries_share_a_name_or_variant(registers):
 def test_register_entry_keeps_old_style_dates_and_cyrillic(written):
     kamenev = by_id(written["person"], "kamenev-lb")
     birth = kamenev.find("t:birth", NS)
-    assert birth.get("when") == "1883-07-18" and birth.text == "6 [18] July 1883"
+    assert birth.get("when") == "1883-07-18" and birth.text == "18 July 1883 (6 July Old Style)"
+    assert (birth.get("when-custom"), birth.get("datingMethod")) == ("1883-07-06", "#julian")
     assert kamenev.find("t:persName[@type='alias']", NS).text == "Rozenfeld"
     russian = [n for n in kamenev.findall("t:persName", NS) if n.get("{http://www.w3.org/XML/1998/namespace}lang") == "ru"]
     assert [n.text for n in russian] == ["Каменев", "Лев Борисович Каменев"]  # the form met, the full name
