@@ -10,6 +10,7 @@ slip in either (a day off, a month missing) is found when the register is read.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 
@@ -24,8 +25,10 @@ class DateError(ValueError):
     """A date in the data that is not an ISO date of the calendar it claims."""
 
 
-def parse_iso(value: object) -> tuple[int, int | None, int | None]:
-    """(year, month, day) of an ISO date string, month and day None where not given."""
+def parse_iso(value: object, julian: bool = False) -> tuple[int, int | None, int | None]:
+    """(year, month, day) of an ISO date string, month and day None where not given.
+
+    `julian`: the day is one of the Julian calendar, whose every fourth year is a leap year (1900-02-29)."""
     if not isinstance(value, str):
         raise DateError(f"{value!r} is not a date string; write it quoted, as \"1881\", \"1881-02\" or \"1881-02-25\"")
     match = ISO_DATE.fullmatch(value)
@@ -34,17 +37,20 @@ def parse_iso(value: object) -> tuple[int, int | None, int | None]:
     year, month, day = (int(part) if part else None for part in match.groups())
     if month is not None and not 1 <= month <= 12:
         raise DateError(f"{value!r} has no month {month}")
-    if day is not None:
-        try:
-            datetime.date(year, month, day)
-        except ValueError:
-            raise DateError(f"{value!r} is not a day of the calendar") from None
+    if day is not None and not 1 <= day <= _days_in_month(year, month, julian):
+        raise DateError(f"{value!r} is not a day of the {'Julian' if julian else 'Gregorian'} calendar")
     return year, month, day
+
+
+def _days_in_month(year: int, month: int, julian: bool) -> int:
+    if month == 2:
+        return 29 if (year % 4 == 0 if julian else calendar.isleap(year)) else 28
+    return calendar.monthrange(2001, month)[1]
 
 
 def gregorian_of_julian(value: str) -> str:
     """The Gregorian (New Style) day of a full Julian (Old Style) ISO date: '1881-02-13' -> '1881-02-25'."""
-    year, month, day = parse_iso(value)
+    year, month, day = parse_iso(value, julian=True)
     if day is None:
         raise DateError(f"{value!r}: an Old Style date is a full day")
     # the Julian calendar's day number (Fliegel-Van Flandern), read back as a Gregorian date
@@ -54,9 +60,9 @@ def gregorian_of_julian(value: str) -> str:
     return datetime.date.fromordinal(julian_day - _ORDINAL_OFFSET).isoformat()
 
 
-def readable(value: str) -> str:
+def readable(value: str, julian: bool = False) -> str:
     """One readable form for every precision: '25 February 1881', 'February 1881', '1881'."""
-    year, month, day = parse_iso(value)
+    year, month, day = parse_iso(value, julian)
     parts = [str(day)] if day else []
     if month:
         parts.append(MONTHS[month - 1])
@@ -65,7 +71,7 @@ def readable(value: str) -> str:
 
 def readable_old_style(old_style: str, gregorian: str) -> str:
     """The Old Style day as it reads beside the Gregorian: the year only where the two differ."""
-    year, month, day = parse_iso(old_style)
+    year, month, day = parse_iso(old_style, julian=True)
     if year == parse_iso(gregorian)[0]:
         return f"{day} {MONTHS[month - 1]} Old Style"
-    return f"{readable(old_style)} Old Style"
+    return f"{readable(old_style, julian=True)} Old Style"

