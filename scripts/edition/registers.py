@@ -60,7 +60,7 @@ FIELDS = {
 }
 # What a place is: the GeoNames curation matches a settlement to a city, a country to a country
 PLACE_TYPES = {"settlement", "district", "region", "country", "continent", "river", "lake", "sea", "island",
-               "building", "prison", "cemetery", "execution-site"}
+               "building", "square", "prison", "camp", "cemetery", "execution-site"}
 # `rogovin:KAMENEV`: the key of a text (its TEI root's xml:id) and the heading of its note
 BIO_NOTE = re.compile(r"([a-z][a-z0-9-]*):(\S.*)")
 # Transliterations of one Cyrillic initial: `Ye.` and `E.` are both Е, `Yu.` and `Iu.` Ю;
