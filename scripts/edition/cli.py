@@ -237,6 +237,8 @@ def cmd_names(args) -> int:
                      "placeName": report.get("placeName", 0), "orgName": report.get("orgName", 0),
                      "with_ref": report.get("with_ref", 0),
                      "share_with_ref": round(report.get("with_ref", 0) / names, 3) if names else 0.0,
+                     "persons_with_ref": round(report.get("persons_with_ref", 0) / report["persons"], 4)
+                     if report.get("persons") else 0.0,
                      "review_queue": report.get("review_queue_size", 0)})
         for name, count in report.get("review_queue", {}).items():
             queue.setdefault(name, {})[source.stem] = count
@@ -247,10 +249,11 @@ def cmd_names(args) -> int:
             {"name": name, "count": sum(texts.values()), "texts": texts} for name, texts in ranked]},
             ensure_ascii=False, indent=2))
         return 0
-    print(f"{'text':<42} {'persName':>8} {'placeName':>9} {'orgName':>7} {'@ref':>6} {'queue':>6}")
+    print(f"{'text':<42} {'persName':>8} {'placeName':>9} {'orgName':>7} {'@ref':>6} {'person @ref':>11} "
+          f"{'queue':>6}")
     for row in rows:
         print(f"{row['text']:<42} {row['persName']:>8} {row['placeName']:>9} {row['orgName']:>7} "
-              f"{row['share_with_ref']:>6.1%} {row['review_queue']:>6}")
+              f"{row['share_with_ref']:>6.1%} {row['persons_with_ref']:>11.1%} {row['review_queue']:>6}")
     print(f"\nReview queue ({len(ranked)} names seen {args.min_count}+ times; no register entry):")
     for name, texts in ranked[: args.limit]:
         where = ", ".join(f"{t.split('-')[0]} {c}" for t, c in sorted(texts.items()))
