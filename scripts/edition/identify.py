@@ -88,6 +88,7 @@ class Rules:
     callings: dict[str, list[str]]
     place_heads: set[str]
     years_min_age: int
+    bodies: "Bodies"
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +103,47 @@ def rules() -> Rules:
             raise DecisionsError(f"{DECISIONS_FILE.name}: override {number} needs passage, form and entry")
         overrides[(item["passage"], item["form"])] = item["entry"]
     return Rules(overrides, data.get("descriptors", {}), data.get("callings", {}),
-                 set(data.get("place_heads", [])), int(data.get("years", {}).get("min_age", 15)))
+                 set(data.get("place_heads", [])), int(data.get("years", {}).get("min_age", 15)),
+                 Bodies(data.get("bodies", {}), data.get("owner", [])))
+
+
+class Bodies:
+    """Whose body a `Central Committee` or `Politburo` is: the all-Union one, or a republic's or a
+    foreign party's (decisions.toml [bodies], [[owner]])."""
+
+    def __init__(self, bodies: dict, owners: list[dict]):
+        self.all_union = set(bodies.get("all_union", []))
+        words = sorted(bodies.get("party_words", []), key=len, reverse=True)
+        between = rf"(?:\s*(?:{'|'.join(re.escape(w) for w in words)}))*" if words else ""
+        self.owner_bodies = {w: o.get("bodies", {}) for o in owners for w in o.get("words", [])}
+        # a specific body -> the all-Union body whose name it shares (cc-kpd -> central-committee)
+        self.general_of = {body: general for o in owners for general, body in o.get("bodies", {}).items()}
+        named = "|".join(re.escape(w) for w in sorted(self.owner_bodies, key=len, reverse=True)) or "(?!)"
+        marks = "|".join(re.escape(m) for m in bodies.get("all_union_marks", [])) or "(?!)"
+        self.before = re.compile(rf"(?<![\w-])(?P<owner>{named})(?:['’]s)?{between}\s*$")
+        # after the owner, its party's name belongs to the phrase (`of the Ukrainian Communist Party`)
+        trailing = [w for w in words if w[:1].isupper() or w.startswith("(")]
+        trail = rf"(?:\s*(?:{'|'.join(re.escape(w) for w in trailing)}))*" if trailing else ""
+        self.after = re.compile(rf"{between}\s*(?<![\w-])(?P<owner>{named})(?![\w-]){trail}")
+        self.mark_before = re.compile(rf"(?:{marks})\s*$")
+        self.mark_after = re.compile(rf"\s*(?:of\s+)?(?:the\s+)?(?:{marks})")
+
+    def owner(self, text: str, at: tuple[int, int], expansions: list[str]) -> tuple[str, str, tuple[int, int]] | None:
+        """('before'|'after'|'all-union', owner words, span of the owner phrase) or None.
+        `expansions`: the body's own names, which may follow its abbreviation (`TsIK Central
+        Executive Committee of the Ukrainian Soviets`) before the owner."""
+        before = text[max(0, at[0] - 80):at[0]]
+        found = self.before.search(before)
+        if found:
+            return "before", found.group("owner"), (at[0] - len(before) + found.start(), at[0])
+        if self.mark_before.search(before) or self.mark_after.match(text, at[1]):
+            return "all-union", "", at
+        after = at[1]
+        expanded = next((e for e in expansions if text.startswith(e, after)), None)
+        found = self.after.match(text, after + len(expanded) if expanded else after, after + 120)
+        if found and found.end() > after:
+            return ("after" if not expanded else "after expansion"), found.group("owner"), (at[1], found.end())
+        return None
 
 
 class Scope:
@@ -122,7 +163,8 @@ class Identifier:
         prefer = doc.profile.table("entities").get("prefer", {})
         self.prefer = {form: i for form, i in prefer.items() if i in self.ids}
         self.rules = rules()
-        self.scopes: dict[int, Scope] = {}
+        # keyed by the division element itself: an lxml proxy's id() may be reused once it is freed
+        self.scopes: dict[object, Scope] = {}
         self.decisions: list[Decision] = []
         self.ref_change = 0
 
@@ -131,7 +173,7 @@ class Identifier:
     def scope(self, element) -> Scope:
         """Memory per division: a name given in full in one chapter says nothing of another's."""
         division = next((a for a in element.iterancestors(tei("div"), tei("front"), tei("back"), tei("body"))), None)
-        return self.scopes.setdefault(id(division), Scope())
+        return self.scopes.setdefault(division, Scope())
 
     @staticmethod
     def passage(element) -> tuple[str, etree._Element]:
@@ -146,6 +188,9 @@ class Identifier:
         words = " ".join("".join(element.itertext()).split())
         passage, block = self.passage(element)
         scope = self.scope(element)
+        if self._ref_id(element) in self.rules.bodies.all_union:
+            self._whose_body(element, words, passage, block, scope)
+            return
         claimants = (element.get(CLAIMANTS) or "").split()
         if len(set(claimants)) < 2:
             self._remember(element, words, passage, scope)
@@ -182,6 +227,33 @@ class Identifier:
             self._remember(element, words, passage, scope)
         elif chosen:
             scope.local[(passage, form)] = chosen
+
+    def _whose_body(self, element, words, passage, block, scope) -> None:
+        """`the Central Committee of the Communist Party of Azerbaijan`, `the Georgian CP Central
+        Committee`: another party's or a republic's body, not the all-Union one."""
+        general = self._ref_id(element)
+        text, at = self._context(element, block)
+        entry = self.ids[general]
+        owner = self.rules.bodies.owner(text, at, sorted([entry.name, *entry.data.get("form", [])], key=len, reverse=True))
+        override = self.rules.overrides.get((passage, words))
+        if override is not None:
+            chosen, cert, evidence = override, ("" if override else "low"), "the editors' decision"
+        elif owner is None or owner[0] == "all-union":
+            # the all-Union body, as the texts mean it unless they say otherwise; a bare body soon
+            # after another party's is read the same way (in Pavlova's and Rogovin's pages on the
+            # republics, 11 of 12 such were the all-Union CC): where it is not, the editors decide
+            return
+        else:
+            chosen = self.rules.bodies.owner_bodies[owner[1]].get(general, "")
+            cert, evidence = ("", f"owner '{owner[1]}' named {owner[0].replace('expansion', 'its expansion')}") if chosen else \
+                ("low", f"a body of '{owner[1]}' the register does not hold")
+            if owner[0] in ("before", "after"):
+                _take_into(element, owner[0], owner[2][1] - owner[2][0])
+            words = " ".join("".join(element.itertext()).split())
+        self._apply(element, chosen, cert)
+        context = " ".join(f"{text[max(0, at[0] - 70):at[0]]}[{text[at[0]:at[1]]}]{text[at[1]:at[1] + 70]}".split())
+        self.decisions.append(Decision(passage, words, chosen, "org", cert, evidence,
+                                       [f"{general}:not the all-Union body"], context))
 
     def _from_context(self, element, block, passage, scope, form, candidates, evidence, rejected):
         if self.prefer.get(form) in candidates:
@@ -439,3 +511,27 @@ def _listed_with(element, reach: int = 4) -> list:
         listed.append(following)
         node = following
     return listed
+
+
+def _take_into(element, side: str, length: int) -> None:
+    """The owner's words become part of the body's name, where they stand in one run of text
+    beside it (`the [Georgian Central Committee]`, `the [Central Committee of the KPD]`)."""
+    if side == "after":
+        tail = element.tail or ""
+        if len(tail) >= length:
+            element.text = (element.text or "") + tail[:length] if len(element) == 0 else element.text
+            if len(element) == 0:
+                element.tail = tail[length:]
+        return
+    previous = element.getprevious()
+    parent = element.getparent()
+    slot = previous.tail if previous is not None else parent.text
+    if slot is None or len(slot) < length or len(element) or not slot[-length:].strip():
+        return
+    if slot[-length:] != slot[-length:].lstrip() and False:
+        return
+    element.text = slot[-length:] + (element.text or "")
+    if previous is not None:
+        previous.tail = slot[:-length]
+    else:
+        parent.text = slot[:-length]

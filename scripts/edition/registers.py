@@ -27,7 +27,8 @@ A person entry:
     wikidata = "Q..."                      # only where certain
 
 Places have `name`, `form` (modern, historical, variant names), `geo =
-"lat lon"`, `about`; organisations `name`, `form`, `about`.
+"lat lon"`, `about`; organisations `name`, `form`, `about`, and `parent`, the
+body they belong to (written as a `relation name="partOf"` in the listOrg).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ FIELDS = {
                "death", "born", "died", "about", "default", "title", "rogovin", "wikidata", "viaf", "sex"},
     "place": {"id", "name", "form", "historical", "cyrillic", "geo", "about", "type", "default", "title",
               "wikidata", "geonames"},
-    "org": {"id", "name", "form", "cyrillic", "about", "type", "default", "title", "wikidata"},
+    "org": {"id", "name", "form", "cyrillic", "about", "type", "default", "title", "wikidata", "parent"},
 }
 # Transliterations of one Cyrillic initial: `Ye.` and `E.` are both Е, `Yu.` and `Iu.` Ю;
 # and the misreadings of the machine-translated text: Cyrillic Н and Х read as Latin `H`
@@ -160,6 +161,10 @@ def load_registers(directory: Path = REGISTERS) -> tuple[dict[str, list[Entry]],
                 ids[item["id"]] = path.name
                 entries.append(Entry(kind, item["id"], item["name"], item))
         registers[kind] = entries
+    for entry in registers.get("org", []):
+        # `parent`: the body this one belongs to (the KPD's Central Committee to the KPD)
+        if entry.data.get("parent") and entry.data["parent"] not in ids:
+            raise RegisterError(f"orgs: {entry.id}: parent {entry.data['parent']!r} is no register entry")
     rules_path = Path(directory) / "rules.toml"
     rules = tomllib.loads(rules_path.read_text(encoding="utf-8")) if rules_path.exists() else {}
     return registers, rules
@@ -216,6 +221,13 @@ def register_document(kind: str, entries: list[Entry], notes: dict[str, str] | N
     listing = _sub(body, LIST[kind])
     for entry in entries:
         listing.append(_entry_element(entry, notes))
+    parts = [e for e in entries if e.data.get("parent")]
+    if parts:
+        # the hierarchy of bodies: a republic's or a foreign party's Central Committee is part of its party
+        relations = _sub(listing, "listRelation", attrs={"type": "hierarchy"})
+        for entry in parts:
+            _sub(relations, "relation", attrs={"name": "partOf", "active": f"#{entry.id}",
+                                               "passive": f"#{entry.data['parent']}"})
     return root
 
 
