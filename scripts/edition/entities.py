@@ -41,6 +41,7 @@ itself carry @cert="medium".
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 import ahocorasick
@@ -603,6 +604,7 @@ def matcher() -> Matcher:
         registers, rules = load_registers()
         _MATCHER = Matcher(registers, rules)
         _MATCHER.registers = registers
+        _MATCHER.rules = rules
     return _MATCHER
 
 
@@ -617,6 +619,7 @@ def annotate(doc: Document) -> Document:
     # words the text writes in lower case are ordinary words, not names (one scan, shared)
     ordinary = set(LOWER_WORD.findall(" ".join(text.itertext())))
     annotator.ordinary = ordinary
+    report["periodicals"] = mark_periodicals(text, m.rules)
     skip = {tei(s) for s in (*SKIP, *settings.get("skip_elements", []))}
     visible = _visible(text, skip, annotator.in_bibl)
     for element in visible:
@@ -639,6 +642,55 @@ def annotate(doc: Document) -> Document:
     report["review_queue_size"] = len(queue)
     report["review_queue"] = queue
     return doc
+
+
+def mark_periodicals(text_element, rules: dict) -> int:
+    """Newspapers and journals as titles (`title level="j"`): those rules.toml names, anywhere, and
+    a capitalised run right after a word for a periodical (`the newspaper "Soviet Russia"`, `the
+    journal BOLSHEVIK`). Names inside a title are no mentions: the entities pass skips titles."""
+    pattern = _periodical_pattern(tuple(rules.get("periodicals", [])), tuple(rules.get("periodical_words", [])))
+    if pattern is None:
+        return 0
+    count = 0
+    for element in _visible(text_element, {tei(t) for t in PERIODICAL_SKIP}):
+        for after in [None, *element]:
+            text = element.text if after is None else after.tail
+            if not text or not pattern.search(text):
+                continue
+            head, titles, pos = None, [], 0
+            for found in pattern.finditer(text):
+                group = next(g for g in ("quoted", "title", "named") if found.group(g))
+                start = found.start(group)
+                title = etree.Element(tei("title"), level="j")
+                title.text = found.group(group)
+                if titles:
+                    titles[-1].tail = text[pos:start]
+                else:
+                    head = text[:start]
+                titles.append(title)
+                pos = start + len(title.text)
+            titles[-1].tail = text[pos:]
+            replace_slot(element, after, head, titles)
+            count += len(titles)
+    return count
+
+
+# where no periodical is marked: headers, existing titles and bibliographies (which have their own)
+PERIODICAL_SKIP = ("teiHeader", "title", "bibl", "listBibl", "biblStruct", "persName", "placeName", "orgName",
+                   "idno", "ref")
+
+
+@lru_cache(maxsize=4)
+def _periodical_pattern(titles: tuple[str, ...], words: tuple[str, ...]) -> re.Pattern | None:
+    if not titles and not words:
+        return None
+    named = "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True)) or "(?!)"
+    lead = "|".join(re.escape(w) for w in words) or "(?!)"
+    # after the word: a run in capitals, or capitalised words (with `of the`); quotation marks stay outside
+    run = (r"[A-Z][A-Z'’-]+(?:\s+[A-Z][A-Z'’-]+)*(?![a-z])"
+           r"|[A-Z][a-z][\w'’-]*(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][a-z][\w'’-]*){0,4}")
+    return re.compile(rf"\b(?:{lead})\s+(?:[\"“«](?P<quoted>[A-Z][^\"“”«»]{{1,60}})(?=[\"”»])|(?P<title>{run})(?![\w-]))"
+                      rf"|(?<![\w-])(?P<named>{named})(?![\w-])")
 
 
 # Capitalised words that open sentences or name months, days, peoples and
