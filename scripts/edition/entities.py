@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 from dataclasses import dataclass, field
 
 import ahocorasick
@@ -178,10 +179,15 @@ class Matcher:
         readings = self.automaton.get(other, (other, []))[1]
         return [e for e, _ in readings if e.kind == "person" and other in e.surnames]
 
-    def matches(self, text: str) -> list[tuple[int, int, list[tuple[Entry, bool]]]]:
-        """Whole-word matches, leftmost-longest, not overlapping."""
+    def matches(self, text: str, misread: ahocorasick.Automaton | None = None
+                ) -> list[tuple[int, int, list[tuple[Entry, bool]]]]:
+        """Whole-word matches, leftmost-longest, not overlapping. `misread`: the text's misreadings of
+        register forms (its corrections), which name what their correction names."""
         found = []
-        for end, (form, readings) in self.automaton.iter(text):
+        hits = self.automaton.iter(text)
+        if misread is not None:
+            hits = chain(hits, misread.iter(text))
+        for end, (form, readings) in hits:
             start = end - len(form) + 1
             if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
                 continue
@@ -282,6 +288,10 @@ class Annotator:
         self.unregistered_again: ahocorasick.Automaton | None = None
         self.in_bibl: set = set()
         self.ordinary: set[str] = set()
+        # the text's corrections of capitalised words (`Sokolonikov` -> `Sokolnikov`): a name is
+        # found in its corrected reading, the correction then stands inside the name
+        self.corrected: dict[str, str] = {}
+        self.misread: ahocorasick.Automaton | None = None
         self.counts = {"persName": 0, "placeName": 0, "orgName": 0, "with_ref": 0,
                        "by_context": 0, "undecided": 0, "initials_unmatched": 0, "unregistered": 0}
 
@@ -318,7 +328,7 @@ class Annotator:
         mentions = []
         # in a bibliographic reference a quoted string is the title of an article: no names there
         titles = _titles(text, parent in self.in_bibl, _in_note(parent))
-        for start, end, readings in self.matcher.matches(text):
+        for start, end, readings in self.matcher.matches(text, self.misread):
             if any(a <= start and end <= b for a, b in titles):
                 continue
             mention = self.judge(text, start, end, readings, parent in self.in_bibl)
@@ -343,10 +353,14 @@ class Annotator:
             if self.matcher.inside_institution(text, found.end(), person=True) or \
                     self.matcher.after_blocking_word(text, found.start(), found.end()):
                 continue  # `A. I. Putilov` is a person, the Putilov Plant (imeni Sergo...) is not
-            taken.append((found.start(), found.end()))
+            start = found.start()
+            forename = _search_before(WORD_BEFORE, text, start) if INITIALS_ONLY.match(text, start) else None
+            if forename and forename.end() == start and forename.group(1) in self.matcher.forenames_taken:
+                start = forename.start()  # `Lewis H. Lapham`: the forename before the initial is his
+            taken.append((start, found.end()))
             self.counts["unregistered"] += 1
             self.unregistered.add(surname)
-            mentions.append(Mention(found.start(), found.end(), None, "person", "low", text))
+            mentions.append(Mention(start, found.end(), None, "person", "low", text))
         return sorted(mentions, key=lambda m: m.start)
 
     def judge(self, text, start, end, readings, parent_is_bibl: bool = False) -> Mention | None:
@@ -403,6 +417,10 @@ class Annotator:
                                    candidates=kin, evidence="initials fit the surname's other gender form")
                 return Mention(initials.start(), end, None, "person", "low", text, claimants=[entry],
                                candidates=[], evidence="initials fit no entry")
+            word = _search_before(WORD_BEFORE, text, start) if entry.kind == "person" and not letters else None
+            if word and word.end() == start and _spelled_as(self.corrected.get(word.group(1), word.group(1)),
+                                                            entry.forenames):
+                start = word.start()  # `Iosif Dzhugashvili` (received `losif`): the forename belongs to the name
             return Mention(start, end, entry, entry.kind, None, text, claimants=claimants, candidates=[entry],
                            evidence="full name" if len(claimants) > 1 else "")
         candidates = claimants
@@ -440,6 +458,7 @@ class Annotator:
         word = _search_before(WORD_BEFORE, text, start)
         if persons and word and word.end() == start:
             previous = word.group(1).rstrip("'’")  # `Avel'` is Avel
+            previous = self.corrected.get(previous, previous)  # `losif Dzhugashvili`: Iosif, misread
             fitting = [e for e in persons if previous in e.forenames]
             if fitting or previous in self.matcher.forenames:
                 if len(fitting) == 1:
@@ -619,6 +638,7 @@ def annotate(doc: Document) -> Document:
     # words the text writes in lower case are ordinary words, not names (one scan, shared)
     ordinary = set(LOWER_WORD.findall(" ".join(text.itertext())))
     annotator.ordinary = ordinary
+    annotator.corrected, annotator.misread = misreadings(doc, m)
     report["periodicals"] = mark_periodicals(text, m.rules)
     skip = {tei(s) for s in (*SKIP, *settings.get("skip_elements", []))}
     visible = _visible(text, skip, annotator.in_bibl)
@@ -642,6 +662,36 @@ def annotate(doc: Document) -> Document:
     report["review_queue_size"] = len(queue)
     report["review_queue"] = queue
     return doc
+
+
+def misreadings(doc: Document, m: Matcher) -> tuple[dict[str, str], ahocorasick.Automaton | None]:
+    """The text's corrections of capitalised words ({received: corrected}), and an automaton of the
+    received forms whose correction is a register form, with that form's readings. The corrections
+    stage runs after this one (a correction stands inside its name): without this, a misread name
+    (`Sokolonikov`, `Tupelov`, `Malen-kov`) would be no mention."""
+    from .corrections import corrections_file, load_corrections
+
+    path = corrections_file(doc)
+    if not path.exists():
+        return {}, None
+    corrected: dict[str, str] = {}
+    automaton = ahocorasick.Automaton()
+    for entry in load_corrections(path):
+        for received, correct in entry.forms():
+            if not correct[:1].isupper() or " " in received.strip():
+                continue
+            received, correct = _without_possessive(received), _without_possessive(correct)
+            corrected[received] = correct
+            if correct in m.automaton and received not in m.automaton:
+                automaton.add_word(received, (received, m.automaton.get(correct)[1]))
+    if not len(automaton):
+        return corrected, None
+    automaton.make_automaton()
+    return corrected, automaton
+
+
+def _without_possessive(form: str) -> str:
+    return form[:-2] if form.endswith(("'s", "’s")) else form
 
 
 def mark_periodicals(text_element, rules: dict) -> int:
@@ -689,7 +739,7 @@ def _periodical_pattern(titles: tuple[str, ...], words: tuple[str, ...]) -> re.P
     # after the word: a run in capitals, or capitalised words (with `of the`); quotation marks stay outside
     run = (r"[A-Z][A-Z'’-]+(?:\s+[A-Z][A-Z'’-]+)*(?![a-z])"
            r"|[A-Z][a-z][\w'’-]*(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][a-z][\w'’-]*){0,4}")
-    return re.compile(rf"\b(?:{lead})\s+(?:[\"“«](?P<quoted>[A-Z][^\"“”«»]{{1,60}})(?=[\"”»])|(?P<title>{run})(?![\w-]))"
+    return re.compile(rf"\b(?:{lead})\s+(?:[\"“«](?P<quoted>[A-Z][^\"“”«»]{{1,60}})(?=[\"”»])|(?P<title>{run})(?![\w(-]))"
                       rf"|(?<![\w-])(?P<named>{named})(?![\w-])")
 
 
