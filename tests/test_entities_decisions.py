@@ -92,6 +92,24 @@ def test_every_decision_that_is_not_a_full_name_carries_its_certainty(built):
                 assert cert == "low", row
 
 
+def test_a_fuller_mention_lends_its_entry_only_within_its_division(built, by_id):
+    """Memory per division: `Smirnov` in one chapter is not the Smirnov named in full in another
+    (one memory per text linked 43 names wrongly in a reviewer's fault injection)."""
+    def division(passage_id):
+        element = by_id[passage_id]
+        return next((a.get(XML_ID) for a in element.iterancestors(tei("div"))), element.getroottree().getroot())
+
+    remembered = 0
+    for result in built.values():
+        for row in result.report["identify"]["decisions"]:
+            passage, form, entry, _cert, evidence = row.split("\t")[:5]
+            source = re.search(r"named in full earlier in the division \(([^)]+)\)", evidence)
+            if source:
+                remembered += 1
+                assert division(source.group(1)) == division(passage), row
+    assert remembered > 100
+
+
 def test_decisions_report_is_written_by_the_build_and_read_by_the_names_views(built, tmp_path):
     from edition.review import decision_rows, homonyms, write_decisions
 
