@@ -74,6 +74,7 @@ class Block:
     attrs: dict[str, str] = field(default_factory=dict)
     text: str = ""
     mended_from: list[int] = field(default_factory=list)  # line numbers of joins
+    lost_before: set[int] = field(default_factory=set)  # joins (their line numbers) over lost words
     region_rule: dict = field(default_factory=dict)  # the [[regions]] rule it falls in
     head_rule: dict = field(default_factory=dict)  # for heads: the [[headings]] rule
     sic: str = ""  # for heads: the received number when the profile corrects it
@@ -424,6 +425,13 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
     # a closing quotation mark or bracket ends a sentence only after a full
     # stop: 'eliminating these new "kulaks"' | 'had been raised in 1926...'
     closers_end = bool(settings.get("closers_end_sentence", True))
+    # where the received text breaks paragraphs at every page, a paragraph that
+    # opens in mid-sentence ("beginning of a large-scale...", ". Most clearly")
+    # is a piece of the one before, whatever that one ends with; after a full
+    # stop the words between were lost
+    mid_sentence_continues = bool(settings.get("lower_case_continues", False))
+    # joins the editors read as made over lost words ("in August | telegrams sent")
+    lost_before = [re.compile(p) for p in settings.get("lost_before", [])]
     out: list[Block] = []
     joins = fragments = 0
     i = 0
@@ -439,12 +447,19 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
                 decided = True  # a continuation the editor recognised by reading
             else:
                 decided = False
-            if decided or (j < len(blocks) and continues(block, blocks[j], open_words, after_capitalised,
+            piece = (mid_sentence_continues and j < len(blocks) and block.kind == "p"
+                     and starts_mid_sentence(block, blocks[j])
+                     and not any(rx.search(blocks[j].text) for rx in not_before))
+            if piece or decided or (j < len(blocks) and continues(block, blocks[j], open_words, after_capitalised,
                                                            unfinished_min, digits_end, unfinished_end, closers_end)
                            and not any(rx.search(blocks[j].text) for rx in not_before)):
                 nxt = blocks[j]
                 moved.extend(blocks[i:j])
                 block.mended_from.append(nxt.first_line)
+                if (piece and closes_sentence(block.text)
+                        and not LEADING_NOTE_MARKER.sub("", nxt.text).startswith(CLOSING)) \
+                        or any(rx.search(nxt.text) for rx in lost_before):
+                    block.lost_before.add(nxt.first_line)
                 # the join point; the space keeps the words apart around the <pb/>
                 # (none after a hyphen: "Social-<pb/>Democracy")
                 space = "" if UNFINISHED_HYPHEN.search(block.text) else " "
@@ -468,6 +483,41 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
 
 
 HYPHEN_FRAGMENT = re.compile(r"[a-z]-$")
+CLOSING = tuple(",.;:)]”’»")
+MID_SENTENCE_START = re.compile(r"^(?:[a-z](?![a-z]?\))|[,.;:)\]”’»]\s|%)")  # not "a) To proclaim"
+# a note reference standing first ("[205]34. Most clearly"): it belongs to the sentence before
+LEADING_NOTE_MARKER = re.compile(r"^\^?\{?\\?\[\d+\\?\]\d*\}?")
+
+
+# the stop of an abbreviation, not of a sentence ("the so-called. new opposition")
+ABBREVIATIONS = {"so-called", "st", "mr", "dr", "cf", "no", "vol", "pp", "p", "t", "n"}
+ANY_NOTE_MARKER = re.compile(r"\^?\{?\\?\[\d+\\?\]\d*\}?|[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+STOP_AT_END = re.compile(r"(\S*?)[\s—–]*[.!?…]+[\"”’»)\]]*\s*$")
+
+
+def closes_sentence(text: str) -> bool:
+    """Does the paragraph end a sentence, read as a reader sees it? A stop after a
+    note reference the extraction moved ('simultaneously with the ^[17].'), after a
+    comma and a page-break dash ('who, however, — .') or after an abbreviation
+    ('the so-called.') ends none; a colon or a semicolon goes on in lower case."""
+    text = EMPHASIS_AT_END.sub("", LINK_WORDS.sub(r"\1", text[-200:]))
+    text = ANY_NOTE_MARKER.sub("", text).rstrip()
+    m = STOP_AT_END.search(text)
+    if not m:
+        return False
+    before = m.group(1).strip("\"“”‘’«»(")
+    if text.endswith(("...", "…")):
+        return False  # an omission in a quotation: "and ... | huge non-communist masses"
+    return bool(before) and not before.endswith(",") and before.lower() not in CUT_WORDS | ABBREVIATIONS
+
+
+def starts_mid_sentence(block: Block, nxt: Block) -> bool:
+    """'beginning of a large-scale declassification...', '. Most clearly': a piece of a
+    paragraph, not one (an item "a) To proclaim" or an ellipsis "... Under no" is one)."""
+    return (nxt.kind == "p" and nxt.region == block.region == "body"
+            and not nxt.text.startswith(("...", ". . .", "…"))
+            and bool(MID_SENTENCE_START.match(LEADING_NOTE_MARKER.sub("", nxt.text))))
+
 SENTENCE_END = re.compile(r"[.!?:;…]$")
 FIRST_WORD = re.compile(r"\w+(?:-\w+)*")  # "All-Union" is a name, not "All"
 SENTENCE_OPENERS = {"there", "it", "he", "she", "they", "we", "i", "you", "then", "when", "however",
@@ -486,6 +536,31 @@ LINK_WORDS = re.compile(r"\[([^\[\]]*)\]\([^()\s]*\)")
 EMPHASIS_AT_END, EMPHASIS_AT_START = re.compile(r"\*+\s*$"), re.compile(r"^\s*\*+")
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+# a name's initials: "A. S." | "Grishin", "Ya." | "M. Sverdlov", "A.M." | "Kollontai"
+ENDS_ON_INITIAL = re.compile(r"(?:^|[\s(.])(?:[A-Z]|Ch|Sh|Ya|Yu|Ye|Zh|Kh|Ts)\.$")
+SURNAME_OR_INITIAL = re.compile(r"^(?:[A-Z][a-z]?\.|[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?(?=[\s,.;:!?)]))")
+ENDS_ON_DAY = re.compile(r"(?:^|\s)\d{1,2}$")
+ENDS_ON_MONTH = re.compile(r"(?:^|\s)(?:" + "|".join(MONTHS) + r")$")
+
+
+def cut_in_name_or_date(text: str, following: str) -> bool:
+    """A page break inside a name or a date: "A. S. | Grishin", "on 27 | November 1932",
+    "after the February | Revolution", "in August | 1923"."""
+    text = text.rstrip()
+    first = FIRST_WORD.match(following)
+    first_word = first.group(0) if first else ""
+    if ENDS_ON_INITIAL.search(text) and SURNAME_OR_INITIAL.match(following):
+        return first_word.lower() not in SENTENCE_OPENERS | OPEN_WORDS
+    if ENDS_ON_DAY.search(text):
+        return first_word in MONTHS
+    if ENDS_ON_MONTH.search(text):
+        return following[:1].isdigit() or (following[:1].isupper() and first_word.lower() not in
+                                           SENTENCE_OPENERS | OPEN_WORDS and first_word not in MONTHS)
+    return False
+
+
 def continues(block: Block, nxt: Block, open_words=OPEN_WORDS, after_capitalised=False,
               unfinished_min=0, digits_end=True, unfinished_end=None, closers_end=True) -> bool:
     """Does `nxt` continue `block`, cut by a page break? Read on the words as a reader sees
@@ -502,6 +577,8 @@ def continues(block: Block, nxt: Block, open_words=OPEN_WORDS, after_capitalised
         return False  # a quoted letter begins or ends there
     if CLOSED_SENTENCE.search(block.text):
         return False  # "...tell the truth.'"
+    if cut_in_name_or_date(block.text, nxt.text):
+        return True
     if terminal.search(block.text):
         before_closers = block.text.rstrip().rstrip("\"”’»)]").rstrip()
         if closers_end or before_closers == block.text.rstrip() or SENTENCE_END.search(before_closers):
@@ -541,7 +618,8 @@ def continues(block: Block, nxt: Block, open_words=OPEN_WORDS, after_capitalised
 LOST = "\uE010"  # words lost here: becomes <gap reason="lost"/> and an editorial note
 DAMAGE_MARK = f"{{{ED_NS}}}damage"  # working attribute: an element made by `encode_damage`
 DISPLACED_OPEN, DISPLACED_CLOSE = "\uE011", "\uE012"  # a line out of its place: <seg type="displaced">
-DAMAGE = re.compile("\uE010|\uE011(.*?)\uE012", re.S)
+LOST_BETWEEN = "\uE013"  # words lost between two pieces of a sentence: the same gap, its own note
+DAMAGE = re.compile("\uE010|\uE013|\uE011(.*?)\uE012", re.S)
 WORD_LETTERS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # "re-election" is not "re"
 LAST_LETTERS = re.compile(r"([^\W\d_]+)\s*$")
 NAME_INITIAL = re.compile(r"^[A-ZА-Я]\.")
@@ -550,6 +628,8 @@ LOST_NOTE = {
            "at a page break in the extraction, and the next paragraph does not continue it.",
     "join": "Words were lost here in the received text: the first piece breaks off inside "
             "a word, the next piece of the paragraph begins after the gap.",
+    "between": "Words were lost here in the received text at a page break: the next piece of the "
+               "paragraph begins in mid-sentence, and what led up to it is missing.",
 }
 DISPLACED_NOTE = ("This line stands out of its place in the received text (a line of another "
                   "page or sentence, scrambled by the extraction); it is kept where it stands, not moved.")
@@ -604,6 +684,8 @@ def mark_damage(doc: Document, blocks: list[Block], displaced: set[int]) -> None
     terminal = TERMINAL if settings.get("digits_end_sentence", True) else TERMINAL_PUNCTUATION
     movable = set(settings.get("movable", ["figure"]))
     not_lost = [re.compile(p) for p in settings.get("not_lost", [])]
+    # endings the editors read as cut where no rule can tell ("Yes, on" | "At the meeting")
+    lost_after = [re.compile(p) for p in settings.get("lost_after", [])]
     not_before = [re.compile(p) for p in settings.get("not_before", [])]
     vocabulary = Vocabulary.of(doc) if "fragment" in evidence else None
     # the end of a text the profile declares truncated has its own gap
@@ -625,10 +707,14 @@ def mark_damage(doc: Document, blocks: list[Block], displaced: set[int]) -> None
             elif vocabulary and k + 1 < len(pieces) and vocabulary.fragment(piece):
                 pieces[k] = piece.rstrip() + LOST + trailing
                 counts["lost_at_join"] += 1
+            elif k + 1 < len(pieces) and starts[k + 1] in block.lost_before and starts[k + 1] not in displaced:
+                pieces[k] = piece.rstrip() + LOST_BETWEEN + trailing
+                counts["lost_at_join"] += 1
         following = next((b for b in blocks[index + 1:] if b.kind not in movable), None)
         if mark_lost and starts[-1] not in displaced and index != last_body:
             if (cut_off(pieces[-1], following, evidence, vocabulary, terminal, not_before)
-                    and not any(rx.search(pieces[-1]) for rx in not_lost)):
+                    and not any(rx.search(pieces[-1]) for rx in not_lost)) \
+                    or any(rx.search(pieces[-1]) for rx in lost_after):
                 pieces[-1] = pieces[-1].rstrip() + LOST
                 counts["lost_at_paragraph_end"] += 1
             elif block.kind == "p" and not terminal.search(pieces[-1].rstrip()) \
@@ -721,8 +807,9 @@ def cut_off(text: str, following: Block | None, evidence: set[str], vocabulary: 
 def encode_damage(doc: Document) -> None:
     """The marks of `mark_damage` become gap + editorial note, and seg type="displaced"."""
     def damage(m: re.Match, parent) -> etree._Element:
-        if m.group(0) == LOST:
-            gap = etree.Element(tei("gap"), {"reason": "lost", "resp": "#edition-editors", DAMAGE_MARK: "1"})
+        if m.group(0) in (LOST, LOST_BETWEEN):
+            gap = etree.Element(tei("gap"), {"reason": "lost", "resp": "#edition-editors",
+                                             DAMAGE_MARK: "between" if m.group(0) == LOST_BETWEEN else "1"})
             gap.set(SOURCE_LINE, parent.get(SOURCE_LINE) or "0")
             return gap
         seg = etree.Element(tei("seg"), {"type": "displaced", DAMAGE_MARK: "1"})
@@ -734,7 +821,8 @@ def encode_damage(doc: Document) -> None:
         if not element.get(DAMAGE_MARK):
             continue
         at_end = element.getnext() is None and not (element.tail or "").strip()
-        text = DISPLACED_NOTE if element.tag == tei("seg") else LOST_NOTE["end" if at_end else "join"]
+        text = DISPLACED_NOTE if element.tag == tei("seg") else \
+            LOST_NOTE["between" if element.get(DAMAGE_MARK) == "between" else "end" if at_end else "join"]
         note = etree.Element(tei("note"), {"type": "editorial", "resp": "#edition-editors"})
         note.text = text
         note.tail, element.tail = element.tail, None
@@ -1028,7 +1116,7 @@ def gather_structures(doc: Document, blocks: list[Block]) -> None:
             while out and out[-1].kind in ("p", "figure") and len(quoted) < 3:
                 quoted.insert(0, out.pop())
             if out and out[-1].kind in ("head", "subhead") and quoted:
-                block.members = quoted
+                block.members = _mend_quotation(quoted, stats)
                 stats["epigraphs"] = stats.get("epigraphs", 0) + 1
             else:
                 out.extend(quoted)
@@ -1043,6 +1131,22 @@ def gather_structures(doc: Document, blocks: list[Block]) -> None:
     for block in blocks:
         if block.kind in ("gloss", "entry"):
             _split_entry(doc, block)
+
+
+def _mend_quotation(quoted: list[Block], stats: dict) -> list[Block]:
+    """An epigraph's lines cut by a page ("Well, I conducted organizational work in*" |
+    "*the Central Committee") are one paragraph, read as any page break is."""
+    mended = quoted[:1]
+    for block in quoted[1:]:
+        previous = mended[-1]
+        if previous.kind == block.kind == "p" and continues(previous, block):
+            previous.mended_from.append(block.first_line)
+            previous.text = previous.text.rstrip() + " \uE000" + block.text
+            previous.lines = previous.lines + block.lines
+            stats["epigraph_joins"] = stats.get("epigraph_joins", 0) + 1
+        else:
+            mended.append(block)
+    return mended
 
 
 def _split_entry(doc: Document, block: Block) -> None:
