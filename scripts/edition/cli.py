@@ -280,7 +280,25 @@ def cmd_ocr_candidates(args) -> int:
         print(f"{source.stem}: {len(found)} candidates ({len(decided)} forms decided in {data.name})")
         for c in found[:args.limit]:
             print(f"  {c.lines[0]:>5}  {c.form} ({c.count}) -> {c.suggestion} ({c.suggestion_count})  [{c.kind}]")
+    _print_register_variants(chosen)
     return 0
+
+
+def _print_register_variants(chosen) -> None:
+    """What the registers absorb: variants within two letters of their entry's name that
+    a text uses, each to be corrected or kept in that text's corrections file."""
+    from .build import source_files
+    from .variants import decisions, screen
+
+    names = {s.stem for s in chosen}
+    variants = [v for v in screen(source_files(), decisions()) if set(v.used_in) & names]
+    open_ = [v for v in variants if not v.decided]
+    print(f"register variants within two letters of their entry's name, used in these texts: "
+          f"{len(variants)}, {len(open_)} undecided")
+    for v in variants:
+        where = ", ".join(f"{name.split('-')[0]} {n}" for name, n in v.used_in.items())
+        print(f"  {'  ' if v.decided else '? '}{v.form} -> {v.preferred} ({v.entry}; {where})"
+              + (f"  [{v.decided}]" if v.decided else ""))
 
 
 def make_parser() -> argparse.ArgumentParser:

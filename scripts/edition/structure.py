@@ -95,6 +95,7 @@ def structure(doc: Document) -> Document:
     gather_transcriptions(doc, blocks)
     displaced = displaced_lines(doc, blocks)  # read before joins hide them
     blocks = mend_page_breaks(doc, blocks)
+    first_list_items(doc, blocks)
     mark_damage(doc, blocks, displaced)
     mark_quotations(doc, blocks)
     doc.tei = build_tree(doc, blocks)
@@ -480,6 +481,23 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
     doc.stage_report("structure")["page_break_joins"] = joins
     doc.stage_report("structure")["unjoined_hyphen_fragments"] = fragments
     return out
+
+
+ITEM_NUMBER = re.compile(r"^(?:-\s+)?(\d+)([.)])\s")
+
+
+def first_list_items(doc: Document, blocks: list[Block]) -> None:
+    """'1. When in the mid-1930's...' printed as a paragraph before the list whose
+    items run '- 2. One old Bolshevik...': the first item lost its bullet."""
+    count = 0
+    for block, following in zip(blocks, blocks[1:]):
+        first, second = ITEM_NUMBER.match(block.text), ITEM_NUMBER.match(following.text)
+        if (block.kind == "p" and following.kind == "item" and first and second
+                and (first.group(1), second.group(1)) == ("1", "2") and first.group(2) == second.group(2)):
+            block.kind, block.attrs = "item", dict(following.attrs)
+            count += 1
+    if count:
+        doc.stage_report("structure")["first_list_items"] = count
 
 
 HYPHEN_FRAGMENT = re.compile(r"[a-z]-$")
