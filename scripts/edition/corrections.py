@@ -278,15 +278,22 @@ NAME_TAGS = {tei(t) for t in ("persName", "placeName", "orgName", "name", "rs")}
 def named(choice: etree._Element, corrected: str, parent: etree._Element) -> etree._Element:
     """A misprinted name the registers do not list ("Tomsy": a register variant must never
     hide a misprint) is named by its corrected form, when that form names one entry alone."""
-    if any(e.tag in NAME_TAGS for e in (parent, *parent.iterancestors())):
-        return choice
     entries = _register_forms().get(corrected, set())
     if len(entries) != 1:
         return choice
     (kind, entry_id), = entries
-    name = etree.Element(tei(ELEMENT_FOR_KIND[kind]), ref=f"{KINDS[kind]}.xml#{entry_id}", resp=EDITORS)
-    name.append(choice)
-    return name
+    ref = f"{KINDS[kind]}.xml#{entry_id}"
+    name = next((e for e in (parent, *parent.iterancestors()) if e.tag in NAME_TAGS), None)
+    if name is None:
+        name = etree.Element(tei(ELEMENT_FOR_KIND[kind]), ref=ref, resp=EDITORS)
+        name.append(choice)
+        return name
+    if name.tag == tei(ELEMENT_FOR_KIND[kind]) and not name.get("ref"):
+        # "M.P. Tomsy", a name the entities stage found but could not place: the corrected
+        # form places it
+        name.set("ref", ref)
+        name.attrib.pop("cert", None)
+    return choice
 
 
 @functools.cache

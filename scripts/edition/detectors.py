@@ -67,7 +67,9 @@ DASHES = "—–-"
 RESIDUE = re.compile(r"\^\{|\*\*|\[[^\[\]]*\]\((?:#|https?:|www\.)[^()]*\)|\]\(#\)|[^\W\d_]_+|_+[^\W\d_]|_{2,}\s*[.,;:]")
 GLUED_NUMBER = re.compile(r"\b[a-z]{3,}\d{1,3}\b|[^\W\d_][⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 MOJIBAKE = re.compile(r"Ã[\x80-\xbf]|â€|Ð[\x80-\xbf]|\ufffd")
-SHORT_WORDS = 4
+# a sentence of its own: opens on a capital (or a quotation mark before one) and closes
+WHOLE_SENTENCE = re.compile(r"""^["“‘«(]*[A-ZА-Я0-9].*[.!?…]["”’»)]*\.?$""")
+SHORT_WORDS = 6  # 'the main thing in the article'
 # a sentence that opens after a join on "of" or "the" means the words between were lost
 JOIN_OPENERS = {"there", "it", "he", "she", "they", "we", "however", "thus", "this", "but", "the"}
 WORD = re.compile(r"[^\W_]+")
@@ -245,10 +247,17 @@ def glued_note_numbers(key: str, p: etree._Element, text: str) -> list[Case]:
 
 def foreign_script(key: str, p: etree._Element, text: str, scripts: set[str]) -> list[Case]:
     cases = [Case("foreign-script", key, _id(p), _context(text, m)) for m in MOJIBAKE.finditer(text)]
-    for i, ch in enumerate(text):
-        if _script(ch) not in scripts:
-            cases.append(Case("foreign-script", key, _id(p),
-                              f"{unicodedata.name(ch, hex(ord(ch)))}: …{text[max(0, i - 25):i + 25]}…"))
+    i = 0
+    while i < len(text):
+        if _script(text[i]) in scripts:
+            i += 1
+            continue
+        end = i  # one case for a run of them ("Механизм власти")
+        while end < len(text) and (_script(text[end]) not in scripts or text[end] == " "):
+            end += 1
+        cases.append(Case("foreign-script", key, _id(p),
+                          f"{unicodedata.name(text[i], hex(ord(text[i])))}: …{text[max(0, i - 25):end + 25]}…"))
+        i = end
     return cases
 
 
@@ -275,8 +284,8 @@ def short_paragraph(key: str, p: etree._Element, text: str) -> list[Case]:
     if not text or len(words) > SHORT_WORDS or _ends_in_gap(p):
         return []
     if p.get("rend") or p.getparent().tag in (tei("quote"), tei("sp"), tei("floatingText")) \
-            or text.endswith(":"):
-        return []  # "From this Zhukov concludes:" leads in to what follows
+            or text.endswith(":") or WHOLE_SENTENCE.match(text):
+        return []  # "From this Zhukov concludes:" leads in; "Bukharin did not ask for mercy." is whole
     return [Case("short-paragraph", key, _id(p), text)]
 
 
@@ -356,6 +365,10 @@ def detect(path: Path) -> Report:
         report.cases += glued_note_numbers(key, element, text)
         report.cases += foreign_script(key, element, text, scripts)
     report.cases += mended_dashes(key, root)
+    # a decision's literal is read in the whole passage, not in the excerpt shown
+    by_id = {_id(p): text for p, text in texts.items()}
+    for case in report.cases:
+        case.passage = case.passage or by_id.get(case.where, "")
     apply_decisions(report, load_decisions(path.stem))
     return report
 
@@ -388,5 +401,4 @@ def apply_decisions(report: Report, decisions: list[dict]) -> None:
 def detect_edition(tei_dir: Path = TEI_DIR, names: list[str] | None = None) -> list[Report]:
     from .search import text_files
 
-    return [detect(path) for path in text_files(tei_dir) if not names or path.stem in names
-            or any(path.stem.startswith(n) for n in names)]
+    return [detect(path) for path in text_files(tei_dir) if not names or path.stem in names]

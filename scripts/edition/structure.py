@@ -599,6 +599,8 @@ def continues(block: Block, nxt: Block, open_words=OPEN_WORDS, after_capitalised
         return True
     if terminal.search(block.text):
         before_closers = block.text.rstrip().rstrip("\"”’»)]").rstrip()
+        if before_closers.endswith(",") and CONTINUATION_START.search(nxt.text):
+            return True  # 'As noted in the “Riutin Platform,”' | '“the rout of the Deborin group'
         if closers_end or before_closers == block.text.rstrip() or SENTENCE_END.search(before_closers):
             return False
         # cut after a closing mark: only a lower-case start continues
