@@ -65,7 +65,8 @@ LAST_WORD = re.compile(r"([\w’']+)\W*$")
 DASH_END = re.compile(r"[—–-]\s*$")
 DASHES = "—–-"
 RESIDUE = re.compile(r"\^\{|\*\*|\[[^\[\]]*\]\((?:#|https?:|www\.)[^()]*\)|\]\(#\)|[^\W\d_]_+|_+[^\W\d_]|_{2,}\s*[.,;:]")
-GLUED_NUMBER = re.compile(r"\b[a-z]{3,}\d{1,3}\b|[^\W\d_][⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+# "party meetings25, known as", "the necessary symphony\"6, as": a note number without its reference
+GLUED_NUMBER = re.compile(r"\b[A-Za-z][a-z]{2,}\d{1,3}\b|[a-z]{2}[\"”’]\d{1,3}(?=[\s,.;:])|[^\W\d_][⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 MOJIBAKE = re.compile(r"Ã[\x80-\xbf]|â€|Ð[\x80-\xbf]|\ufffd")
 # a sentence of its own: opens on a capital (or a quotation mark before one) and closes
 WHOLE_SENTENCE = re.compile(r"""^["“‘«(]*[A-ZА-Я0-9].*[.!?…]["”’»)]*\.?$""")
