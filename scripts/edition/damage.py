@@ -161,11 +161,17 @@ class Vocabulary:
         if TERMINAL_PUNCTUATION.search(text.rstrip()):
             return False
         m = LAST_LETTERS.search(text)
-        if not m or not m.group(1).islower() or self.counts.get(m.group(1), 0) > 1:
+        if not m or not m.group(1).islower():
             return False
         word = m.group(1)
-        if len(word) == 1:
-            return word not in ("a", "i")
+        if text[:m.start()].endswith(("'", "’")):
+            return False  # "Stalin's": a possessive, not a piece
+        if len(word) <= 2:
+            # "building a c", "the apparatus in re": no English word, however often the
+            # extraction left the same piece elsewhere
+            return word not in SHORT_WORDS
+        if self.counts.get(word, 0) > 1:
+            return False
         if len(word) >= 6 and word.endswith(WHOLE_WORD_ENDINGS):
             return False  # "vigorous", "percent", "recommendation": words, however rare
         at = bisect.bisect_right(self.sorted, word)
@@ -173,6 +179,9 @@ class Vocabulary:
 
 
 LOST_EVIDENCE = {"hyphen", "fragment", "new_sentence"}
+# the English words of one or two letters: a piece as short that is none of them is cut
+SHORT_WORDS = {"a", "i", "am", "an", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "it", "me",
+               "my", "no", "of", "oh", "on", "or", "ox", "so", "to", "up", "us", "we"}
 # English endings that make a long piece a whole word
 WHOLE_WORD_ENDINGS = ("ous", "ent", "ant", "tion", "sion", "ly", "ed", "ing", "al", "ive", "ism", "ist",
                       "ity", "ness", "ment", "er", "or", "es", "ic", "ary", "ory", "ble")
