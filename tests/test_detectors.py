@@ -83,16 +83,26 @@ def test_an_item_letter_or_an_ellipsis_opens_a_paragraph_as_it_should(tmp_path):
     assert "lower-start" not in cases
 
 
-def test_a_name_cut_after_its_initials_is_found(tmp_path):
-    cases = found(tmp_path, '<p xml:id="m.p13">K. I. Dushenov, A. K. Bekman, A. S.</p>'
-                            '<p xml:id="m.p14">Grishin, D. G. Duplitsky, G. P. Kireyev were shot.</p>')
-    assert cases["open-end"] == ["m.p13"]
-
-
-def test_a_date_cut_between_day_and_month_is_found(tmp_path):
-    cases = found(tmp_path, '<p xml:id="r.p24">the Politburo and Presidium of the TsIK on 27</p>'
-                            '<p xml:id="r.p25">November 1932, where he explained that the decree</p>')
-    assert cases["open-end"] == ["r.p24"]
+@pytest.mark.parametrize("detector,body", [
+    # a name cut after its initials (medvedev.1.6.5.p13/p14)
+    ("open-end", '<p xml:id="case">K. I. Dushenov, A. K. Bekman, A. S.</p>'
+                 '<p xml:id="next">Grishin, D. G. Duplitsky, G. P. Kireyev were shot.</p>'),
+    # a date cut between day and month (rogovin.49.p24/p25)
+    ("open-end", '<p xml:id="case">the Politburo and Presidium of the TsIK on 27</p>'
+                 '<p xml:id="next">November 1932, where he explained that the decree</p>'),
+    # a stray fragment standing as a paragraph (pavlova.3.4.p9)
+    ("short-paragraph", '<p xml:id="case">the main thing in the article</p>'
+                        '<p xml:id="lead-in">From this Zhukov concludes:</p>'),
+    # "On measur" with the note that the next paragraph does not continue it (pavlova.2.4.p7)
+    ("contradicted-gap", '<p xml:id="case">signed by Molotov "On measur<gap reason="lost"/>'
+                         '<note type="editorial">The paragraph breaks off here.</note></p>'
+                         '<p xml:id="next">Mensheviks”, which ordered the dismissal of the</p>'),
+    # cut on "of" before a new sentence, without a gap
+    ("unmarked-loss", '<p xml:id="case">the personnel changes that took place in the course of</p>'
+                      '<p xml:id="next">The meeting of the Politburo on January 8 decided.</p>'),
+])
+def test_the_detector_finds_its_case_and_nothing_else_there(tmp_path, detector, body):
+    assert found(tmp_path, body)[detector] == ["case"]
 
 
 def test_a_stray_page_dash_at_a_paragraph_end_and_at_a_join_is_found(tmp_path):
@@ -121,26 +131,6 @@ def test_mojibake_outside_the_scripts_of_the_text_is_found(tmp_path):
     cases = found(tmp_path, '<p xml:id="ru">Механизм власти.</p>',
                   languages='<language ident="en"/><language ident="ru"/>')
     assert "foreign-script" not in cases
-
-
-def test_a_stray_fragment_is_a_short_paragraph_but_a_lead_in_is_not(tmp_path):
-    cases = found(tmp_path, '<p xml:id="p9">the main thing in the article</p>'
-                            '<p xml:id="p3">From this Zhukov concludes:</p>')
-    assert cases["short-paragraph"] == ["p9"]
-
-
-def test_a_gap_whose_next_paragraph_continues_the_word_is_found(tmp_path):
-    # pavlova.2.4.p7 "On measur" with the note that the next paragraph does not continue it
-    cases = found(tmp_path, '<p xml:id="p7">signed by Molotov "On measur<gap reason="lost"/>'
-                            '<note type="editorial">The paragraph breaks off here.</note></p>'
-                            '<p xml:id="p8">Mensheviks”, which ordered the dismissal of the</p>')
-    assert cases["contradicted-gap"] == ["p7"]
-
-
-def test_a_paragraph_cut_on_of_before_a_new_sentence_needs_a_gap(tmp_path):
-    cases = found(tmp_path, '<p xml:id="p1">the personnel changes that took place in the course of</p>'
-                            '<p xml:id="p2">The meeting of the Politburo on January 8 decided.</p>')
-    assert cases["unmarked-loss"] == ["p1"]
 
 
 def test_a_decision_closes_its_case_and_a_stale_one_is_reported(tmp_path):
