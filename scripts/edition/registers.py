@@ -48,6 +48,7 @@ from lxml import etree
 
 from . import DATA, TEI_NS, XML_ID, XML_LANG, tei
 from .dates import DateError, gregorian_of_julian, parse_iso, readable, readable_old_style
+from .header import register_refs_decl, resource_uri
 
 REGISTERS = DATA / "registers"
 KINDS = {"person": "persons", "place": "places", "org": "orgs"}
@@ -278,6 +279,8 @@ def register_document(kind: str, entries: list[Entry], notes: dict[str, BioNotes
     org.set(XML_ID, "edition-editors")
     publication = _sub(file_desc, "publicationStmt")
     _sub(publication, "publisher", "The Stalinism Edition project")
+    _sub(publication, "idno", KINDS[kind], {"type": "edition"})
+    _sub(publication, "idno", resource_uri(KINDS[kind]), {"type": "URI"})
     availability = _sub(publication, "availability", attrs={"status": "free"})
     licence = _sub(availability, "licence", attrs={"target": "https://creativecommons.org/licenses/by/4.0/"})
     _sub(licence, "p", "Licensed under Creative Commons Attribution 4.0 International (CC BY 4.0).")
@@ -286,6 +289,8 @@ def register_document(kind: str, entries: list[Entry], notes: dict[str, BioNotes
                            "Biographical Notes among them) and the editors' knowledge; authority identifiers "
                            "are given only where certain.")
     _encoding_desc(header, kind, entries)
+    # each entry a citable unit (DTS), by its xml:id: the refsDecl joins the one encodingDesc
+    header.find(tei("encodingDesc")).extend(register_refs_decl(LIST[kind], kind))
     profile = _sub(header, "profileDesc")
     languages = _sub(profile, "langUsage")
     _sub(languages, "language", "English", {"ident": "en"})
