@@ -148,7 +148,8 @@ def csl_item(text: Text, unit_id: str, url: str, accessed: datetime.date, editio
 
 def formatted(item: dict, the_locator: str) -> tuple[str, str]:
     """(HTML, plain text): the style's citation of the work, then the passage and its address."""
-    without_url = {key: value for key, value in item.items() if key != "URL"}
+    # the address and the day it was read follow the passage, after the work
+    without_url = {key: value for key, value in item.items() if key not in ("URL", "accessed")}
 
     def render(output) -> str:
         style = CitationStylesStyle(get_style_filepath(STYLE), validate=False)

@@ -379,7 +379,7 @@ def _read_register(path: Path, _mtime_ns: int, register: str) -> list[RegisterEn
         if not entry_id:
             continue
         name = element.find(tei(name_tag))
-        dates = " – ".join((_clean("".join(d.itertext())) or d.get("when") or "")
+        dates = " – ".join(readable_date(_clean("".join(d.itertext())) or d.get("when") or "")
                            for d in (element.find(tei("birth")), element.find(tei("death"))) if d is not None)
         note = element.find(tei("note"))
         if note is None:
@@ -391,14 +391,34 @@ def _read_register(path: Path, _mtime_ns: int, register: str) -> list[RegisterEn
     return entries
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+_ISO_DATE = re.compile(r"(-?\d{4})(?:-(\d\d)(?:-(\d\d))?)?")
+
+
+def readable_date(date: str) -> str:
+    """A register's date in the one form readers see: '1878-12-18' -> '18 December 1878',
+    '1917-10' -> 'October 1917'; a date already written out ('6 [18] July 1883', Old
+    Style with New Style) stays as the register gives it."""
+    match = _ISO_DATE.fullmatch(date.strip())
+    if not match:
+        return date
+    year, month, day = match.groups()
+    if month and not 1 <= int(month) <= 12:
+        return date
+    return " ".join(part for part in (str(int(day)) if day else "", MONTHS[int(month) - 1] if month else "", year) if part)
+
+
 def _inverted_name(name: etree._Element) -> str:
     """A person's name family name first: 'Stalin, Joseph Vissarionovich'."""
     surname = name.find(tei("surname"))
     whole = _clean("".join(name.itertext()))
     if surname is None:
-        # 'I. P. Aleksakhin': a person's name without its parts marked ends with the family name
-        first, _, last = whole.rpartition(" ")
-        return f"{last}, {first}" if first else whole
+        # 'I. P. Aleksakhin': a person's name without its parts marked ends with the family name;
+        # a party name in brackets after it is no family name ('Yan Berzin (Ziemelis)' -> 'Berzin, Yan (Ziemelis)')
+        named, aside = re.fullmatch(r"(.*?)\s*((?:\([^)]*\)|\[[^\]]*\])?)", whole).groups()
+        first, _, last = named.rpartition(" ")
+        return " ".join(filter(None, (f"{last}, {first}" if first else named, aside)))
     family = _clean("".join(surname.itertext()))
     rest = _clean(" ".join("".join(part.itertext()) for part in name if part is not surname and isinstance(part.tag, str)))
     return f"{family}, {rest}" if rest else family or whole

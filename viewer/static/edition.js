@@ -424,6 +424,28 @@
   }
   document.querySelectorAll("input[data-choices]").forEach(entityChoice);
 
+  // A register's name filter works as the reader types (the form sends it too, without script):
+  // rows whose name does not hold the words are hidden, and so are the letter rows while filtering.
+  document.querySelectorAll("input[data-filter-rows]").forEach(function (field) {
+    const rows = document.querySelector(field.dataset.filterRows);
+    const count = document.getElementById(field.getAttribute("aria-describedby"));
+    if (!rows) return;
+    field.addEventListener("input", function () {
+      const wanted = field.value.trim().toLocaleLowerCase();
+      let shown = 0;
+      rows.querySelectorAll("tr").forEach(function (row) {
+        if (row.classList.contains("letter-row")) {
+          row.hidden = wanted !== "";
+          return;
+        }
+        const match = !wanted || (row.dataset.name || "").toLocaleLowerCase().indexOf(wanted) >= 0;
+        row.hidden = !match;
+        if (match) shown += 1;
+      });
+      if (count) count.textContent = shown.toLocaleString("en") + (shown === 1 ? " entry." : " entries.");
+    });
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") closePopup();
     else if (event.key === "Tab" && popup) keepFocusInPopup(event);
