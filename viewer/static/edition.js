@@ -147,7 +147,16 @@
       ["role", "tabindex", "aria-haspopup", "aria-expanded"].forEach(function (name) { mark.removeAttribute(name); });
     }
   }
-  document.querySelectorAll(".gap.explain").forEach(function (mark) { explainable(mark, true); });
+  // A mark that holds another mark, or a link, is not a button itself (nothing
+  // interactive nests), nor is one inside a name while the names are links.
+  function refreshExplanations() {
+    const interventions = body.classList.contains("show-interventions");
+    document.querySelectorAll(".explain").forEach(function (mark) {
+      const shown = mark.classList.contains("gap") || interventions;
+      const nested = mark.querySelector(".explain, a[href], button") || mark.parentElement.closest("a[href]");
+      explainable(mark, shown && !nested);
+    });
+  }
 
   // Names are links to the registers while they are shown; while they are
   // off they are plain words: no link announced, no tab stop.
@@ -163,9 +172,8 @@
         }
         opensPopup(link, on);
       });
-    } else if (name === "show-interventions") {
-      document.querySelectorAll(".explain:not(.gap)").forEach(function (mark) { explainable(mark, on); });
     }
+    refreshExplanations();
   }
 
   // toggles: remembered across pages
@@ -339,7 +347,7 @@
         explanation.textContent = target.dataset.explanation;
         content.appendChild(explanation);
         const key = document.createElement("a");
-        key.href = document.querySelector("#key-to-marks") ? "#key-to-marks" : "/about#key-to-marks";
+        key.href = document.querySelector("link[rel=help]").getAttribute("href") + "#key-to-marks";
         key.textContent = "Key to every mark";
         content.appendChild(key);
       });
