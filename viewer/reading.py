@@ -54,7 +54,7 @@ ENCODING_GUIDE = ROOT / "docs" / "encoding.md"
 def encoding_guide():
     if not ENCODING_GUIDE.is_file():
         abort(404, description="The encoding guide is not part of this installation.")
-    html = markdown.markdown(ENCODING_GUIDE.read_text(encoding="utf-8"), extensions=["tables"])
+    html = markdown.markdown(ENCODING_GUIDE.read_text(encoding="utf-8"), extensions=["tables", "fenced_code"])
     return render_template("reading/encoding.html", html=Markup(html))
 
 
