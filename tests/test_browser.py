@@ -280,14 +280,19 @@ def test_print_shows_the_text_and_its_notes_without_the_viewers_controls(server,
     assert pdf.startswith(b"%PDF")
 
 
-def test_validator_reports_an_invalid_upload(server, page, tmp_path):
-    broken = tmp_path / "broken.xml"
-    broken.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0">\n<text>\n<body><p>Stalin</body></text></TEI>\n')
-    page.goto(server.url + "/validate")
-    page.locator("#validate-file").set_input_files(str(broken))
+def validate_upload(page, url: str, upload: Path, tei: str) -> None:
+    """Upload a TEI file to the validation page as a reader does and wait for the report."""
+    upload.write_text(tei)
+    page.goto(url + "/validate")
+    page.locator("#validate-file").set_input_files(str(upload))
     page.get_by_role("button", name="Validate").click()
     page.wait_for_url(re.compile(r"/validate$"))
     page.locator(".problems").wait_for()
+
+
+def test_validator_reports_an_invalid_upload(server, page, tmp_path):
+    validate_upload(page, server.url, tmp_path / "broken.xml",
+                    '<TEI xmlns="http://www.tei-c.org/ns/1.0">\n<text>\n<body><p>Stalin</body></text></TEI>\n')
     first = page.locator(".problems tbody tr").first.locator("td")
     assert first.nth(0).inner_text() == "3" and first.nth(3).inner_text() == "well-formed"
     screenshot(page, "validation")

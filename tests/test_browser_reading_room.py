@@ -6,11 +6,23 @@ Each test is named for the defect of issue 15 it proves mended."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
 
-from test_browser import PHONE, page, real_server, screenshot, tab_until  # noqa: F401  (fixtures)
+from test_browser import PHONE, page, real_server, screenshot, tab_until, validate_upload  # noqa: F401  (fixtures)
+
+
+@contextlib.contextmanager
+def own_page(browser, **options):
+    """A page in a context of its own (a phone, a dark system, a page whose console may report a 400)."""
+    context = browser.new_context(**options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
 
 FOCUS_IN_DIALOG = "document.activeElement.closest('[role=dialog]') !== null"
 
@@ -192,9 +204,7 @@ def test_8_search_landmarks_are_told_apart(real_server, page):
 # --- 9. interventions explained by tap and keyboard, with a key ------------------------------------
 
 def test_9_a_mended_page_break_explains_itself_to_a_tap(real_server, browser):
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    try:
+    with own_page(browser, **PHONE) as page:
         open_with_names(page, real_server.url + "/text/medvedev/medvedev.1.1", interventions=True)
         mark = page.locator(".pb-mended").first
         mark.scroll_into_view_if_needed()
@@ -202,8 +212,6 @@ def test_9_a_mended_page_break_explains_itself_to_a_tap(real_server, browser):
         dialog = page.get_by_role("dialog")
         assert "the editors joined it here" in dialog.inner_text()
         assert dialog.get_by_role("link", name="Key to every mark").get_attribute("href").endswith("/about#key-to-marks")
-    finally:
-        context.close()
 
 
 def test_9_a_gap_explains_itself_to_the_keyboard_and_the_key_lists_every_mark(real_server, page):
@@ -236,12 +244,8 @@ def test_10_medvedev_contents_nest_with_the_texts_heads_and_the_pager_names_the_
 # --- 12. validation page ---------------------------------------------------------------------------
 
 def test_12_validation_says_1_error_in_line_order_in_plain_words_and_keeps_the_form_when_empty(real_server, page, tmp_path):
-    upload = tmp_path / "unknown.xml"
-    upload.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/>\n<text><body><foo/>\n<p>x</p></body></text></TEI>')
-    page.goto(real_server.url + "/validate")
-    page.locator("#validate-file").set_input_files(str(upload))
-    page.get_by_role("button", name="Validate").click()
-    page.locator(".problems").wait_for()
+    validate_upload(page, real_server.url, tmp_path / "unknown.xml",
+                    '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/>\n<text><body><foo/>\n<p>x</p></body></text></TEI>')
     status = page.locator(".validation-report [role=status]").inner_text()
     assert re.match(r"\d+ errors?[,.]", status) and not status.startswith("1 errors")
     lines = [int(n) for n in page.locator(".problems tbody tr td:first-child").all_inner_texts()]
@@ -255,9 +259,7 @@ def test_12_validation_says_1_error_in_line_order_in_plain_words_and_keeps_the_f
 
 
 def test_12_an_empty_submit_keeps_the_form_with_what_to_do(real_server, browser):
-    context = browser.new_context()
-    page = context.new_page()   # the browser logs the 400 answer as a console error: this page is not the fixture's
-    try:
+    with own_page(browser) as page:  # the browser logs the 400 answer as a console error: this page is not the fixture's
         page.goto(real_server.url + "/validate")
         with page.expect_response(re.compile(r"/validate$")) as answer:
             page.get_by_role("button", name="Validate").click()
@@ -265,32 +267,24 @@ def test_12_an_empty_submit_keeps_the_form_with_what_to_do(real_server, browser)
         page.wait_for_load_state()
         assert page.get_by_role("alert").inner_text() == "Choose a TEI file or paste its text, then validate."
         assert page.locator("#validate-file").is_visible() and page.locator("#validate-text").is_visible()
-    finally:
-        context.close()
 
 
 # --- 13. a phone --------------------------------------------------------------------------------------
 
 def test_13_note_references_and_paragraph_numbers_are_24px_targets_on_a_phone(real_server, browser):
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    try:
+    with own_page(browser, **PHONE) as page:
         page.goto(real_server.url + "/text/rogovin/rogovin.31")
         sizes = page.locator("a.note-ref, a.para-num").evaluate_all(
             "es => es.map(e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; })")
         assert sizes and min(w for w, h in sizes) >= 24 and min(h for w, h in sizes) >= 24, min(sizes)
         assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
         screenshot(page, "real-phone-targets", full_page=False)
-    finally:
-        context.close()
 
 
 # --- comfort ------------------------------------------------------------------------------------------
 
 def test_dark_mode_follows_the_system_the_switch_overrides_it_and_text_grows(real_server, browser):
-    context = browser.new_context(color_scheme="dark", viewport={"width": 1100, "height": 900})
-    page = context.new_page()
-    try:
+    with own_page(browser, color_scheme="dark", viewport={"width": 1100, "height": 900}) as page:
         page.goto(real_server.url + "/text/medvedev/medvedev.1.1")
         background = "getComputedStyle(document.body).backgroundColor"
         assert page.evaluate(background) == "rgb(23, 23, 27)"
@@ -306,8 +300,6 @@ def test_dark_mode_follows_the_system_the_switch_overrides_it_and_text_grows(rea
         assert page.evaluate(size) > before * 1.1
         page.get_by_role("link", name="About this edition").click()
         assert page.locator("h1").inner_text() == "About this edition, and how to read it"
-    finally:
-        context.close()
 
 
 # --- axe-core over the page states -----------------------------------------------------------------
@@ -371,25 +363,17 @@ def test_axe_finds_no_violation(real_server, page, state):
 
 @pytest.mark.parametrize("scheme", ["dark"])
 def test_axe_finds_no_violation_in_dark_mode_on_a_chapter_with_everything_shown(real_server, browser, scheme):
-    context = browser.new_context(color_scheme=scheme, viewport={"width": 1100, "height": 900})
-    page = context.new_page()
-    try:
+    with own_page(browser, color_scheme=scheme, viewport={"width": 1100, "height": 900}) as page:
         open_with_names(page, real_server.url + "/text/medvedev/medvedev.1.1", names=True, interventions=True)
         assert summary(axe_violations(page)) == []
-    finally:
-        context.close()
 
 
 def test_axe_finds_no_violation_on_a_phone_with_a_note_open(real_server, browser):
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    try:
+    with own_page(browser, **PHONE) as page:
         page.goto(real_server.url + "/text/rogovin/rogovin.31")
         page.locator("a.note-ref[data-note='rogovin.n31-6']").tap()
         page.get_by_role("dialog").wait_for()
         assert summary(axe_violations(page)) == []
-    finally:
-        context.close()
 
 
 def test_axe_finds_no_violation_on_the_map_when_there_is_one(real_server, page):

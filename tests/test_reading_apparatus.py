@@ -207,3 +207,28 @@ def test_every_page_has_the_key_to_the_marks_and_the_about_page_explains_it(clie
 def test_the_encoding_guide_the_validator_cites_is_served(client):
     response = client.get("/about/encoding")
     assert response.status_code == 200 and "<h1>The edition’s encoding guide</h1>" in response.get_data(as_text=True).replace("'", "’")
+
+
+# --- the validation page ----------------------------------------------------------------------
+
+BROKEN_FILES = [
+    '<TEI xmlns="http://www.tei-c.org/ns/1.0">\n<text>\n<body><p>Stalin</body></text></TEI>\n',
+    '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/><text><body><foo/><p>x</p></body></text></TEI>',
+    '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/><text><body><p rend="x" bogus="1">x</p></body></text></TEI>',
+    '<TEI><teiHeader/><text/></TEI>',
+    '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>t',
+]
+
+
+def test_the_validation_page_says_every_problem_in_words_sorted_by_line_and_counts_in_the_singular(client):
+    raw = re.compile(r"Expecting an element|got nothing|Did not expect|failed to validate|Opening and ending tag|docs/encoding\.md")
+    for broken in BROKEN_FILES:
+        page = BeautifulSoup(client.post("/validate", data={"text": broken}).get_data(as_text=True), "html.parser")
+        rows = page.select(".problems tbody tr")
+        assert rows, broken
+        messages = [row.select("td")[-1].get_text() for row in rows]
+        assert [m for m in messages if raw.search(m)] == [], broken
+        lines = [(int(row.select("td")[0].get_text()), int(row.select("td")[1].get_text())) for row in rows]
+        assert lines == sorted(lines)
+        status = page.select_one(".validation-report [role=status]").get_text()
+        assert not re.search(r"\b1 errors\b|\b1 warnings\b", status), status
