@@ -193,6 +193,8 @@ def test_the_pager_names_a_numbered_section_with_its_chapter(client):
     html = BeautifulSoup(client.get("/text/medvedev/medvedev.1.2.2").get_data(as_text=True), "html.parser")
     assert html.select_one("a[rel=prev]").get_text(strip=True) == "← The Struggle Against the Opposition, section 1"
     assert html.select_one("a[rel=next]").get_text(strip=True) == "The Struggle Against the Opposition, section 3 →"
+    # the page's own title says what the number is, as the contents do
+    assert html.select_one("h1").get_text() == "Section 2"
 
 
 def test_every_page_has_the_key_to_the_marks_and_the_about_page_explains_it(client):

@@ -34,6 +34,8 @@
     <xsl:variable name="depth" select="count(ancestor::tei:div except $page-root/ancestor::tei:div)"/>
     <xsl:element name="h{if ($depth = 0) then 2 else min(($depth, 6))}">
       <xsl:call-template name="id"/>
+      <!-- a head that is only a number reads as the contents name it: Section 3 -->
+      <xsl:if test="parent::tei:div and matches(ed:head-text(..), '^(\d+|[IVXLC]+)\.?$', 'i')"><span class="ui">Section </span></xsl:if>
       <xsl:apply-templates/>
     </xsl:element>
   </xsl:template>
