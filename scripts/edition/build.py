@@ -1,6 +1,7 @@
 """Run the pipeline: one source in, one TEI file (and its reports) out.
 
-    parse -> clean -> structure -> notes -> interventions -> markup -> entities -> corrections -> header -> serialize
+    parse -> clean -> structure -> notes -> interventions -> markup -> entities -> identify -> corrections
+    -> header -> serialize
 
 `build_edition` converts every source in `sources/` (in parallel processes
 when there are several texts and several cores), then switches the whole
@@ -31,6 +32,7 @@ from .corrections import correct
 from .entities import annotate
 from .fidelity import check
 from .header import add_header
+from .identify import identify
 from .interventions import record_interventions
 from .markup import markup
 from .model import ConversionError, Document
@@ -51,6 +53,7 @@ STAGES: list[tuple[str, Callable[[Document], Document]]] = [
     ("interventions", record_interventions),
     ("markup", markup),
     ("entities", annotate),
+    ("identify", identify),
     ("corrections", correct),
     ("header", add_header),
 ]

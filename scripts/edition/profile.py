@@ -89,7 +89,7 @@ TABLE_KEYS: dict[str, frozenset[str] | None] = {
     "joins": frozenset({
         "enabled", "movable", "open_words", "not_before", "also_before", "after_capitalised",
         "unfinished_min_chars", "unfinished_end", "digits_end_sentence", "closers_end_sentence",
-        "mark_lost", "displaced_max_words", "not_lost"}),
+        "mark_lost", "displaced_max_words", "not_lost", "lower_case_continues", "lost_before", "lost_after"}),
     "figures": frozenset({"transcription_script", "transcription_lang", "base_script", "caption_max_blocks",
                           "caption_max_chars"}),
     # notes
@@ -312,7 +312,7 @@ def _line_of(source: str, trail: str, key: str) -> int:
 
 
 # keys whose value is a list of regular expressions
-PATTERN_LISTS = ("split_before", "not_before", "also_before", "also")
+PATTERN_LISTS = ("split_before", "not_before", "also_before", "lost_before", "lost_after", "also")
 
 
 def _check_patterns(path: Path, data: dict[str, Any]) -> None:
