@@ -64,7 +64,7 @@ OPENS_AS_IT_SHOULD = re.compile(r"^(?:[a-z]\)|\.\.\.|\. \. \.|…)")
 LAST_WORD = re.compile(r"([\w’']+)\W*$")
 DASH_END = re.compile(r"[—–-]\s*$")
 DASHES = "—–-"
-RESIDUE = re.compile(r"\^\{|\*\*|\[[^\[\]]*\]\((?:#|https?:|www\.)[^()]*\)|\]\(#\)|[^\W\d_]_+|_+[^\W\d_]|_{2,}\s*[.,;:]")
+RESIDUE = re.compile(r"\^\{|\*\*|~~|(?<=[a-z])\*|\*(?=[a-z])|</?[a-z]+>|\[[^\[\]]*\]\((?:#|https?:|www\.)[^()]*\)|\]\(#\)|[^\W\d_]_+|_+[^\W\d_]|_{2,}\s*[.,;:]")
 # "party meetings25, known as", "the necessary symphony\"6, as": a note number without its reference
 GLUED_NUMBER = re.compile(r"\b[A-Za-z][a-z]{2,}\d{1,3}\b|[a-z]{2}[\"”’]\d{1,3}(?=[\s,.;:])|[^\W\d_][⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 MOJIBAKE = re.compile(r"Ã[\x80-\xbf]|â€|Ð[\x80-\xbf]|\ufffd")
