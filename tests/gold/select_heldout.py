@@ -62,7 +62,7 @@ FIFTH_DRAW = [
     ("furr", "p", 4), ("furr", "note", 1),
     ("gurdzhiyev", "p", 3),
 ]
-FIFTH_SEED = None  # set when drawn
+FIFTH_SEED = 1796562322  # the Unix time of the draw: 2026-12-06 13:05:22 UTC
 DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW), (6, THIRD_DRAW), (7, FOURTH_DRAW)]  # 4: the number
 if FIFTH_SEED is not None:
     DRAWS.append((FIFTH_SEED, FIFTH_DRAW))
