@@ -49,7 +49,7 @@ def text_files(tei_dir: Path) -> list[Path]:
 
 
 # raised when the tables change, so that an index of the old shape is rebuilt
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 
 
 def _fingerprint(tei_dir: Path) -> str:
@@ -63,6 +63,7 @@ class Mention:
     entity: str
     start: int
     end: int
+    cert: str = ""  # the identification's certainty (@cert), "" for an exact name
 
 
 def is_passage(element: etree._Element) -> bool:
@@ -124,7 +125,7 @@ def passage_text(element: etree._Element) -> tuple[str, list[Mention]]:
                 target = node.get("ref").split()[0]
                 register, _, entity = target.partition("#")
                 if entity:
-                    mentions.append(Mention(register.removesuffix(".xml"), entity, start, length))
+                    mentions.append(Mention(register.removesuffix(".xml"), entity, start, length, node.get("cert") or ""))
             if bracketed:
                 parts.append("]")
                 length += 1
@@ -189,7 +190,7 @@ def _fill_index(con: sqlite3.Connection, tei_dir: Path) -> dict:
             body, text_key UNINDEXED, passage_id UNINDEXED, kind UNINDEXED, section UNINDEXED,
             tokenize = "unicode61 remove_diacritics 2");
         CREATE TABLE mentions(passage_rowid INTEGER, text_key TEXT, passage_id TEXT,
-            register TEXT, entity TEXT, before TEXT, name TEXT, after TEXT);
+            register TEXT, entity TEXT, before TEXT, name TEXT, after TEXT, cert TEXT);
     """)
     stats = {"texts": 0, "passages": 0, "mentions": 0}
     for path in text_files(tei_dir):
@@ -217,10 +218,10 @@ def _fill_index(con: sqlite3.Connection, tei_dir: Path) -> dict:
                                  (body, text_key, link, etree.QName(element).localname, section_of(element, heads)))
             stats["passages"] += 1
             for m in mentions:
-                con.execute("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                con.execute("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             (cursor.lastrowid, text_key, link, m.register, m.entity,
                              body[max(0, m.start - KWIC_CHARS):m.start], body[m.start:m.end],
-                             body[m.end:m.end + KWIC_CHARS]))
+                             body[m.end:m.end + KWIC_CHARS], m.cert))
                 stats["mentions"] += 1
     # an entry's mentions in one text, in text order, are read from the index alone (Stalin: 3,000 rows)
     con.execute("CREATE INDEX mentions_entity ON mentions(register, entity, text_key, passage_rowid)")
@@ -401,7 +402,7 @@ def mentions_of(db_path: Path, register: str, entity: str, text_key: str | None 
     con.row_factory = sqlite3.Row
     try:
         texts = "AND text_key = ?" if text_key else ""
-        rows = con.execute(f"""SELECT text_key, passage_id, before, name, after FROM mentions
+        rows = con.execute(f"""SELECT text_key, passage_id, before, name, after, cert FROM mentions
                                WHERE register = ? AND entity = ? {texts}
                                ORDER BY text_key, passage_rowid LIMIT ? OFFSET ?""",
                            (register, entity, *([text_key] if text_key else []), -1 if limit is None else limit,
@@ -417,7 +418,7 @@ def first_mentions_by_text(db_path: Path, register: str, entity: str, per_text: 
     con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     con.row_factory = sqlite3.Row
     try:
-        rows = con.execute("""SELECT text_key, passage_id, before, name, after FROM (
+        rows = con.execute("""SELECT text_key, passage_id, before, name, after, cert FROM (
                                 SELECT *, row_number() OVER (PARTITION BY text_key ORDER BY passage_rowid) AS n
                                 FROM mentions WHERE register = ? AND entity = ?)
                               WHERE n <= ? ORDER BY text_key, n""", (register, entity, per_text)).fetchall()
