@@ -268,13 +268,13 @@ class Matcher:
         return bool(following and (self._head_in(following.group(1), self.event_heads)
                                    or self._head_in(following.group(1), self.compound_heads)))
 
-    def after_blocking_word(self, text: str, start: int, end: int) -> bool:
+    def after_blocking_word(self, text: str, start: int, end: int, quoted: bool = True) -> bool:
         """`the steamship Ilyich`, `Order of Lenin`, `the "Ilyich"`: a thing named after someone."""
         before = text[max(0, start - 40):start].lower()
         if any(before.rstrip(' "“«').endswith(w) for w in self.not_after):
             return True
-        quoted = before.endswith(("the \"", "the “", "the «")) and text[end:end + 1] in "\"”»"
-        return quoted and end < len(text)
+        in_quotes = before.endswith(("the \"", "the “", "the «")) and text[end:end + 1] in "\"”»"
+        return quoted and in_quotes and end < len(text)
 
 
 class Annotator:
@@ -367,9 +367,9 @@ class Annotator:
         """A candidate mention: its span, the entries its words can name, and what the name itself
         says (forename, patronymic, initials, a role word). Choosing among several entries from the
         context is the identify stage's work (`edition.identify`)."""
-        if self.matcher.after_blocking_word(text, start, end):
-            return None
         kinds = {entry.kind for entry, _ in readings}
+        if self.matcher.after_blocking_word(text, start, end, quoted=kinds != {"org"}):
+            return None  # an organisation in quotation marks is still itself (`the "Industrial Party" trial`)
         if "org" not in kinds and (self.matcher.inside_institution(text, end, person=kinds == {"person"})
                                    or self.matcher.inside_compound(text, start, end, kinds)):
             return None
