@@ -1,28 +1,32 @@
-"""Stage 7, entities: mark persons, places and organisations against the registers.
+"""Stage 7, entities: find the names of persons, places and organisations, and who they may be.
 
 The registers (data/registers/*.toml, see `edition.registers`) give every
 surface form of every entity. One Aho-Corasick automaton over all forms finds
-candidate mentions in each text node; rules on the context then decide:
+candidate mentions in each text node; this stage settles each name's span and
+its candidates (the entries its words can name), narrowed by what the name
+itself says. Choosing among several candidates from the context is the next
+stage's work (`edition.identify`), which reads the working attributes this one
+leaves on each name (`CLAIMANTS`, `CANDIDATES`, `EVIDENCE`).
 
 - a match must stand as a whole word: `Stalinist`, `Kirovograd` are not
   `Stalin`, `Kirov`; a possessive `'s` stays outside the element;
 - a name followed by the head of an institution (`Kirov Plant`, `Moscow
   Committee`, `Stalin Constitution`) is part of that name, not a mention of
   the person or place (the organisation register may claim the whole);
-- initials or a forename before a surname (`I. N. Smirnov`, `Sergei Kamenev`)
-  are taken into the element and choose among homonyms; initials that fit no
-  homonym leave the mention without @ref rather than guessing;
-- a bare surname shared by several entries is resolved, in this order, by a
-  role word before it (`Marshal Zhukov`), by the last explicit mention in the
-  same paragraph, by the text's own identification (profile `[entities]
-  prefer`), by the entry marked `default`; otherwise it gets no @ref and
-  @cert="low".
-
+- initials, a forename or a forename and patronymic before a surname (`I. N.
+  Smirnov`, `Sergei Kamenev`) are taken into the element and narrow the
+  candidates; an alias that is another entry's surname (`Ioffe`, Deborin's birth
+  name) names no one alone; initials that fit no one leave the mention without @ref;
+  initials that fit the surname's other gender form name that person (`M.I.
+  Ulyanov`: Maria Ilyinichna Ulyanova);
 - a forename no list knows (`Bulat Okudzhava`) belongs to the name and must fit the
   entry, across transliterations (`Iuri`/`Yuri`), or the mention gets no @ref;
+- a name the received text misreads is found in its correction (data/corrections:
+  `Sokolonikov` is Sokolnikov), and the correction then stands inside the name;
 - names inside titles are not mentions: every quotation in a bibliography, a quotation
   after an author in a note (`P. Broué, "Party Opposition to Stalin..."`) or after a
-  word for a work anywhere (`his article "Stalin and the Red Army"`);
+  word for a work anywhere (`his article "Stalin and the Red Army"`); newspapers and
+  journals are titles (`title level="j"`: `the newspaper "Soviet Russia"`, `Pravda`);
 - a town named after a person (Kuybyshev, Ordzhonikidze) is the town only after its
   title word (`in`), the person elsewhere.
 - names joined by a hyphen or a dash before the head of a thing name the thing
@@ -33,9 +37,8 @@ candidate mentions in each text node; rules on the context then decide:
   joined pair (`the Bukharin troika`, `the Riutin Platform`, `the Syrtsov-Lominadze
   opposition group`, `the Leningrad group`): rules.toml `group_heads`.
 
-Every automatic decision carries @resp="#edition-editors" (the header
-declares them); resolutions that rest on context rather than on the name
-itself carry @cert="medium".
+Every automatic mention carries @resp="#edition-editors" (the header declares
+them); the identify stage gives @cert to every decision that is not an exact name.
 """
 
 from __future__ import annotations
@@ -66,12 +69,10 @@ REGISTER_FILE = {"person": "persons.xml", "place": "places.xml", "org": "orgs.xm
 # Content that is not running prose naming people: the header, bibliographic
 # titles, names already encoded by an earlier stage.
 SKIP = ("teiHeader", "title", "persName", "placeName", "orgName", "rs", "idno", "date")
-# Blocks within which an explicit mention lends its identity to later bare ones.
 HI = tei("hi")
 NOTE = tei("note")
 HEAD = tei("head")
 BIBLS = {tei("bibl"), tei("listBibl"), tei("biblStruct")}
-BLOCKS = {tei(t) for t in ("p", "item", "note", "head", "quote", "l", "cell", "ab", "figDesc", "label")}
 
 # Initials as the sources write them: `I. N. `, `I.N.`, `Ye. A. `, `Yu.G.`, `H.K.`
 INITIAL = r"(?:Shch|Sh|Ch|Kh|Zh|Ts|Ye|Yu|Ya|Yo|Iu|Ia|[A-Z])"
@@ -278,10 +279,8 @@ class Matcher:
 
 
 class Annotator:
-    def __init__(self, matcher: Matcher, registers: dict[str, list[Entry]]):
+    def __init__(self, matcher: Matcher):
         self.matcher = matcher
-        ids = {e.id: e for entries in registers.values() for e in entries}
-        self.ids = ids
         # surnames the text has introduced with initials or a forename (`M. S. Pogrebinsky`)
         # though the register does not know them: later bare mentions are marked too
         self.unregistered: set[str] = set()
@@ -293,7 +292,7 @@ class Annotator:
         self.corrected: dict[str, str] = {}
         self.misread: ahocorasick.Automaton | None = None
         self.counts = {"persName": 0, "placeName": 0, "orgName": 0, "with_ref": 0,
-                       "by_context": 0, "undecided": 0, "initials_unmatched": 0, "unregistered": 0}
+                       "undecided": 0, "initials_unmatched": 0, "unregistered": 0}
 
     def learn_unregistered(self, ordinary_words: set[str]) -> None:
         """After a first pass: look for the unregistered surnames on their own."""
@@ -607,12 +606,6 @@ def _in_italics(element) -> bool:
     return any(e.tag == HI and "italic" in (e.get("rend") or "") for e in (element, *element.iterancestors(HI)))
 
 
-def _block_of(element):
-    while element is not None and element.tag not in BLOCKS:
-        element = element.getparent()
-    return element
-
-
 _MATCHER: Matcher | None = None
 
 
@@ -634,7 +627,7 @@ def annotate(doc: Document) -> Document:
     if settings.get("skip") or text is None:
         return doc
     m = matcher()
-    annotator = Annotator(m, m.registers)
+    annotator = Annotator(m)
     # words the text writes in lower case are ordinary words, not names (one scan, shared)
     ordinary = set(LOWER_WORD.findall(" ".join(text.itertext())))
     annotator.ordinary = ordinary

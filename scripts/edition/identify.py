@@ -43,12 +43,11 @@ from lxml import etree
 from . import XML_ID, tei
 from .entities import CANDIDATES, CLAIMANTS, EVIDENCE, REGISTER_FILE, UNIDENTIFIED, ELEMENT_FOR_KIND, matcher
 from .model import Document
-from .registers import REGISTERS, Entry
+from .registers import REGISTERS, Entry, RegisterError
 from .serialize import assign_ids
 
 DECISIONS_FILE = REGISTERS / "decisions.toml"
 NAMES = {tei("persName"): "person", tei("placeName"): "place", tei("orgName"): "org"}
-KIND_OF_TAG = {tag: kind for tag, kind in NAMES.items()}
 # evidence of the name's own words: it decides, and a fuller mention is remembered
 OWN_WORDS = ("full name", "initials", "forename", "abbreviated forename", "forename and patronymic",
              "forename (inverted)", "forename (transliterated)", "initials fit the surname's other gender form")
@@ -58,8 +57,8 @@ SENTENCE_END = re.compile(r"[.!?](?:[\"”»’)\]]*)\s+(?=[A-Z\"“«(])")
 LIST_GLUE = re.compile(r"^\s*(?:,|;|,?\s+and|,?\s+or)\s*$")
 
 
-class DecisionsError(Exception):
-    pass
+class DecisionsError(RegisterError):
+    """decisions.toml is not valid: the build stops with the file and the fault."""
 
 
 @dataclass
@@ -167,6 +166,7 @@ class Identifier:
         self.scopes: dict[object, Scope] = {}
         self.decisions: list[Decision] = []
         self.ref_change = 0
+        self._block, self._block_text, self._starts = None, "", {}
 
     # --- where a name stands -------------------------------------------------
 
@@ -198,7 +198,7 @@ class Identifier:
         candidates = [c for c in (element.get(CANDIDATES) or "").split()]
         evidence = element.get(EVIDENCE) or ""
         chosen = self._ref_id(element)
-        form = self._bare_form(words, claimants)
+        form = words
         rejected: dict[str, str] = {}
         cert = element.get("cert")
 
@@ -396,17 +396,18 @@ class Identifier:
 
     # --- the tree ---------------------------------------------------------------
 
-    @staticmethod
-    def _context(element, block) -> tuple[str, tuple[int, int]]:
-        """The block's text and the name's place in it."""
-        text_nodes = block.xpath(".//text()")
-        position = 0
-        for node in text_nodes:
-            if node.getparent() is element and node.is_text:
-                break
-            position += len(node)
-        text = "".join(text_nodes)
-        return text, (position, position + len("".join(element.itertext())))
+    def _context(self, element, block) -> tuple[str, tuple[int, int]]:
+        """The block's text and the name's place in it (the block's text read once for all its names)."""
+        if self._block is not block:
+            nodes = block.xpath(".//text()")
+            self._block, self._block_text, self._starts = block, "".join(nodes), {}
+            position = 0
+            for node in nodes:
+                if node.is_text and node.getparent().tag in NAMES:
+                    self._starts[node.getparent()] = position
+                position += len(node)
+        position = self._starts.get(element, 0)
+        return self._block_text, (position, position + len("".join(element.itertext())))
 
     @staticmethod
     def _ref_id(element) -> str:
@@ -415,9 +416,6 @@ class Identifier:
     def _kind(self, element) -> str:
         return NAMES.get(element.tag, "")
 
-    @staticmethod
-    def _bare_form(words: str, claimants: list[str]) -> str:
-        return words.removesuffix("'s").removesuffix("’s")
 
     def _apply(self, element, chosen: str, cert: str) -> None:
         had = bool(element.get("ref"))

@@ -1,4 +1,4 @@
-"""Stage 11, validate: well-formedness, then RELAX NG, then Schematron.
+"""Stage 12, validate: well-formedness, then RELAX NG, then Schematron.
 
     validate_file(path)          -> list[Problem]
     validate_bytes(data, name)   -> list[Problem]
