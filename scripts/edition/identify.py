@@ -53,6 +53,8 @@ OWN_WORDS = ("full name", "initials", "forename", "abbreviated forename", "foren
              "forename (inverted)", "forename (transliterated)", "initials fit the surname's other gender form")
 YEAR = re.compile(r"(?<![\d/.-])(1[89]\d\d)(?!\d)")
 SENTENCE_END = re.compile(r"[.!?](?:[\"”»’)\]]*)\s+(?=[A-Z\"“«(])")
+# a name element to be taken out, its words kept (a working tag: strip_tags removes it)
+UNWRAP = "{urn:x-edition:working}unwrap"
 # between two names of one list: a comma, `and`, `or`
 LIST_GLUE = re.compile(r"^\s*(?:,|;|,?\s+and|,?\s+or)\s*$")
 
@@ -481,52 +483,41 @@ def _unwrap_if_kind_unknown(element) -> None:
         return
     kinds = {e.kind for es in matcher().registers.values() for e in es if e.id in candidates}
     if len(kinds) > 1:
-        parent = element.getparent()
-        words = "".join(element.itertext()) + (element.tail or "")
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + words
-        else:
-            parent.text = (parent.text or "") + words
-        parent.remove(element)
+        element.tag = UNWRAP
+        etree.strip_tags(element.getparent(), UNWRAP)
 
 
 def _listed_with(element, reach: int = 4) -> list:
     """The names listed with `element`, on either side, joined by commas, `and`, `or`."""
-    listed = []
-    node = element
+    return _listed_towards(element, reach, before=True) + _listed_towards(element, reach, before=False)
+
+
+def _listed_towards(element, reach: int, before: bool) -> list:
+    listed, node = [], element
     for _ in range(reach):
-        previous = node.getprevious()
-        if previous is None or previous.tag not in NAMES or not LIST_GLUE.match(previous.tail or ""):
+        neighbour = node.getprevious() if before else node.getnext()
+        glue = (neighbour.tail if before else node.tail) if neighbour is not None else None
+        if neighbour is None or neighbour.tag not in NAMES or not LIST_GLUE.match(glue or ""):
             break
-        listed.append(previous)
-        node = previous
-    node = element
-    for _ in range(reach):
-        following = node.getnext()
-        if following is None or following.tag not in NAMES or not LIST_GLUE.match(node.tail or ""):
-            break
-        listed.append(following)
-        node = following
+        listed.append(neighbour)
+        node = neighbour
     return listed
 
 
 def _take_into(element, side: str, length: int) -> None:
-    """The owner's words become part of the body's name, where they stand in one run of text
-    beside it (`the [Georgian Central Committee]`, `the [Central Committee of the KPD]`)."""
+    """The owner's words become part of the body's name where they stand in the one run of text
+    beside it (`the [Georgian CP Central Committee]`, `the [Central Committee of the KPD]`); an
+    owner that is a name of its own, or a name with markup inside, is left where it is."""
+    if len(element):
+        return
     if side == "after":
         tail = element.tail or ""
         if len(tail) >= length:
-            element.text = (element.text or "") + tail[:length] if len(element) == 0 else element.text
-            if len(element) == 0:
-                element.tail = tail[length:]
+            element.text, element.tail = (element.text or "") + tail[:length], tail[length:]
         return
-    previous = element.getprevious()
-    parent = element.getparent()
+    previous, parent = element.getprevious(), element.getparent()
     slot = previous.tail if previous is not None else parent.text
-    if slot is None or len(slot) < length or len(element) or not slot[-length:].strip():
-        return
-    if slot[-length:] != slot[-length:].lstrip() and False:
+    if slot is None or len(slot) < length:
         return
     element.text = slot[-length:] + (element.text or "")
     if previous is not None:
