@@ -22,6 +22,9 @@ text gives, in this order (the rules are data: data/registers/decisions.toml):
 6. the text's own identification (profile `[entities] prefer`), then the
    register's `default`.
 
+A body named like an all-Union one (`Central Committee`, `Politburo`, `TsIK`)
+is that body unless the text names another owner beside it (`edition.bodies`).
+
 What the evidence does not decide stays without @ref, with cert="low", and is
 queued for the editors (`edition names`). Every decision among several entries
 is recorded: passage, form, entry chosen (or none), certainty, evidence and the
@@ -44,6 +47,7 @@ from . import XML_ID, tei
 from .entities import CANDIDATES, CLAIMANTS, EVIDENCE, REGISTER_FILE, UNIDENTIFIED, ELEMENT_FOR_KIND, matcher
 from .model import Document
 from .registers import REGISTERS, Entry, RegisterError
+from .bodies import Bodies, take_into
 from .serialize import assign_ids
 
 DECISIONS_FILE = REGISTERS / "decisions.toml"
@@ -89,7 +93,7 @@ class Rules:
     callings: dict[str, list[str]]
     place_heads: set[str]
     years_min_age: int
-    bodies: "Bodies"
+    bodies: Bodies
 
 
 @lru_cache(maxsize=1)
@@ -106,45 +110,6 @@ def rules() -> Rules:
     return Rules(overrides, data.get("descriptors", {}), data.get("callings", {}),
                  set(data.get("place_heads", [])), int(data.get("years", {}).get("min_age", 15)),
                  Bodies(data.get("bodies", {}), data.get("owner", [])))
-
-
-class Bodies:
-    """Whose body a `Central Committee` or `Politburo` is: the all-Union one, or a republic's or a
-    foreign party's (decisions.toml [bodies], [[owner]])."""
-
-    def __init__(self, bodies: dict, owners: list[dict]):
-        self.all_union = set(bodies.get("all_union", []))
-        words = sorted(bodies.get("party_words", []), key=len, reverse=True)
-        between = rf"(?:\s*(?:{'|'.join(re.escape(w) for w in words)}))*" if words else ""
-        self.owner_bodies = {w: o.get("bodies", {}) for o in owners for w in o.get("words", [])}
-        # a specific body -> the all-Union body whose name it shares (cc-kpd -> central-committee)
-        self.general_of = {body: general for o in owners for general, body in o.get("bodies", {}).items()}
-        named = "|".join(re.escape(w) for w in sorted(self.owner_bodies, key=len, reverse=True)) or "(?!)"
-        marks = "|".join(re.escape(m) for m in bodies.get("all_union_marks", [])) or "(?!)"
-        self.before = re.compile(rf"(?<![\w-])(?P<owner>{named})(?:['’]s)?{between}\s*$")
-        # after the owner, its party's name belongs to the phrase (`of the Ukrainian Communist Party`)
-        trailing = [w for w in words if w[:1].isupper() or w.startswith("(")]
-        trail = rf"(?:\s*(?:{'|'.join(re.escape(w) for w in trailing)}))*" if trailing else ""
-        self.after = re.compile(rf"{between}\s*(?<![\w-])(?P<owner>{named})(?![\w-]){trail}")
-        self.mark_before = re.compile(rf"(?:{marks})\s*$")
-        self.mark_after = re.compile(rf"\s*(?:of\s+)?(?:the\s+)?(?:{marks})")
-
-    def owner(self, text: str, at: tuple[int, int], expansions: list[str]) -> tuple[str, str, tuple[int, int]] | None:
-        """('before'|'after'|'all-union', owner words, span of the owner phrase) or None.
-        `expansions`: the body's own names, which may follow its abbreviation (`TsIK Central
-        Executive Committee of the Ukrainian Soviets`) before the owner."""
-        before = text[max(0, at[0] - 80):at[0]]
-        found = self.before.search(before)
-        if found:
-            return "before", found.group("owner"), (at[0] - len(before) + found.start(), at[0])
-        if self.mark_before.search(before) or self.mark_after.match(text, at[1]):
-            return "all-union", "", at
-        after = at[1]
-        expanded = next((e for e in expansions if text.startswith(e, after)), None)
-        found = self.after.match(text, after + len(expanded) if expanded else after, after + 120)
-        if found and found.end() > after:
-            return ("after" if not expanded else "after expansion"), found.group("owner"), (at[1], found.end())
-        return None
 
 
 class Scope:
@@ -250,7 +215,7 @@ class Identifier:
             cert, evidence = ("", f"owner '{owner[1]}' named {owner[0].replace('expansion', 'its expansion')}") if chosen else \
                 ("low", f"a body of '{owner[1]}' the register does not hold")
             if owner[0] in ("before", "after"):
-                _take_into(element, owner[0], owner[2][1] - owner[2][0])
+                take_into(element, owner[0], owner[2][1] - owner[2][0])
             words = " ".join("".join(element.itertext()).split())
         self._apply(element, chosen, cert)
         context = " ".join(f"{text[max(0, at[0] - 70):at[0]]}[{text[at[0]:at[1]]}]{text[at[1]:at[1] + 70]}".split())
@@ -502,25 +467,3 @@ def _listed_towards(element, reach: int, before: bool) -> list:
         listed.append(neighbour)
         node = neighbour
     return listed
-
-
-def _take_into(element, side: str, length: int) -> None:
-    """The owner's words become part of the body's name where they stand in the one run of text
-    beside it (`the [Georgian CP Central Committee]`, `the [Central Committee of the KPD]`); an
-    owner that is a name of its own, or a name with markup inside, is left where it is."""
-    if len(element):
-        return
-    if side == "after":
-        tail = element.tail or ""
-        if len(tail) >= length:
-            element.text, element.tail = (element.text or "") + tail[:length], tail[length:]
-        return
-    previous, parent = element.getprevious(), element.getparent()
-    slot = previous.tail if previous is not None else parent.text
-    if slot is None or len(slot) < length:
-        return
-    element.text = slot[-length:] + (element.text or "")
-    if previous is not None:
-        previous.tail = slot[:-length]
-    else:
-        parent.text = slot[:-length]
