@@ -228,9 +228,14 @@ class Identifier:
         text, at = self._context(element, block)
         alive = self._kind_fits(element, text, at, candidates, rejected)
         kind_decides = len(alive) < len(candidates)
-        alive = self._dates_fit(text, at, block, alive, rejected)
-        found = self._descriptor(text, at, alive) or self._calling(element, alive)
+        # the dates rule out whom a descriptor or a calling might point at; they do not overrule
+        # the text's own fuller mention or the default: a sentence may speak of the dead (`charged
+        # with the murder of Gorky` in 1937) or cite a book of 1989
+        dated: dict[str, str] = {}
+        living = self._dates_fit(text, at, block, alive, dated)
+        found = self._descriptor(text, at, living) or self._calling(element, living)
         if found:
+            rejected.update(dated)
             return found[0], "medium", found[1]
         remembered = [e for e, _ in scope.fuller.get(form, []) if e in alive]
         if len(set(remembered)) == 1:
