@@ -54,7 +54,7 @@ DECISIONS_FILE = REGISTERS / "decisions.toml"
 NAMES = {tei("persName"): "person", tei("placeName"): "place", tei("orgName"): "org"}
 # evidence of the name's own words: it decides, and a fuller mention is remembered
 OWN_WORDS = ("full name", "initials", "forename", "abbreviated forename", "forename and patronymic",
-             "forename (inverted)", "forename (transliterated)", "initials fit the surname's other gender form")
+             "forename (inverted)", "forename (transliterated)")
 YEAR = re.compile(r"(?<![\d/.-])(1[89]\d\d)(?!\d)")
 SENTENCE_END = re.compile(r"[.!?](?:[\"”»’)\]]*)\s+(?=[A-Z\"“«(])")
 # a name element to be taken out, its words kept (a working tag: strip_tags removes it)
