@@ -243,3 +243,23 @@ def test_every_gold_sample_is_frozen_with_its_date_and_hash():
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", sample["marked"]), name
         digest = hashlib.sha256((GOLD / name).read_bytes()).hexdigest()
         assert digest == sample["sha256"], f"{name} changed after it was frozen: put new decisions in a new sample"
+
+
+# --- the organisations' hierarchy --------------------------------------------------------------
+
+def test_bodies_of_other_parties_are_entries_of_their_own_each_part_of_its_party():
+    from lxml import etree
+
+    from edition import TEI_DIR
+    from edition.identify import rules
+    from edition.registers import load_registers
+
+    registers, _rules = load_registers()
+    orgs = {e.id: e for e in registers["org"]}
+    assert all(e.data.get("about") for e in orgs.values()), "every organisation has a description"
+    owned = {body for bodies in rules().bodies.owner_bodies.values() for body in bodies.values()}
+    assert len(owned) >= 15 and owned <= set(orgs)
+    assert all(orgs[body].data.get("parent") in orgs for body in owned)
+    listing = etree.parse(str(TEI_DIR / "orgs.xml")).getroot()
+    relations = {(r.get("active"), r.get("passive")) for r in listing.iter(tei("relation"))}
+    assert ("#cc-kpd", "#kpd") in relations and ("#politburo-ukraine", "#cc-ukraine") in relations
