@@ -39,6 +39,7 @@ from .model import ConversionError, Document
 from .notes import link_notes
 from .parse import parse, source_text
 from .profile import ProfileError, profile_for
+from . import versions
 from .registers import write_registers
 from .search import INDEX_PATH, REGISTER_FILES, build_index
 from .serialize import serialize, write_atomic
@@ -177,6 +178,8 @@ def build_edition(sources: list[Path] | None = None, out_dir: Path = TEI_DIR,
         build_index(staging, staged_index)
         # everything exists: only now is anything of the previous edition replaced
         commit([(path, out_dir / path.name) for path in made] + [(staged_index, index_path)], out_dir)
+        if out_dir.resolve() == Path(TEI_DIR).resolve():
+            versions.update(out_dir)  # the OAI-PMH datestamps: the day each file's bytes last changed
     finally:
         # a commit that failed half-way keeps its journal and what it staged, for `recover`
         if not (out_dir / f"{JOURNAL_PREFIX}{os.getpid()}.json").exists():
