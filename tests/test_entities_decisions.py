@@ -60,16 +60,34 @@ def by_id(trees):
     return passages(trees)
 
 
-@pytest.mark.parametrize("decision", homonym_decisions(), ids=lambda d: f"{d['passage']}:{d['form']}")
+def passage_holding(by_id, text: str, contains: str):
+    """The one passage of the text whose own words (as received) hold `contains`."""
+    found = [e for key, e in by_id.items() if key.split(".")[0] == text
+             and e.tag != tei("div") and contains in " ".join(own_received(e).split())]
+    assert len(found) == 1, (text, contains, [e.get(XML_ID) for e in found])
+    return found[0]
+
+
+def own_received(element) -> str:
+    """A passage's received words, without its nested passages' (notes, items) and corrections."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and not child.get(XML_ID) and child.tag != tei("corr"):
+            parts.append(own_received(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("decision", homonym_decisions(), ids=lambda d: f"{d['text']}:{d['form']}")
 def test_homonym_is_decided_in_its_context(by_id, decision):
-    names = mentions_in(by_id[decision["passage"]], decision["form"])
+    names = mentions_in(passage_holding(by_id, decision["text"], decision["contains"]), decision["form"])
     expected = decision["entry"] if isinstance(decision["entry"], list) else [decision["entry"]] * len(names)
     assert names and len(names) == len(expected), (decision["form"], [received(n) for n in names])
     for name, entry in zip(names, expected):
         if decision.get("as") == "title":
             assert name.tag == tei("title") and name.get("level") == "j"
             continue
-        assert ref_of(name) == entry, (decision["passage"], decision["form"], ref_of(name), decision["why"])
+        assert ref_of(name) == entry, (decision["contains"], decision["form"], ref_of(name), decision["why"])
         if not entry:
             assert name.get("cert") == "low"
 
@@ -142,7 +160,8 @@ def test_an_editors_override_decides_a_passage(monkeypatch, tmp_path):
     from edition import SOURCES
 
     data = identify.DECISIONS_FILE.read_text(encoding="utf-8").replace(
-        "override = [\n", 'override = [\n  { passage = "medvedev.1.9.3.p11", form = "Platonov", entry = "" },\n', 1)
+        "override = [\n", 'override = [\n  { passage = "medvedev.1.9.3.p11", form = "Platonov", entry = "" },\n'
+                           '  { passage = "medvedev.1.9.3.p999", form = "Platonov", entry = "" },\n', 1)
     changed = tmp_path / "decisions.toml"
     changed.write_text(data, encoding="utf-8")
     monkeypatch.setattr(identify, "DECISIONS_FILE", changed)
@@ -153,6 +172,8 @@ def test_an_editors_override_decides_a_passage(monkeypatch, tmp_path):
         identify.rules.cache_clear()
     rows = [r.split("\t") for r in doc.report["identify"]["decisions"] if r.startswith("medvedev.1.9.3.p11\tPlatonov")]
     assert rows and rows[0][2] == "-" and rows[0][4] == "the editors' decision"
+    # an override whose passage holds no such name (its id moved) is a warning, not silence
+    assert [w for w in doc.warnings if "medvedev.1.9.3.p999" in w and "stale" in w]
 
 
 # --- whole-edition scans ---------------------------------------------------------------------

@@ -133,6 +133,7 @@ class Identifier:
         self.scopes: dict[object, Scope] = {}
         self.decisions: list[Decision] = []
         self.ref_change = 0
+        self.overrides_used: set[tuple[str, str]] = set()
         self._block, self._block_text, self._starts = None, "", {}
 
     # --- where a name stands -------------------------------------------------
@@ -150,6 +151,13 @@ class Identifier:
         return "", element
 
     # --- deciding --------------------------------------------------------------
+
+    def override(self, passage: str, words: str) -> str | None:
+        """The editors' decision for this passage and name (decisions.toml `override`), if any."""
+        decided = self.rules.overrides.get((passage, words))
+        if decided is not None:
+            self.overrides_used.add((passage, words))
+        return decided
 
     def identify(self, element) -> None:
         words = " ".join("".join(element.itertext()).split())
@@ -169,7 +177,7 @@ class Identifier:
         rejected: dict[str, str] = {}
         cert = element.get("cert")
 
-        override = self.rules.overrides.get((passage, words))
+        override = self.override(passage, words)
         if override is not None:
             chosen, cert, evidence = override, ("" if override else "low"), "the editors' decision"
         elif chosen:
@@ -202,7 +210,7 @@ class Identifier:
         text, at = self._context(element, block)
         entry = self.ids[general]
         owner = self.rules.bodies.owner(text, at, sorted([entry.name, *entry.data.get("form", [])], key=len, reverse=True))
-        override = self.rules.overrides.get((passage, words))
+        override = self.override(passage, words)
         if override is not None:
             chosen, cert, evidence = override, ("" if override else "low"), "the editors' decision"
         elif owner is None or owner[0] == "all-union":
@@ -425,6 +433,11 @@ def identify(doc: Document) -> Document:
     for element in list(text.iter(*NAMES)):
         identifier.identify(element)
         _unwrap_if_kind_unknown(element)
+    for passage, words in sorted(set(identifier.rules.overrides) - identifier.overrides_used):
+        if passage.split(".")[0] == doc.profile.key:
+            # a passage's id moves when the structure is mended: say so rather than decide nothing
+            doc.warn(None, f"decisions.toml: the override for {words!r} in {passage} met no such name "
+                           "there (stale data?)")
     entities = doc.report.get("entities", {})
     if "with_ref" in entities:
         entities["with_ref"] += identifier.ref_change
