@@ -90,6 +90,8 @@ UNKNOWN_PERSON = re.compile(
 FORENAME_SURNAME = re.compile(
     rf"(?<![\w.-])(?P<forename>[A-Z][a-z]{{3,}})\s+(?:[A-Z][a-z]+(?:ovich|evich|ich|ovna|evna|ichna)\s+)?"
     rf"(?:{INITIAL}\.\s?)?(?P<surname>{SURNAME})(?![\w-])")
+# `Petr and ` before `Levan Agniashvili`: the first forename of two that share one surname
+FORENAME_JOINED = re.compile(r"(?<![\w.-])(?P<forename>[A-Z][a-z]{2,})\s+and\s+$")
 FORENAME_PATRONYMIC = re.compile(
     r"\b(?P<forename>[A-Z][a-z]+)\s+(?P<patronymic>[A-Z][a-z]+(?:ovich|evich|ich|ovna|evna|ichna|inichna))\s+$")
 # the capitalised words after a name; a closing quotation mark may stand between (`the "Stalin" Constitution`)
@@ -192,8 +194,10 @@ class Matcher:
             start = end - len(form) + 1
             if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
                 continue
-            if start > 0 and text[start - 1] == "-" and not self.joined_to_name(text, start - 1, readings):
-                continue  # `Pro-Khrushchev`, `anti-Stalin`, `Austria-Hungary`; but `Syrtsov-Lominadze` joins two persons
+            if start > 0 and text[start - 1] == "-" and not self.joined_to_name(text, start - 1, readings) \
+                    and not INITIALS_ONLY.match(form):
+                continue  # `Pro-Khrushchev`, `anti-Stalin`, `Austria-Hungary`; but `Syrtsov-Lominadze` joins two
+                # persons, and a hyphen for a dash may stand before initials (`designers worked-V. I Aleksandrov`)
             if end + 1 < len(text) and text[end + 1].isalnum():
                 continue
             if CONTRACTION_AFTER.match(text, end + 1) or _in_address(text, start, end + 1):
@@ -360,7 +364,28 @@ class Annotator:
             self.counts["unregistered"] += 1
             self.unregistered.add(surname)
             mentions.append(Mention(start, found.end(), None, "person", "low", text))
+        mentions += self.forenames_sharing_a_surname(text, mentions)
         return sorted(mentions, key=lambda m: m.start)
+
+    def forenames_sharing_a_surname(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """`Petr and Levan Agniashvili`: a forename joined by `and` to the next person's forename
+        and surname names a person of that surname too, if the register holds one of that forename."""
+        found = []
+        for mention in mentions:
+            if mention.entry is None or mention.kind != "person":
+                continue
+            joined = FORENAME_JOINED.search(text, max(0, mention.start - 30), mention.start)
+            words = mention.group().split()
+            if not joined or len(words) < 2:
+                continue
+            first, surname = joined.group("forename"), words[-1]
+            kin = [e for e, _ in self.matcher.automaton.get(surname, (surname, []))[1]
+                   if e.kind == "person" and _spelled_as(first, e.forenames) and e is not mention.entry]
+            if len(kin) == 1:
+                found.append(Mention(joined.start("forename"), joined.end("forename"), kin[0], "person", "medium", text,
+                                     claimants=[*kin, mention.entry], candidates=kin,
+                                     evidence="forename, the surname of the next name"))
+        return found
 
     def judge(self, text, start, end, readings, parent_is_bibl: bool = False) -> Mention | None:
         """A candidate mention: its span, the entries its words can name, and what the name itself
