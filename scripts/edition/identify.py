@@ -173,7 +173,6 @@ class Identifier:
         candidates = [c for c in (element.get(CANDIDATES) or "").split()]
         evidence = element.get(EVIDENCE) or ""
         chosen = self._ref_id(element)
-        form = words
         rejected: dict[str, str] = {}
         cert = element.get("cert")
 
@@ -188,20 +187,19 @@ class Identifier:
             else:
                 cert = "" if evidence == "full name" else "high" if evidence in OWN_WORDS + ("the only entry",) else "medium"
         else:
-            chosen, cert, evidence = self._from_context(element, block, passage, scope, form, candidates,
+            chosen, cert, evidence = self._from_context(element, block, passage, scope, words, candidates,
                                                         evidence, rejected)
         for other in claimants:
             if other != chosen and other not in rejected:
                 rejected[other] = "not preferred" if chosen else "undecided"
         self._apply(element, chosen, cert)
-        text, at = self._context(element, block)
-        context = " ".join(f"{text[max(0, at[0] - 70):at[0]]}[{text[at[0]:at[1]]}]{text[at[1]:at[1] + 70]}".split())
         self.decisions.append(Decision(passage, words, chosen, self._kind(element), cert, evidence,
-                                       [f"{i}:{why}" for i, why in rejected.items() if i != UNIDENTIFIED], context))
-        if chosen and evidence in OWN_WORDS or evidence == "the editors' decision" and chosen:
+                                       [f"{i}:{why}" for i, why in rejected.items() if i != UNIDENTIFIED],
+                                       _snippet(*self._context(element, block))))
+        if chosen and (evidence in OWN_WORDS or evidence == "the editors' decision"):
             self._remember(element, words, passage, scope)
         elif chosen:
-            scope.local[(passage, form)] = chosen
+            scope.local[(passage, words)] = chosen
 
     def _whose_body(self, element, words, passage, block, scope) -> None:
         """`the Central Committee of the Communist Party of Azerbaijan`, `the Georgian CP Central
@@ -226,9 +224,8 @@ class Identifier:
                 take_into(element, owner[0], owner[2][1] - owner[2][0])
             words = " ".join("".join(element.itertext()).split())
         self._apply(element, chosen, cert)
-        context = " ".join(f"{text[max(0, at[0] - 70):at[0]]}[{text[at[0]:at[1]]}]{text[at[1]:at[1] + 70]}".split())
         self.decisions.append(Decision(passage, words, chosen, "org", cert, evidence,
-                                       [f"{general}:not the all-Union body"], context))
+                                       [f"{general}:not the all-Union body"], _snippet(text, at)))
 
     def _from_context(self, element, block, passage, scope, form, candidates, evidence, rejected):
         if self.prefer.get(form) in candidates:
@@ -468,6 +465,11 @@ def _unwrap_if_kind_unknown(element) -> None:
     if len(kinds) > 1:
         element.tag = UNWRAP
         etree.strip_tags(element.getparent(), UNWRAP)
+
+
+def _snippet(text: str, at: tuple[int, int], width: int = 70) -> str:
+    """The name in brackets with the words around it, for the decisions report."""
+    return " ".join(f"{text[max(0, at[0] - width):at[0]]}[{text[at[0]:at[1]]}]{text[at[1]:at[1] + width]}".split())
 
 
 def _listed_with(element, reach: int = 4) -> list:
