@@ -229,6 +229,17 @@ def test_no_register_variant_near_its_name_is_left_undecided_in_a_text_that_uses
     assert "Tomsy" not in {v.form for v in variants}
 
 
+def test_no_register_entry_is_named_by_a_misreading_the_corrections_correct():
+    """The register names a person as the edition reads him: Pisarev, not the OCR's Pisarey
+    (which stays a variant only where the received text needs it to be found)."""
+    from edition.registers import Entry
+    from edition.variants import decisions, misread_headings
+
+    assert misread_headings(decisions()) == []
+    before = Entry("person", "pisarey", "S. P. Pisarey", {"surname": ["Pisarey", "Pisarev"]})
+    assert misread_headings(decisions(), {"person": [before]}) == ["pisarey (S. P. Pisarey): Pisarey"]
+
+
 def test_the_screen_tells_a_transliteration_from_a_misprint():
     from edition.variants import fold
 
