@@ -676,9 +676,6 @@ def annotate(doc: Document) -> Document:
                 _annotate_slot(annotator, element, child, unregistered_only=True)
     report["linked_existing"] = link_existing_names(text, m)
     report.update(annotator.counts)
-    # every person name of the text, those an earlier stage encoded included: the share the issue measures
-    persons = [name.get("ref") for name in text.iter(tei("persName"))]
-    report["persons"], report["persons_with_ref"] = len(persons), sum(1 for ref in persons if ref)
     queue = review_queue(text, m, ordinary)
     report["review_queue_size"] = len(queue)
     report["review_queue"] = queue

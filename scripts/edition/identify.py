@@ -438,6 +438,10 @@ def identify(doc: Document) -> Document:
     entities = doc.report.get("entities", {})
     if "with_ref" in entities:
         entities["with_ref"] += identifier.ref_change
+    # every person name of the text once its homonyms are decided, those an earlier stage encoded
+    # included: the share of person names with @ref that `edition names` reports
+    refs = [name.get("ref") for name in text.iter(tei("persName"))]
+    entities["persons"], entities["persons_with_ref"] = len(refs), sum(1 for ref in refs if ref)
     decisions = identifier.decisions
     if "review_queue" in entities:
         # what the context could not decide joins the editors' queue
