@@ -284,3 +284,18 @@ def test_a_prison_named_like_its_district_gets_no_city_id(registers, gazetteer):
     for place in ("lefortovo", "razliv", "prinkipo", "kommunarka"):
         assert match_place(places[place], gazetteer)[0] is None
         assert "geonames" not in places[place].data
+
+
+def test_the_curators_queue_lists_a_place_no_tag_holds_and_not_words_or_institutions():
+    """`python -m edition.geonames --unclaimed`: 'exiled to Turgai' is a candidate; 'March' (the corpus
+    writes 'march'), a tagged name, a sentence's first word and 'Kazan University' are not."""
+    from edition.geonames import unclaimed_place_names
+
+    text = etree.fromstring(
+        f'<TEI xmlns="{TEI_NS}" xml:id="rogovin"><text><body>'
+        '<p>In May 1928, exiled to Turgai in March, then to Turgai again; a march; '
+        'rector of Kazan University; lived in <placeName ref="places.xml#kazan">Kazan</placeName>.</p>'
+        '<p>Turgai was far.</p></body></text></TEI>')
+    found = unclaimed_place_names([text], {"Turgai", "March", "Kazan", "May"}, {"University"})
+    assert [(word, count) for word, count, _context in found] == [("Turgai", 2)]
+    assert found[0][2].startswith("rogovin: …In May 1928, exiled to Turgai")
