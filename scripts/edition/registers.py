@@ -30,8 +30,10 @@ A person entry:
 Places have `name`, `form` (modern, historical, variant names), `geo =
 "lat lon"`, `about`, and a GeoNames id with how it was matched (`geonames`,
 `geonames_match`, see scripts/curate/geonames.py); organisations `name`,
-`form`, `about`. Every entry has an `about`; one that no text mentions says
-why in `unmentioned`. Dates are checked when the register is read (dates.py).
+`form`, `about`, and `parent`, the body they belong to (written as a
+`relation name="partOf"` in the listOrg). Every entry has an `about`; one that
+no text mentions says why in `unmentioned`. Dates are checked when the register
+is read (dates.py).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from lxml import etree
 
 from . import DATA, TEI_NS, XML_ID, XML_LANG, tei
 from .dates import DateError, gregorian_of_julian, parse_iso, readable, readable_old_style
+from .header import register_refs_decl, resource_uri
 
 REGISTERS = DATA / "registers"
 KINDS = {"person": "persons", "place": "places", "org": "orgs"}
@@ -56,7 +59,8 @@ FIELDS = {
                *DATE_FIELDS, "about", "default", "title", "bio_note", "wikidata", "viaf", "sex", "unmentioned"},
     "place": {"id", "name", "form", "historical", "cyrillic", "geo", "about", "type", "default", "title",
               "wikidata", "geonames", "geonames_match", "unmentioned"},
-    "org": {"id", "name", "form", "cyrillic", "about", "type", "default", "title", "wikidata", "unmentioned"},
+    "org": {"id", "name", "form", "cyrillic", "about", "type", "default", "title", "wikidata", "parent",
+            "unmentioned"},
 }
 # What a place is: the GeoNames curation matches a settlement to a city, a country to a country
 PLACE_TYPES = {"settlement", "district", "region", "country", "continent", "river", "lake", "sea", "island",
@@ -181,6 +185,10 @@ def load_registers(directory: Path = REGISTERS) -> tuple[dict[str, list[Entry]],
                 _check_record(kind, item, where)
                 entries.append(Entry(kind, item["id"], item["name"], item))
         registers[kind] = entries
+    for entry in registers.get("org", []):
+        # `parent`: the body this one belongs to (the KPD's Central Committee to the KPD)
+        if entry.data.get("parent") and entry.data["parent"] not in ids:
+            raise RegisterError(f"orgs: {entry.id}: parent {entry.data['parent']!r} is no register entry")
     rules_path = Path(directory) / "rules.toml"
     rules = tomllib.loads(rules_path.read_text(encoding="utf-8")) if rules_path.exists() else {}
     return registers, rules
@@ -271,6 +279,8 @@ def register_document(kind: str, entries: list[Entry], notes: dict[str, BioNotes
     org.set(XML_ID, "edition-editors")
     publication = _sub(file_desc, "publicationStmt")
     _sub(publication, "publisher", "The Stalinism Edition project")
+    _sub(publication, "idno", KINDS[kind], {"type": "edition"})
+    _sub(publication, "idno", resource_uri(KINDS[kind]), {"type": "URI"})
     availability = _sub(publication, "availability", attrs={"status": "free"})
     licence = _sub(availability, "licence", attrs={"target": "https://creativecommons.org/licenses/by/4.0/"})
     _sub(licence, "p", "Licensed under Creative Commons Attribution 4.0 International (CC BY 4.0).")
@@ -279,6 +289,8 @@ def register_document(kind: str, entries: list[Entry], notes: dict[str, BioNotes
                            "Biographical Notes among them) and the editors' knowledge; authority identifiers "
                            "are given only where certain.")
     _encoding_desc(header, kind, entries)
+    # each entry a citable unit (DTS), by its xml:id: the refsDecl joins the one encodingDesc
+    header.find(tei("encodingDesc")).extend(register_refs_decl(LIST[kind], kind))
     profile = _sub(header, "profileDesc")
     languages = _sub(profile, "langUsage")
     _sub(languages, "language", "English", {"ident": "en"})
@@ -291,6 +303,13 @@ def register_document(kind: str, entries: list[Entry], notes: dict[str, BioNotes
     listing = _sub(body, LIST[kind])
     for entry in entries:
         listing.append(_entry_element(entry, notes))
+    parts = [e for e in entries if e.data.get("parent")]
+    if parts:
+        # the hierarchy of bodies: a republic's or a foreign party's Central Committee is part of its party
+        relations = _sub(listing, "listRelation", attrs={"type": "hierarchy"})
+        for entry in parts:
+            _sub(relations, "relation", attrs={"name": "partOf", "active": f"#{entry.id}",
+                                               "passive": f"#{entry.data['parent']}"})
     return root
 
 
