@@ -9,7 +9,8 @@ import pytest
 from lxml import etree
 
 from edition import TEI_NS, XML_ID, tei
-from edition.registers import KINDS, RegisterError, load_registers, register_document, write_registers
+from edition.register_tei import register_document, write_registers
+from edition.registers import KINDS, RegisterError, load_registers
 
 NS = {"t": TEI_NS}
 

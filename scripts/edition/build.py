@@ -40,7 +40,7 @@ from .notes import link_notes
 from .parse import parse, source_text
 from .profile import ProfileError, profile_for
 from . import versions
-from .registers import write_registers
+from .register_tei import write_registers
 from .search import INDEX_PATH, REGISTER_FILES, build_index
 from .serialize import serialize, write_atomic
 from .structure import structure
