@@ -300,3 +300,21 @@ def test_the_curators_queue_lists_a_place_no_tag_holds_and_not_words_or_institut
     found = unclaimed_place_names([text], {"Turgai", "March", "Kazan", "May"}, {"University"})
     assert [(word, count) for word, count, _context in found] == [("Turgai", 2)]
     assert found[0][2].startswith("rogovin: …In May 1928, exiled to Turgai")
+
+
+def test_a_prose_date_stops_the_build_with_one_message_and_replaces_nothing(tmp_path, monkeypatch):
+    """Rykov's '13 [25] 1881' in the data: the build says where, once, before converting any text."""
+    from edition import build as build_module
+    from edition.model import ConversionError
+
+    (tmp_path / "persons.toml").write_text('[[person]]\nid = "rykov"\nname = "Aleksei Ivanovich Rykov"\n'
+                                           'birth = "13 [25] 1881"\nabout = "x"\n', encoding="utf-8")
+    monkeypatch.setattr(build_module, "load_registers", lambda: load_registers(tmp_path))
+    converted = []
+    monkeypatch.setattr(build_module, "_build_one", lambda source: converted.append(source))
+    out = tmp_path / "tei"
+    with pytest.raises(ConversionError) as refused:
+        build_module.build_edition([tmp_path / "furr.txt"], out_dir=out, jobs=1)
+    assert str(refused.value) == ("nothing was replaced: the registers: persons.toml: person 1 (rykov): birth: "
+                                  "'13 [25] 1881' is not an ISO date (\"1881\", \"1881-02\" or \"1881-02-25\")")
+    assert converted == [] and not out.exists()
