@@ -40,7 +40,8 @@ from .notes import link_notes
 from .parse import parse, source_text
 from .profile import ProfileError, profile_for
 from . import versions
-from .registers import write_registers
+from .register_tei import write_registers
+from .registers import RegisterError, load_registers
 from .search import INDEX_PATH, REGISTER_FILES, build_index
 from .serialize import serialize, write_atomic
 from .structure import structure
@@ -124,6 +125,15 @@ def _build_one(source: str) -> BuildResult | str:
         return f"{source}: internal error: {type(err).__name__}: {err} (set EDITION_DEBUG=1 for the traceback)"
 
 
+def _check_registers() -> None:
+    """A fault in the registers' data (a prose date, an unknown field) is one message, before any text is
+    converted, not the same 'internal error' from every text's entities stage."""
+    try:
+        load_registers()
+    except RegisterError as err:
+        raise ConversionError("nothing was replaced", None, f"the registers: {err}") from None
+
+
 def build_edition(sources: list[Path] | None = None, out_dir: Path = TEI_DIR,
                   jobs: int | None = None, progress: bool = False) -> list[BuildResult]:
     """Convert every source, then put the new edition in place at once.
@@ -137,6 +147,7 @@ def build_edition(sources: list[Path] | None = None, out_dir: Path = TEI_DIR,
     """
     out_dir = Path(out_dir)
     sources = sources if sources is not None else source_files()
+    _check_registers()
     jobs = jobs or min(len(sources), os.cpu_count() or 1)
     index_path = INDEX_PATH if out_dir.resolve() == Path(TEI_DIR).resolve() else out_dir / "search.sqlite"
     recover(out_dir, index_path)
