@@ -175,9 +175,14 @@ def test_7_mention_lines_are_cut_between_words_with_an_ellipsis(real_server, pag
 
 # --- 8. hidden names are not links; search landmarks are named -----------------------------------
 
+# every rule of WCAG 2.0, 2.1 and 2.2 at levels A and AA (target size among them) and axe's best practices
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+               "resultTypes": ["violations"]}
+
+
 def axe_violations(page) -> list[dict]:
     from axe_playwright_python.sync_playwright import Axe
-    return Axe().run(page).response["violations"]
+    return Axe().run(page, options=AXE_OPTIONS).response["violations"]
 
 
 def summary(violations: list[dict]) -> list[tuple[str, int, str]]:
@@ -373,6 +378,13 @@ def test_axe_finds_no_violation_on_a_phone_with_a_note_open(real_server, browser
         page.goto(real_server.url + "/text/rogovin/rogovin.31")
         page.locator("a.note-ref[data-note='rogovin.n31-6']").tap()
         page.get_by_role("dialog").wait_for()
+        assert summary(axe_violations(page)) == []
+
+
+@pytest.mark.parametrize("url", ["/registers/persons/", "/text/medvedev/", "/registers/persons/stalin"])
+def test_axe_finds_no_violation_on_a_phone_in_the_registers_and_contents(real_server, browser, url):
+    with own_page(browser, **PHONE) as page:
+        page.goto(real_server.url + url)
         assert summary(axe_violations(page)) == []
 
 
