@@ -49,10 +49,14 @@
           </ol>
         </xsl:if>
         <xsl:for-each select="$shells">
-          <h3 class="notes-group" id="{ed:id(.)}"><xsl:apply-templates select="tei:head/node()"/></h3>
-          <ol class="note-list">
-            <xsl:apply-templates select="tei:note intersect $notes" mode="note-list"/>
-          </ol>
+          <section class="notes-group" id="{ed:id(.)}">
+            <xsl:for-each select="tei:head[1]">
+              <h3><xsl:call-template name="id"/><xsl:apply-templates/></h3>
+            </xsl:for-each>
+            <ol class="note-list">
+              <xsl:apply-templates select="tei:note intersect $notes" mode="note-list"/>
+            </ol>
+          </section>
         </xsl:for-each>
       </section>
     </xsl:if>
