@@ -127,7 +127,7 @@ def test_the_formatted_citation_names_author_translator_editors_edition_date_and
     assert "Medvedev, Roy. <i>On Stalin and Stalinism</i>" in cite["html"]
     for part in ("Translated by Joint Publications Research Service (JPRS)", "Edited by The Stalinism Edition project",
                  "Stalin and Stalinism: Five Texts", "version 0.1", "2026",
-                 "Stalin at the Head of the VKP(b), Section 1, paragraph 2",
+                 "Stalin at the Head of the VKP(b), section 1, paragraph 2",
                  "http://localhost/text/medvedev/at/medvedev.1.1.1.p2"):
         assert part in cite["text"], part
     # the page without script says the same

@@ -28,7 +28,7 @@ import rispy
 
 from edition import TEI_NS, XML_ID, tei
 
-from .texts import PARTS, Text, head_text
+from .texts import PARTS, Text, head_text, is_numbered_only
 
 # Chicago notes-bibliography (16th edition): citeproc-py honours its full given names
 STYLE = "chicago-notes-bibliography-16th-edition"
@@ -85,6 +85,8 @@ def locator(text: Text, unit: etree._Element) -> str:
                          if part is not None else text.title), text.key
     else:
         heads = [head_text(d) for d in reversed([division, *division.iterancestors(tei("div"))])]
+        # within a citation a numbered section reads as the rest does: 'The Buro, section 3, paragraph 2'
+        heads = [heads[0], *(h.replace("Section ", "section ", 1) if is_numbered_only(h) else h for h in heads[1:])]
         section, base = ", ".join(heads), division.get(XML_ID)
     steps = unit.get(XML_ID).removeprefix(base + ".").split(".")
     places = [f"{UNIT_NAMES.get(kind, kind)} {number}" for step in steps for kind, number in _STEP.findall(step)]
