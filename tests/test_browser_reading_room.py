@@ -219,6 +219,17 @@ def test_9_a_mended_page_break_explains_itself_to_a_tap(real_server, browser):
         assert dialog.get_by_role("link", name="Key to every mark").get_attribute("href").endswith("/about#key-to-marks")
 
 
+def test_9_with_the_interventions_shown_a_translators_words_in_the_text_explain_themselves_to_the_keyboard(real_server, page):
+    open_with_names(page, real_server.url + "/text/rogovin/rogovin.2", interventions=True)
+    tab_until(page, ".note-inline.note-translator", limit=400)
+    page.keyboard.press("Enter")
+    assert "translator’s note, printed in the text" in page.get_by_role("dialog").inner_text()
+    page.keyboard.press("Escape")
+    # with the interventions hidden the reading text has no such buttons
+    page.get_by_role("button", name="Editorial interventions").click()
+    assert page.locator(".note-inline[role=button]").count() == 0
+
+
 def test_9_a_gap_explains_itself_to_the_keyboard_and_the_key_lists_every_mark(real_server, page):
     page.goto(real_server.url + "/text/pavlova/pavlova.1.1")
     tab_until(page, ".gap.explain", limit=400)

@@ -13,7 +13,7 @@
   <!-- a note the source prints in the running text (a translator's bracketed
        gloss) stays there, marked with its voice -->
   <xsl:template match="tei:note[@place = 'inline']" priority="2">
-    <span class="note-inline note-{ed:note-voice(.)}" title="{ed:note-voice-label(.)}"><xsl:apply-templates/></span>
+    <span class="note-inline explain note-{ed:note-voice(.)}" title="{ed:note-voice-label(.)}, printed in the text"><xsl:apply-templates/></span>
   </xsl:template>
   <xsl:template match="tei:note[@place = 'inline']" mode="note-list" priority="2"/>
 

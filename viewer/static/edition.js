@@ -342,7 +342,7 @@
       openPopup(target, "Cite this passage", function (content) { fillCitation(target, content); });
     } else {
       event.preventDefault();
-      openPopup(target, "What the editors did here", function (content) {
+      openPopup(target, "What this mark means", function (content) {
         const explanation = document.createElement("p");
         explanation.textContent = target.dataset.explanation;
         content.appendChild(explanation);
