@@ -48,10 +48,6 @@ class Contributor:
     def csl(self) -> dict:
         return {"family": self.family, "given": self.given} if self.family else {"literal": self.name}
 
-    def inverted(self) -> str:
-        """'Medvedev, Roy' for BibTeX and RIS; a body's name stays whole."""
-        return f"{self.family}, {self.given}" if self.family else self.name
-
 
 @dataclass(frozen=True)
 class Work:
@@ -109,8 +105,12 @@ def _work(path: Path, _mtime_ns: int) -> Work:
         str(path), tag=tei("teiHeader"), resolve_entities=False, no_network=True))
     ns = {"t": TEI_NS}
     statement = header.find("t:fileDesc/t:titleStmt", ns)
-    people = lambda path_: tuple(_name(e) for e in statement.xpath(path_, namespaces=ns))  # noqa: E731
-    resp = "t:respStmt[contains(t:resp, '{}')]/*[not(self::t:resp)]"
+
+    def people(xpath: str) -> tuple[Contributor, ...]:
+        return tuple(_name(e) for e in statement.xpath(xpath, namespaces=ns))
+
+    # who is who by the header's conventions: xml:id="translator", xml:id="edition-editors" (docs/architecture.md)
+    responsible = "t:respStmt[*[@xml:id = '{}']]/*[not(self::t:resp)]"
     edition = header.find("t:fileDesc/t:editionStmt/t:edition", ns)
     date = header.find("t:fileDesc/t:publicationStmt/t:date", ns)
     title = statement.find("t:title[@type='main']", ns)
@@ -119,8 +119,8 @@ def _work(path: Path, _mtime_ns: int) -> Work:
     return Work(
         title=" ".join("".join(title.itertext()).split()) if title is not None else path.stem,
         authors=people("t:author/*|t:author[not(*)]"),
-        translators=people(f"t:editor[@role='translator']|{resp.format('transl')}"),
-        editors=people(f"{resp.format('TEI encoding')}|t:editor[not(@role='translator')]"),
+        translators=people(f"t:editor[@role='translator']|{responsible.format('translator')}"),
+        editors=people(responsible.format("edition-editors")),
         edition_title=(edition.text or "").split(",")[0].strip() if edition is not None else "",
         version=edition.get("n", "") if edition is not None else "",
         date=(date.get("when") or date.text or "") if date is not None else "",
@@ -159,8 +159,7 @@ def formatted(item: dict, the_locator: str) -> tuple[str, str]:
         bibliography.register(Citation([CitationItem(item["id"])]))
         return str(bibliography.bibliography()[0])
 
-    accessed = "-".join(f"{n:02d}" for n in item["accessed"]["date-parts"][0])
-    tail = f" {the_locator}. {item['URL']} (accessed {accessed})."
+    tail = f" {the_locator}. {item['URL']} (accessed {_accessed(item)})."
     return render(formatter.html) + _escape(tail), render(formatter.plain) + tail
 
 
@@ -168,16 +167,25 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _accessed(item: dict, separator: str = "-") -> str:
+    return separator.join(f"{n:02d}" for n in item["accessed"]["date-parts"][0])
+
+
+def _inverted(name: dict) -> str:
+    """A CSL name family name first ('Medvedev, Roy'), as BibTeX and RIS write it; a body's name stays whole."""
+    return name.get("literal") or f"{name['family']}, {name['given']}"
+
+
 def bibtex(item: dict, the_locator: str) -> str:
     """The record as a biblatex @book entry (translator and urldate are biblatex fields)."""
-    persons = {role: [Person(c.get("literal") and "{" + c["literal"] + "}" or f"{c['family']}, {c['given']}")
-                      for c in item.get(field, [])]
-               for role, field in (("author", "author"), ("editor", "editor"), ("translator", "translator"))}
+    # a body's name in braces: BibTeX would take its last word for a family name
+    persons = {role: [Person("{" + c["literal"] + "}" if "literal" in c else _inverted(c)) for c in item.get(role, [])]
+               for role in ("author", "editor", "translator")}
     issued = item.get("issued", {}).get("date-parts", [[]])[0]
     fields = {"title": item["title"], "series": item.get("collection-title", ""), "version": item.get("version", ""),
               "publisher": item.get("publisher", ""), "location": item.get("publisher-place", ""),
               "year": str(issued[0]) if issued else "", "url": item["URL"],
-              "urldate": "-".join(f"{n:02d}" for n in item["accessed"]["date-parts"][0]), "note": the_locator}
+              "urldate": _accessed(item), "note": the_locator}
     entry = Entry("book", fields={k: v for k, v in fields.items() if v},
                   persons={role: people for role, people in persons.items() if people})
     return BibliographyData({re.sub(r"[^A-Za-z0-9:.-]", "", item["id"]): entry}).to_string("bibtex")
@@ -185,12 +193,15 @@ def bibtex(item: dict, the_locator: str) -> str:
 
 def ris(item: dict, the_locator: str) -> str:
     issued = item.get("issued", {}).get("date-parts", [[]])[0]
-    names = lambda field: [c.get("literal") or f"{c['family']}, {c['given']}" for c in item.get(field, [])]  # noqa: E731
+
+    def names(field: str) -> list[str]:
+        return [_inverted(c) for c in item.get(field, [])]
+
     record = {"type_of_reference": "BOOK", "id": item["id"], "title": item["title"], "authors": names("author"),
               "secondary_authors": names("editor"), "translated_author": "; ".join(names("translator")),
               "secondary_title": item.get("collection-title", ""), "edition": item.get("version", ""),
               "publisher": item.get("publisher", ""), "place_published": item.get("publisher-place", ""),
               "year": str(issued[0]) if issued else "", "urls": [item["URL"]],
-              "access_date": "/".join(f"{n:02d}" for n in item["accessed"]["date-parts"][0]),
+              "access_date": _accessed(item, "/"),
               "notes": [the_locator]}
     return rispy.dumps([{k: v for k, v in record.items() if v}])
