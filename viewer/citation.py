@@ -72,6 +72,20 @@ def citable_units(text: Text) -> list[etree._Element]:
             if p.get(XML_ID) and not any(a.tag in (tei("note"), tei("teiHeader")) for a in p.iterancestors())]
 
 
+# (file, mtime) -> {xml:id: unit}: made once per version of a text, the versions before dropped
+_UNITS: dict[tuple[Path, int], dict[str, etree._Element]] = {}
+
+
+def citable_unit(text: Text, unit_id: str) -> etree._Element | None:
+    key = (text.path, text.mtime_ns)
+    units = _UNITS.get(key)
+    if units is None:
+        for older in [k for k in _UNITS if k[0] == text.path]:
+            _UNITS.pop(older, None)
+        units = _UNITS[key] = {unit.get(XML_ID): unit for unit in citable_units(text)}
+    return units.get(unit_id)
+
+
 def locator(text: Text, unit: etree._Element) -> str:
     """'Part 1: The Rise of Stalinism, The Buro, quotation 1, paragraph 1'."""
     division = next((a for a in unit.iterancestors() if a.tag == tei("div") and a.get(XML_ID)), None)
@@ -148,14 +162,19 @@ def csl_item(text: Text, unit_id: str, url: str, accessed: datetime.date, editio
     return {key: value for key, value in item.items() if value not in ("", [], {"date-parts": [[]]})}
 
 
+@functools.lru_cache(maxsize=1)
+def _style() -> CitationStylesStyle:
+    """The CSL style, parsed once: a bibliography only reads it."""
+    return CitationStylesStyle(get_style_filepath(STYLE), validate=False)
+
+
 def formatted(item: dict, the_locator: str) -> tuple[str, str]:
     """(HTML, plain text): the style's citation of the work, then the passage and its address."""
     # the address and the day it was read follow the passage, after the work
     without_url = {key: value for key, value in item.items() if key not in ("URL", "accessed")}
 
     def render(output) -> str:
-        style = CitationStylesStyle(get_style_filepath(STYLE), validate=False)
-        bibliography = CitationStylesBibliography(style, CiteProcJSON([without_url]), output)
+        bibliography = CitationStylesBibliography(_style(), CiteProcJSON([without_url]), output)
         bibliography.register(Citation([CitationItem(item["id"])]))
         return str(bibliography.bibliography()[0])
 
