@@ -100,6 +100,9 @@ def test_an_item_letter_or_an_ellipsis_opens_a_paragraph_as_it_should(tmp_path):
     # cut on "of" before a new sentence, without a gap
     ("unmarked-loss", '<p xml:id="case">the personnel changes that took place in the course of</p>'
                       '<p xml:id="next">The meeting of the Politburo on January 8 decided.</p>'),
+    # a join over lost words, the article doubled (pavlova, "for workers in Central Asia, the | the same")
+    ("unmarked-loss", '<p xml:id="case">for workers in Central Asia, the <pb type="mended"/>the same period was '
+                      'determined for the members of the Politburo.</p>'),
 ])
 def test_the_detector_finds_its_case_and_nothing_else_there(tmp_path, detector, body):
     assert found(tmp_path, body)[detector] == ["case"]
