@@ -3,7 +3,8 @@
 One blueprint per area, each a module of a few short views that call the
 library code (`texts`, `render`, `edition.search`) and hand data to a template:
 
-    reading      library, table of contents, pages of the text, header, permalinks
+    reading      library, table of contents, pages of the text, header, permalinks,
+                 citations (citation.py), the about page and the encoding guide
     registers    persons, places, organisations and every mention of each
     search       full text (SQLite FTS5)
     downloads    TEI, plain text, the whole edition as one zip

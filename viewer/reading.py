@@ -121,7 +121,7 @@ CITATION_FORMATS = {"bibtex": ("application/x-bibtex", "bib"), "ris": ("applicat
 def cite(key: str, xml_id: str):
     """A passage's citation: formatted (the page, or JSON for the pop-up), BibTeX, RIS, CSL-JSON."""
     text = text_or_404(key)
-    unit = next((u for u in citation.citable_units(text) if u.get(citation.XML_ID) == xml_id), None)
+    unit = citation.citable_unit(text, xml_id)
     if unit is None:
         abort(404, description=f"“{text.title}” has no paragraph “{xml_id}” to cite.")
     where = citation.locator(text, unit)
