@@ -95,6 +95,9 @@ def create_app(tei_dir: Path | None = None, search_db: Path | None = None, warm:
     app.register_blueprint(dts)
     app.register_blueprint(oai)
 
+    from . import transfer  # compression, ETags, versioned static files
+    transfer.install(app)
+
     @app.after_request
     def security_headers(response):
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
