@@ -297,17 +297,27 @@ def word_counts(tei_dir: Path = TEI_DIR, db_path: Path = INDEX_PATH) -> dict[str
         con.close()
 
 
-def every_passage(db_path: Path) -> list[tuple[str, str, str, list[str]]]:
-    """Every passage of the index in text order: (text_key, passage_id, body, the
-    register/id of each entity it mentions), for a search run elsewhere (the static export)."""
+@dataclass
+class Passage:
+    text_key: str
+    text_title: str
+    passage_id: str
+    section: str
+    body: str
+    mentioned: list[str]   # register/id of each entry it names
+
+
+def every_passage(db_path: Path) -> list[Passage]:
+    """Every passage of the index in text order, for a search run elsewhere (the static export)."""
     con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         mentioned: dict[int, list[str]] = {}
         for rowid, register, entity in con.execute("SELECT DISTINCT passage_rowid, register, entity FROM mentions"):
             mentioned.setdefault(rowid, []).append(f"{register}/{entity}")
-        return [(text_key, passage_id, body, mentioned.get(rowid, []))
-                for rowid, text_key, passage_id, body in con.execute(
-                    "SELECT rowid, text_key, passage_id, body FROM passages ORDER BY rowid")]
+        return [Passage(text_key, title, passage_id, section or "", body, mentioned.get(rowid, []))
+                for rowid, text_key, title, passage_id, section, body in con.execute(
+                    "SELECT passages.rowid, passages.text_key, texts.title, passage_id, section, body"
+                    " FROM passages JOIN texts ON texts.text_key = passages.text_key ORDER BY passages.rowid")]
     finally:
         con.close()
 
