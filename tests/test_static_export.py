@@ -192,13 +192,21 @@ def test_pagefind_indexes_every_passage_of_the_editions_search_index(exported, l
     assert not (export_dir / "search-index.json").exists()
 
 
+# the search page has answered: its count, and its first hits unless there are none (or an error said so)
+ANSWERED = """() => {
+  const box = document.getElementById('static-search-results');
+  if (!box) return false;
+  if (box.textContent.includes('could not be run')) return true;
+  const count = box.querySelector('.search-count');
+  return count && (count.textContent.startsWith('0 ') || box.querySelector('li.hit a'));
+}"""
+
+
 def static_results(page, site: str, **params) -> list[str]:
     """The result links Pagefind's interface shows on the exported search page for params."""
     page.goto(urljoin(site, "search.html") + "?" + requests.compat.urlencode(params))
-    # Pagefind has answered: its results are shown ("No results for …" when there are none)
-    page.wait_for_function("document.querySelector('.pagefind-ui__result-link') || /no results/i.test("
-                           "(document.querySelector('.pagefind-ui__message') || {}).textContent)", timeout=30000)
-    return page.eval_on_selector_all(".pagefind-ui__result-link", "links => links.map(a => a.href)")
+    page.wait_for_function(ANSWERED, timeout=30000)
+    return page.eval_on_selector_all("#static-search-results li.hit a", "links => links.map(a => a.href)")
 
 
 def test_the_static_search_page_finds_a_passage_and_leads_to_its_anchor(site, export_dir, browser, live_app):
@@ -245,6 +253,7 @@ def test_a_first_static_query_fetches_a_few_chunks_of_the_index_not_all_of_it(si
         page.close()
     chunks = [p for p in fetched if "/pagefind/index/" in p]
     fragments = [p for p in fetched if "/pagefind/fragment/" in p]
+    assert not [p for p in fetched if "/pagefind/filter/" in p], "a query without a filter loads no filter's data"
     assert 1 <= len(chunks) <= 3 < len(list((export_dir / "pagefind" / "index").iterdir()))
     assert len(fragments) <= 10 < len(list((export_dir / "pagefind" / "fragment").iterdir()))
 

@@ -493,13 +493,17 @@ def first_query_bytes(folder: Path, query: str) -> dict:
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run"])
             page = browser.new_context().new_page()
-            page.on("response", lambda r: fetched.append((urllib.parse.urlsplit(r.url).path, r.body())))
+            responses = []
+            page.on("response", responses.append)
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/search.html?"
                       + urllib.parse.urlencode({"q": query}))
-            page.wait_for_function("document.querySelector('.pagefind-ui__result-link') || /no results/i.test("
-                                   "(document.querySelector('.pagefind-ui__message') || {}).textContent)",
-                                   timeout=60000)
+            page.wait_for_function("(() => { const box = document.getElementById('static-search-results');"
+                                   " const count = box && box.querySelector('.search-count');"
+                                   " return count && (count.textContent.startsWith('0 ')"
+                                   " || box.querySelector('li.hit a')); })()", timeout=60000)
             page.wait_for_load_state("networkidle")
+            # the bodies are read before the browser closes (read in the event, they may not have arrived)
+            fetched = [(urllib.parse.urlsplit(r.url).path, r.body()) for r in responses if r.status == 200]
             browser.close()
     finally:
         server.shutdown()

@@ -383,11 +383,9 @@ class Writer:
 
 
 def with_pagefind(document: lxml_html.HtmlElement, page_file: str) -> None:
-    """The search page loads Pagefind's interface and the script that hands it the address's query."""
+    """The search page loads the script that answers its form with Pagefind."""
     head = document.find("head")
     head = head if head is not None else document
-    head.append(lxml_html.Element("link", rel="stylesheet", href=relative(f"{BUNDLE}/pagefind-ui.css", page_file)))
-    head.append(lxml_html.Element("script", src=relative(f"{BUNDLE}/pagefind-ui.js", page_file)))
     glue = lxml_html.Element("script", src=relative(GLUE, page_file), defer="defer")
     glue.set("data-bundle", relative(f"{BUNDLE}/", page_file))
     glue.set("data-entity-names", relative(SEARCH_ENTITIES, page_file))
