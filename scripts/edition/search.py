@@ -99,6 +99,21 @@ def is_received_reading(node: etree._Element) -> bool:
             and not (node.tag == tei("abbr") and is_voiced_expansion(parent)))
 
 
+def words_read(text: etree._Element) -> int:
+    """The extent of a text in words, as a reader reads it: notes included, the
+    received reading of a correction left out (it is shown only on request).
+    The one definition: the library, a text's contents and the index state it."""
+    def read(node: etree._Element):
+        if node.text:
+            yield node.text
+        for child in node:
+            if isinstance(child.tag, str) and not is_received_reading(child):
+                yield from read(child)
+            if child.tail:
+                yield child.tail
+    return len("".join(read(text)).split())
+
+
 def passage_text(element: etree._Element) -> tuple[str, list[Mention]]:
     """The text of a passage without its nested passages (notes, items), with
     the character span of every name in it that points into a register."""
@@ -210,7 +225,7 @@ def _fill_index(con: sqlite3.Connection, tei_dir: Path) -> dict:
         text = root.find(tei("text"))
         con.execute("INSERT INTO texts VALUES (?, ?, ?, ?)",
                     (text_key, path.name, " ".join("".join(title.itertext()).split()) if title is not None else text_key,
-                     sum(len(t.split()) for t in text.itertext()) if text is not None else 0))
+                     words_read(text) if text is not None else 0))
         stats["texts"] += 1
         if text is None:
             continue
