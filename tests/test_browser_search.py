@@ -9,6 +9,8 @@ import re
 import pytest
 
 from edition import TEI_DIR
+from test_browser import page  # noqa: F401 - the page fixture: a context that fails on script or CSP errors
+from test_browser_reading_room import axe_violations, summary
 from test_viewer import LiveServer
 
 
@@ -20,22 +22,8 @@ def live(tmp_path_factory):
     server.close()
 
 
-@pytest.fixture()
-def page(browser):
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    yield page
-    context.close()
-    assert errors == [], f"the page reported errors (script, CSP): {errors}"
-
-
 def no_axe_violations(page) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    assert summary(axe_violations(page)) == []
 
 
 def test_a_hit_for_ezhov_lands_on_its_paragraph_with_yezhov_marked(live, page):
