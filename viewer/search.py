@@ -149,7 +149,7 @@ def results():
                       entity=request.args.get("entity", "").strip(), variants=request.args.get("variants") != "off")
     status = 200
     try:
-        run(form, ed, {t.key for t in texts})
+        answer(form, ed, {t.key for t in texts})
     except HTTPException as refused:
         # the reader keeps the form, with what was typed and why it cannot be answered
         form.error, status = refused.description, refused.code
@@ -158,7 +158,8 @@ def results():
                            choices_version=choices_version(ed.tei_dir, ed.search_db)), status
 
 
-def run(form: SearchForm, ed, text_keys: set[str]) -> None:
+def answer(form: SearchForm, ed, text_keys: set[str]) -> None:
+    """Fill the form's hits, or abort with what the reader should change (the view keeps the form)."""
     if len(form.query) > MAX_QUERY_CHARS:
         abort(400, description=f"A search may hold at most {MAX_QUERY_CHARS} characters; "
                                f"this one holds {len(form.query):,}.")

@@ -49,7 +49,8 @@
           </ol>
         </xsl:if>
         <xsl:for-each select="$shells">
-          <h3 class="notes-group" id="{ed:id(.)}"><xsl:apply-templates select="tei:head/node()"/></h3>
+          <!-- the head keeps its own id too: a search hit or permalink may lead to it -->
+          <h3 class="notes-group" id="{ed:id(.)}"><xsl:for-each select="tei:head"><span id="{ed:id(.)}"><xsl:apply-templates select="node()"/></span></xsl:for-each></h3>
           <ol class="note-list">
             <xsl:apply-templates select="tei:note intersect $notes" mode="note-list"/>
           </ol>

@@ -494,7 +494,7 @@ def first_query_bytes(folder: Path, query: str) -> dict:
                 "--disable-sync", "--no-first-run"])
             page = browser.new_context().new_page()
             responses = []
-            page.on("response", responses.append)
+            page.on("response", lambda response: responses.append(response))
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/search.html?"
                       + urllib.parse.urlencode({"q": query}))
             page.wait_for_function("(() => { const box = document.getElementById('static-search-results');"
