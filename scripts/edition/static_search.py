@@ -5,7 +5,9 @@ one Pagefind record, linked to its anchor on its exported page, with filters
 for its text and for each register entry it mentions (person, place,
 organisation). Pagefind writes a chunked index into `pagefind/` beside the
 pages; `static-search.js` answers the search page in the browser through
-Pagefind's search API, which loads only the chunks a query needs.
+Pagefind's search API, which loads only the chunks a query needs. Pagefind
+runs WebAssembly: a server that sends the export with a Content-Security-Policy
+must allow it (script-src 'self' 'wasm-unsafe-eval').
 """
 
 from __future__ import annotations
