@@ -291,7 +291,7 @@ def test_phrase_search_finds_the_paragraph_and_highlights_the_phrase(server):
     page = soup(server.get("/search", params={"q": '"spent a large portion"'}))
     hits = page.select(".hit")
     assert len(hits) == 1
-    assert hits[0].a["href"] == "/text/medvedev/at/medvedev.1.p1"
+    assert hits[0].a["href"] == "/text/medvedev/at/medvedev.1.p1?hl=spent+a+large+portion"
     assert [m.get_text() for m in hits[0].select("mark")] == ["spent a large portion"]
     # the words apart, not as a phrase, are not in that order anywhere
     assert not soup(server.get("/search", params={"q": '"portion large"'})).select(".hit")
@@ -301,9 +301,10 @@ def test_search_filters_by_text_and_by_entity(server):
     everywhere = soup(server.get("/search", params={"q": "Stalin"})).select(".hit a")
     assert {a["href"].split("/")[2] for a in everywhere} == {"medvedev", "gurdzhiyev"}
     in_gurdzhiyev = soup(server.get("/search", params={"q": "Stalin", "text": "gurdzhiyev"})).select(".hit a")
-    assert [a["href"] for a in in_gurdzhiyev] == ["/text/gurdzhiyev/at/gurdzhiyev.p1"]
+    assert [a["href"] for a in in_gurdzhiyev] == ["/text/gurdzhiyev/at/gurdzhiyev.p1?hl=Stalin"]
     with_krasnoyarsk = soup(server.get("/search", params={"q": "Stalin", "entity": "places/krasnoyarsk"})).select(".hit a")
-    assert sorted(a["href"] for a in with_krasnoyarsk) == ["/text/medvedev/at/medvedev.1.p1", "/text/medvedev/at/medvedev.2.p1"]
+    assert sorted(a["href"].split("?")[0] for a in with_krasnoyarsk) == ["/text/medvedev/at/medvedev.1.p1",
+                                                                         "/text/medvedev/at/medvedev.2.p1"]
     count = soup(server.get("/search", params={"q": "Stalin", "entity": "places/krasnoyarsk"})).select_one(".search-count")
     assert count.get_text() == "2 passages found that mention Krasnoyarsk."
     assert server.get("/search", params={"q": "Stalin", "entity": "persons/beria-lp"}).status_code == 404
@@ -311,8 +312,8 @@ def test_search_filters_by_text_and_by_entity(server):
 
 def test_search_finds_a_note(server):
     hits = soup(server.get("/search", params={"q": "Krasnoiarsk"})).select(".hit a")
-    assert [a["href"] for a in hits] == ["/text/medvedev/at/medvedev.n1-1"]
-    assert server.get(hits[0]["href"]).url.endswith("/text/medvedev/medvedev.1#medvedev.n1-1")
+    assert [a["href"] for a in hits] == ["/text/medvedev/at/medvedev.n1-1?hl=Krasnoiarsk"]
+    assert server.get(hits[0]["href"]).url.endswith("/text/medvedev/medvedev.1?hl=Krasnoiarsk#medvedev.n1-1")
 
 
 @pytest.mark.parametrize("query", ['"', "AND (", 'NEAR("x" "y")', "*", "Kamenev OR", "-- ; DROP TABLE passages"])

@@ -6,6 +6,7 @@ library code (`texts`, `render`, `edition.search`) and hand data to a template:
     reading      library, table of contents, pages of the text, header, permalinks,
                  citations (citation.py), the about page and the encoding guide
     registers    persons, places, organisations and every mention of each
+    maps         the places of the edition or of one text on a map (SVG drawn by atlas)
     search       full text (SQLite FTS5)
     downloads    TEI, plain text, the whole edition as one zip
     validation   upload or paste TEI, get the validator's report
@@ -89,14 +90,17 @@ def create_app(tei_dir: Path | None = None, search_db: Path | None = None, warm:
     if warm:
         state.warm()
 
-    from . import downloads, reading, registers, search, validation
-    for module in (reading, registers, search, downloads, validation):
+    from . import downloads, maps, reading, registers, search, validation
+    for module in (reading, registers, maps, search, downloads, validation):
         app.register_blueprint(module.blueprint)
     from .exchange import dts, identifiers, oai, public  # exchange with archives: DTS 1.0, OAI-PMH 2.0, /id/
     public.configure(app)  # the public base URL and the hosts trusted to name it
     app.register_blueprint(dts)
     app.register_blueprint(oai)
     app.register_blueprint(identifiers)
+
+    from . import transfer  # compression, ETags, versioned static files
+    transfer.install(app)
 
     @app.after_request
     def security_headers(response):

@@ -83,7 +83,9 @@ def permalink(key: str, xml_id: str):
     page_id = text.page_of.get(xml_id)
     if page_id is None:
         abort(404, description=f"“{text.title}” has no passage “{xml_id}”.")
-    return redirect(url_for("reading.page", key=key, page_id=page_id, _anchor=xml_id))
+    # a search hit's words (hl) ride along, to be marked in the passage it lands on (static/highlight.js)
+    return redirect(url_for("reading.page", key=key, page_id=page_id, hl=request.args.getlist("hl")[:40] or None,
+                            _anchor=xml_id))
 
 
 @blueprint.get("/edition/<file_name>")
