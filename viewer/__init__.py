@@ -104,8 +104,11 @@ def create_app(tei_dir: Path | None = None, search_db: Path | None = None, warm:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return render_template("errors/error.html", code=error.code, name=error.name,
-                               description=error.description), error.code
+        # a 405 says which methods the address takes (RFC 9110 requires Allow)
+        allowed = getattr(error, "valid_methods", None)
+        return (render_template("errors/error.html", code=error.code, name=error.name,
+                                description=error.description), error.code,
+                {"Allow": ", ".join(allowed)} if allowed else {})
 
     # a reader never sees a stack trace: the error is logged, the page says what happened
     @app.errorhandler(Exception)

@@ -175,7 +175,9 @@ def cmd_serve(args) -> int:
 
     app = create_app(warm=True)
     print(f"Serving the edition on http://{args.host}:{args.port}/ (waitress)", file=sys.stderr)
-    serve(app, host=args.host, port=args.port, threads=args.threads)
+    # channel_request_lookahead: waitress then notices a client that goes away mid-request and
+    # tells the view (waitress.client_disconnected), which stops the upload's validation
+    serve(app, host=args.host, port=args.port, threads=args.threads, channel_request_lookahead=5)
     return 0
 
 

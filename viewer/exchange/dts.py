@@ -23,6 +23,7 @@ from lxml import etree
 
 from edition import TEI_NS
 
+from ..arguments import whole_number
 from .catalogue import (CatalogueError, CitableUnit, EditionText, catalogue_for, edition_facts, edition_uri,
                         text_uri)
 
@@ -119,10 +120,9 @@ def _int(name: str, minimum: int) -> int | None:
     value = _one(name)
     if value is None:
         return None
-    try:
-        number = int(value)
-    except ValueError:
-        raise DTSError(400, f"parameter {name!r} must be an integer, not {value!r}") from None
+    number = whole_number(value)
+    if number is None:
+        raise DTSError(400, f"parameter {name!r} must be an integer in ASCII digits, not {value!r}")
     if number < minimum:
         raise DTSError(400, f"parameter {name!r} must be at least {minimum}, not {number}")
     return number
