@@ -486,3 +486,27 @@ def test_page_numbers_are_ascii_digits_only(server, page):
     assert status == 400, page
     status, _body, _ = fetch(server, "/dts/collection?page=" + urllib.parse.quote(page))
     assert status == 400, page
+
+
+def test_three_hundred_thousand_attributes_are_reported_within_the_upload_limit():
+    """The attribute walk was quadratic: 300k attributes on one <p> took over 300 s."""
+    from viewer.sandbox import Sandbox
+    problems = Sandbox().validate(hostile.many_attributes(300_000), "attributes.xml", "127.0.0.1")
+    assert any("has no attribute a0" in p["message"] for p in problems)
+
+
+def test_plain_text_download_is_made_once_per_version_of_the_file(app, monkeypatch):
+    """/download/KEY.txt was rebuilt on every request: eight clients dropped readers to 4 req/s."""
+    from viewer import downloads
+    made = []
+    real = downloads.plain_text
+    monkeypatch.setattr(downloads, "plain_text", lambda path: made.append(path) or real(path))
+    with app.app_context():
+        from viewer import edition
+        text = edition().library.texts()[0]
+    client = app.test_client()
+    first = client.get(f"/download/{text.key}.txt")
+    second = client.get(f"/download/{text.key}.txt")
+    assert first.status_code == second.status_code == 200
+    assert first.data == second.data and len(first.data) > 10_000
+    assert len(made) <= 1
