@@ -181,7 +181,7 @@ def test_hundred_megabyte_source_is_refused_before_it_is_read(tmp_path):
     assert size > MAX_SOURCE_BYTES
     assert convert_error(path) == (
         f"{path}: the file is {size:,} bytes; a source may be at most {MAX_SOURCE_BYTES:,} bytes "
-        "(32 MiB): split it into several texts")
+        "(12 MiB): split it into several texts")
     out = tmp_path / "tei"
     finished = run_edition("build", "--sources", str(sources), "--out", str(out))
     assert finished.returncode == 1
@@ -236,6 +236,55 @@ def test_ten_thousand_nested_brackets_convert_in_bounded_time(tmp_path):
     root = etree.parse(str(out / "furr-excerpt.xml"), etree.XMLParser(huge_tree=True)).getroot()
     text = "".join(root.find(f"{{{TEI_NS}}}text").itertext())
     assert "Stalin himself was an indefatigable student." in text
+
+
+def one_paragraph_build(tmp_path: Path, lines: list[str]) -> subprocess.CompletedProcess:
+    """`edition build` of Furr's introduction followed by `lines` with no blank line between them."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    write(sources, "furr-excerpt.txt", INTRODUCTION + "\n" + "\n".join(lines) + "\n")
+    return run_edition("build", "--sources", str(sources), "--out", str(tmp_path / "tei"))
+
+
+def test_two_hundred_thousand_one_word_lines_convert_in_bounded_time(tmp_path):
+    """Each line re-searched the growing paragraph: 200k one-word lines (1.3 MB) ran past 580 s."""
+    words = FURR_WORDS * (200_000 // len(FURR_WORDS) + 1)
+    finished = one_paragraph_build(tmp_path, words[:200_000])
+    assert finished.returncode == 0, finished.stderr
+    assert (tmp_path / "tei" / "furr-excerpt.xml").stat().st_size > 1_300_000  # every word is in it
+
+
+def test_forty_thousand_line_paragraph_converts_in_bounded_time(tmp_path):
+    """20k lines without a blank line took 54 s, and twice as many four times as long."""
+    lines = [" ".join(FURR_WORDS[i % 500:i % 500 + 6]) for i in range(40_000)]
+    finished = one_paragraph_build(tmp_path, lines)
+    assert finished.returncode == 0, finished.stderr
+
+
+def test_hyphens_at_line_ends_are_mended_across_a_chain_of_lines(tmp_path):
+    """"inter-" "na-" "tional": one word, each mend recorded with the word so far."""
+    result = build_text(write(tmp_path, "furr-excerpt.txt", INTRODUCTION + "\nThe inter-\nna-\ntional line\\\nends.\n"))
+    assert "The international line ends." in " ".join(tei_words(result))
+    assert result.report["structure"]["hyphenation_mended"] >= 2
+    assert result.fidelity["lost"] == 0, result.fidelity["lost_sample"]
+
+
+def test_text_whose_tei_would_pass_the_validators_limit_is_refused_and_nothing_written(tmp_path, monkeypatch):
+    """1M note references (16 MB) became a 149 MB TEI file that `edition validate` refuses, exit 0."""
+    monkeypatch.setattr(build_module, "MAX_TEI_BYTES", 100_000)  # Furr's TEI is 268 KB
+    sources = copied_sources(tmp_path, FURR)
+    out = tmp_path / "tei"
+    with pytest.raises(ConversionError) as caught:
+        build_edition(source_files_in(sources), out_dir=out, jobs=1)
+    assert "its TEI would be" in str(caught.value) and "over the 100,000 bytes" in str(caught.value)
+    assert not out.exists() or not list(out.glob("*.xml"))
+
+
+def source_files_in(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.txt"))
+
+
+FURR_WORDS = FURR.read_text(encoding="utf-8").split()
 
 
 # --- profiles -----------------------------------------------------------------------

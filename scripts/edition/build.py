@@ -42,6 +42,7 @@ from .search import INDEX_PATH, REGISTER_FILES, build_index
 from .serialize import serialize, write_atomic
 from .structure import structure
 from .switch import JOURNAL_PREFIX, commit, recover, staging_folder
+from .validate import MAX_BYTES as MAX_TEI_BYTES
 
 STAGES: list[tuple[str, Callable[[Document], Document]]] = [
     ("clean", clean),
@@ -103,9 +104,18 @@ def build_text(source: Path) -> BuildResult:
     started = time.perf_counter()
     doc = convert(source)
     data = serialize(doc)
+    check_output_size(source, data)
     # the text as parse decoded it (UTF-16, BOM, CRLF), so the words compare like for like
     fidelity = check(doc, source_text(Path(source)), doc.tei).as_dict()
     return BuildResult(doc.id, data, doc.report, fidelity, doc.warnings, time.perf_counter() - started)
+
+
+def check_output_size(source: Path, data: bytes) -> None:
+    """Refuse a text whose TEI the edition's own validator would refuse (over
+    validate.MAX_BYTES): exit 0 with a file `edition validate` rejects is a lie."""
+    if len(data) > MAX_TEI_BYTES:
+        raise ConversionError(source, None, f"its TEI would be {len(data):,} bytes, over the {MAX_TEI_BYTES:,} bytes "
+                                            "(20 MB) the edition validates: split the source into several texts")
 
 
 def _build_one(source: str) -> BuildResult | str:

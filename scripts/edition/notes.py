@@ -194,6 +194,7 @@ class NoteLinker:
         self.key = doc.profile.key
         self.stats = doc.stage_report("notes")
         self.ids: set[str] = set()
+        self._suffixes: dict[str, int] = {}  # unique_id: the last suffix given to each wanted id
         self.faults_by_line: dict[int, list[dict]] = {}
         for fault in settings.faults:
             self.faults_by_line.setdefault(int(fault["line"]), []).append(fault)
@@ -580,10 +581,13 @@ class NoteLinker:
         return note
 
     def unique_id(self, wanted: str) -> str:
-        candidate, i = wanted, 1
+        # the last suffix given for `wanted` is remembered: counting up from 1 each
+        # time was quadratic in the number of notes that share a number
+        candidate, i = wanted, self._suffixes.get(wanted, 1)
         while candidate in self.ids:
             i += 1
             candidate = f"{wanted}.{i}"
+        self._suffixes[wanted] = i
         self.ids.add(candidate)
         return candidate
 
