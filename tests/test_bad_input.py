@@ -648,3 +648,63 @@ def test_source_behind_a_broken_link_is_refused_naming_it(tmp_path):
     path = tmp_path / "furr-excerpt.txt"
     path.symlink_to(tmp_path / "moved-away.txt")
     assert convert_error(path) == f"{path}: cannot read the file: No such file or directory"
+
+
+# --- issue 16: profiles checked for paths, id characters, types; ids that collide ----------------
+
+def built_with_profile(tmp_path: Path, profile: str) -> subprocess.CompletedProcess:
+    """`edition build` of Furr's introduction with `profile` as its profile."""
+    sources = tmp_path / "sources"
+    sources.mkdir(exist_ok=True)
+    write(sources, "furr-excerpt.txt", INTRODUCTION)
+    write(sources, "furr-excerpt.toml", profile)
+    return run_edition("build", "--sources", str(sources), "--out", str(tmp_path / "out" / "tei"))
+
+
+def test_profile_id_that_climbs_out_of_the_output_folder_is_refused(tmp_path):
+    finished = built_with_profile(tmp_path, 'id = "../../etc/evil"\n')
+    assert finished.returncode == 1
+    assert "furr-excerpt.toml:1: id '../../etc/evil' must be letters, digits" in finished.stderr
+    assert not (tmp_path / "etc").exists() and not list(tmp_path.rglob("evil*"))
+
+
+def test_profile_key_that_is_no_xml_name_is_refused(tmp_path):
+    finished = built_with_profile(tmp_path, 'id = "furr-excerpt"\nkey = "a b<&\\"\'"\n')
+    assert finished.returncode == 1
+    assert "furr-excerpt.toml:2: key 'a b<&\"\\'' must start with a letter" in finished.stderr
+
+
+def test_languages_written_as_one_string_is_refused(tmp_path):
+    """languages = "en" gave langUsage entries "e" and "n"."""
+    finished = built_with_profile(tmp_path, 'id = "furr-excerpt"\nlanguages = "en"\n')
+    assert finished.returncode == 1
+    assert "furr-excerpt.toml:2: 'languages' must be strings, not a string ('en')" in finished.stderr
+
+
+@pytest.mark.parametrize("line, message", [
+    ("[bibl]\ntitle = 1937", "furr-excerpt.toml:3: 'bibl.title' must be a string, not a number (1937)"),
+    ("[[headings]]\npattern = true", "furr-excerpt.toml:3: 'headings[0].pattern' must be a string, not true/false"),
+    ("[joins]\nunfinished_min_chars = \"twelve\"",
+     "furr-excerpt.toml:3: 'joins.unfinished_min_chars' must be a whole number, not a string"),
+])
+def test_number_or_boolean_where_a_string_belongs_names_file_and_line(tmp_path, line, message):
+    finished = built_with_profile(tmp_path, f'id = "furr-excerpt"\n{line}\n')
+    assert finished.returncode == 1
+    assert "internal error" not in finished.stderr and "TypeError" not in finished.stderr
+    assert message in finished.stderr
+
+
+def test_profile_named_like_a_register_is_refused(tmp_path):
+    """id = "persons" overwrote the persons register: "Built 1 texts", exit 0."""
+    finished = built_with_profile(tmp_path, 'id = "persons"\n')
+    assert finished.returncode == 1
+    assert "id 'persons' is the name of a register (tei/persons.xml)" in finished.stderr
+
+
+def test_two_texts_with_one_key_are_refused_naming_both(tmp_path):
+    sources = copied_sources(tmp_path, FURR)
+    write(sources, "other-text.txt", INTRODUCTION)
+    write(sources, "other-text.toml", 'id = "other-text"\nkey = "furr"\n')
+    finished = run_edition("build", "--sources", str(sources), "--out", str(tmp_path / "tei"))
+    assert finished.returncode == 1
+    assert f"key 'furr' is also the key of {FURR.name}" in finished.stderr

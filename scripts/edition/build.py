@@ -143,6 +143,7 @@ def build_edition(sources: list[Path] | None = None, out_dir: Path = TEI_DIR,
     """
     out_dir = Path(out_dir)
     sources = sources if sources is not None else source_files()
+    check_distinct(sources)
     jobs = jobs or min(len(sources), os.cpu_count() or 1)
     index_path = INDEX_PATH if out_dir.resolve() == Path(TEI_DIR).resolve() else out_dir / "search.sqlite"
     recover(out_dir, index_path)
@@ -190,6 +191,23 @@ def build_edition(sources: list[Path] | None = None, out_dir: Path = TEI_DIR,
             shutil.rmtree(staging, ignore_errors=True)
             staged_index.unlink(missing_ok=True)
     return results
+
+
+def check_distinct(sources: list[Path]) -> None:
+    """Two texts with one id would write one file, two with one key would share
+    xml:ids: refused before anything is converted, naming both profiles."""
+    seen: dict[tuple[str, str], Path] = {}
+    for source in sources:
+        try:
+            profile = profile_for(Path(source))
+        except ProfileError as err:
+            raise ConversionError("nothing was replaced", None, str(err)) from None
+        for name, value in (("id", profile.id), ("key", profile.key)):
+            other = seen.setdefault((name, value), Path(source))
+            if other != Path(source):
+                raise ConversionError("nothing was replaced", None,
+                                      f"{profile.path or source}: {name} {value!r} is also the {name} of {other.name}: "
+                                      "every text needs its own")
 
 
 def _leave_signals_to_parent() -> None:
