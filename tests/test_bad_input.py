@@ -708,3 +708,26 @@ def test_two_texts_with_one_key_are_refused_naming_both(tmp_path):
     finished = run_edition("build", "--sources", str(sources), "--out", str(tmp_path / "tei"))
     assert finished.returncode == 1
     assert f"key 'furr' is also the key of {FURR.name}" in finished.stderr
+
+
+def test_heading_pattern_with_nested_repetition_does_not_hang_the_build(tmp_path):
+    """`^(a+)+$` against a line of forty a's and a b: 2^40 steps for Python's re."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    write(sources, "furr-excerpt.txt", INTRODUCTION + "\n" + "a" * 40 + "b\n")
+    write(sources, "furr-excerpt.toml", 'id = "furr-excerpt"\n[[headings]]\npattern = "^(a+)+$"\n')
+    finished = run_edition("build", "--sources", str(sources), "--out", str(tmp_path / "tei"))
+    assert finished.returncode == 0, finished.stderr
+
+
+def test_pattern_that_backtracks_without_end_stops_the_build_naming_it(tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    write(sources, "furr-excerpt.txt", INTRODUCTION + "\n" + "a" * 5000 + "b\n")
+    profile = write(sources, "furr-excerpt.toml", 'id = "furr-excerpt"\n[[headings]]\npattern = "^(a|aa)+$"\n')
+    out = tmp_path / "tei"
+    finished = run_edition("build", "--sources", str(sources), "--out", str(out))
+    assert finished.returncode == 1
+    assert f"{profile}: headings[0].pattern: the pattern '^(a|aa)+$' took more than 2 s" in finished.stderr
+    assert "Traceback" not in finished.stderr
+    assert not out.exists() or not list(out.glob("*.xml"))

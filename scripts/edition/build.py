@@ -36,6 +36,7 @@ from .markup import markup
 from .model import ConversionError, Document
 from .notes import link_notes
 from .parse import parse, source_text
+from .patterns import PatternTooSlow
 from .profile import ProfileError, profile_for
 from .registers import write_registers
 from .search import INDEX_PATH, REGISTER_FILES, build_index
@@ -88,6 +89,8 @@ def _run_stage(name: str, stage: Callable[[Document], Document], doc: Document, 
         return stage(doc)
     except (ConversionError, ProfileError):
         raise
+    except PatternTooSlow as err:
+        raise ConversionError(source, None, f"the {name} stage stopped: {err}") from None
     except RecursionError:
         raise ConversionError(source, None, f"the {name} stage gave up: the text nests too deeply "
                                             "(brackets, quotations or lists inside each other)") from None

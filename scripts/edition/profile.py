@@ -18,6 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import regex
+
+from .patterns import guarded, written_at
+
 # Every top-level table or key a profile may hold, with what it is for.
 KNOWN_KEYS = {
     "id": "the text's identifier (file stem)",
@@ -443,16 +447,10 @@ def _check_patterns(path: Path, data: dict[str, Any]) -> None:
             for k, v in node.items():
                 if k in ("pattern", "start_pattern", "end_pattern", "lead_in", "exclude_lead_in",
                          "run_in", "continuation", "content_except") and isinstance(v, str):
-                    try:
-                        re.compile(v)
-                    except re.error as err:
-                        raise ProfileError(f"{path}: {trail}.{k} is not a valid pattern: {err}") from None
+                    _compile(path, f"{trail}.{k}", v)
                 elif k in PATTERN_LISTS and isinstance(v, list):
                     for i, item in enumerate(v):
-                        try:
-                            re.compile(item)
-                        except (re.error, TypeError) as err:
-                            raise ProfileError(f"{path}: {trail}.{k}[{i}] is not a valid pattern: {err}") from None
+                        _compile(path, f"{trail}.{k}[{i}]", item)
                 else:
                     walk(v, f"{trail}.{k}" if trail else k)
         elif isinstance(node, list):
@@ -460,6 +458,17 @@ def _check_patterns(path: Path, data: dict[str, Any]) -> None:
                 walk(item, f"{trail}[{i}]")
 
     walk(data, "")
+
+
+def _compile(path: Path, where: str, text: Any) -> None:
+    """A pattern must compile for `re` (its error messages are the clearer) and for
+    `regex`, which runs it with a time limit (edition.patterns)."""
+    try:
+        re.compile(text)
+        guarded(text)
+    except (re.error, regex.error, TypeError) as err:
+        raise ProfileError(f"{path}: {where} is not a valid pattern: {err}") from None
+    written_at(text, f"{path}: {where}")
 
 
 def profile_for(source: Path) -> Profile:

@@ -58,6 +58,7 @@ from lxml import etree
 
 from . import ED_NS, SOURCE_LINE, TEI_NS, XML_LANG, tei
 from .model import ConversionError, Document, Line
+from .patterns import guarded
 from .tree import replace_slot, rewrite_text
 
 TERMINAL = re.compile(r"""[.!?:;…"”’»)\]*_>]\s*$|\d\)?$""")
@@ -125,7 +126,7 @@ def assign_regions(doc: Document) -> dict[int, dict]:
 
 
 def _find_line(lines: list[Line], pattern: str, after: int = 0) -> int | None:
-    rx = re.compile(pattern)
+    rx = guarded(pattern)
     for line in lines:
         if line.number > after and rx.search(line.text):
             return line.number
@@ -141,7 +142,7 @@ def make_blocks(doc: Document, regions: dict[int, dict]) -> list[Block]:
 
     # a line that starts a block of its own even without a blank line before
     # it (e.g. "- 1. V.I. Lenin..." note bodies, one per line)
-    split_before = [re.compile(p) for p in doc.profile.table("blocks").get("split_before", [])]
+    split_before = [guarded(p) for p in doc.profile.table("blocks").get("split_before", [])]
 
     def flush():
         nonlocal current
@@ -264,8 +265,8 @@ TRAILING_WORD = re.compile(r"\w*\Z")
 # 3. classify ----------------------------------------------------------------
 
 def classify(doc: Document, blocks: list[Block]) -> None:
-    heading_rules = [(re.compile(r["pattern"]), r) for r in doc.profile.rules("headings")]
-    structure_rules = [(re.compile(r["pattern"]), r) for r in doc.profile.rules("structures")
+    heading_rules = [(guarded(r["pattern"]), r) for r in doc.profile.rules("headings")]
+    structure_rules = [(guarded(r["pattern"]), r) for r in doc.profile.rules("structures")
                        if "pattern" in r]
     verse = doc.profile.table("blocks").get("verse")
     division: dict = {}  # the heading rule of the division the block stands in
@@ -416,11 +417,11 @@ def mark_quotations(doc: Document, blocks: list[Block]) -> None:
     settings = doc.profile.table("quotes")
     if not settings:
         return
-    lead_in = re.compile(settings.get("lead_in", r":\s*$"))
-    exclude = re.compile(settings["exclude_lead_in"]) if settings.get("exclude_lead_in") else None
-    run_in = re.compile(settings.get("run_in", r"""^\s*["“‘'(\[-]"""))
-    continuation = re.compile(settings["continuation"]) if settings.get("continuation") else None
-    also = [re.compile(p) for p in settings.get("also", [])]
+    lead_in = guarded(settings.get("lead_in", r":\s*$"))
+    exclude = guarded(settings["exclude_lead_in"]) if settings.get("exclude_lead_in") else None
+    run_in = guarded(settings.get("run_in", r"""^\s*["“‘'(\[-]"""))
+    continuation = guarded(settings["continuation"]) if settings.get("continuation") else None
+    also = [guarded(p) for p in settings.get("also", [])]
     count = 0
     previous: Block | None = None
     for block in blocks:
@@ -464,16 +465,16 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
         return blocks
     movable = set(settings.get("movable", ["figure"]))
     open_words = set(settings.get("open_words", OPEN_WORDS))
-    not_before = [re.compile(p) for p in settings.get("not_before", [])]
+    not_before = [guarded(p) for p in settings.get("not_before", [])]
     # paragraphs that continue the one before, identified by reading where no
     # rule can tell ("the exiled Kurnatovskiy met | Lenin in Minusinsk")
-    also_before = [re.compile(p) for p in settings.get("also_before", [])]
+    also_before = [guarded(p) for p in settings.get("also_before", [])]
     # "the Soviets of Working People's | Deputies": a name cut by the break
     after_capitalised = bool(settings.get("after_capitalised", False))
     # a long paragraph that ends on a bare word, a comma or a hyphen was cut,
     # whatever the next one opens with ("...than in | 1929.")
     unfinished_min = int(settings.get("unfinished_min_chars", 0))
-    unfinished_end = re.compile(settings["unfinished_end"]) if settings.get("unfinished_end") else UNFINISHED_END
+    unfinished_end = guarded(settings["unfinished_end"]) if settings.get("unfinished_end") else UNFINISHED_END
     # where no note bodies end on a page number, a final number ends no
     # sentence ("...Circulation 300 | copies).")
     digits_end = bool(settings.get("digits_end_sentence", True))
@@ -659,8 +660,8 @@ def mark_damage(doc: Document, blocks: list[Block], displaced: set[int]) -> None
         return
     terminal = TERMINAL if settings.get("digits_end_sentence", True) else TERMINAL_PUNCTUATION
     movable = set(settings.get("movable", ["figure"]))
-    not_lost = [re.compile(p) for p in settings.get("not_lost", [])]
-    not_before = [re.compile(p) for p in settings.get("not_before", [])]
+    not_lost = [guarded(p) for p in settings.get("not_lost", [])]
+    not_before = [guarded(p) for p in settings.get("not_before", [])]
     vocabulary = Vocabulary.of(doc) if "fragment" in evidence else None
     # the end of a text the profile declares truncated has its own gap
     last_body = max((i for i, b in enumerate(blocks) if b.region == "body"), default=-1) \
@@ -1106,7 +1107,7 @@ def _split_entry(doc: Document, block: Block) -> None:
     for rule in doc.profile.rules("structures"):
         if rule.get("kind") != block.kind:
             continue
-        m = re.search(rule["pattern"], block.text)
+        m = guarded(rule["pattern"]).search(block.text)
         if not m:
             continue
         group = "label" if "label" in m.re.groupindex else "name"
