@@ -575,7 +575,10 @@ def export_static(out_dir: Path, app=None, live_base: str | None = None, tei_dir
         writer.put(SEARCH_ENTITIES, json.dumps(entities, separators=(",", ":")).encode("utf-8"), report)
         writer.put(SEARCH_SCRIPT, SEARCH_JS.encode("utf-8"), report)
         report.indexed_passages = len(passages)
-        (staging / MARKER).write_text(json.dumps({"files": report.files}) + "\n", encoding="utf-8")
+        # what this export wrote: the next one deletes only these, and keeps what others added
+        written = sorted(f.relative_to(staging).as_posix() for f in staging.rglob("*") if not f.is_dir())
+        (staging / MARKER).write_text(json.dumps({"files": report.files, "written": written}) + "\n",
+                                      encoding="utf-8")
         swap_into_place(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -622,4 +625,28 @@ def swap_into_place(staging: Path, out_dir: Path) -> None:
             os.rename(old, out_dir)
         raise
     if old is not None:
+        keep_what_others_added(old, out_dir)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def keep_what_others_added(old: Path, out_dir: Path) -> list[str]:
+    """Move into the new export every file of the old one that no export wrote (a
+    CNAME, a custom/ folder): re-exporting deleted them. The old export's marker
+    lists what it wrote; an export from before that list counts as having written
+    only what the new one writes again. A file the new export writes itself wins."""
+    try:
+        written = set(json.loads((old / MARKER).read_text(encoding="utf-8")).get("written", ()))
+    except (OSError, ValueError, AttributeError):
+        written = set()
+    kept = []
+    for path in sorted(old.rglob("*")):
+        relative = path.relative_to(old).as_posix()
+        if (path.is_dir() and not path.is_symlink()) or relative == MARKER or relative in written:
+            continue
+        target = out_dir / relative
+        if target.exists() or target.is_symlink():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(path, target)
+        kept.append(relative)
+    return kept
