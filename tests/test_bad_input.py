@@ -731,3 +731,33 @@ def test_pattern_that_backtracks_without_end_stops_the_build_naming_it(tmp_path)
     assert f"{profile}: headings[0].pattern: the pattern '^(a|aa)+$' took more than 2 s" in finished.stderr
     assert "Traceback" not in finished.stderr
     assert not out.exists() or not list(out.glob("*.xml"))
+
+
+# --- issue 16: nothing lost without a word ----------------------------------------------------
+
+def test_hand_edit_in_the_output_stops_the_next_build_naming_the_file(tmp_path):
+    """A hand edit in tei/ vanished at the next `edition build`, exit 0, without a word."""
+    sources = copied_sources(tmp_path, FURR)
+    out = tmp_path / "tei"
+    assert run_edition("build", "--sources", str(sources), "--out", str(out)).returncode == 0
+    edited = out / "furr-struggle-for-democratic-reform.xml"
+    text = edited.read_text(encoding="utf-8").replace("</TEI>", "<!-- checked against the print -->\n</TEI>")
+    edited.write_text(text, encoding="utf-8")
+    finished = run_edition("build", "--sources", str(sources), "--out", str(out))
+    assert finished.returncode == 1
+    assert f"{edited} differs from what the last build wrote ({out}/SHA256SUMS)" in finished.stderr
+    assert "data/corrections/NAME.toml" in finished.stderr and "edition build --force" in finished.stderr
+    assert edited.read_text(encoding="utf-8") == text  # the edit is still there
+    forced = run_edition("build", "--sources", str(sources), "--out", str(out), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert "checked against the print" not in edited.read_text(encoding="utf-8")
+    assert run_edition("build", "--sources", str(sources), "--out", str(out)).returncode == 0
+
+
+def test_manifest_lists_every_file_the_build_put_in_place(tmp_path):
+    sources = copied_sources(tmp_path, FURR)
+    out = tmp_path / "tei"
+    assert run_edition("build", "--sources", str(sources), "--out", str(out)).returncode == 0
+    checked = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=out, capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout
+    assert sorted(line.split(":")[0] for line in checked.stdout.splitlines()) == sorted(p.name for p in out.glob("*.xml"))

@@ -32,6 +32,7 @@ from .entities import annotate
 from .fidelity import check
 from .header import add_header
 from .interventions import record_interventions
+from .manifest import refuse_hand_edits, write_manifest
 from .markup import markup
 from .model import ConversionError, Document
 from .notes import link_notes
@@ -134,7 +135,7 @@ def _build_one(source: str) -> BuildResult | str:
 
 
 def build_edition(sources: list[Path] | None = None, out_dir: Path = TEI_DIR,
-                  jobs: int | None = None, progress: bool = False) -> list[BuildResult]:
+                  jobs: int | None = None, progress: bool = False, force: bool = False) -> list[BuildResult]:
     """Convert every source, then put the new edition in place at once.
 
     The whole output set is made in a staging folder first: each text's TEI
@@ -142,7 +143,9 @@ def build_edition(sources: list[Path] | None = None, out_dir: Path = TEI_DIR,
     texts: the results come back without their bytes), then the registers
     (which read the new texts) and the search index (which fingerprints
     them). Only when all of it exists is it renamed into place, texts,
-    registers and index together (`commit`).
+    registers and index together (`commit`), with the SHA-256 of each file
+    (tei/SHA256SUMS): a file changed by hand since then stops the next build
+    unless `force` (edition.manifest).
     """
     out_dir = Path(out_dir)
     sources = sources if sources is not None else source_files()
@@ -150,6 +153,8 @@ def build_edition(sources: list[Path] | None = None, out_dir: Path = TEI_DIR,
     jobs = jobs or min(len(sources), os.cpu_count() or 1)
     index_path = INDEX_PATH if out_dir.resolve() == Path(TEI_DIR).resolve() else out_dir / "search.sqlite"
     recover(out_dir, index_path)
+    if not force:
+        refuse_hand_edits(out_dir)  # a file changed since the last build would be lost
     results: list[BuildResult] = []
     errors: list[str] = []
     staging = staging_folder(out_dir)
@@ -185,6 +190,7 @@ def build_edition(sources: list[Path] | None = None, out_dir: Path = TEI_DIR,
         # registers (Rogovin's notes) and by the index (all texts are searched)
         _link_unchanged(out_dir, staging, set(built))
         made = [staging / name for name in built] + write_registers(staging)
+        made.append(write_manifest(staging))  # after the registers: it lists every file in place
         build_index(staging, staged_index)
         # everything exists: only now is anything of the previous edition replaced
         commit([(path, out_dir / path.name) for path in made] + [(staged_index, index_path)], out_dir)

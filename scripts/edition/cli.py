@@ -35,7 +35,8 @@ def cmd_build(args) -> int:
     print(f"Building the edition into {args.out}/ ...", file=sys.stderr)
     try:
         sources = source_files(Path(args.sources)) if args.sources else None
-        results = build_edition(sources=sources, out_dir=Path(args.out), jobs=args.jobs, progress=True)
+        results = build_edition(sources=sources, out_dir=Path(args.out), jobs=args.jobs, progress=True,
+                                force=args.force)
     except OSError as err:
         print(f"edition build: {err.filename}: {err.strerror}", file=sys.stderr)
         return 1
@@ -293,6 +294,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(TEI_DIR), help="output folder (default: tei/)")
     p.add_argument("--jobs", type=int, default=None, help="parallel processes (default: one per core)")
     p.add_argument("--sources", default=None, help="folder of sources and profiles (default: sources/)")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite files in the output folder changed since the last build (hand edits are lost)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="validate TEI files (default: the whole edition)")
