@@ -761,3 +761,56 @@ def test_manifest_lists_every_file_the_build_put_in_place(tmp_path):
     checked = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=out, capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout
     assert sorted(line.split(":")[0] for line in checked.stdout.splitlines()) == sorted(p.name for p in out.glob("*.xml"))
+
+
+# --- issue 16: one bad file in tei/ degrades, never kills -----------------------------------------
+
+def test_unreadable_file_in_the_output_does_not_stop_the_next_build(tmp_path):
+    """A truncated TEI file in tei/ made the next build end in "internal error", exit 70."""
+    sources = copied_sources(tmp_path, FURR)
+    out = tmp_path / "tei"
+    assert run_edition("build", "--sources", str(sources), "--out", str(out)).returncode == 0
+    stray = out / "rogovin-bolsheviks-against-stalinism.xml"  # no source in this build remakes it
+    stray.write_bytes((Path(SOURCES).parent / "tei" / stray.name).read_bytes()[:50_000])
+    finished = run_edition("build", "--sources", str(sources), "--out", str(out))
+    assert finished.returncode == 0, finished.stderr
+    assert "internal error" not in finished.stderr
+    assert f"warning: {stray} is left out of the registers and the search index: not well-formed XML" \
+        in finished.stderr
+    assert len(stray.read_bytes()) == 50_000  # left as it was: nothing lost
+
+
+@pytest.fixture
+def edition_with_a_broken_text(tmp_path):
+    tei_dir = tmp_path / "tei"
+    tei_dir.mkdir()
+    for path in Path(SOURCES).parent.joinpath("tei").glob("*.xml"):
+        shutil.copy(path, tei_dir)
+    broken = tei_dir / "furr-struggle-for-democratic-reform.xml"
+    broken.write_bytes(broken.read_bytes()[:50_000])  # cut off mid-paragraph
+    return tei_dir
+
+
+def test_site_keeps_serving_with_one_truncated_text_and_names_it(edition_with_a_broken_text, caplog):
+    """/, /search and /registers/* answered 500 for one malformed file in tei/."""
+    with caplog.at_level("WARNING"):
+        app = create_app(edition_with_a_broken_text, warm=True)
+    assert "furr-struggle-for-democratic-reform.xml is left out of the edition: not well-formed XML" in caplog.text
+    client = app.test_client()
+    for path in ("/", "/search?q=Kirov", "/registers/", "/registers/persons/", "/registers/persons/stalin",
+                 "/registers/places/", "/text/rogovin/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        page = response.get_data(as_text=True)
+        assert "Left out of the edition until mended" in page and "furr-struggle-for-democratic-reform.xml" in page
+    assert client.get("/text/furr/").status_code == 404
+
+
+def test_site_keeps_serving_with_an_unreadable_register(edition_with_a_broken_text):
+    persons = edition_with_a_broken_text / "persons.xml"
+    persons.write_bytes(b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader>')
+    client = create_app(edition_with_a_broken_text).test_client()
+    response = client.get("/registers/persons/")
+    assert response.status_code == 200
+    assert "persons.xml" in response.get_data(as_text=True)
+    assert client.get("/search?q=Kirov").status_code == 200

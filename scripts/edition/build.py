@@ -31,6 +31,7 @@ from .corrections import correct
 from .entities import annotate
 from .fidelity import check
 from .header import add_header
+from .health import fault
 from .interventions import record_interventions
 from .manifest import refuse_hand_edits, write_manifest
 from .markup import markup
@@ -188,7 +189,7 @@ def build_edition(sources: list[Path] | None = None, out_dir: Path = TEI_DIR,
             raise ConversionError("nothing was replaced", None, "; ".join(errors))
         # the texts this build leaves as they are, seen beside the new ones by the
         # registers (Rogovin's notes) and by the index (all texts are searched)
-        _link_unchanged(out_dir, staging, set(built))
+        _link_unchanged(out_dir, staging, set(built), progress)
         made = [staging / name for name in built] + write_registers(staging)
         made.append(write_manifest(staging))  # after the registers: it lists every file in place
         build_index(staging, staged_index)
@@ -236,10 +237,17 @@ def _collect(source, outcome, results, errors, progress) -> None:
         print(f"  built {outcome.text_id:<45} {outcome.seconds:5.2f} s", file=sys.stderr)
 
 
-def _link_unchanged(out_dir: Path, staging: Path, built: set[str]) -> None:
-    """Hard links (copies where links fail) of the texts already in place that this build does not replace."""
+def _link_unchanged(out_dir: Path, staging: Path, built: set[str], progress: bool = False) -> None:
+    """Hard links (copies where links fail) of the texts already in place that this build does not replace.
+    A file that cannot be read is left where it is, out of the registers and the index, and named."""
     for path in sorted(out_dir.glob("*.xml")):
         if path.name in built or path.name in REGISTER_FILES:
+            continue
+        problem = fault(path)
+        if problem:
+            if progress:
+                print(f"  warning: {path} is left out of the registers and the search index: {problem}; "
+                      "it has no source in this build to remake it from", file=sys.stderr)
             continue
         try:
             os.link(path, staging / path.name)
