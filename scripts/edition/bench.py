@@ -675,6 +675,11 @@ def render(results: dict) -> str:
                          f"{base['factor']}x ({'within' if max(wall, cpu) <= 1.5 else '**outside**'} the 1.5x bound); "
                          f"peak memory of the build {row['peak_rss_mb']:.0f} MB "
                          f"({'under' if row['peak_rss_mb'] < 2048 else '**over**'} 2 GB).")
+    from . import bench_robustness
+    if results.get("converter"):
+        lines += bench_robustness.render_converter(results["converter"])
+    if results.get("siege"):
+        lines += bench_robustness.render_siege(results["siege"])
     lines += ["", "## Robustness (proved by tests, not timed)", "",
               "- `tests/test_bad_input.py`: the converter on empty, binary, Latin-1, UTF-16 (with and without BOM), "
               "BOM+CRLF, form-feed, control-character, 100 MB, unbalanced-marker, lost-note and 10,000-bracket "
@@ -691,7 +696,7 @@ def render(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-ALL_PARTS = ("build", "validation", "server", "export", "load", "scale")
+ALL_PARTS = ("build", "validation", "server", "export", "load", "scale", "converter", "siege")
 # every part's latest figures, so that `--only` re-measures some parts and keeps the others
 RESULTS_JSON = BUILD / "benchmarks.json"
 
@@ -753,6 +758,9 @@ def run(quick: bool = False, scales: list[int] | None = None, load_seconds: floa
             figures["export"] = export["seconds"]
     step("load", lambda: measure_load(8, load_seconds or (5.0 if quick else 30.0)))
     step("scale", lambda: measure_scales(scales, log))
+    from . import bench_robustness  # issue 16's parts: the converter on costly input, the server under siege
+    step("converter", bench_robustness.measure_converter)
+    step("siege", bench_robustness.measure_siege)
     results["failures"] = [f"{part}: {message}" for part, message in failures.items()]
     RESULTS_JSON.parent.mkdir(parents=True, exist_ok=True)
     RESULTS_JSON.write_text(json.dumps(results, indent=1), encoding="utf-8")

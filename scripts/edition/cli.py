@@ -331,7 +331,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="fewer repeats, a 5 s load run, scales 1,20")
     p.add_argument("--scales", default=None, help="synthetic corpus sizes, e.g. 1,20,100")
     p.add_argument("--load-seconds", type=float, default=None, help="length of the load run (default 30)")
-    p.add_argument("--only", default=None, help="parts to run: build,validation,server,export,load,scale")
+    p.add_argument("--only", default=None, help="parts to run: build,validation,server,export,load,scale,converter,siege")
     p.add_argument("--out", default=None, help="where to write the report (default docs/benchmarks.md)")
     p.set_defaults(func=cmd_bench)
 
