@@ -591,7 +591,8 @@ def test_build_killed_while_renaming_is_finished_by_recovery(tmp_path):
     assert len(journals) == 1
     moves = [(Path(staged), Path(final)) for staged, final in json.loads(journals[0].read_text(encoding="utf-8"))]
     assert {final.name for _, final in moves} == {"furr-excerpt.xml", "gurdzhiyev-for-the-motherland.xml",
-                                                  "persons.xml", "places.xml", "orgs.xml", "search.sqlite"}
+                                                  "persons.xml", "places.xml", "orgs.xml", "SHA256SUMS",
+                                                  "search.sqlite"}
     # the first two renames were made, the others not: Furr's revised text is in place, the index
     # that should find it is not
     done, pending = moves[:2], moves[2:]

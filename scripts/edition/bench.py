@@ -690,7 +690,15 @@ def render(results: dict) -> str:
               "- `tests/test_hostile_input.py`: the viewer (`edition serve`) on unknown ids, path traversal in every "
               "path parameter, script injection, absurd search parameters, oversized uploads, entity bombs and "
               "external entities: a 4xx page each, never a 500, with a Content-Security-Policy.",
-              "- `tests/test_load.py`: 8 concurrent readers for 5 s with zero errors (the 30 s run is above)."]
+              "- `tests/test_load.py`: 8 concurrent readers for 5 s with zero errors (the 30 s run is above).",
+              "- issue 16 (`tests/test_hostile_input.py`, `tests/test_bad_input.py`): uploads validated in child "
+              "processes with time and memory limits, stopped when the client hangs up, 429/503 with Retry-After "
+              "over the limits; readers answered while 60k attributes are validated; plain-text downloads made once "
+              "per version; 405 with Allow, ASCII page numbers, a 1 MB file name cut; profiles refused for a "
+              "climbing id, a key that is no XML name, a string for a list, a number for a string, a register's "
+              "name or another text's key; a backtracking pattern stopped with its name; a hand edit in tei/ stops "
+              "the build (`--force` discards it); a re-export keeps CNAME and custom/; one unreadable file in tei/ "
+              "is left out and named while every other page works."]
     if results.get("failures"):
         lines += ["", "## Not measured, or failed", ""] + [f"- {f}" for f in results["failures"]]
     return "\n".join(lines) + "\n"

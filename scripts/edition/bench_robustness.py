@@ -213,7 +213,10 @@ def render_converter(c: dict) -> list[str]:
         target = targets.get(name, "")
         verdict = ""
         if target:
-            verdict = f"{target}: {'meets' if row['seconds'] < CONVERTER_TARGETS[name] else '**misses**'}"
+            # on a shared machine wall time includes waiting for a core: both are judged
+            wall = "meets" if row["seconds"] < CONVERTER_TARGETS[name] else "**misses**"
+            cpu = "meets" if row["cpu_seconds"] < CONVERTER_TARGETS[name] else "**misses**"
+            verdict = f"{target}: wall {wall}, CPU {cpu}"
         lines.append(f"| {label} | {row['source_mb']:.2f} | {row['seconds']:.2f} | {row['cpu_seconds']:.2f} | "
                      f"{row['seconds'] / row['source_mb']:.2f} | {row['peak_rss_mb']:.0f} | "
                      f"{row['tei_bytes'] / 2**20:.1f} | {row['lost']} | {verdict} |")

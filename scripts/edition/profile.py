@@ -224,11 +224,11 @@ VALUE_TYPES: dict[str, frozenset[str]] = {
         "structures.kind", "structures.pattern", "structures.region", "structures.rule", "structures.type",
         "structures.unit", "structures.within",
     }),
+    # (lists a stage iterates as such: a lone string would be read letter by letter;
+    # other lists, such as joins.mark_lost, also take one string)
     "strings": frozenset({
-        "bibl.notes", "bibl.urls", "blocks.keep_line_breaks", "blocks.split_before", "edition.notes_stmt",
-        "interventions.skip_within", "joins.also_before", "joins.mark_lost", "joins.movable",
-        "joins.not_before", "languages", "notes.bodies", "notes.skip_within", "notes.unwrap",
-        "original.notes", "quotes.also",
+        "languages", "blocks.split_before", "joins.not_before", "joins.also_before", "quotes.also",
+        "notes.bodies", "notes.unwrap",
     }),
     "true/false": frozenset({
         "bibl.rights_restricted", "bibl.translators.org", "headings.after_head", "headings.sequence",
