@@ -1,4 +1,5 @@
-"""DTS 1.0: a client that knows only the entry URL reaches every text, its citation tree and its passages.
+"""DTS 1.0: a client that knows only the entry URL reaches every text and register, its citation tree and
+its passages, and through them every word of each text.
 
 The edition is freshly built from the sources into a folder and served by the
 real application under waitress. Every URL the tests request is expanded from
@@ -19,7 +20,7 @@ from lxml import etree
 from uritemplate import URITemplate
 from waitress.server import create_server
 
-from edition import TEI_NS
+from edition import TEI_DIR, TEI_NS
 from viewer import create_app
 
 DTS_NS = "https://w3id.org/api/dts#"
@@ -38,6 +39,8 @@ def edition_dir(built, tmp_path_factory):
     folder = tmp_path_factory.mktemp("dts-edition")
     for text_id, result in built.items():
         (folder / f"{text_id}.xml").write_bytes(result.tei)
+    for name in ("persons", "places", "orgs"):  # the registers, as committed (they are not built per text)
+        (folder / f"{name}.xml").write_bytes((TEI_DIR / f"{name}.xml").read_bytes())
     return folder
 
 
@@ -72,9 +75,12 @@ def expand(template: str, **values) -> str:
 
 
 def tei_file(edition_dir, resource: dict):
-    """The file of the edition folder that the Document endpoint serves whole for this resource."""
-    served = requests.get(expand(resource["document"]), timeout=60).content
-    matches = [path for path in edition_dir.glob("*.xml") if path.read_bytes() == served]
+    """The file of the edition folder that the Document endpoint serves whole for this resource: the one
+    whose root has the served root's xml:id."""
+    served = etree.fromstring(requests.get(expand(resource["document"]), timeout=60).content, LENIENT)
+    key = served.get("{http://www.w3.org/XML/1998/namespace}id")
+    matches = [path for path in edition_dir.glob("*.xml")
+               if etree.parse(str(path), LENIENT).getroot().get("{http://www.w3.org/XML/1998/namespace}id") == key]
     assert len(matches) == 1, resource["@id"]
     return matches[0]
 
@@ -93,9 +99,12 @@ def assert_template(template: str, variables: set[str]) -> None:
     assert URITemplate(template).variable_names <= variables, template
 
 
-def walk_collection(entry: dict) -> tuple[dict, list[dict]]:
+def walk_collection(entry: dict, kind: str = "texts") -> tuple[dict, list[dict]]:
+    """The collection of texts (or registers), reached from the edition's root collection, and its members."""
     root = get_json(expand(entry["collection"]))
-    return root, root["member"]
+    collection = next(m for m in root["member"] if m["@id"].endswith("/" + kind))
+    collection = get_json(expand(collection["collection"]))
+    return collection, collection["member"]
 
 
 def navigation(resource: dict, **params) -> dict:
@@ -116,11 +125,27 @@ def test_entry_point_gives_absolute_templates_for_the_three_endpoints(server, en
 
 # Collection ---------------------------------------------------------------------
 
-def test_root_collection_has_the_five_texts_as_resources_with_dublin_core(entry, edition_dir):
+def test_root_collection_holds_the_texts_and_the_registers_as_two_collections(entry):
+    """Issue 14.8: an intermediate level, so that the root's members are collections, not resources."""
+    root = get_json(expand(entry["collection"]))
+    assert root["@type"] == "Collection" and root["totalParents"] == 0
+    assert [m["@type"] for m in root["member"]] == ["Collection", "Collection"]
+    assert root["totalChildren"] == 2
+    for member in root["member"]:
+        collection = get_json(expand(member["collection"]))
+        assert collection["totalParents"] == 1
+        assert len(collection["member"]) == collection["totalChildren"]
+        parents = get_json(expand(member["collection"], nav="parents"))
+        assert [p["@id"] for p in parents["member"]] == [root["@id"]]
+    _, registers = walk_collection(entry, "registers")
+    assert sorted(m["@id"].rsplit("/", 1)[1] for m in registers) == ["orgs", "persons", "places"]
+
+
+def test_texts_collection_has_the_five_texts_as_resources_with_dublin_core(entry, edition_dir):
     root, members = walk_collection(entry)
     assert root["@type"] == "Collection"
     assert root["dtsVersion"] == "1.0"
-    assert root["totalParents"] == 0
+    assert root["totalParents"] == 1
     assert root["totalChildren"] == len(members) == 5
     assert_template(root["collection"], TEMPLATE_VARIABLES["collection"])
     for member in members:
@@ -137,6 +162,32 @@ def test_root_collection_has_the_five_texts_as_resources_with_dublin_core(entry,
         assert member["title"].startswith(" ".join("".join(title.itertext()).split()))
         languages = tei.xpath("tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language/@ident", namespaces=NS)
         assert member["dublinCore"]["language"] == languages
+        assert_dublin_core_states_the_tei(member["dublinCore"], tei, member["@id"])
+
+
+def _words_of(element: etree._Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def assert_dublin_core_states_the_tei(dc: dict, tei: etree._Element, identifier: str) -> None:
+    """Issue 14.9: the metadata checked against the TEI itself, read here with XPath, not through the
+    catalogue module that produces it."""
+    def xp(path):
+        return tei.xpath(path, namespaces=NS)
+    assert dc["creator"] == [_words_of(a) for a in xp("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:author")]
+    main = _words_of(xp("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[@type='main']")[0])
+    assert dc["title"][0]["value"].startswith(main)
+    licences = xp("tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:availability/tei:licence/@target")
+    uris = [value for value in dc["rights"] if value.startswith("http")]
+    assert uris == licences and len(uris) == 2  # the text's own rights first, then the edition's licence
+    status = xp("string(tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:availability/@status)")
+    assert uris[0] == {"restricted": "http://rightsstatements.org/vocab/InC/1.0/",
+                       "unknown": "http://rightsstatements.org/vocab/CNE/1.0/"}.get(status, uris[0])
+    assert "creativecommons.org/licenses" not in uris[0]
+    abstract = xp("tei:teiHeader/tei:profileDesc/tei:abstract")
+    if abstract:
+        assert dc["description"][0]["value"] == _words_of(abstract[0])
+    assert identifier in dc["identifier"]  # the TEI's idno type="URI", under this server's base
 
 
 def assert_metadata_object(metadata: dict) -> None:
@@ -160,13 +211,15 @@ def test_each_resource_is_reached_through_its_own_collection_template(entry):
         parents = get_json(expand(member["collection"], nav="parents"))
         assert [p["@id"] for p in parents["member"]] == [root["@id"]]
         assert parents["member"][0]["@type"] == "Collection"
+        assert root["@id"].endswith("/id/edition/texts")
 
 
 def test_collection_pages_follow_next_links_to_every_member(server, entry):
     app, _ = server
     app.config["DTS_PAGE_SIZE"] = 2
     try:
-        page = get_json(expand(entry["collection"]))
+        texts, _ = walk_collection(entry)
+        page = get_json(expand(texts["collection"]))
         first_view = page["view"]
         assert first_view["@type"] == "Pagination" and "previous" not in first_view
         seen = []
@@ -182,7 +235,7 @@ def test_collection_pages_follow_next_links_to_every_member(server, entry):
             page = get_json(view["next"])
             assert get_json(page["view"]["previous"])["view"]["@id"] == view["@id"]
         assert len(seen) == len(set(seen)) == page["totalChildren"] == 5
-        beyond = expand(entry["collection"], page="4")
+        beyond = expand(texts["collection"], page="4")
         get_json(beyond, status=404)
     finally:
         app.config.pop("DTS_PAGE_SIZE")
@@ -193,6 +246,7 @@ def test_collection_pages_follow_next_links_to_every_member(server, entry):
     ({"nav": "sideways"}, 400),
     ({"page": "0"}, 400),
     ({"page": "two"}, 400),
+    ({"page": "٣"}, 400),  # Arabic-Indic three: ASCII digits only (issue 16.9)
 ])
 def test_collection_refuses_bad_parameters(entry, params, status):
     error = get_json(expand(entry["collection"], **params), status=status)
@@ -327,7 +381,12 @@ def resolve(tei: etree._Element, unit: dict, units_by_id: dict) -> etree._Elemen
         unit = parent
     element = tei.find(f"{{{TEI_NS}}}text/{{{TEI_NS}}}body")
     for step in chain:
-        if step[0] == "p" and step[1:].isdigit():
+        if step in ("front", "back"):
+            element = tei.find(f"{{{TEI_NS}}}text/{{{TEI_NS}}}{step}")
+        elif step.rstrip("0123456789") not in ("p", "d", "") and step[-1].isdigit():
+            name = step.rstrip("0123456789")  # a block standing in the body: quote2
+            element = element.findall(f"{{{TEI_NS}}}{name}")[int(step[len(name):]) - 1]
+        elif step[0] == "p" and step[1:].isdigit():
             element = element.findall(f"{{{TEI_NS}}}p")[int(step[1:]) - 1]
         elif step[0] == "d" and step[1:].isdigit() and len(element.findall(f"{{{TEI_NS}}}div")) >= int(step[1:]) \
                 and element.findall(f"{{{TEI_NS}}}div")[int(step[1:]) - 1].get("n") is None:
@@ -420,10 +479,134 @@ def test_two_divisions_with_the_same_number_stay_reachable_apart(built, tmp_path
     (tmp_path / f"{text_id}.xml").write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
     client = create_app(tmp_path, search_db=tmp_path / "search.sqlite").test_client()
     entry = client.get("/dts/").get_json()
-    member = client.get(expand(entry["collection"])).get_json()["member"][0]
+    texts = next(m for m in client.get(expand(entry["collection"])).get_json()["member"] if m["@id"].endswith("/texts"))
+    member = client.get(expand(texts["collection"])).get_json()["member"][0]
     units = client.get(expand(member["navigation"], down="1")).get_json()["member"]
     identifiers = [u["identifier"] for u in units]
     assert first.get("n") in identifiers and first.get("n") + "~2" in identifiers
     passage = client.get(expand(member["document"], ref=first.get("n") + "~2"))
     wrapper = etree.fromstring(passage.data, LENIENT).xpath("//dts:wrapper", namespaces=NS)[0]
     assert canonical(wrapper[0]) == canonical(second)
+
+
+# Every word reachable -------------------------------------------------------------
+
+def _word_list(element: etree._Element) -> list[str]:
+    return "".join(element.itertext()).split()
+
+
+def test_every_word_of_each_text_is_reached_through_its_citable_units(trees, edition_dir):
+    """Issue 14.6: a client that rebuilds a text from its top-level units (fetched as passages) gets every
+    word of the TEI's <text>: front and back matter, glossaries, chronologies, biographies, loose quotes."""
+    for resource, nav in trees:
+        tei = parse_tei(edition_dir, resource)
+        expected = _word_list(tei.find(f"{{{TEI_NS}}}text"))
+        rebuilt: list[str] = []
+        for unit in (u for u in nav["member"] if u["parent"] is None):
+            passage = etree.fromstring(get_tei(expand(resource["document"], ref=unit["identifier"])).content, LENIENT)
+            for element in passage.xpath("//dts:wrapper/*", namespaces=NS):
+                rebuilt += _word_list(element)
+        assert rebuilt == expected, (resource["@id"], len(rebuilt), len(expected))
+
+
+def test_rogovins_glossary_chronology_and_biographies_are_citable(trees):
+    resource, nav = next(pair for pair in trees if pair[0]["@id"].endswith("/rogovin-bolsheviks-against-stalinism"))
+    back = [u for u in nav["member"] if u["parent"] == "back"]
+    titles = [u.get("dublinCore", {}).get("title", [{}])[0].get("value", "") for u in back]
+    assert any("Glossary" in t for t in titles) and any("Biographical" in t for t in titles)
+    assert any("Party Congresses" in t for t in titles)
+
+
+# Navigation on nested units, every value of down ----------------------------------
+
+def _nested_unit(units: list[dict]) -> dict:
+    """A unit at level 2 or deeper whose level also holds units of other parents: there "same parent" and
+    "same level" differ, which a top-level unit cannot show."""
+    by_level: dict[int, set] = {}
+    for unit in units:
+        by_level.setdefault(unit["level"], set()).add(unit["parent"])
+    return next(u for u in units if u["level"] >= 2 and len(by_level[u["level"]]) > 1
+                and any(v["parent"] == u["identifier"] for v in units))
+
+
+def _expected(units: list[dict], ref: dict, depth: int | None) -> list[str]:
+    """The subtree of ref down to `depth` levels below it (None: all), computed from the whole tree."""
+    position = next(i for i, u in enumerate(units) if u["identifier"] == ref["identifier"])
+    subtree = [ref]
+    for unit in units[position + 1:]:
+        if unit["level"] <= ref["level"]:
+            break
+        subtree.append(unit)
+    return [u["identifier"] for u in subtree if depth is None or u["level"] <= ref["level"] + depth]
+
+
+@pytest.mark.parametrize("down", ["-1", "0", "1", "2"])
+def test_navigation_of_a_nested_unit_for_every_value_of_down(trees, down):
+    """Issue 14.9: down=0 gives the siblings (same parent, not the same level), down=N the subtree N deep."""
+    tested = 0
+    for resource, nav in trees:
+        units = nav["member"]
+        try:
+            ref = _nested_unit(units)
+        except StopIteration:
+            continue
+        got = [u["identifier"] for u in navigation(resource, ref=ref["identifier"], down=down)["member"]]
+        if down == "0":
+            siblings = [u["identifier"] for u in units if u["parent"] == ref["parent"]]
+            same_level = [u["identifier"] for u in units if u["level"] == ref["level"]]
+            assert got == siblings and len(same_level) > len(siblings)
+        else:
+            assert got == _expected(units, ref, None if down == "-1" else int(down))
+        tested += 1
+    assert tested >= 3  # Furr, Medvedev, Pavlova, Rogovin nest divisions
+
+
+@pytest.mark.parametrize("down", ["-1", "0", "1"])
+def test_range_of_nested_units_for_every_value_of_down(trees, down):
+    resource, nav = max(trees, key=lambda pair: max(u["level"] for u in pair[1]["member"]))
+    units = nav["member"]
+    ref = _nested_unit(units)
+    children = [u for u in units if u["parent"] == ref["identifier"]]
+    start, end = children[0], children[-1]
+    url = expand(resource["navigation"], start=start["identifier"], end=end["identifier"], down=down)
+    if down == "0":
+        get_json(url, status=400)  # siblings are asked of one unit, never of a range
+        return
+    got = [u["identifier"] for u in get_json(url)["member"]]
+    first = next(i for i, u in enumerate(units) if u["identifier"] == start["identifier"])
+    last = len(units) - 1 - next(i for i, u in enumerate(reversed(units)) if u["identifier"] == end["identifier"])
+    deepest = max(start["level"], end["level"])
+    span = units[first: last + 1]
+    last_subtree = _expected(units, end, None)
+    span = span + [u for u in units[last + 1:] if u["identifier"] in last_subtree]
+    assert got == [u["identifier"] for u in span if down == "-1" or u["level"] <= deepest + int(down)]
+
+
+# Registers ----------------------------------------------------------------------
+
+def test_registers_are_resources_whose_entries_are_citable(entry, edition_dir):
+    _, registers = walk_collection(entry, "registers")
+    persons = next(r for r in registers if r["@id"].endswith("/persons"))
+    units = navigation(persons, down="1")["member"]
+    tei = parse_tei(edition_dir, persons)
+    ids = tei.xpath("//tei:listPerson/tei:person/@xml:id", namespaces=NS)
+    assert [u["identifier"] for u in units] == ids
+    passage = etree.fromstring(get_tei(expand(persons["document"], ref="trotsky")).content, LENIENT)
+    person = passage.xpath("//dts:wrapper/tei:person", namespaces=NS)
+    assert len(person) == 1 and person[0].get("{http://www.w3.org/XML/1998/namespace}id") == "trotsky"
+
+
+def test_a_register_pointer_in_a_dts_passage_resolves_to_its_entry(trees):
+    """Issue 14.5: persons.xml#x read in a passage of /dts/document resolves against the passage's xml:base
+    (the text's download), to a register that has entry x."""
+    from urllib.parse import urljoin
+    resource, nav = next(pair for pair in trees if pair[0]["@id"].endswith("/rogovin-bolsheviks-against-stalinism"))
+    unit = next(u for u in nav["member"] if u["citeType"] == "paragraph")
+    passage = etree.fromstring(get_tei(expand(resource["document"], ref="3")).content, LENIENT)
+    names = passage.xpath("//dts:wrapper//tei:persName[@ref]", namespaces=NS)
+    assert names and unit
+    for name in names[:5]:
+        target = urljoin(name.base, name.get("ref"))
+        document_url, fragment = target.split("#")
+        register = etree.fromstring(get_tei(document_url).content, LENIENT)
+        assert register.xpath("//*[@xml:id=$id]", id=fragment), target

@@ -129,7 +129,8 @@ def test_unregistered_people_are_marked_without_a_guess(trees):
     medvedev = text_of(trees, "medvedev")
     unknown = [(" ".join("".join(n.itertext()).split()), n.get("cert")) for n in medvedev.iter(tei("persName"))
                if n.get("resp") == "#edition-editors" and not n.get("ref")]
-    assert ("K. M. Ots", "low") in unknown
+    # initials before a surname the register does not hold (a misread genitive of Badayev, unconfirmed)
+    assert ("A. Ye. Balayeva", "low") in unknown
     assert all(c == "low" for _, c in unknown)
 
 
@@ -213,8 +214,11 @@ def test_russian_genitive_in_cited_titles_is_no_new_person(trees):
 
 def test_unlisted_forename_before_a_registered_surname_decides_the_link(trees):
     rogovin = text_of(trees, "rogovin")
-    # the poet Bulat Okudzhava is not the Old Bolshevik Okudzhava of the register
-    assert [(r, c) for w, r, c in names(rogovin) if w == "Bulat Okudzhava"] == [("", "low")]
+    # the poet Bulat Okudzhava is not the Old Bolshevik Okudzhava of the register: his forename decides
+    assert [(r, c) for w, r, c in names(rogovin) if w == "Bulat Okudzhava"] == [("okudzhava-bs", None)]
+    # a forename no entry of the surname has (Sonya, not M. I. Ulyanova) leaves the name without @ref
+    medvedev = text_of(trees, "medvedev")
+    assert [(r, c) for w, r, c in names(medvedev) if w == "Sonya Ulyanova"] == [("", "low")]
     assert "okudzhava" in refs_of(rogovin, "M. Okudzhava")
     # `Iuri` transliterates the register's `Yuri`: the forename joins the name and the link stands
     assert refs_of(text_of(trees, "furr"), "Iuri Mukhin") == {"mukhin"}

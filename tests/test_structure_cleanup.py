@@ -322,7 +322,7 @@ def test_joins_sample_is_seeded_and_shows_both_sides_of_each_break():
     assert first.returncode == 0, first.stderr
     assert first.stdout == again.stdout
     lines = first.stdout.splitlines()
-    assert lines[0].startswith("medvedev-on-stalin-and-stalinism: 167 joins")
+    assert lines[0].startswith("medvedev-on-stalin-and-stalinism: 173 joins")
     assert len(lines) == 6 and all(" || " in line or " | [gap] | " in line for line in lines[1:])
 
 

@@ -36,7 +36,9 @@ def pages_of_every_kind(live: LiveServer) -> dict[str, str]:
 
     urls = {"library": "/", "registers": "/registers/", "validate": "/validate",
             "search": "/search?q=%22Central+Committee%22", "search-by-entity": "/search?q=trial&entity=persons/stalin",
-            "error-404": "/text/nowhere/", "error-400": "/search?text=nowhere"}
+            "error-404": "/text/nowhere/", "error-400": "/search?text=nowhere",
+            "about": "/about", "encoding-guide": "/about/encoding", "cite": "/text/furr/cite/furr.1.1.q1.p1",
+            "register-filtered": "/registers/persons/?name=berzin"}
     for path in sorted(TEI_DIR.glob("*.xml")):
         if path.name in ("persons.xml", "places.xml", "orgs.xml"):
             for sort in ("name", "mentions"):

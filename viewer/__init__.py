@@ -101,9 +101,11 @@ def create_app(tei_dir: Path | None = None, search_db: Path | None = None, warm:
     from . import downloads, reading, registers, search, validation
     for module in (reading, registers, search, downloads, validation):
         app.register_blueprint(module.blueprint)
-    from .exchange import dts, oai  # exchange with archives: DTS 1.0 and OAI-PMH 2.0
+    from .exchange import dts, identifiers, oai, public  # exchange with archives: DTS 1.0, OAI-PMH 2.0, /id/
+    public.configure(app)  # the public base URL and the hosts trusted to name it
     app.register_blueprint(dts)
     app.register_blueprint(oai)
+    app.register_blueprint(identifiers)
 
     @app.context_processor
     def unsound_files():

@@ -1,8 +1,16 @@
 """Downloads: the TEI of each text and of the registers, a plain-text
-reading version, and the whole edition as one zip archive."""
+reading version, and the whole edition as one zip archive.
+
+The TEI is sent as `viewer.exchange.public.served` makes it: its persistent
+URIs under this server's public base. The registers are also served beside
+the texts (/download/persons.xml), where the texts' relative pointers
+(persons.xml#kamenev-lb) lead from /download/KEY.xml, as they lead to the
+register beside a text in tei/ and in the zip. Other sites may read the
+files (CORS), as they read DTS and OAI-PMH."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import textwrap
 import zipfile
@@ -12,9 +20,12 @@ from flask import Blueprint, Response, abort, send_file
 from lxml import etree
 
 from edition import SCHEMA_FILES, tei
+from edition.header import edition_facts
 from edition.search import is_received_reading, is_voiced_expansion
 
 from . import edition
+from .exchange.catalogue import catalogue_for
+from .exchange.public import public_base, served
 from .reading import text_or_404
 from .texts import REGISTER_FILES
 
@@ -102,11 +113,29 @@ def plain_text(path: Path) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+@blueprint.after_request
+def open_to_other_sites(response: Response) -> Response:
+    # the TEI, the texts and the zip are public data, read by web applications elsewhere (as DTS and OAI-PMH are)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _tei_response(path: Path) -> Response:
+    return Response(served(path.read_bytes()), mimetype="application/tei+xml",
+                    headers={"Content-Disposition": f"attachment; filename={path.name}"})
+
+
 @blueprint.get("/download/<key>.xml")
 def tei_file(key: str):
-    text = text_or_404(key)
-    return send_file(text.path, mimetype="application/tei+xml", as_attachment=True,
-                     download_name=f"{text.path.stem}.xml")
+    """A text by its key or file name, or a register by its file name (persons.xml beside the texts,
+    where their relative pointers lead)."""
+    register = edition().tei_dir / f"{key}.xml"
+    if register.name in REGISTER_FILES and register.is_file():
+        return _tei_response(register)
+    text = edition().library.get(key) or next((t for t in edition().library.texts() if t.path.stem == key), None)
+    if text is None:
+        text = text_or_404(key)
+    return _tei_response(text.path)
 
 
 # a text's plain-text version by file, with the version of the file it was made from:
@@ -135,7 +164,7 @@ def register_file(name: str):
     path = edition().tei_dir / f"{name}.xml"
     if path.name not in REGISTER_FILES or not path.is_file():
         abort(404, description=f"The edition has no register file “{name}.xml”.")
-    return send_file(path, mimetype="application/tei+xml", as_attachment=True, download_name=path.name)
+    return _tei_response(path)
 
 
 # at /schema/, where the files' `<?xml-model href="../schema/edition.rng"?>` leads from
@@ -152,18 +181,72 @@ def schema_file(name: str):
 
 @blueprint.get("/download/edition.zip")
 def archive():
-    """Every TEI file of the edition and its schemas, built once per version of the files."""
+    """Every TEI file of the edition, its schemas, a README, the licences and checksums: built once per
+    version of the files (and per public base, which the TEI's URIs are under)."""
     files = sorted(edition().tei_dir.glob("*.xml"))
-    key = tuple((p.name, p.stat().st_mtime_ns) for p in [*files, *SCHEMA_FILES])
+    key = (public_base(), *((p.name, p.stat().st_mtime_ns) for p in [*files, *SCHEMA_FILES]))
     data = _zip_cache.get(key)
     if data is None:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-            for path in files:
-                zf.write(path, f"stalinism-edition/tei/{path.name}")
-            # the schemas the files name in their xml-model instructions (../schema/)
-            for path in SCHEMA_FILES:
-                zf.write(path, f"stalinism-edition/schema/{path.name}")
-        data = _zip_cache[key] = buffer.getvalue()
+        _zip_cache.clear()  # one version is kept: an old one is never asked for again
+        data = _zip_cache[key] = edition_zip(files)
     return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
                      download_name="stalinism-edition.zip")
+
+
+ZIP_ROOT = "stalinism-edition"
+
+
+def edition_zip(files: list[Path]) -> bytes:
+    members: dict[str, bytes] = {}
+    for path in files:
+        members[f"tei/{path.name}"] = served(path.read_bytes())
+    # the schemas the files name in their xml-model instructions (../schema/)
+    for path in SCHEMA_FILES:
+        members[f"schema/{path.name}"] = path.read_bytes()
+    resources = catalogue_for(edition().tei_dir).resources()
+    members["README.txt"] = zip_readme(resources).encode("utf-8")
+    members["LICENCE.txt"] = zip_licence(resources).encode("utf-8")
+    members["SHA256SUMS"] = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
+                                    for name, data in sorted(members.items())).encode("ascii")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(f"{ZIP_ROOT}/{name}", data)
+    return buffer.getvalue()
+
+
+def _identifier(resource) -> str:
+    return public_base() + "/id/" + resource.id
+
+
+def zip_readme(resources) -> str:
+    facts = edition_facts()
+    lines = [facts["title"], "=" * len(facts["title"]), "",
+             f"Version {facts['version']}, {facts['date']}. {facts['publisher']}.", "",
+             "tei/        one TEI P5 file per text, and the registers (persons.xml, places.xml, orgs.xml)",
+             "schema/     the edition's RELAX NG and Schematron, which the files name in <?xml-model?>",
+             "LICENCE.txt the rights in each text and the licence of the edition's own work",
+             "SHA256SUMS  a checksum of every other file (sha256sum -c SHA256SUMS)", "",
+             "The texts point into the registers with relative URIs (persons.xml#kamenev-lb), which resolve",
+             "to the register beside them in tei/. Every text, passage and register entry has a persistent",
+             "URI under " + public_base() + "/id/ (a passage: /id/TEXT/REF, with REF its DTS reference;",
+             "an entry: /id/persons/ID); each file states its own in publicationStmt/idno[@type='URI'].", "",
+             "Files:"]
+    for resource in resources:
+        lines.append(f"  tei/{resource.path.name}  {resource.title}  <{_identifier(resource)}>")
+    return "\n".join(lines) + "\n"
+
+
+def zip_licence(resources) -> str:
+    facts = edition_facts()
+    lines = ["Rights in this archive, per layer", "", "The edition's own work (encoding, editorial notes, registers,"
+             " schemas): " + facts["licence"], f"  {facts['licence_url']}", "",
+             "Each text's own rights (the source text, whatever the licence of its encoding):"]
+    for resource in resources:
+        if resource.kind != "text":
+            continue
+        rights = resource.dublin_core.get("rights", [])
+        lines += ["", f"tei/{resource.path.name}: {resource.title}"]
+        lines += [f"  {value}" for value in rights[:2]]  # the text's statement: its URI and its words
+        lines += [f"  {value}" for value in rights[4:]]  # the source's own words
+    return "\n".join(lines) + "\n"

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+import datetime
+import json
+
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+import markdown
+
+from edition import ROOT
 from edition.search import word_counts
 
-from . import edition
+from . import citation, edition
 from .texts import REGISTERS, header_document, page_document, text_key
 
 blueprint = Blueprint("reading", __name__)
@@ -33,6 +39,23 @@ def render_page(text, page_id: str) -> Markup:
 def library():
     ed = edition()
     return render_template("reading/library.html", texts=ed.library.entries(word_counts(ed.tei_dir, ed.search_db)))
+
+
+@blueprint.get("/about")
+def about():
+    return render_template("reading/about.html")
+
+
+# generated from the ODD (schema/generate.py); the validator's messages point readers to it
+ENCODING_GUIDE = ROOT / "docs" / "encoding.md"
+
+
+@blueprint.get("/about/encoding")
+def encoding_guide():
+    if not ENCODING_GUIDE.is_file():
+        abort(404, description="The encoding guide is not part of this installation.")
+    html = markdown.markdown(ENCODING_GUIDE.read_text(encoding="utf-8"), extensions=["tables", "fenced_code"])
+    return render_template("reading/encoding.html", html=Markup(html))
 
 
 @blueprint.get("/text/<key>/")
@@ -87,3 +110,36 @@ def header(key: str):
     text = text_or_404(key)
     html = Markup(edition().renderer.render(text.path, lambda: header_document(text.path), view="header"))
     return render_template("reading/header.html", text=text, html=html)
+
+
+# what each download of a citation is, as a reference manager expects it
+CITATION_FORMATS = {"bibtex": ("application/x-bibtex", "bib"), "ris": ("application/x-research-info-systems", "ris"),
+                    "csl": ("application/vnd.citationstyles.csl+json", "json")}
+
+
+@blueprint.get("/text/<key>/cite/<xml_id>")
+def cite(key: str, xml_id: str):
+    """A passage's citation: formatted (the page, or JSON for the pop-up), BibTeX, RIS, CSL-JSON."""
+    text = text_or_404(key)
+    unit = next((u for u in citation.citable_units(text) if u.get(citation.XML_ID) == xml_id), None)
+    if unit is None:
+        abort(404, description=f"“{text.title}” has no paragraph “{xml_id}” to cite.")
+    where = citation.locator(text, unit)
+    item = citation.csl_item(text, xml_id, url_for("reading.permalink", key=key, xml_id=xml_id, _external=True),
+                             datetime.date.today(), current_app.config["EDITION_TITLE"])
+    kind = request.args.get("format", "html")
+    if kind in CITATION_FORMATS:
+        body = {"bibtex": lambda: citation.bibtex(item, where), "ris": lambda: citation.ris(item, where),
+                "csl": lambda: json.dumps([item], ensure_ascii=False, indent=2)}[kind]()
+        mimetype, extension = CITATION_FORMATS[kind]
+        return Response(body, mimetype=mimetype, headers={
+            "Content-Disposition": f'attachment; filename="{xml_id}.{extension}"'})
+    html, plain = citation.formatted(item, where)
+    formats = {name: url_for("reading.cite", key=key, xml_id=xml_id, format=name) for name in CITATION_FORMATS}
+    if kind == "json":
+        return jsonify(html=html, text=plain, locator=where, permalink=url_for("reading.permalink", key=key, xml_id=xml_id),
+                       formats=formats)
+    if kind != "html":
+        abort(400, description="A citation comes as html, json, bibtex, ris or csl.")
+    return render_template("reading/cite.html", text=text, unit_id=xml_id, where=where, html=Markup(html),
+                           plain=plain, formats=formats)

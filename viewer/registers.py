@@ -4,6 +4,7 @@ with every mention, grouped by text, as keyword-in-context."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
@@ -24,10 +25,15 @@ def kwic_line(mention: dict) -> dict:
     """A mention's context cut at whole words: the index cuts at a fixed number
     of characters, which leaves a word's stump ('hip was between') at either end."""
     before, after = mention["before"], mention["after"]
-    if len(before) >= KWIC_CHARS and re.match(r"\w", before) and " " in before:
-        before = "…" + before[before.index(" "):]
-    if len(after) >= KWIC_CHARS and re.search(r"\w$", after) and " " in after:
-        after = after[:after.rindex(" ")] + " …"
+    # a context the index cut says so; a word it cut into goes, a cut between words keeps them all
+    if len(before) >= KWIC_CHARS:
+        if not before[:1].isspace() and " " in before:
+            before = before[before.index(" "):]
+        before = "… " + before.lstrip()
+    if len(after) >= KWIC_CHARS:
+        if not after[-1:].isspace() and " " in after:
+            after = after[:after.rindex(" ")]
+        after = after.rstrip() + " …"
     return {**mention, "before": before, "after": after}
 
 
@@ -90,6 +96,10 @@ def index(register: str):
         abort(400, description=f"There is no text “{text_key}” to filter by.")
     if text_key:
         entries = [e for e in entries if counts.get(e.id, {}).get(text_key)]
+    name_filter = " ".join(request.args.get("name", "").split())[:100]
+    if name_filter:
+        wanted = name_filter.casefold()
+        entries = [e for e in entries if wanted in e.name.casefold() or wanted in e.sort_name.casefold()]
     sort = request.args.get("sort", "name")
     if sort == "mentions":
         entries = sorted(entries, key=lambda e: (-sum(counts.get(e.id, {}).values()), e.sort_name.casefold()))
@@ -98,7 +108,22 @@ def index(register: str):
     else:
         abort(400, description="Sort by “name” or “mentions”.")
     return render_template("registers/index.html", register=register, title=REGISTERS[register][3],
-                           entries=entries, counts=counts, texts=texts, text_key=text_key, sort=sort)
+                           entries=entries, counts=counts, texts=texts, text_key=text_key, sort=sort,
+                           name_filter=name_filter, letters=index_letters(entries) if sort == "name" else {})
+
+
+def index_letter(entry) -> str:
+    """The letter an entry is filed under: its sort name's first letter, without accents."""
+    first = unicodedata.normalize("NFKD", entry.sort_name.lstrip("«“\"'(["))[:1].upper()
+    return first if first.isalpha() else "#"
+
+
+def index_letters(entries) -> dict[str, str]:
+    """{entry id: letter} for the first entry under each letter, where the A–Z index leads."""
+    firsts: dict[str, str] = {}
+    for entry in entries:
+        firsts.setdefault(index_letter(entry), entry.id)
+    return {entry_id: letter for letter, entry_id in firsts.items()}
 
 
 @blueprint.get("/<register>/<entity_id>")

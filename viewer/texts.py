@@ -15,7 +15,7 @@ from lxml import etree
 
 from edition import TEI_NS, XML_ID, XML_NS, tei
 from edition.health import fault, sound
-from edition.search import passage_text
+from edition.search import passage_text, words_read
 
 REGISTERS = {"persons": ("persons.xml", "person", "persName", "Persons"),
              "places": ("places.xml", "place", "placeName", "Places"),
@@ -40,6 +40,11 @@ class Page:
     def full_title(self) -> str:
         return ", ".join((*self.trail, self.title))
 
+    @property
+    def label(self) -> str:
+        """What a link to the page says: a section the text only numbers is named with its chapter."""
+        return f"{self.trail[-1]}, {self.title[:1].lower()}{self.title[1:]}" if self.trail and is_numbered_only(self.title) else self.title
+
 
 @dataclass
 class TocEntry:
@@ -47,6 +52,7 @@ class TocEntry:
     title: str
     level: int
     page: str
+    children: list[TocEntry] = field(default_factory=list)
 
 
 @dataclass
@@ -66,8 +72,21 @@ class LibraryEntry:
 class Text(LibraryEntry):
     pages: list[Page] = field(default_factory=list)
     page_elements: dict[str, etree._Element] = field(default_factory=dict, repr=False)  # page id -> div or part
-    toc: list[TocEntry] = field(default_factory=list)
+    toc: list[TocEntry] = field(default_factory=list)        # every entry, in reading order
     page_of: dict[str, str] = field(default_factory=dict)   # xml:id -> page id
+    root: etree._Element | None = field(default=None, repr=False)
+
+    @functools.cached_property
+    def toc_tree(self) -> list[TocEntry]:
+        """The contents as the text nests them: parts, chapters, their sections."""
+        roots: list[TocEntry] = []
+        open_entries: list[TocEntry] = []
+        for entry in self.toc:
+            while open_entries and open_entries[-1].level >= entry.level:
+                open_entries.pop()
+            (open_entries[-1].children if open_entries else roots).append(entry)
+            open_entries.append(entry)
+        return roots
 
     @property
     def page_ids(self) -> list[str]:
@@ -93,21 +112,31 @@ def _clean(text: str) -> str:
 _STRING_VALUE = etree.XPath("string()")
 
 
-def _words(element: etree._Element) -> int:
-    # the string value is built in C: a Python loop over text nodes costs ten times more
-    return len(_STRING_VALUE(element).split())
-
-
 def _chars(element: etree._Element) -> int:
     return len(_STRING_VALUE(element))
 
 
 def head_text(div: etree._Element) -> str:
-    """A division's head as read: without its notes, the edited reading of a correction."""
+    """A division's head as read: without its notes, the edited reading of a correction;
+    a head that is only a number ('3') is read as 'Section 3'."""
     head = div.find(tei("head"))
-    if head is None:
-        return div.get("n") or _division_type(div)
-    return passage_text(head)[0] or _division_type(div)
+    title = (passage_text(head)[0] if head is not None else div.get("n")) or _division_type(div)
+    return f"Section {title.rstrip('.')}" if is_numbered_only(title) else title
+
+
+_NUMBER_ONLY = re.compile(r"(?:\d+|[IVXLC]+)\.?", re.IGNORECASE)
+
+
+def is_numbered_only(title: str) -> bool:
+    return bool(_NUMBER_ONLY.fullmatch(title.strip())) or title.startswith("Section ") and is_numbered_only(title[8:])
+
+
+def is_notes_shell(div: etree._Element) -> bool:
+    """A division that only gathers notes ('Footnotes' whose references the
+    received text lost): its notes are listed with the page it stands in, it
+    is no page or contents entry of its own."""
+    children = [c for c in div if isinstance(c.tag, str)]
+    return any(c.tag == tei("note") for c in children) and all(c.tag in (tei("head"), tei("note")) for c in children)
 
 
 def _division_type(div: etree._Element) -> str:
@@ -167,8 +196,8 @@ def read_text(path: Path) -> Text:
     key = root.get(XML_ID) or path.stem
     facts = _header_facts(root.find(tei("teiHeader")))
     text = root.find(tei("text"))
-    entry = Text(key=key, path=path, mtime_ns=mtime, words=_words(text) if text is not None else 0,
-                 **{**facts, "title": facts["title"] or key})
+    entry = Text(key=key, path=path, mtime_ns=mtime, words=words_read(text) if text is not None else 0,
+                 root=root, **{**facts, "title": facts["title"] or key})
     if text is not None:
         _paginate(entry, text)
     return entry
@@ -181,6 +210,8 @@ def _paginate(entry: Text, text: etree._Element) -> None:
     def add_div(div: etree._Element, level: int, page_id: str | None, trail: tuple[str, ...] = ()) -> None:
         div_id = div.get(XML_ID)
         split = False
+        if is_notes_shell(div):
+            return
         if page_id is None and div_id:
             page_id = div_id
             chars = _chars(div)
@@ -350,7 +381,7 @@ def _read_register(path: Path, _mtime_ns: int, register: str) -> list[RegisterEn
         if not entry_id:
             continue
         name = element.find(tei(name_tag))
-        dates = " – ".join((_clean("".join(d.itertext())) or d.get("when") or "")
+        dates = " – ".join(readable_date(_clean("".join(d.itertext())) or d.get("when") or "")
                            for d in (element.find(tei("birth")), element.find(tei("death"))) if d is not None)
         note = element.find(tei("note"))
         if note is None:
@@ -362,14 +393,34 @@ def _read_register(path: Path, _mtime_ns: int, register: str) -> list[RegisterEn
     return entries
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+_ISO_DATE = re.compile(r"(-?\d{4})(?:-(\d\d)(?:-(\d\d))?)?")
+
+
+def readable_date(date: str) -> str:
+    """A register's date in the one form readers see: '1878-12-18' -> '18 December 1878',
+    '1917-10' -> 'October 1917'; a date already written out ('6 [18] July 1883', Old
+    Style with New Style) stays as the register gives it."""
+    match = _ISO_DATE.fullmatch(date.strip())
+    if not match:
+        return date
+    year, month, day = match.groups()
+    if month and not 1 <= int(month) <= 12:
+        return date
+    return " ".join(part for part in (str(int(day)) if day else "", MONTHS[int(month) - 1] if month else "", year) if part)
+
+
 def _inverted_name(name: etree._Element) -> str:
     """A person's name family name first: 'Stalin, Joseph Vissarionovich'."""
     surname = name.find(tei("surname"))
     whole = _clean("".join(name.itertext()))
     if surname is None:
-        # 'I. P. Aleksakhin': a person's name without its parts marked ends with the family name
-        first, _, last = whole.rpartition(" ")
-        return f"{last}, {first}" if first else whole
+        # 'I. P. Aleksakhin': a person's name without its parts marked ends with the family name;
+        # a party name in brackets after it is no family name ('Yan Berzin (Ziemelis)' -> 'Berzin, Yan (Ziemelis)')
+        named, aside = re.fullmatch(r"(.*?)\s*((?:\([^)]*\)|\[[^\]]*\])?)", whole).groups()
+        first, _, last = named.rpartition(" ")
+        return " ".join(filter(None, (f"{last}, {first}" if first else named, aside)))
     family = _clean("".join(surname.itertext()))
     rest = _clean(" ".join("".join(part.itertext()) for part in name if part is not surname and isinstance(part.tag, str)))
     return f"{family}, {rest}" if rest else family or whole

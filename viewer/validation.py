@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath, PureWindowsPath
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request, url_for
 
 from edition.validate import Problem
 
 from . import MAX_UPLOAD_BYTES
+from .problem_messages import as_html
 from .sandbox import Refused, Sandbox
 
 blueprint = Blueprint("validation", __name__)
@@ -29,6 +30,11 @@ def shown_name(filename: str) -> str:
     return name if len(name) <= MAX_NAME_CHARS else name[:MAX_NAME_CHARS - 1] + "…"
 
 
+@blueprint.app_template_filter("problem_message")
+def problem_message(message: str):
+    return as_html(message, url_for("reading.encoding_guide"))
+
+
 @blueprint.get("/validate")
 def form():
     return render_template("validation/form.html", limit=MAX_UPLOAD_BYTES)
@@ -42,7 +48,9 @@ def report():
     else:
         data, name = request.form.get("text", "").encode("utf-8"), "pasted text"
     if not data.strip():
-        abort(400, description="Choose a TEI file or paste its text, then validate.")
+        # the form stays, with what to do
+        return render_template("validation/form.html", limit=MAX_UPLOAD_BYTES,
+                               message="Choose a TEI file or paste its text, then validate."), 400
     client_gone = request.environ.get("waitress.client_disconnected", lambda: False)
     try:
         problems = [Problem(**p) for p in sandbox().validate(data, name, request.remote_addr or "", client_gone)]

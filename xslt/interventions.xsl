@@ -35,7 +35,7 @@
   <xsl:template match="tei:choice/tei:corr | tei:choice/tei:reg | tei:choice/tei:expan">
     <xsl:variable name="what" select="if (self::tei:corr) then 'corrected by the editors' else if (self::tei:reg) then 'regularised by the editors' else 'abbreviation expanded'"/>
     <xsl:variable name="received" select="normalize-space(string-join(../(tei:sic | tei:orig | tei:abbr)//text(), ''))"/>
-    <span class="edited {local-name()}{if (@cert = ('low', 'medium')) then ' uncertain' else ''}"
+    <span class="edited explain {local-name()}{if (@cert = ('low', 'medium')) then ' uncertain' else ''}"
           title="{$what}{if (@cert) then ' (certainty: ' || @cert || ')' else ''}{if ($received) then '; the received text reads “' || $received || '”' else ''}"><xsl:apply-templates/><xsl:if test="@cert = ('low', 'medium')"><span class="ui marker cert-marker">?</span></xsl:if></span>
   </xsl:template>
   <!-- the received reading, shown with the interventions -->
@@ -44,10 +44,10 @@
   </xsl:template>
 
   <xsl:template match="tei:sic">
-    <span class="intervention sic-alone" title="so in the received text"><xsl:apply-templates/><span class="ui marker"> [sic]</span></span>
+    <span class="intervention sic-alone explain" title="so in the received text"><xsl:apply-templates/><span class="ui marker"> [sic]</span></span>
   </xsl:template>
   <xsl:template match="tei:corr">
-    <span class="intervention corr-alone" title="corrected by the editors"><xsl:apply-templates/></span>
+    <span class="intervention corr-alone explain" title="corrected by the editors"><xsl:apply-templates/></span>
   </xsl:template>
   <xsl:template match="tei:abbr">
     <abbr><xsl:apply-templates/></abbr>
@@ -61,7 +61,7 @@
   <xsl:template match="tei:supplied">
     <xsl:variable name="voice" select="ed:voice(.)"/>
     <xsl:variable name="bracket" select="if ($voice = ('translator', 'author', 'editor')) then 'ui bracket' else 'ui marker'"/>
-    <span class="intervention supplied{if ($voice) then ' voice-' || $voice else ''}" title="supplied by {if ($voice) then ed:voice-label(.) else 'the editors'}{if (@reason) then ': ' || @reason else ''}"><span class="{$bracket}">[</span><xsl:apply-templates/><span class="{$bracket}">]</span></span>
+    <span class="intervention supplied explain{if ($voice) then ' voice-' || $voice else ''}" title="supplied by {if ($voice) then ed:voice-label(.) else 'the editors'}{if (@reason) then ': ' || replace(@reason, '-', ' ') else ''}"><span class="{$bracket}">[</span><xsl:apply-templates/><span class="{$bracket}">]</span></span>
   </xsl:template>
 
   <!-- a gloss keeps the brackets the source gives it, in its author's colour -->
@@ -73,7 +73,7 @@
   </xsl:template>
 
   <xsl:template match="tei:unclear">
-    <span class="intervention unclear" title="unclear in the received text"><xsl:apply-templates/></span>
+    <span class="intervention unclear explain" title="unclear in the received text"><xsl:apply-templates/></span>
   </xsl:template>
   <xsl:template match="tei:del">
     <del class="intervention"><xsl:apply-templates/></del>
@@ -83,19 +83,35 @@
   </xsl:template>
 
   <!-- a gap is always shown: the reader must know the text is missing there -->
+  <!-- a note whose text the received text lacks says so in words, not with a mark -->
+  <xsl:template match="tei:gap[@reason = ('not-in-source', 'body-missing')]" priority="2">
+    <span class="ui note-missing"><xsl:value-of select="ed:gap-explanation(.)"/></span>
+  </xsl:template>
   <xsl:template match="tei:gap">
-    <span class="ui gap" title="{string-join(('text missing in the received text', @reason, if (@quantity) then @quantity || ' ' || @unit else ()), ': ')}">[…]</span>
+    <span class="ui gap explain" title="{ed:gap-explanation(.)}">[…]</span>
   </xsl:template>
 
   <xsl:template match="tei:pb[@type = 'mended']">
-    <span class="ui pb pb-mended" title="A page break of the original split this paragraph; the editors joined it here.">¦</span>
+    <span class="ui pb pb-mended explain" title="A page break of the original split this paragraph; the editors joined it here.">¦</span>
   </xsl:template>
   <xsl:template match="tei:pb">
-    <span class="ui pb" title="page break{if (@n) then ': page ' || @n else ''}">
+    <span class="ui pb explain" title="page break{if (@n) then ': page ' || @n else ''}">
       <xsl:value-of select="if (@n) then '[p. ' || @n || ']' else '|'"/>
     </span>
   </xsl:template>
   <xsl:template match="tei:cb | tei:fw"/>
+
+  <!-- a gap's reason in words: the code in @reason is for machines -->
+  <xsl:function name="ed:gap-explanation" as="xs:string">
+    <xsl:param name="gap" as="element(tei:gap)"/>
+    <xsl:variable name="reason" select="string($gap/@reason)"/>
+    <xsl:sequence select="
+      (if ($reason = ('not-in-source', 'body-missing')) then 'The received text does not give the text of this note; the edition keeps its reference.'
+       else if ($reason = 'lost') then 'Words were lost here in the received text.'
+       else if ($reason = 'illegible') then 'The received text is illegible here.'
+       else 'Text is missing here in the received text.')
+      || (if ($gap/@quantity) then ' About ' || $gap/@quantity || ' ' || ($gap/@unit, 'words')[1] || '.' else '')"/>
+  </xsl:function>
 
   <!-- whose words: @resp pointing at the header's #author, #translator,
        #editor or #edition-editors; '' when no one is named -->

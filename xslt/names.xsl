@@ -19,9 +19,10 @@
         <span class="name name-{ed:name-kind(.)}"><xsl:apply-templates/></span>
       </xsl:when>
       <xsl:otherwise>
-        <!-- out of the tab order until the reader turns the names on: a page holds hundreds -->
+        <!-- a link without script; the script takes the href away while the names
+             are off, so that hundreds of hidden names are neither links nor tab stops -->
         <a class="name name-{ed:name-kind(.)}" href="{$registers-url}/{$register}/{$entity}"
-           data-entity="{$register}/{$entity}" tabindex="-1">
+           data-entity="{$register}/{$entity}">
           <xsl:if test="@cert"><xsl:attribute name="data-cert" select="@cert"/></xsl:if>
           <xsl:apply-templates/>
         </a>

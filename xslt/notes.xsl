@@ -30,7 +30,7 @@
   <xsl:template match="tei:ptr[@type = 'noteref'][starts-with(@target, '#')]" priority="2">
     <xsl:variable name="note" select="id(substring(@target, 2))"/>
     <a class="ui note-ref note-{if ($note/self::tei:note) then ed:note-voice($note) else 'author'}" href="{if ($note/self::tei:note) then '#' || ed:id($note) else ed:href(@target)}"
-       role="doc-noteref" data-note="{substring(@target, 2)}"><xsl:value-of select="(@n, $note/@n)[1]"/></a>
+       role="doc-noteref" data-note="{substring(@target, 2)}"><xsl:value-of select="if ($note/self::tei:note) then ed:note-label($note) else @n"/></a>
   </xsl:template>
 
   <!-- the list at the end of the page -->
@@ -40,9 +40,20 @@
       <!-- the ARIA role of the notes is on the section: HTML admits no doc-footnote role on a list item -->
       <section class="notes" role="doc-endnotes" aria-labelledby="notes-heading">
         <h2 class="ui" id="notes-heading">Notes</h2>
-        <ol class="note-list">
-          <xsl:apply-templates select="$notes" mode="note-list"/>
-        </ol>
+        <!-- a division that only gathers notes ('Footnotes') is listed here, under its head -->
+        <xsl:variable name="shells" select="$notes/parent::tei:div[ed:is-notes-shell(.)]"/>
+        <xsl:variable name="anchored" select="$notes except $shells/tei:note"/>
+        <xsl:if test="exists($anchored)">
+          <ol class="note-list">
+            <xsl:apply-templates select="$anchored" mode="note-list"/>
+          </ol>
+        </xsl:if>
+        <xsl:for-each select="$shells">
+          <h3 class="notes-group" id="{ed:id(.)}"><xsl:apply-templates select="tei:head/node()"/></h3>
+          <ol class="note-list">
+            <xsl:apply-templates select="tei:note intersect $notes" mode="note-list"/>
+          </ol>
+        </xsl:for-each>
       </section>
     </xsl:if>
   </xsl:template>
@@ -65,9 +76,31 @@
     </li>
   </xsl:template>
 
+  <!-- a division that holds only its head and notes whose references were lost -->
+  <xsl:function name="ed:is-notes-shell" as="xs:boolean">
+    <xsl:param name="div" as="element()"/>
+    <xsl:sequence select="exists($div/tei:note) and empty($div/(* except (tei:head | tei:note)))"/>
+  </xsl:function>
+
+  <!-- Each sequence of notes has labels of its own, so that no two notes of a
+       page share one, in print and to a screen reader as on screen: the
+       source's numbered notes keep their numbers (a series of its own, such
+       as Pavlova's comments, its type's letter before the number: c1); this
+       edition's notes, which the source does not number, are lettered a, b,
+       c through the page. -->
   <xsl:function name="ed:note-label" as="xs:string">
     <xsl:param name="note" as="element(tei:note)"/>
-    <xsl:sequence select="string(($note/@n, count($note/preceding::tei:note) + 1)[1])"/>
+    <xsl:sequence select="
+      if ($note/@n) then ed:series-prefix($note) || $note/@n
+      else format-integer(count($note/preceding::tei:note[not(@n)][not(@place = 'inline')][ed:note-voice(.) = ed:note-voice($note)]) + 1,
+                          if (ed:note-voice($note) = 'edition') then 'a' else 'i')"/>
+  </xsl:function>
+
+  <!-- the main sequence is the author's, which translator's and editor's notes join where the source numbers them together -->
+  <xsl:function name="ed:series-prefix" as="xs:string">
+    <xsl:param name="note" as="element(tei:note)"/>
+    <xsl:sequence select="if (not($note/@type) or $note/@type = ('authorial', 'author', 'translator', 'editor', 'editorial', 'edition')) then ''
+                          else substring($note/@type, 1, 1)"/>
   </xsl:function>
 
   <!-- whose note: @resp points at the header's #author, #translator, #editor,

@@ -16,6 +16,11 @@
     </nav>
   </xsl:template>
 
+  <!-- a division that only gathers notes whose references the received text
+       lost ('Footnotes') is no empty shell in the text: its head and notes
+       are in the page's list of notes -->
+  <xsl:template match="tei:div[ed:is-notes-shell(.)]" priority="2"/>
+
   <xsl:template match="tei:div">
     <section class="div" id="{ed:id(.)}">
       <xsl:call-template name="lang"/>
@@ -29,6 +34,8 @@
     <xsl:variable name="depth" select="count(ancestor::tei:div except $page-root/ancestor::tei:div)"/>
     <xsl:element name="h{if ($depth = 0) then 2 else min(($depth, 6))}">
       <xsl:call-template name="id"/>
+      <!-- a head that is only a number reads as the contents name it: Section 3 -->
+      <xsl:if test="parent::tei:div and matches(ed:head-text(..), '^(\d+|[IVXLC]+)\.?$', 'i')"><span class="ui">Section </span></xsl:if>
       <xsl:apply-templates/>
     </xsl:element>
   </xsl:template>
@@ -43,8 +50,8 @@
     <p class="para" id="{ed:id(.)}">
       <xsl:call-template name="lang"/>
       <xsl:if test="@xml:id and not(ancestor::tei:note)">
-        <a class="ui para-num" href="#{@xml:id}" data-permalink="{$text-url}/at/{@xml:id}"
-           title="Paragraph {ed:para-number(.)}: permalink and citation"><xsl:value-of select="ed:para-number(.)"/></a>
+        <a class="ui para-num" href="#{@xml:id}" data-permalink="{$text-url}/at/{@xml:id}" data-cite="{$text-url}/cite/{@xml:id}"
+           title="Cite or link to this paragraph"><xsl:value-of select="ed:para-number(.)"/></a>
         <xsl:text> </xsl:text>
       </xsl:if>
       <xsl:apply-templates/>

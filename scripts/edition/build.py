@@ -1,6 +1,7 @@
 """Run the pipeline: one source in, one TEI file (and its reports) out.
 
-    parse -> clean -> structure -> notes -> interventions -> markup -> entities -> corrections -> header -> serialize
+    parse -> clean -> structure -> notes -> interventions -> markup -> entities -> identify -> corrections
+    -> header -> serialize
 
 `build_edition` converts every source in `sources/` (in parallel processes
 when there are several texts and several cores), then switches the whole
@@ -32,6 +33,7 @@ from .entities import annotate
 from .fidelity import check
 from .header import add_header
 from .health import fault
+from .identify import identify
 from .interventions import record_interventions
 from .manifest import refuse_hand_edits, write_manifest
 from .markup import markup
@@ -40,6 +42,7 @@ from .notes import link_notes
 from .parse import parse, source_text
 from .patterns import PatternTooSlow
 from .profile import ProfileError, profile_for
+from . import versions
 from .registers import write_registers
 from .search import INDEX_PATH, REGISTER_FILES, build_index
 from .serialize import serialize, write_atomic
@@ -54,6 +57,7 @@ STAGES: list[tuple[str, Callable[[Document], Document]]] = [
     ("interventions", record_interventions),
     ("markup", markup),
     ("entities", annotate),
+    ("identify", identify),
     ("corrections", correct),
     ("header", add_header),
 ]
@@ -195,6 +199,8 @@ def build_edition(sources: list[Path] | None = None, out_dir: Path = TEI_DIR,
         build_index(staging, staged_index)
         # everything exists: only now is anything of the previous edition replaced
         commit([(path, out_dir / path.name) for path in made] + [(staged_index, index_path)], out_dir)
+        if out_dir.resolve() == Path(TEI_DIR).resolve():
+            versions.update(out_dir)  # the OAI-PMH datestamps: the day each file's bytes last changed
     finally:
         # a commit that failed half-way keeps its journal and what it staged, for `recover`
         if not (out_dir / f"{JOURNAL_PREFIX}{os.getpid()}.json").exists():

@@ -32,7 +32,7 @@ def clean(doc: Document) -> Document:
                 new = pattern.sub(replace, text)
                 if new != text:
                     for m in pattern.finditer(text):
-                        doc.remove(line.number, rule, m.group(0))
+                        doc.remove(line.number, rule, _removed(m, replace))
                     text = new
         if text is None:
             removed += 1
@@ -49,3 +49,11 @@ def clean(doc: Document) -> Document:
     doc.stage_report("clean")["lines_removed"] = removed
     doc.stage_report("clean")["hard_line_breaks"] = hard_breaks
     return doc
+
+
+def _removed(m: re.Match, replace: str) -> str:
+    """What a replacement takes out: the match without the words it keeps
+    ("^{said}" -> "said" records "^{…}"), so that a kept word is not also
+    counted as removed."""
+    kept = m.expand(replace)
+    return m.group(0).replace(kept, "…", 1) if kept else m.group(0)

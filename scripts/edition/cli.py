@@ -3,9 +3,11 @@
     edition build              convert sources/ into tei/ (and the search index)
     edition validate PATH...   validate TEI files (text or --json)
     edition fidelity [TEXT]    account for every source word
+    edition detectors [TEXT]   classes of damage left in the texts, and the decisions on them
     edition joins [TEXT]       a seeded sample of page-break joins, to read by eye
     edition notes [TEXT]       the notes report per text
-    edition names [TEXT]       names no register entry claims, for the editors
+    edition names [TEXT]       names no register entry claims, for the editors; --view decisions,
+                               homonyms, entries: how each name was identified
     edition ocr-candidates     forms that may be misreadings, for data/corrections/
     edition serve              serve the reading edition with waitress
     edition export-static DIR  the reading edition as static files
@@ -47,6 +49,12 @@ def cmd_build(args) -> int:
         for warning in result.warnings:
             print(f"  warning: {warning}", file=sys.stderr)
     print(f"Built {len(results)} texts in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+    if Path(args.out).resolve() == TEI_DIR.resolve() and not args.sources:
+        from . import BUILD
+        from .review import write_decisions
+
+        count = write_decisions({r.text_id: r.report for r in results}, BUILD / "decisions.tsv")
+        print(f"Decisions among homonyms: {count}, in {BUILD / 'decisions.tsv'}", file=sys.stderr)
     return 0
 
 
@@ -101,6 +109,37 @@ def cmd_fidelity(args) -> int:
             print(f"    removed by rule {rule}: {count} words")
         if report["lost"]:
             print(f"    lost (sample): {report['lost_sample']}")
+            status = 1
+    return status
+
+
+def cmd_detectors(args) -> int:
+    """Classes of damage found in each built text: counts, decided cases, and every open case."""
+    from .detectors import DETECTORS, detect_edition
+
+    chosen = sources_named("detectors", args.texts)
+    if chosen is None:
+        return 2
+    try:
+        reports = detect_edition(Path(args.tei), [s.stem for s in chosen])
+    except ValueError as err:  # a decisions file that says too little
+        print(f"edition detectors: {err}", file=sys.stderr)
+        return 1
+    if not reports:
+        print(f"edition detectors: no TEI files in {args.tei} (run edition build first)", file=sys.stderr)
+        return 2
+    status = 0
+    for report in reports:
+        found, decided = report.counts(), report.counts(decided=True)
+        print(f"{report.text_key}: {len(report.cases)} cases, {sum(decided.values())} decided, "
+              f"{len(report.open_cases())} open")
+        for name, description in DETECTORS.items():
+            print(f"    {name:<18} {found[name]:>4} found, {decided[name]:>3} decided  ({description})")
+        for case in report.open_cases():
+            print(f"    open: {case}")
+        for decision in report.stale:
+            print(f"    stale decision (no case meets it): {decision['detector']}: {decision['passage']!r}")
+        if report.open_cases() or report.stale:
             status = 1
     return status
 
@@ -227,19 +266,28 @@ def cmd_names(args) -> int:
     sources = sources_named("names", args.texts)
     if sources is None:
         return 2
-    queue: dict[str, dict[str, int]] = {}
-    rows = []
+    if args.view == "entries":
+        return _names_by_entry(args)
+    reports = {}
     for source in sources:
         try:
-            report = convert(source).report.get("entities", {})
+            reports[source.stem] = convert(source).report
         except (ConversionError, RegisterError) as err:
             print(f"edition names: {err}", file=sys.stderr)
             return 1
+    if args.view in ("decisions", "homonyms"):
+        return _names_decided(args, reports)
+    queue: dict[str, dict[str, int]] = {}
+    rows = []
+    for source in sources:
+        report = reports[source.stem].get("entities", {})
         names = report.get("persName", 0) + report.get("placeName", 0) + report.get("orgName", 0)
         rows.append({"text": source.stem, "persName": report.get("persName", 0),
                      "placeName": report.get("placeName", 0), "orgName": report.get("orgName", 0),
                      "with_ref": report.get("with_ref", 0),
                      "share_with_ref": round(report.get("with_ref", 0) / names, 3) if names else 0.0,
+                     "persons_with_ref": round(report.get("persons_with_ref", 0) / report["persons"], 4)
+                     if report.get("persons") else 0.0,
                      "review_queue": report.get("review_queue_size", 0)})
         for name, count in report.get("review_queue", {}).items():
             queue.setdefault(name, {})[source.stem] = count
@@ -250,14 +298,59 @@ def cmd_names(args) -> int:
             {"name": name, "count": sum(texts.values()), "texts": texts} for name, texts in ranked]},
             ensure_ascii=False, indent=2))
         return 0
-    print(f"{'text':<42} {'persName':>8} {'placeName':>9} {'orgName':>7} {'@ref':>6} {'queue':>6}")
+    print(f"{'text':<42} {'persName':>8} {'placeName':>9} {'orgName':>7} {'@ref':>6} {'person @ref':>11} "
+          f"{'queue':>6}")
     for row in rows:
         print(f"{row['text']:<42} {row['persName']:>8} {row['placeName']:>9} {row['orgName']:>7} "
-              f"{row['share_with_ref']:>6.1%} {row['review_queue']:>6}")
+              f"{row['share_with_ref']:>6.1%} {row['persons_with_ref']:>11.1%} {row['review_queue']:>6}")
     print(f"\nReview queue ({len(ranked)} names seen {args.min_count}+ times; no register entry):")
     for name, texts in ranked[: args.limit]:
         where = ", ".join(f"{t.split('-')[0]} {c}" for t, c in sorted(texts.items()))
         print(f"  {sum(texts.values()):>5}  {name}  ({where})")
+    return 0
+
+
+def _names_decided(args, reports) -> int:
+    """Every decision among several entries (`decisions`), or grouped by the form (`homonyms`)."""
+    from .identify import DECISIONS_HEADER
+    from .review import decision_rows, homonyms
+
+    if args.view == "decisions":
+        rows = decision_rows(reports)
+        if args.json:
+            print(json.dumps([dict(zip(DECISIONS_HEADER.split("\t"), r)) for r in rows], ensure_ascii=False, indent=1))
+            return 0
+        print(DECISIONS_HEADER)
+        for row in rows:
+            print("\t".join(row))
+        return 0
+    grouped = homonyms(reports)[: args.limit]
+    if args.json:
+        print(json.dumps({form: [dict(zip(DECISIONS_HEADER.split("\t"), r)) for r in rows] for form, rows in grouped},
+                         ensure_ascii=False, indent=1))
+        return 0
+    for form, rows in grouped:
+        print(f"\n{form}  ({len(rows)} mentions; entries: {', '.join(sorted({r[2] for r in rows}))})")
+        for passage, _form, entry, cert, evidence, _rejected, context in rows:
+            print(f"  {passage:<24} -> {entry:<22} {cert:<6} {evidence}\n      {context}")
+    return 0
+
+
+def _names_by_entry(args) -> int:
+    """Each register entry with its mentions in the built texts, in context, with their certainty."""
+    from .review import mentions_by_entry
+
+    found = mentions_by_entry(Path(args.tei), args.entry)
+    ranked = sorted(found.items(), key=lambda item: (-len(item[1]), item[0]))[: args.limit]
+    if args.json:
+        print(json.dumps({entry: [{"passage": p, "cert": c, "context": x} for p, c, x in mentions]
+                          for entry, mentions in ranked}, ensure_ascii=False, indent=1))
+        return 0
+    for entry, mentions in ranked:
+        certs = {c: sum(1 for _, x, _ in mentions if x == c) for c in ("exact", "high", "medium")}
+        print(f"\n{entry}  ({len(mentions)} mentions: " + ", ".join(f"{n} {c}" for c, n in certs.items() if n) + ")")
+        for passage, cert, context in mentions:
+            print(f"  {passage:<24} {cert:<6} {context}")
     return 0
 
 
@@ -283,7 +376,25 @@ def cmd_ocr_candidates(args) -> int:
         print(f"{source.stem}: {len(found)} candidates ({len(decided)} forms decided in {data.name})")
         for c in found[:args.limit]:
             print(f"  {c.lines[0]:>5}  {c.form} ({c.count}) -> {c.suggestion} ({c.suggestion_count})  [{c.kind}]")
+    _print_register_variants(chosen)
     return 0
+
+
+def _print_register_variants(chosen) -> None:
+    """What the registers absorb: variants within two letters of their entry's name that
+    a text uses, each to be corrected or kept in that text's corrections file."""
+    from .build import source_files
+    from .variants import decisions, screen
+
+    names = {s.stem for s in chosen}
+    variants = [v for v in screen(source_files(), decisions()) if set(v.used_in) & names]
+    open_ = [v for v in variants if not v.decided]
+    print(f"register variants within two letters of their entry's name, used in these texts: "
+          f"{len(variants)}, {len(open_)} undecided")
+    for v in variants:
+        where = ", ".join(f"{name.split('-')[0]} {n}" for name, n in v.used_in.items())
+        print(f"  {'  ' if v.decided else '? '}{v.form} -> {v.preferred} ({v.entry}; {where})"
+              + (f"  [{v.decided}]" if v.decided else ""))
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -309,6 +420,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("texts", nargs="*", help="text ids (default: all)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_fidelity)
+
+    p = sub.add_parser("detectors", help="classes of damage in the built texts (fragments, residue, dashes...)")
+    p.add_argument("texts", nargs="*", help="source names (default: all)")
+    p.add_argument("--tei", default=str(TEI_DIR), help="the folder of built TEI files")
+    p.set_defaults(func=cmd_detectors)
 
     p = sub.add_parser("joins", help="a seeded sample of the page-break joins of each text, to read by eye")
     p.add_argument("texts", nargs="*", help="source names (default: all)")
@@ -342,6 +458,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("texts", nargs="*", help="text ids (default: all)")
     p.add_argument("--limit", type=int, default=100, help="names to print (default 100)")
     p.add_argument("--min-count", type=int, default=1, help="only names seen this often")
+    p.add_argument("--view", choices=("queue", "decisions", "homonyms", "entries"), default="queue",
+                   help="queue: names no entry claims and undecided ones (default); decisions: every decision "
+                        "among several entries; homonyms: forms several entries claim, each mention with its "
+                        "decision; entries: register entries with their mentions in context")
+    p.add_argument("--entry", help="with --view entries: only this register entry")
+    p.add_argument("--tei", default=str(TEI_DIR), help="with --view entries: the built edition (default tei/)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_names)
     p = sub.add_parser("ocr-candidates", help="forms that may be OCR misreadings, for data/corrections/NAME.toml")

@@ -35,6 +35,7 @@ matched nothing is a warning, so stale data is noticed.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ from lxml import etree
 
 from . import DATA, SOURCE_LINE, tei
 from .model import ConversionError, Document
+from .registers import KINDS, load_registers
 from .tree import rewrite_text, source_line
 
 CORRECTIONS = DATA / "corrections"
@@ -235,7 +237,7 @@ class Reader:
             if entry.lines and self.line_of(m, parent, received) not in entry.lines:
                 continue
             self.counts[id(entry)] = self.counts.get(id(entry), 0) + 1
-            return self.choice(received, corrected, entry)
+            return named(self.choice(received, corrected, entry), corrected, parent)
         return None
 
     def choice(self, received: str, corrected: str, entry: Correction) -> etree._Element:
@@ -267,6 +269,42 @@ class Reader:
                     return line.number
                 seen += 1
         return first
+
+
+ELEMENT_FOR_KIND = {"person": "persName", "place": "placeName", "org": "orgName"}
+NAME_TAGS = {tei(t) for t in ("persName", "placeName", "orgName", "name", "rs")}
+
+
+def named(choice: etree._Element, corrected: str, parent: etree._Element) -> etree._Element:
+    """A misprinted name the registers do not list ("Tomsy": a register variant must never
+    hide a misprint) is named by its corrected form, when that form names one entry alone."""
+    entries = _register_forms().get(corrected, set())
+    if len(entries) != 1:
+        return choice
+    (kind, entry_id), = entries
+    ref = f"{KINDS[kind]}.xml#{entry_id}"
+    name = next((e for e in (parent, *parent.iterancestors()) if e.tag in NAME_TAGS), None)
+    if name is None:
+        name = etree.Element(tei(ELEMENT_FOR_KIND[kind]), ref=ref, resp=EDITORS)
+        name.append(choice)
+        return name
+    if name.tag == tei(ELEMENT_FOR_KIND[kind]) and not name.get("ref"):
+        # "M.P. Tomsy", a name the entities stage found but could not place: the corrected
+        # form places it
+        name.set("ref", ref)
+        name.attrib.pop("cert", None)
+    return choice
+
+
+@functools.cache
+def _register_forms() -> dict[str, set[tuple[str, str]]]:
+    registers, _rules = load_registers()
+    forms: dict[str, set[tuple[str, str]]] = {}
+    for kind, entries in registers.items():
+        for entry in entries:
+            for form, _explicit in entry.surface_forms():
+                forms.setdefault(form, set()).add((kind, entry.id))
+    return forms
 
 
 def _text_before(block: etree._Element | None, parent: etree._Element, m: re.Match) -> str:

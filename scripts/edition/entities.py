@@ -41,17 +41,25 @@ itself carry @cert="medium".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
+from dataclasses import dataclass, field
 
 import ahocorasick
 from lxml import etree
 
-from . import tei
+from . import ED_NS, tei
 from .model import Document
 from .registers import Entry, load_registers
 from .tree import replace_slot
 
 ANNOTATOR = "#edition-editors"
+# Working attributes handed to the identify stage (stripped by serialize)
+CLAIMANTS = f"{{{ED_NS}}}claimants"
+CANDIDATES = f"{{{ED_NS}}}candidates"
+EVIDENCE = f"{{{ED_NS}}}evidence"
+# a surname the register's rules list as borne by people it does not hold (rules.toml unidentified_persons)
+UNIDENTIFIED = "?"
 ELEMENT_FOR_KIND = {"person": "persName", "place": "placeName", "org": "orgName"}
 REGISTER_FILE = {"person": "persons.xml", "place": "places.xml", "org": "orgs.xml"}
 
@@ -117,6 +125,10 @@ class Mention:
     kind: str
     cert: str | None
     string: str
+    # every entry the words can name, those the name's own words leave possible, and what they said
+    claimants: list[Entry] = field(default_factory=list)
+    candidates: list[Entry] = field(default_factory=list)
+    evidence: str = ""
 
     def group(self, n: int = 0) -> str:
         return self.string[self.start:self.end]
@@ -134,7 +146,12 @@ class Matcher:
             for entry in entries:
                 for form, explicit in entry.surface_forms():
                     forms.setdefault(form, []).append((entry, explicit))
+        surnames = {form for form, readings in forms.items() if not all(explicit for _, explicit in readings)}
         for form, readings in forms.items():
+            if form in surnames:
+                # `Ioffe` is Deborin's birth name and the diplomat's surname: an alias that is also
+                # someone's surname names no one alone
+                readings = [(entry, False) for entry, _ in readings]
             self.automaton.add_word(form, (form, readings))
         self.automaton.make_automaton()
         self.institution_heads = set(rules.get("institution_heads", []))
@@ -156,10 +173,21 @@ class Matcher:
                                 if len(f) > 3 and f.isalpha() and f not in rules.get("forenames_also_words", [])}
         self.forename_before = FORENAME_SURNAME
 
-    def matches(self, text: str) -> list[tuple[int, int, list[tuple[Entry, bool]]]]:
-        """Whole-word matches, leftmost-longest, not overlapping."""
+    def gender_forms(self, form: str) -> list[Entry]:
+        """The persons whose surname is `form`'s other gender form (`Ulyanov`, `Ulyanova`)."""
+        other = form[:-1] if form.endswith("a") else form + "a"
+        readings = self.automaton.get(other, (other, []))[1]
+        return [e for e, _ in readings if e.kind == "person" and other in e.surnames]
+
+    def matches(self, text: str, misread: ahocorasick.Automaton | None = None
+                ) -> list[tuple[int, int, list[tuple[Entry, bool]]]]:
+        """Whole-word matches, leftmost-longest, not overlapping. `misread`: the text's misreadings of
+        register forms (its corrections), which name what their correction names."""
         found = []
-        for end, (form, readings) in self.automaton.iter(text):
+        hits = self.automaton.iter(text)
+        if misread is not None:
+            hits = chain(hits, misread.iter(text))
+        for end, (form, readings) in hits:
             start = end - len(form) + 1
             if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
                 continue
@@ -250,13 +278,9 @@ class Matcher:
 
 
 class Annotator:
-    def __init__(self, matcher: Matcher, prefer: dict[str, str], registers: dict[str, list[Entry]]):
+    def __init__(self, matcher: Matcher, registers: dict[str, list[Entry]]):
         self.matcher = matcher
         ids = {e.id: e for entries in registers.values() for e in entries}
-        self.prefer = {form: ids[i] for form, i in prefer.items() if i in ids}
-        self.block_memory: dict[int, dict[str, Entry]] = {}
-        # every entry the text itself has named explicitly, by the forms it may later use
-        self.text_memory: dict[str, set[str]] = {}
         self.ids = ids
         # surnames the text has introduced with initials or a forename (`M. S. Pogrebinsky`)
         # though the register does not know them: later bare mentions are marked too
@@ -264,6 +288,10 @@ class Annotator:
         self.unregistered_again: ahocorasick.Automaton | None = None
         self.in_bibl: set = set()
         self.ordinary: set[str] = set()
+        # the text's corrections of capitalised words (`Sokolonikov` -> `Sokolnikov`): a name is
+        # found in its corrected reading, the correction then stands inside the name
+        self.corrected: dict[str, str] = {}
+        self.misread: ahocorasick.Automaton | None = None
         self.counts = {"persName": 0, "placeName": 0, "orgName": 0, "with_ref": 0,
                        "by_context": 0, "undecided": 0, "initials_unmatched": 0, "unregistered": 0}
 
@@ -297,14 +325,13 @@ class Annotator:
         return found
 
     def finditer(self, text: str, parent: etree._Element) -> list[Mention]:
-        memory = self.block_memory.setdefault(id(_block_of(parent)), {})
         mentions = []
         # in a bibliographic reference a quoted string is the title of an article: no names there
         titles = _titles(text, parent in self.in_bibl, _in_note(parent))
-        for start, end, readings in self.matcher.matches(text):
+        for start, end, readings in self.matcher.matches(text, self.misread):
             if any(a <= start and end <= b for a, b in titles):
                 continue
-            mention = self.judge(text, start, end, readings, memory, parent in self.in_bibl)
+            mention = self.judge(text, start, end, readings, parent in self.in_bibl)
             if mention is not None and (not mentions or mention.start >= mentions[-1].end):
                 mentions.append(mention)
         # `V. M. Mikhaylov`, `K. M. Ots`: initials before a capitalised word name a person
@@ -326,13 +353,20 @@ class Annotator:
             if self.matcher.inside_institution(text, found.end(), person=True) or \
                     self.matcher.after_blocking_word(text, found.start(), found.end()):
                 continue  # `A. I. Putilov` is a person, the Putilov Plant (imeni Sergo...) is not
-            taken.append((found.start(), found.end()))
+            start = found.start()
+            forename = _search_before(WORD_BEFORE, text, start) if INITIALS_ONLY.match(text, start) else None
+            if forename and forename.end() == start and forename.group(1) in self.matcher.forenames_taken:
+                start = forename.start()  # `Lewis H. Lapham`: the forename before the initial is his
+            taken.append((start, found.end()))
             self.counts["unregistered"] += 1
             self.unregistered.add(surname)
-            mentions.append(Mention(found.start(), found.end(), None, "person", "low", text))
+            mentions.append(Mention(start, found.end(), None, "person", "low", text))
         return sorted(mentions, key=lambda m: m.start)
 
-    def judge(self, text, start, end, readings, memory, parent_is_bibl: bool = False) -> Mention | None:
+    def judge(self, text, start, end, readings, parent_is_bibl: bool = False) -> Mention | None:
+        """A candidate mention: its span, the entries its words can name, and what the name itself
+        says (forename, patronymic, initials, a role word). Choosing among several entries from the
+        context is the identify stage's work (`edition.identify`)."""
         if self.matcher.after_blocking_word(text, start, end):
             return None
         kinds = {entry.kind for entry, _ in readings}
@@ -344,6 +378,12 @@ class Annotator:
         if kinds == {"place"} and self.matcher.event_after_place(text, end):
             return None
         form = text[start:end]
+        claimants = _unique(e for e, _ in readings)
+
+        def named(first, entry, evidence, cert=None, among=None):
+            return Mention(first, end, entry, entry.kind if entry else "person", cert, text,
+                           claimants=claimants, candidates=claimants if among is None else among, evidence=evidence)
+
         full = _search_before(FORENAME_PATRONYMIC, text, start)
         if full and full.end() == start and any(e.kind == "person" for e, _ in readings):
             # `Vissarion Ivanovich Dzhugashvili`: forename and patronymic decide, even for an alias
@@ -351,80 +391,90 @@ class Annotator:
             fitting = [e for e, _ in readings if e.kind == "person" and _spelled_as(forename, e.forenames)
                        and (not e.patronymics or _spelled_as(patronymic, e.patronymics))]
             if len(fitting) == 1:
-                self._remember(memory, form, fitting[0])
-                return Mention(full.start(), end, fitting[0], "person", None, text)
-            return Mention(full.start(), end, None, "person", "low", text)
+                return named(full.start(), fitting[0], "forename and patronymic")
+            return named(full.start(), None, "forename and patronymic fit no entry", "low")
         if INITIALS_ONLY.fullmatch(form) and CAPITAL_NEXT.match(text, end, end + 4):
             return None  # `N. I.` before a surname: the surname's match takes the initials
         explicit = [e for e, is_explicit in readings if is_explicit]
+        initials = _search_before(INITIALS_BEFORE, text, start)
+        letters = INITIAL_LETTER.findall(initials.group(1)) if initials and initials.end() == start else []
+        if letters and _abbreviation(letters):
+            letters = []
         if len(explicit) == 1:
             entry = explicit[0]
-            self._remember(memory, form, entry)
-            before = _search_before(INITIALS_BEFORE, text, start)
-            if entry.kind == "person" and before and before.end() == start and INITIAL_LETTER.match(form):
+            if entry.kind == "person" and letters and INITIAL_LETTER.match(form):
                 # `A.M. Gorky` where the register has `M. Gorky`: the first initial belongs too
-                letters = INITIAL_LETTER.findall(before.group(1) + form)
-                if entry.initials_fit(letters):
-                    start = before.start()
-            return Mention(start, end, entry, entry.kind, None, text)
-        candidates = [e for e, _ in readings]
+                if entry.initials_fit(INITIAL_LETTER.findall(initials.group(1) + form)):
+                    start = initials.start()
+            elif entry.kind == "person" and letters and entry.initials_fit(letters):
+                start = initials.start()  # `V. I. Ulyanov`: the initials are part of the name
+            elif entry.kind == "person" and letters:
+                # `M.I. Ulyanov`: initials that do not fit the alias's bearer; the surname's other
+                # gender form may (Maria Ilyinichna Ulyanova), else nobody the register knows
+                kin = [e for e in self.matcher.gender_forms(form) if e.initials_fit(letters)]
+                if len(kin) == 1:
+                    return Mention(initials.start(), end, kin[0], "person", "medium", text, claimants=[entry, *kin],
+                                   candidates=kin, evidence="initials fit the surname's other gender form")
+                return Mention(initials.start(), end, None, "person", "low", text, claimants=[entry],
+                               candidates=[], evidence="initials fit no entry")
+            word = _search_before(WORD_BEFORE, text, start) if entry.kind == "person" and not letters else None
+            if word and word.end() == start and _spelled_as(self.corrected.get(word.group(1), word.group(1)),
+                                                            entry.forenames):
+                start = word.start()  # `Iosif Dzhugashvili` (received `losif`): the forename belongs to the name
+            return Mention(start, end, entry, entry.kind, None, text, claimants=claimants, candidates=[entry],
+                           evidence="full name" if len(claimants) > 1 else "")
+        candidates = claimants
         persons = [e for e in candidates if e.kind == "person"]
 
         inverted = INVERTED_FORENAME.match(text, end, end + 40) if persons else None
         if inverted and inverted.group("forename") in self.matcher.forenames and parent_is_bibl:
             fitting = [e for e in persons if inverted.group("forename") in e.forenames]
+            end = inverted.end()
             if len(fitting) == 1:
-                return Mention(start, inverted.end(), fitting[0], "person", None, text)
-            return Mention(start, inverted.end(), None, "person", "low", text)
+                return named(start, fitting[0], "forename (inverted)")
+            return named(start, None, "forename (inverted) fits no single entry", "low", among=fitting)
         # initials or a forename before the surname
-        # `$`-anchored searches look only at a short window before the match (fast on long paragraphs)
-        initials = _search_before(INITIALS_BEFORE, text, start)
-        letters = INITIAL_LETTER.findall(initials.group(1)) if initials else []
-        if persons and letters and initials.end() == start and not _abbreviation(letters):
+        if persons and letters:
             fitting = [e for e in persons if e.initials_fit(letters)]
             start = initials.start()
             forename = _search_before(WORD_BEFORE, text, start)
+            evidence = "initials"
             if not fitting and forename and forename.end() == start:
                 # `Robert W. Thurston`, `Irina V. Pavlova`: a forename and a middle initial
                 fitting = [e for e in persons if forename.group(1) in e.forenames]
-                start = forename.start() if fitting else start
+                start, evidence = (forename.start(), "forename") if fitting else (start, evidence)
             if len(fitting) == 1:
-                self._remember(memory, form, fitting[0])
-                return Mention(start, end, fitting[0], "person", None, text)
+                return named(start, fitting[0], evidence)
             self.counts["initials_unmatched" if not fitting else "undecided"] += 1
-            return Mention(start, end, None, "person", "low", text)
-        if not persons and letters and initials.end() == start and not _abbreviation(letters):
+            return named(start, None, f"{evidence} fit {len(fitting)} entries", "low", among=fitting)
+        if not persons and letters:
             # `Ts. Don`: initials make a place name the surname of someone the register does not know
             return Mention(initials.start(), end, None, "person", "low", text)
         abbreviation = _search_before(FORENAME_ABBREVIATION, text, start)
         if persons and abbreviation and abbreviation.end() == start:
             fitting = [e for e in persons if any(f.startswith(abbreviation.group(1)) for f in e.forenames)]
             if len(fitting) == 1:
-                self._remember(memory, form, fitting[0])
-                return Mention(abbreviation.start(), end, fitting[0], "person", None, text)
+                return named(abbreviation.start(), fitting[0], "abbreviated forename")
         word = _search_before(WORD_BEFORE, text, start)
         if persons and word and word.end() == start:
             previous = word.group(1).rstrip("'’")  # `Avel'` is Avel
+            previous = self.corrected.get(previous, previous)  # `losif Dzhugashvili`: Iosif, misread
             fitting = [e for e in persons if previous in e.forenames]
             if fitting or previous in self.matcher.forenames:
-                start = word.start()
                 if len(fitting) == 1:
-                    self._remember(memory, form, fitting[0])
-                    return Mention(start, end, fitting[0], "person", None, text)
-                return Mention(start, end, None, "person", "low", text)
+                    return named(word.start(), fitting[0], "forename")
+                return named(word.start(), None, "forename fits no single entry", "low", among=fitting)
             titled = [e for e in candidates if previous.lower() in e.titles]
             if len(titled) == 1:
-                self._remember(memory, form, titled[0])
-                return Mention(start, end, titled[0], titled[0].kind, None, text)
+                return named(start, titled[0], f"title '{previous}'")
             if not titled and self._unknown_forename(text, word.start(), previous):
                 # `Bulat Okudzhava`, `Iuri Mukhin`: a forename the rules do not list; it is part of
                 # the name, and it decides: a transliteration of the entry's forename, or no @ref
                 fitting = [e for e in persons if _spelled_as(previous, e.forenames)]
                 if len(fitting) == 1:
-                    self._remember(memory, form, fitting[0])
-                    return Mention(word.start(), end, fitting[0], "person", None, text)
+                    return named(word.start(), fitting[0], "forename (transliterated)")
                 self.counts["undecided"] += 1
-                return Mention(word.start(), end, None, "person", "low", text)
+                return named(word.start(), None, "unknown forename", "low", among=fitting)
 
         if persons:
             # a town named after a person (Kuybyshev, Ordzhonikidze) is meant only after its
@@ -432,22 +482,13 @@ class Annotator:
             candidates = [e for e in candidates if not (e.kind == "place" and e.titles)]
         if len(candidates) == 1:
             entry = candidates[0]
-            return Mention(start, end, entry, entry.kind, None, text)
-        named_in_text = [self.ids[i] for i in self.text_memory.get(form, ()) if self.ids[i] in candidates]
-        in_text = named_in_text[0] if len(named_in_text) == 1 else None
-        for guess in (memory.get(form), in_text, self.prefer.get(form)):
-            if guess in candidates:
-                self.counts["by_context"] += 1
-                return Mention(start, end, guess, guess.kind, "medium", text)
+            return Mention(start, end, entry, entry.kind, None, text, claimants=claimants, candidates=candidates,
+                           evidence="the only entry" if len(claimants) > 1 else "")
+        # several entries claim the bare form: the identify stage decides from the context
         defaults = [e for e in candidates if form in e.default_for]
-        if len(defaults) == 1:
-            self.counts["by_context"] += 1
-            return Mention(start, end, defaults[0], defaults[0].kind, "medium", text)
-        self.counts["undecided"] += 1
-        kind = candidates[0].kind if len({e.kind for e in candidates}) == 1 else None
-        if kind is None:
-            return None  # not even the kind of entity can be told: leave it to the editors
-        return Mention(start, end, None, kind, "low", text)
+        kind = (defaults or candidates)[0].kind
+        return Mention(start, end, None, kind, None, text, claimants=claimants, candidates=candidates,
+                       evidence="bare")
 
     def _unknown_forename(self, text: str, start: int, word: str) -> bool:
         """Is the capitalised word before a surname a forename, though no list knows it?
@@ -468,12 +509,6 @@ class Annotator:
             return False
         return not SENTENCE_START.search(text[max(0, start - 4):start]) and start > 0
 
-    def _remember(self, memory, form, entry) -> None:
-        polite = [f"{f} {p}" for f in entry.forenames for p in entry.patronymics]
-        for name in [*entry.surnames, *polite, form]:
-            memory[name] = entry
-            self.text_memory.setdefault(name, set()).add(entry.id)
-
     def element(self, mention: Mention) -> etree._Element:
         name = ELEMENT_FOR_KIND[mention.kind]
         element = etree.Element(tei(name))
@@ -485,6 +520,11 @@ class Annotator:
         element.set("resp", ANNOTATOR)
         if mention.cert:
             element.set("cert", mention.cert)
+        if len(mention.claimants) > 1 or mention.evidence:
+            # for the identify stage, which decides in context and reports every decision
+            element.set(CLAIMANTS, " ".join(e.id or UNIDENTIFIED for e in mention.claimants))
+            element.set(CANDIDATES, " ".join(e.id or UNIDENTIFIED for e in mention.candidates))
+            element.set(EVIDENCE, mention.evidence)
         element.text = mention.group()
         self.counts[name] += 1
         return element
@@ -532,6 +572,15 @@ def _transliteration_key(name: str) -> str:
     return key[:-1] if len(key) > 4 and key.endswith("i") else key
 
 
+def _unique(entries) -> list[Entry]:
+    seen, unique = set(), []
+    for entry in entries:
+        if id(entry) not in seen:
+            seen.add(id(entry))
+            unique.append(entry)
+    return unique
+
+
 def _abbreviation(letters: list[str]) -> bool:
     """`St.`, `Cf.`; and a lone `T.`, the translators' rendering of т., "comrade" (`T. Yagoda`)."""
     return bool(ABBREVIATIONS & set(letters)) or letters == ["T"]
@@ -574,6 +623,7 @@ def matcher() -> Matcher:
         registers, rules = load_registers()
         _MATCHER = Matcher(registers, rules)
         _MATCHER.registers = registers
+        _MATCHER.rules = rules
     return _MATCHER
 
 
@@ -584,10 +634,12 @@ def annotate(doc: Document) -> Document:
     if settings.get("skip") or text is None:
         return doc
     m = matcher()
-    annotator = Annotator(m, settings.get("prefer", {}), m.registers)
+    annotator = Annotator(m, m.registers)
     # words the text writes in lower case are ordinary words, not names (one scan, shared)
     ordinary = set(LOWER_WORD.findall(" ".join(text.itertext())))
     annotator.ordinary = ordinary
+    annotator.corrected, annotator.misread = misreadings(doc, m)
+    report["periodicals"] = mark_periodicals(text, m.rules)
     skip = {tei(s) for s in (*SKIP, *settings.get("skip_elements", []))}
     visible = _visible(text, skip, annotator.in_bibl)
     for element in visible:
@@ -606,10 +658,92 @@ def annotate(doc: Document) -> Document:
                 _annotate_slot(annotator, element, child, unregistered_only=True)
     report["linked_existing"] = link_existing_names(text, m)
     report.update(annotator.counts)
+    # every person name of the text, those an earlier stage encoded included: the share the issue measures
+    persons = [name.get("ref") for name in text.iter(tei("persName"))]
+    report["persons"], report["persons_with_ref"] = len(persons), sum(1 for ref in persons if ref)
     queue = review_queue(text, m, ordinary)
     report["review_queue_size"] = len(queue)
     report["review_queue"] = queue
     return doc
+
+
+def misreadings(doc: Document, m: Matcher) -> tuple[dict[str, str], ahocorasick.Automaton | None]:
+    """The text's corrections of capitalised words ({received: corrected}), and an automaton of the
+    received forms whose correction is a register form, with that form's readings. The corrections
+    stage runs after this one (a correction stands inside its name): without this, a misread name
+    (`Sokolonikov`, `Tupelov`, `Malen-kov`) would be no mention."""
+    from .corrections import corrections_file, load_corrections
+
+    path = corrections_file(doc)
+    if not path.exists():
+        return {}, None
+    corrected: dict[str, str] = {}
+    automaton = ahocorasick.Automaton()
+    for entry in load_corrections(path):
+        for received, correct in entry.forms():
+            if not correct[:1].isupper() or " " in received.strip():
+                continue
+            received, correct = _without_possessive(received), _without_possessive(correct)
+            corrected[received] = correct
+            if correct in m.automaton and received not in m.automaton:
+                automaton.add_word(received, (received, m.automaton.get(correct)[1]))
+    if not len(automaton):
+        return corrected, None
+    automaton.make_automaton()
+    return corrected, automaton
+
+
+def _without_possessive(form: str) -> str:
+    return form[:-2] if form.endswith(("'s", "’s")) else form
+
+
+def mark_periodicals(text_element, rules: dict) -> int:
+    """Newspapers and journals as titles (`title level="j"`): those rules.toml names, anywhere, and
+    a capitalised run right after a word for a periodical (`the newspaper "Soviet Russia"`, `the
+    journal BOLSHEVIK`). Names inside a title are no mentions: the entities pass skips titles."""
+    pattern = _periodical_pattern(tuple(rules.get("periodicals", [])), tuple(rules.get("periodical_words", [])))
+    if pattern is None:
+        return 0
+    count = 0
+    for element in _visible(text_element, {tei(t) for t in PERIODICAL_SKIP}):
+        for after in [None, *element]:
+            text = element.text if after is None else after.tail
+            if not text or not pattern.search(text):
+                continue
+            head, titles, pos = None, [], 0
+            for found in pattern.finditer(text):
+                group = next(g for g in ("quoted", "title", "named") if found.group(g))
+                start = found.start(group)
+                title = etree.Element(tei("title"), level="j")
+                title.text = found.group(group)
+                if titles:
+                    titles[-1].tail = text[pos:start]
+                else:
+                    head = text[:start]
+                titles.append(title)
+                pos = start + len(title.text)
+            titles[-1].tail = text[pos:]
+            replace_slot(element, after, head, titles)
+            count += len(titles)
+    return count
+
+
+# where no periodical is marked: headers, existing titles and bibliographies (which have their own)
+PERIODICAL_SKIP = ("teiHeader", "title", "bibl", "listBibl", "biblStruct", "persName", "placeName", "orgName",
+                   "idno", "ref")
+
+
+@lru_cache(maxsize=4)
+def _periodical_pattern(titles: tuple[str, ...], words: tuple[str, ...]) -> re.Pattern | None:
+    if not titles and not words:
+        return None
+    named = "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True)) or "(?!)"
+    lead = "|".join(re.escape(w) for w in words) or "(?!)"
+    # after the word: a run in capitals, or capitalised words (with `of the`); quotation marks stay outside
+    run = (r"[A-Z][A-Z'’-]+(?:\s+[A-Z][A-Z'’-]+)*(?![a-z])"
+           r"|[A-Z][a-z][\w'’-]*(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][a-z][\w'’-]*){0,4}")
+    return re.compile(rf"\b(?:{lead})\s+(?:[\"“«](?P<quoted>[A-Z][^\"“”«»]{{1,60}})(?=[\"”»])|(?P<title>{run})(?![\w(-]))"
+                      rf"|(?<![\w-])(?P<named>{named})(?![\w-])")
 
 
 # Capitalised words that open sentences or name months, days, peoples and

@@ -1,13 +1,20 @@
 """Stage 9, header: the teiHeader, built from the profile's bibliographic facts.
 
 Everything said in the header comes from the profile (facts of the source)
-or from data/edition.toml (facts of this edition); nothing is guessed. Where
-a source does not say something (Furr's journal), the profile says so and
-the header states it rather than inventing it.
+or from data/edition.toml (facts of this edition); nothing is guessed. What
+a source does not say (Furr's journal, Pavlova's date) is left out of the
+bibliographic elements, never filled with prose: the profile's notes say
+what is unknown, and a date known only as a bound is @notBefore/@notAfter.
+
+Rights are stated per layer, for machines too: the source text's own status
+as a rightsstatements.org (or Creative Commons mark) URI in one licence, the
+edition's contributions (encoding, notes, registers) under its licence in
+another (data/edition.toml [rights]).
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import lru_cache
 
@@ -15,6 +22,7 @@ from lxml import etree
 
 from . import DATA, XML_ID, XML_LANG, tei
 from .model import Document
+from .tree import rewrite_text
 
 LANGUAGE_NAMES = {
     "en": "English",
@@ -49,6 +57,7 @@ def sub(parent: etree._Element, tag: str, text: str | None = None, /, **attrs) -
 
 def add_header(doc: Document) -> Document:
     header = build_header(doc)
+    mark_foreign_script(header)
     doc.tei.insert(0, header)
     doc.tei.set(XML_LANG, "en")
     doc.tei.set(XML_ID, doc.profile.key)
@@ -73,6 +82,29 @@ def build_header(doc: Document) -> etree._Element:
     header.append(profile_desc(doc))
     header.append(revision_desc(doc))
     return header
+
+
+# A run of Cyrillic words (with the spaces and punctuation between them) in an English statement of the header.
+CYRILLIC_RUN = re.compile(r"[\u0400-\u04FF]+(?:[\s.,'’-]+[\u0400-\u04FF]+)*")
+
+
+def mark_foreign_script(header: etree._Element) -> int:
+    """Cyrillic words quoted in the header's English prose are Russian: foreign xml:lang="ru" says so,
+    so that no Russian word is declared English by the language it inherits."""
+    def russian(match: re.Match, parent: etree._Element) -> etree._Element | None:
+        if language_of(parent) == "ru":
+            return None  # already Russian (a Cyrillic title)
+        return E("foreign", match.group(0), xml__lang="ru")
+
+    return rewrite_text(header, CYRILLIC_RUN, russian)
+
+
+def language_of(element: etree._Element) -> str:
+    """The xml:lang in force on an element (the TEI root's default is English)."""
+    for node in (element, *element.iterancestors()):
+        if node.get(XML_LANG):
+            return node.get(XML_LANG)
+    return "en"
 
 
 def _person(person: dict, with_id: bool = True) -> etree._Element:
@@ -116,6 +148,30 @@ def edition_stmt() -> etree._Element:
     return stmt
 
 
+def resource_uri(name: str) -> str:
+    """The persistent URI of a text or register of the edition: BASE/id/NAME (the viewer resolves it)."""
+    return edition_facts()["base_url"].rstrip("/") + "/id/" + name
+
+
+def availability_status(bibl: dict) -> str:
+    # a source that states no rights is "unknown", not "free" (profile: availability)
+    if bibl.get("availability"):
+        return bibl["availability"]
+    if bibl.get("rights_restricted"):
+        return "restricted"
+    return "unknown"
+
+
+def source_rights_uri(bibl: dict) -> str:
+    """The standard statement of the source text's rights: the profile's own, else the one its status implies."""
+    rights = edition_facts()["rights"]
+    status = availability_status(bibl)
+    uri = bibl.get("rights_uri") or rights["by_status"].get(status)
+    if not uri:
+        raise ValueError(f"availability {status!r} implies no rights statement: give the profile's [bibl] rights_uri")
+    return uri
+
+
 def publication_stmt(doc: Document, bibl: dict) -> etree._Element:
     facts = edition_facts()
     stmt = E("publicationStmt")
@@ -123,14 +179,24 @@ def publication_stmt(doc: Document, bibl: dict) -> etree._Element:
     sub(stmt, "pubPlace", facts["pub_place"])
     sub(stmt, "date", facts["date"], when=facts["date"])
     sub(stmt, "idno", doc.id, type="edition")
-    # a source that states no rights is "unknown", not "free" (profile: availability)
-    status = bibl.get("availability") or ("restricted" if bibl.get("rights_restricted") else "free")
-    availability = sub(stmt, "availability", status=status)
-    licence = sub(availability, "licence", target=facts["licence_url"])
-    sub(licence, "p", facts["licence"])
-    rights = bibl.get("rights") or "The source states no rights: none is asserted here for it."
-    sub(availability, "p", f"Rights statement of the source: {rights}", n="source-rights")
+    sub(stmt, "idno", resource_uri(doc.id), type="URI")
+    stmt.append(availability(bibl))
     return stmt
+
+
+def availability(bibl: dict) -> etree._Element:
+    """Two licences: the source text's rights first (the stricter), then the edition's own layer."""
+    facts = edition_facts()
+    element = E("availability", status=availability_status(bibl))
+    uri = source_rights_uri(bibl)
+    label = facts["rights"]["labels"][uri]
+    text = sub(element, "licence", target=uri, n="text")
+    sub(text, "p", f"The text: {label} ({uri}).")
+    edition = sub(element, "licence", target=facts["licence_url"], n="edition")
+    sub(edition, "p", facts["licence"])
+    rights = bibl.get("rights") or "The source states no rights: none is asserted here for it."
+    sub(element, "p", f"Rights statement of the source: {rights}", n="source-rights")
+    return element
 
 
 def source_bibl(doc: Document, bibl: dict) -> etree._Element:
@@ -144,8 +210,11 @@ def source_bibl(doc: Document, bibl: dict) -> etree._Element:
     if not bibl.get("analytic_title"):
         for author in bibl.get("authors", []):
             sub(monogr, "author").append(_person(author, with_id=False))
-    sub(monogr, "title", bibl.get("host_title") or bibl.get("title", doc.id), level=bibl.get("level", "m"))
-    if bibl.get("subtitle") and not bibl.get("host_title"):
+    # an article whose journal the source does not name has no monogr title (TEI allows it); its notes say so
+    title = bibl.get("host_title") or (None if bibl.get("analytic_title") else bibl.get("title", doc.id))
+    if title:
+        sub(monogr, "title", title, level=bibl.get("level", "m"))
+    if bibl.get("subtitle") and not bibl.get("host_title") and not bibl.get("analytic_title"):
         sub(monogr, "title", bibl["subtitle"], type="sub")
     # idno before the editors: TEI's order when the monogr has no author
     for idno in bibl.get("idnos", []):
@@ -156,10 +225,9 @@ def source_bibl(doc: Document, bibl: dict) -> etree._Element:
     imprint = sub(monogr, "imprint")
     if bibl.get("pub_place"):
         sub(imprint, "pubPlace", bibl["pub_place"])
-    sub(imprint, "publisher", bibl.get("publisher") or "not named in the source")
-    date = sub(imprint, "date", bibl.get("date_text") or bibl.get("date") or "not dated in the source")
-    if bibl.get("date"):
-        date.set("when", bibl["date"])
+    if bibl.get("publisher"):
+        sub(imprint, "publisher", bibl["publisher"])
+    imprint.append(imprint_date(bibl))
     for scope in bibl.get("scopes", []):
         sub(imprint, "biblScope", scope["text"], unit=scope.get("unit"))
     for series in bibl.get("series", []):
@@ -191,9 +259,21 @@ def source_bibl(doc: Document, bibl: dict) -> etree._Element:
     return struct
 
 
+def imprint_date(facts: dict) -> etree._Element:
+    """The date of an imprint: @when if known, @notBefore/@notAfter for a bound, and its words only
+    where the source gives them (an imprint needs one part: an undated one keeps an empty date)."""
+    date = E("date", facts.get("date_text") or facts.get("date"), when=facts.get("date"),
+             notBefore=facts.get("date_not_before"), notAfter=facts.get("date_not_after"))
+    return date
+
+
 def original_item(bibl: dict, original: dict) -> etree._Element:
-    """relatedItem for the original (Russian) publication; unknown facts are said to be unknown."""
+    """relatedItem for the original (Russian) publication: what the source says of it, nothing more."""
     related = E("relatedItem", type="original")
+    notes = original.get("notes", []) + ([original["note"]] if original.get("note") else [])
+    if not (original.get("title") or original.get("analytic_title")):
+        related.append(_unnamed_original(bibl, original, notes))
+        return related
     # the original's language is said by textLang, not by xml:lang: the
     # description itself is in English and transliteration
     obs = sub(related, "biblStruct")
@@ -210,8 +290,6 @@ def original_item(bibl: dict, original: dict) -> etree._Element:
     if original.get("title"):
         sub(mon, "title", original["title"], level=original.get("level", "m"),
             xml__lang=original.get("title_lang", "ru-Latn"))
-    else:
-        sub(mon, "title", "Russian original: title not stated in the source", type="desc", xml__lang="en")
     if original.get("title_cyrillic"):
         sub(mon, "title", original["title_cyrillic"], level=original.get("level", "m"), xml__lang="ru")
     lang = original.get("lang", "ru")
@@ -221,13 +299,27 @@ def original_item(bibl: dict, original: dict) -> etree._Element:
         sub(imp, "pubPlace", original["pub_place"])
     if original.get("publisher"):
         sub(imp, "publisher", original["publisher"])
-    sub(imp, "date", original.get("date_text", original.get("date", "not dated in the source")),
-        when=original.get("date"))
+    imp.append(imprint_date(original))
     for scope in original.get("scopes", []):
         sub(imp, "biblScope", scope["text"], unit=scope.get("unit"))
-    for note in original.get("notes", []) + ([original["note"]] if original.get("note") else []):
+    for note in notes:
         sub(obs, "note", note, xml__lang="en")
     return related
+
+
+def _unnamed_original(bibl: dict, original: dict, notes: list[str]) -> etree._Element:
+    """An original the source names neither by title nor by imprint: a bibl of its author and language,
+    with the notes saying what is unknown (a biblStruct would need a title or a placeholder for one)."""
+    described = E("bibl")
+    for author in bibl.get("authors", []):
+        sub(described, "author").append(_person(author, with_id=False))
+    lang = original.get("lang", "ru")
+    sub(described, "textLang", LANGUAGE_NAMES.get(lang, lang), mainLang=lang)
+    if original.get("date"):
+        described.append(imprint_date(original))
+    for note in notes:
+        sub(described, "note", note, xml__lang="en")
+    return described
 
 
 EDITORIAL_POLICY = {
@@ -277,31 +369,70 @@ PARAGRAPH_USE = "concat('p', position())"
 
 
 def refs_decl(doc: Document) -> etree._Element:
-    """The citation tree (read by DTS): divisions as deep as the body nests them, and their paragraphs.
+    """The citation tree (read by DTS): every word of the text is inside a citable unit.
 
-    References read "2.3.p4" (paragraph 4 of division 3 of division 2);
-    paragraphs standing directly in the body are "p1", "p2"... Each level's
-    unit is the divisions' @type when they all share one.
+    The front and back matter are units ("front", "back") with their divisions
+    beneath ("front.d2", "back.d1.d3"); in the body, divisions as deep as it
+    nests them and their paragraphs ("2.3.p4": paragraph 4 of division 3 of
+    division 2), paragraphs standing in the body ("p1") and any other block
+    standing there (a block quotation: "quote1"). Each level's unit is the
+    divisions' @type when they all share one.
     """
     refs = E("refsDecl")
-    body = doc.tei.find(f"{tei('text')}/{tei('body')}")
-    sub(refs, "citeStructure", match="/TEI/text/body/p", use=PARAGRAPH_USE, unit="paragraph")
-    level = [body] if body is not None else []
-    parent, match, delim = refs, "/TEI/text/body/div", None
+    text = doc.tei.find(tei("text"))
+    for part in ("front", "body", "back"):
+        container = text.find(tei(part)) if text is not None else None
+        if container is None:
+            continue
+        if part == "body":
+            for name in _block_names(container):
+                prefix = "p" if name == "p" else name
+                sub(refs, "citeStructure", match=f"/TEI/text/body/{name}", use=f"concat('{prefix}', position())",
+                    unit="paragraph" if name == "p" else name)
+            _division_levels(refs, [container], "/TEI/text/body/div", None)
+        else:
+            matter = sub(refs, "citeStructure", match=f"/TEI/text/{part}", use=f"'{part}'", unit=f"{part}-matter")
+            _division_levels(matter, [container], "div", ".")
+    return refs
+
+
+def register_refs_decl(list_name: str, entry_name: str) -> etree._Element:
+    """A register's citation tree: each entry is a unit cited by its xml:id (persons.xml#kamenev-lb is
+    the unit "kamenev-lb"), so the registers are read through DTS like the texts."""
+    encoding = E("encodingDesc")
+    refs = sub(encoding, "refsDecl")
+    sub(refs, "citeStructure", match=f"/TEI/text/body/{list_name}/{entry_name}", use="@xml:id", unit=entry_name)
+    return encoding
+
+
+def _block_names(container: etree._Element) -> list[str]:
+    """The kinds of block standing directly in the body besides divisions (p first), in order of appearance."""
+    names: list[str] = []
+    for child in container:
+        if isinstance(child.tag, str) and child.tag != tei("div"):
+            name = etree.QName(child).localname
+            if name not in names and "".join(child.itertext()).strip():
+                names.append(name)
+    return sorted(names, key=lambda name: name != "p")
+
+
+def _division_levels(parent: etree._Element, level: list[etree._Element], match: str, delim: str | None) -> None:
     while True:
         divisions = [div for element in level for div in element.findall(tei("div"))]
         if not divisions:
-            break
+            return
         types = {div.get("type") for div in divisions}
         unit = types.pop() if len(types) == 1 and None not in types else "division"
         parent = sub(parent, "citeStructure", match=match, use=DIVISION_USE, unit=unit, delim=delim)
         sub(parent, "citeStructure", match="p", use=PARAGRAPH_USE, unit="paragraph", delim=".")
         level, match, delim = divisions, "div", "."
-    return refs
 
 
 def profile_desc(doc: Document) -> etree._Element:
     desc = E("profileDesc")
+    abstract = doc.profile.table("edition").get("abstract")
+    if abstract:  # what the text is about, for a catalogue (dc:description), not how it was encoded
+        sub(sub(desc, "abstract"), "p", abstract)
     lang_usage = sub(desc, "langUsage")
     for code in doc.profile.get("languages", ["en"]):
         sub(lang_usage, "language", LANGUAGE_NAMES.get(code, code), ident=code)

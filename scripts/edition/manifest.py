@@ -40,7 +40,7 @@ def recorded(out_dir: Path) -> dict[str, str]:
 def changed_since_built(out_dir: Path) -> list[str]:
     """The files of out_dir whose bytes are not what the last build wrote, leaving
     out those git holds as committed: a merge or a checkout brings tei/ files
-    another build wrote, and what git holds is not lost when the build replaces it."""
+    another build wrote, and what git holds (committed or staged) is not lost when the build replaces it."""
     out_dir = Path(out_dir)
     changed = [name for name, value in sorted(recorded(out_dir).items())
                if (out_dir / name).is_file() and digest(out_dir / name) != value]
@@ -48,7 +48,7 @@ def changed_since_built(out_dir: Path) -> list[str]:
 
 
 def committed_unchanged(out_dir: Path, names: list[str]) -> set[str]:
-    """Those of `names` that git tracks in out_dir with no change since the last commit."""
+    """Those of `names` that git holds as they are: tracked, and not changed since last committed or staged."""
     try:
         status = subprocess.run(["git", "-C", str(out_dir), "status", "--porcelain", "--untracked-files=all",
                                  "--", *names], capture_output=True, text=True, timeout=30)
@@ -58,7 +58,9 @@ def committed_unchanged(out_dir: Path, names: list[str]) -> set[str]:
         return set()
     if status.returncode or tracked.returncode:
         return set()  # not a git checkout: every difference counts
-    dirty = {Path(line[3:]).name for line in status.stdout.splitlines()}
+    # changed in the work tree (Y of "XY path") or untracked; a change only staged, as in a
+    # merge, is held by git's index and can be had back with `git checkout -- FILE`
+    dirty = {Path(line[3:]).name for line in status.stdout.splitlines() if line[1:2] != " "}
     return {Path(line).name for line in tracked.stdout.splitlines()} - dirty
 
 

@@ -60,8 +60,8 @@ TABLE_KEYS: dict[str, frozenset[str] | None] = {
     # header: the source's bibliographic description
     "bibl": frozenset({
         "title", "subtitle", "analytic_title", "host_title", "level", "type", "authors", "translators",
-        "editors", "availability", "rights", "rights_restricted", "idnos", "pub_place", "publisher", "date",
-        "date_text", "scopes", "series", "notes", "urls", "related"}),
+        "editors", "availability", "rights", "rights_restricted", "rights_uri", "idnos", "pub_place", "publisher",
+        "date", "date_text", "date_not_before", "date_not_after", "scopes", "series", "notes", "urls", "related"}),
     "bibl.authors": PERSON_KEYS,
     "bibl.translators": PERSON_KEYS,
     "bibl.editors": PERSON_KEYS,
@@ -71,9 +71,9 @@ TABLE_KEYS: dict[str, frozenset[str] | None] = {
     "bibl.related": frozenset({"title", "type", "level", "pub_place", "publisher", "date", "date_text", "note"}),
     "original": frozenset({
         "title", "title_cyrillic", "title_lang", "analytic_title", "level", "lang", "pub_place", "publisher",
-        "date", "date_text", "scopes", "note", "notes"}),
+        "date", "date_text", "date_not_before", "date_not_after", "scopes", "note", "notes"}),
     "original.scopes": frozenset({"text", "unit"}),
-    "edition": frozenset({"standpoint", "notes_stmt", "policy", "policy_notes", "gap_at_end"}),
+    "edition": frozenset({"standpoint", "abstract", "notes_stmt", "policy", "policy_notes", "gap_at_end"}),
     # the editorialDecl paragraphs, by element: the common text replaced, or a note added
     "edition.policy": EDITORIAL_DECL,
     "edition.policy_notes": EDITORIAL_DECL,
@@ -93,7 +93,7 @@ TABLE_KEYS: dict[str, frozenset[str] | None] = {
     "joins": frozenset({
         "enabled", "movable", "open_words", "not_before", "also_before", "after_capitalised",
         "unfinished_min_chars", "unfinished_end", "digits_end_sentence", "closers_end_sentence",
-        "mark_lost", "displaced_max_words", "not_lost"}),
+        "mark_lost", "displaced_max_words", "not_lost", "lower_case_continues", "lost_before", "lost_after"}),
     "figures": frozenset({"transcription_script", "transcription_lang", "base_script", "caption_max_blocks",
                           "caption_max_chars"}),
     # notes
@@ -436,7 +436,7 @@ def _line_of(source: str, trail: str, key: str) -> int:
 
 
 # keys whose value is a list of regular expressions
-PATTERN_LISTS = ("split_before", "not_before", "also_before", "also")
+PATTERN_LISTS = ("split_before", "not_before", "also_before", "lost_before", "lost_after", "also")
 
 
 def _check_patterns(path: Path, data: dict[str, Any]) -> None:

@@ -51,7 +51,7 @@ def text_files(tei_dir: Path) -> list[Path]:
 
 
 # raised when the tables change, so that an index of the old shape is rebuilt
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 
 
 def _fingerprint(tei_dir: Path) -> str:
@@ -93,6 +93,21 @@ def is_received_reading(node: etree._Element) -> bool:
     parent = node.getparent()
     return (node.tag in RECEIVED_READINGS and parent is not None and parent.tag == tei("choice")
             and not (node.tag == tei("abbr") and is_voiced_expansion(parent)))
+
+
+def words_read(text: etree._Element) -> int:
+    """The extent of a text in words, as a reader reads it: notes included, the
+    received reading of a correction left out (it is shown only on request).
+    The one definition: the library, a text's contents and the index state it."""
+    def read(node: etree._Element):
+        if node.text:
+            yield node.text
+        for child in node:
+            if isinstance(child.tag, str) and not is_received_reading(child):
+                yield from read(child)
+            if child.tail:
+                yield child.tail
+    return len("".join(read(text)).split())
 
 
 def passage_text(element: etree._Element) -> tuple[str, list[Mention]]:
@@ -204,7 +219,7 @@ def _fill_index(con: sqlite3.Connection, tei_dir: Path) -> dict:
         text = root.find(tei("text"))
         con.execute("INSERT INTO texts VALUES (?, ?, ?, ?)",
                     (text_key, path.name, " ".join("".join(title.itertext()).split()) if title is not None else text_key,
-                     sum(len(t.split()) for t in text.itertext()) if text is not None else 0))
+                     words_read(text) if text is not None else 0))
         stats["texts"] += 1
         if text is None:
             continue

@@ -3,9 +3,11 @@
 Both exchange protocols (DTS and OAI-PMH) and the static export read the
 edition through this module, so a text is described the same way everywhere.
 Everything comes from the TEI files in tei/: the teiHeader for the metadata,
-the refsDecl/citeStructure for the citation tree. Registers (persons.xml,
-places.xml, orgs.xml) are TEI files too, but they are not texts: they have no
-source and no citation tree, and the catalogue leaves them out.
+the refsDecl/citeStructure for the citation tree, data/versions.toml for the
+day each file last changed. Registers (persons.xml, places.xml, orgs.xml) are
+resources too, of kind "register": their entries are their citable units;
+they are read through DTS, but they are not OAI-PMH records (they describe
+no source).
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import logging
 import re
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from lxml import etree
 
-from edition import TEI_NS, XML_LANG
+from edition import TEI_NS, XML_LANG, versions
 from edition.header import edition_facts  # the facts of data/edition.toml, read once
 
 NS = {"tei": TEI_NS}
@@ -28,21 +31,6 @@ REGISTER_LISTS = ("listPerson", "listPlace", "listOrg", "listBibl", "listEvent",
 
 class CatalogueError(Exception):
     """A TEI file the catalogue cannot describe (not well formed, no header)."""
-
-
-def edition_uri() -> str:
-    """The URI of the edition as a collection; texts are named beneath it.
-
-    Identifiers are minted from the edition's base URL (data/edition.toml), not
-    from the host that happens to serve a request, so a harvested record or a
-    DTS resource keeps its identifier wherever the edition is served.
-    """
-    return edition_facts()["base_url"].rstrip("/") + "/id/edition"
-
-
-def text_uri(text: "EditionText") -> str:
-    """The identifier of a text for DTS and OAI-PMH alike."""
-    return edition_facts()["base_url"].rstrip("/") + "/id/" + text.id
 
 
 def _text(element: etree._Element | None) -> str:
@@ -199,6 +187,7 @@ def _unit_title(element: etree._Element) -> str:
 
 @dataclass(eq=False)
 class EditionText:
+    """A resource of the edition: a text, or a register (kind "register")."""
     id: str
     path: Path
     tree: etree._ElementTree
@@ -206,6 +195,8 @@ class EditionText:
     cite_structures: list[CiteStructure]
     units: list[CitableUnit]
     datestamp: str
+    digest: str = ""
+    kind: str = "text"
     by_identifier: dict[str, CitableUnit] = field(default_factory=dict)
 
     @property
@@ -258,16 +249,29 @@ def dublin_core(root: etree._Element, text_id: str) -> dict:
                   or _all(root, f"{file_desc}/tei:sourceDesc/*"),
         "language": root.xpath("tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language/@ident", namespaces=NS)
                     or [root.get(XML_LANG, "en")],
-        "rights": _all(root, f"{file_desc}/tei:publicationStmt/tei:availability/tei:licence")
-                  + root.xpath(f"{file_desc}/tei:publicationStmt/tei:availability/tei:licence/@target", namespaces=NS)
-                  + _all(root, f"{file_desc}/tei:publicationStmt/tei:availability/tei:p"),
+        "rights": _rights(root),
         "subject": _all(root, "tei:teiHeader/tei:profileDesc/tei:textClass/tei:keywords/tei:term"),
-        "description": _all(root, f"{file_desc}/tei:notesStmt/tei:note")
+        # what the text is about (its abstract); how the file was made only where there is none
+        "description": _all(root, "tei:teiHeader/tei:profileDesc/tei:abstract")
+                       or _all(root, f"{file_desc}/tei:notesStmt/tei:note")
                        or [f"{title[0]}: a TEI P5 text of {facts.get('title', 'the edition')}."],
         "relation": [_bibl_citation(el) for el in root.xpath(
             f"{file_desc}/tei:sourceDesc/tei:biblStruct/tei:relatedItem/tei:biblStruct", namespaces=NS)],
     }
     return {key: values for key, values in dc.items() if values}
+
+
+def _rights(root: etree._Element) -> list[str]:
+    """Each licence's URI, then its words, in the header's order (the text's own rights first, then the
+    edition's licence), and the source's own statement: a reader of URIs alone meets the text's first."""
+    availability = root.find(f"{{{TEI_NS}}}teiHeader/{{{TEI_NS}}}fileDesc/{{{TEI_NS}}}publicationStmt/"
+                             f"{{{TEI_NS}}}availability")
+    if availability is None:
+        return []
+    rights = []
+    for licence in availability.findall(f"{{{TEI_NS}}}licence"):
+        rights += [value for value in (licence.get("target"), _text(licence)) if value]
+    return rights + [_text(p) for p in availability.findall(f"{{{TEI_NS}}}p") if _text(p)]
 
 
 def _responsibilities(root: etree._Element) -> list[tuple[str, str]]:
@@ -300,31 +304,33 @@ def _bibl_citation(bibl: etree._Element) -> str:
     return ". ".join(p for p in parts if p)
 
 
-def datestamp(root: etree._Element) -> str:
-    """The day the text last changed: the latest dated change, else the publication date (YYYY-MM-DD)."""
-    dates = root.xpath("tei:teiHeader/tei:revisionDesc//tei:change/@when", namespaces=NS)
-    dates += root.xpath("tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:date/@when", namespaces=NS)
-    days = sorted(d[:10] for d in dates if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", d))
-    if not days:
-        raise CatalogueError("no dated change or publication date in the teiHeader")
-    return days[-1]
+def datestamp(name: str, data: bytes, recorded: dict, path: Path) -> str:
+    """The day the file's content last changed (data/versions.toml, written by the build); for a file
+    the build never wrote (a copy changed by hand), the day it was last modified."""
+    day = versions.changed_on(name, data, recorded)
+    if day is None:
+        day = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).strftime("%Y-%m-%d")
+    return day
 
 
-def load_text(path: Path) -> EditionText | None:
-    """The text in a TEI file, or None when the file is a register."""
+def load_text(path: Path, recorded: dict | None = None) -> EditionText | None:
+    """The text or register in a TEI file, or None when the file is no TEI document."""
+    data = path.read_bytes()
     try:
         # collect_ids=False: a repeated xml:id is the validator's finding to report; it must not take a text offline.
-        tree = etree.parse(str(path), etree.XMLParser(huge_tree=True, collect_ids=False))
+        root = etree.fromstring(data, etree.XMLParser(huge_tree=True, collect_ids=False))
     except etree.XMLSyntaxError as err:
         raise CatalogueError(f"{path.name}: not well formed: {err}") from err
-    root = tree.getroot()
-    if root.tag != f"{{{TEI_NS}}}TEI" or is_register(root):
+    if root.tag != f"{{{TEI_NS}}}TEI":
         return None
+    recorded = versions.load() if recorded is None else recorded
     try:
         structures = read_cite_structures(root)
         units = build_citation_tree(root, structures)
-        text = EditionText(id=path.stem, path=path, tree=tree, dublin_core=dublin_core(root, path.stem),
-                           cite_structures=structures, units=units, datestamp=datestamp(root))
+        text = EditionText(id=path.stem, path=path, tree=root.getroottree(),
+                           dublin_core=dublin_core(root, path.stem), cite_structures=structures, units=units,
+                           datestamp=datestamp(path.stem, data, recorded, path), digest=versions.digest(data),
+                           kind="register" if is_register(root) else "text")
     except CatalogueError as err:
         raise CatalogueError(f"{path.name}: {err}") from err
     text.by_identifier = unique_identifiers(units)
@@ -361,15 +367,24 @@ class Catalogue:
         self.problems: dict[str, str] = {}  # file name -> why it is not in the catalogue
 
     def texts(self) -> list[EditionText]:
-        """The readable texts; a file that cannot be read is left out and named in `problems` (and logged)."""
+        """The readable texts (the OAI-PMH records)."""
+        return [text for text in self.resources() if text.kind == "text"]
+
+    def registers(self) -> list[EditionText]:
+        return [text for text in self.resources() if text.kind == "register"]
+
+    def resources(self) -> list[EditionText]:
+        """Texts and registers; a file that cannot be read is left out and named in `problems` (and logged)."""
         with self._lock:
             seen = {}
+            recorded = None
             for path in sorted(self.tei_dir.glob("*.xml")):
                 try:
                     stamp = path.stat().st_mtime_ns
                     cached = self._texts.get(path.stem)
                     if cached is None or cached[0] != stamp:
-                        cached = (stamp, load_text(path))
+                        recorded = versions.load() if recorded is None else recorded
+                        cached = (stamp, load_text(path, recorded))
                         self.problems.pop(path.name, None)
                 except (OSError, CatalogueError) as err:
                     if self.problems.get(path.name) != str(err):
@@ -381,7 +396,8 @@ class Catalogue:
             return [text for _, text in seen.values() if text is not None]
 
     def text(self, text_id: str) -> EditionText | None:
-        return next((t for t in self.texts() if t.id == text_id), None)
+        """A text or register by its file name."""
+        return next((t for t in self.resources() if t.id == text_id), None)
 
 
 _catalogues: dict[Path, Catalogue] = {}

@@ -1,14 +1,18 @@
-"""Distributed Text Services 1.0: the edition as a collection of five readable resources.
+"""Distributed Text Services 1.0: the edition as collections of readable resources.
 
     GET /dts/             the entry endpoint (templates of the three others)
-    GET /dts/collection   the edition, or one text, with Dublin Core from its header
-    GET /dts/navigation   a text's citation tree (divisions, paragraphs), from its citeStructure
-    GET /dts/document     a text's TEI, whole or one passage in dts:wrapper
+    GET /dts/collection   the edition, its two collections, or one resource, with Dublin Core from its header
+    GET /dts/navigation   a resource's citation tree, from its citeStructure
+    GET /dts/document     a resource's TEI, whole or one passage in dts:wrapper
 
+The collections: the edition (BASE/id/edition) holds "texts" (the five texts)
+and "registers" (persons, places, organisations); a text's citable units are
+its front and back matter, divisions, paragraphs and loose blocks, so that
+every word of its text is in one; a register's are its entries.
 Conformance level 1: start/end are supported on navigation and document.
 Responses are JSON-LD (application/ld+json) with absolute URLs; errors are
-4xx with a JSON body naming the parameter at fault. Registers are not DTS
-resources (they have no citation tree); they are downloads of the reading edition.
+4xx with a JSON body naming the parameter at fault. Identifiers are the
+persistent URIs of `public`, under this server's public base.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, request
@@ -23,9 +28,8 @@ from lxml import etree
 
 from edition import TEI_NS
 
-from ..arguments import whole_number
-from .catalogue import (CatalogueError, CitableUnit, EditionText, catalogue_for, edition_facts, edition_uri,
-                        text_uri)
+from .catalogue import CatalogueError, CitableUnit, EditionText, catalogue_for, edition_facts
+from .public import collection_uri, edition_uri, public_base, resource_uri, served, served_value
 
 DTS_VERSION = "1.0"
 DTS_CONTEXT = "https://dtsapi.org/context/v1.0.json"
@@ -74,7 +78,7 @@ def _json(payload: dict, status: int = 200) -> Response:
 # Identifiers and URLs ---------------------------------------------------------
 
 def _api(endpoint: str) -> str:
-    return request.host_url.rstrip("/") + "/dts/" + endpoint
+    return public_base() + "/dts/" + endpoint
 
 
 def _url(endpoint: str, **params) -> str:
@@ -96,12 +100,16 @@ def _templates(resource_id: str | None = None, is_resource: bool = False) -> dic
     return result
 
 
-def _texts() -> list[EditionText]:
-    return catalogue_for(current_app.config["TEI_DIR"]).texts()
+def _resources() -> list[EditionText]:
+    return catalogue_for(current_app.config["TEI_DIR"]).resources()
+
+
+def text_uri(text: EditionText) -> str:
+    return resource_uri(text.id)
 
 
 def _find_text(resource_id: str) -> EditionText:
-    for text in _texts():
+    for text in _resources():
         if resource_id in (text_uri(text), text.id):
             return text
     raise DTSError(404, f"no resource {resource_id!r} in this edition")
@@ -120,9 +128,9 @@ def _int(name: str, minimum: int) -> int | None:
     value = _one(name)
     if value is None:
         return None
-    number = whole_number(value)
-    if number is None:
-        raise DTSError(400, f"parameter {name!r} must be an integer in ASCII digits, not {value!r}")
+    if not re.fullmatch(r"-?[0-9]{1,9}", value):  # ASCII digits: int() would also read "٣"
+        raise DTSError(400, f"parameter {name!r} must be an integer, not {value!r}")
+    number = int(value)
     if number < minimum:
         raise DTSError(400, f"parameter {name!r} must be at least {minimum}, not {number}")
     return number
@@ -152,7 +160,7 @@ def _dublin_core(text: EditionText) -> dict:
         if key in ("title", "description"):
             result[key] = [{"lang": lang, "value": v} for v in values]
         else:
-            result[key] = list(values)
+            result[key] = [served_value(v) for v in values]
     return result
 
 
@@ -174,14 +182,39 @@ def _resource(text: EditionText, full: bool = True) -> dict:
     return result
 
 
-def _edition_collection(total: int) -> dict:
+# The edition's collections: (kind of resource, title, description)
+COLLECTIONS = {
+    "texts": ("text", "Texts", "The five texts of the edition, each a TEI P5 document."),
+    "registers": ("register", "Registers", "The registers of persons, places and organisations the texts point to; "
+                                           "each entry is a citable unit."),
+}
+
+
+def _edition_collection() -> dict:
     facts = edition_facts()
     return {"@id": edition_uri(), "@type": "Collection", "title": facts["title"],
-            "description": f"{facts['short_title']}: the texts of the edition, each a TEI P5 document.",
-            "totalParents": 0, "totalChildren": total,
+            "description": f"{facts['short_title']}: its texts and its registers, each a TEI P5 document.",
+            "totalParents": 0, "totalChildren": len(COLLECTIONS),
             "dublinCore": {"title": [{"lang": "en", "value": facts["title"]}], "publisher": [facts["publisher"]],
-                           "date": [facts["date"]], "rights": [facts["licence_url"]], "type": ["Collection"]},
+                           "date": [facts["date"]], "type": ["Collection"],
+                           # the edition's licence covers its own layer; each text states its own rights
+                           "rights": [f"{facts['licence']} ({facts['licence_url']})"]},
             **_templates(edition_uri())}
+
+
+def _kind_collection(name: str, resources: list[EditionText]) -> dict:
+    kind, title, description = COLLECTIONS[name]
+    facts = edition_facts()
+    dublin_core = {"title": [{"lang": "en", "value": title}], "type": ["Collection"]}
+    if kind == "register":  # wholly the edition's work
+        dublin_core["rights"] = [facts["licence_url"]]
+    return {"@id": collection_uri(name), "@type": "Collection", "title": title, "description": description,
+            "totalParents": 1, "totalChildren": sum(1 for r in resources if r.kind == kind),
+            "dublinCore": dublin_core, **_templates(collection_uri(name))}
+
+
+def _collection_of(text: EditionText) -> str:
+    return next(name for name, (kind, _, _) in COLLECTIONS.items() if kind == text.kind)
 
 
 @dts.get("/collection")
@@ -192,14 +225,20 @@ def collection() -> Response:
     if nav not in ("children", "parents"):
         raise DTSError(400, f"parameter 'nav' must be 'children' or 'parents', not {nav!r}")
     page = _int("page", 1)
-    texts = _texts()
+    resources = _resources()
+    by_uri = {collection_uri(name): name for name in COLLECTIONS}
     if collection_id == edition_uri():
-        body = _edition_collection(len(texts))
-        members = [_resource(t, full=True) for t in texts] if nav == "children" else []
+        body = _edition_collection()
+        members = [_kind_collection(name, resources) for name in COLLECTIONS] if nav == "children" else []
+    elif collection_id in by_uri:
+        name = by_uri[collection_id]
+        body = _kind_collection(name, resources)
+        members = ([_resource(r) for r in resources if r.kind == COLLECTIONS[name][0]] if nav == "children"
+                   else [_edition_collection()])
     else:
         text = _find_text(collection_id)
         body = _resource(text)
-        members = [_edition_collection(len(texts))] if nav == "parents" else []
+        members = [_kind_collection(_collection_of(text), resources)] if nav == "parents" else []
     page_size = int(current_app.config.get("DTS_PAGE_SIZE", 10))
     body["member"], view = _paginate(members, page, page_size, "collection",
                                      {"id": _one("id"), "nav": _one("nav")})
@@ -356,6 +395,7 @@ def document() -> Response:
                                  xml_declaration=True, encoding="UTF-8")
     else:
         payload = text.path.read_bytes()
+    payload = served(payload, text.id)
     response = Response(payload, mimetype=TEI_MEDIA_TYPE)
     response.headers["Link"] = f'<{_url("collection", id=text_uri(text))}>; rel="collection"'
     return response

@@ -12,8 +12,22 @@ silently skipping or repeating records.
 Sets: "language:CODE" for each language in the texts' langUsage, and
 "genre:TYPE" for the kind of source (sourceDesc/biblStruct/@type). Records
 are the five texts only; the registers are not records (they describe no
-source). Datestamps are days (granularity YYYY-MM-DD), from each header's
-latest dated change.
+source). Datestamps are days (granularity YYYY-MM-DD): the day the record's
+file last changed (data/versions.toml, kept by the build), so a harvester
+asking from=DAY gets exactly the texts changed since.
+
+A page of tei records holds several teiHeaders, which use the same xml:id
+values ("author", "edition-editors"): a parser in its default mode refuses a
+document with a repeated ID. So in an embedded header every xml:id X becomes
+KEY.X (KEY the text's own xml:id: "rogovin.author"), and every "#X" pointing
+at it inside the header becomes "#KEY.X"; nothing else changes.
+
+Arguments are read strictly: dates of ASCII digits only, and a
+resumptionToken only as this repository wrote it (its exact bytes, its exact
+structure); anything else is badArgument or badResumptionToken, never a 500.
+The repository's name and contact are settings (OAI_REPOSITORY_NAME,
+OAI_ADMIN_EMAIL, or EDITION_OAI_REPOSITORY_NAME / EDITION_OAI_ADMIN_EMAIL in
+the environment, else data/edition.toml [oai]).
 """
 
 from __future__ import annotations
@@ -22,6 +36,8 @@ import base64
 import copy
 import hashlib
 import json
+import binascii
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -31,7 +47,8 @@ from lxml import etree
 
 from edition import TEI_NS
 
-from .catalogue import CatalogueError, EditionText, catalogue_for, edition_facts, text_uri
+from .catalogue import CatalogueError, EditionText, catalogue_for, edition_facts
+from .public import public_base, resource_uri, served_value
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
@@ -57,8 +74,10 @@ VERBS = {
     "GetRecord": (("identifier", "metadataPrefix"), ()),
 }
 SET_SPEC = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*")
-DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-SECOND = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+# ASCII digits only: \d would read "٢٠٠٠-01-01" (Arabic-Indic digits) as a date
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+SECOND = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+TOKEN = re.compile(r"[A-Za-z0-9_-]{1,2048}")  # unpadded urlsafe base64, as token() writes it
 
 oai = Blueprint("oai", __name__)
 
@@ -126,6 +145,10 @@ def in_set(text: EditionText, spec: str) -> bool:
     return any(own == spec or own.startswith(spec + ":") for own in set_specs(text))
 
 
+def text_uri(text: EditionText) -> str:
+    return resource_uri(text.id)
+
+
 def record_header(text: EditionText) -> etree._Element:
     header = O("header")
     sub(header, "identifier", text_uri(text))
@@ -138,17 +161,38 @@ def record_header(text: EditionText) -> etree._Element:
 def oai_dc(text: EditionText) -> etree._Element:
     dc = etree.Element(f"{{{OAI_DC_NS}}}dc", nsmap={"oai_dc": OAI_DC_NS, "dc": DC_NS, "xsi": XSI_NS})
     dc.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_DC_NS} {OAI_DC_SCHEMA}")
-    values = dict(text.dublin_core)
-    values["identifier"] = [text_uri(text)] + values.get("identifier", [])
+    values = {name: [served_value(v) for v in vs] for name, vs in text.dublin_core.items()}
+    values["identifier"] = list(dict.fromkeys([text_uri(text)] + values.get("identifier", [])))
     for name in DC_ELEMENTS:
         for value in values.get(name, []):
             etree.SubElement(dc, f"{{{DC_NS}}}{name}").text = value
     return dc
 
 
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+POINTER_ATTRIBUTES = ("resp", "who", "ref", "target", "corresp", "source")
+
+
 def tei_header(text: EditionText) -> etree._Element:
+    """The text's teiHeader with its ids made unique in a page of records (see the module's docstring)."""
     header = copy.deepcopy(text.header)
     header.tail = None
+    key = text.root.get(XML_ID) or text.id
+    renamed = {}
+    for element in header.iter():
+        if isinstance(element.tag, str) and element.get(XML_ID):
+            renamed[element.get(XML_ID)] = f"{key}.{element.get(XML_ID)}"
+            element.set(XML_ID, renamed[element.get(XML_ID)])
+    for element in header.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name in POINTER_ATTRIBUTES:
+            value = element.get(name)
+            if value and "#" in value:
+                element.set(name, " ".join(f"#{renamed[t[1:]]}" if t.startswith("#") and t[1:] in renamed else t
+                                           for t in value.split()))
+        if element.tag == f"{{{TEI_NS}}}idno" and element.text:
+            element.text = served_value(element.text)
     return header
 
 
@@ -218,7 +262,7 @@ def _check_date(name: str, value: str) -> None:
 
 
 def _fingerprint(texts: list[EditionText]) -> str:
-    state = "|".join(f"{t.id}@{t.datestamp}" for t in texts)
+    state = "|".join(f"{t.id}@{t.digest}" for t in texts)
     return hashlib.sha256(state.encode()).hexdigest()[:12]
 
 
@@ -239,10 +283,17 @@ class ListRequest:
     @classmethod
     def from_token(cls, verb: str, token: str, texts: list[EditionText]) -> "ListRequest":
         try:
+            if not TOKEN.fullmatch(token):
+                raise ValueError
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            # a flat list of seven scalars: the JSON is never nested (a crafted nesting cannot recurse)
+            if raw.count(b"[") != 1 or b"{" in raw:
+                raise ValueError
             state = json.loads(raw)
+            if not isinstance(state, list) or len(state) != 7:
+                raise ValueError
             token_verb, prefix, start, until, set_spec, cursor, fingerprint = state
-            if not isinstance(cursor, int) or cursor < 0 or token_verb != verb:
+            if type(cursor) is not int or cursor < 0 or token_verb != verb or not isinstance(fingerprint, str):
                 raise ValueError
             # a token is only a request this repository accepted, continued: nothing a request could not say
             if verb != "ListSets" and prefix not in METADATA_FORMATS:
@@ -251,12 +302,16 @@ class ListRequest:
                 raise ValueError
             if set_spec is not None and not (isinstance(set_spec, str) and SET_SPEC.fullmatch(set_spec)):
                 raise ValueError
-        except (ValueError, TypeError, UnicodeDecodeError, json.JSONDecodeError):
+            request = cls(verb, prefix, start, until, set_spec, cursor, fingerprint)
+            # only the exact bytes this repository writes: no trailing junk, no other spelling of the same state
+            if request.token(cursor) != token:
+                raise ValueError
+        except (ValueError, TypeError, UnicodeDecodeError, binascii.Error, RecursionError):
             raise OAIError("badResumptionToken", "the resumptionToken is not one this repository issued") from None
         if fingerprint != _fingerprint(texts):
             raise OAIError("badResumptionToken", "the repository has changed since this resumptionToken was issued; "
                                                  "start the list again")
-        return cls(verb, prefix, start, until, set_spec, cursor, fingerprint)
+        return request
 
 
 def _list_request(verb: str, args: dict[str, str], texts: list[EditionText]) -> ListRequest:
@@ -301,14 +356,23 @@ def _resumption(parent: etree._Element, query: ListRequest, total: int, size: in
 
 # Verbs ------------------------------------------------------------------------
 
+def setting(name: str) -> str:
+    """OAI_NAME (app setting), else EDITION_OAI_NAME (environment), else data/edition.toml [oai] name."""
+    return (current_app.config.get(f"OAI_{name.upper()}") or os.environ.get(f"EDITION_OAI_{name.upper()}")
+            or edition_facts()["oai"][name])
+
+
+def base_url() -> str:
+    return public_base() + request.path
+
+
 def identify(args: dict[str, str], texts: list[EditionText]) -> etree._Element:
     facts = edition_facts()
     element = O("Identify")
-    sub(element, "repositoryName", facts["title"])
-    sub(element, "baseURL", request.base_url)
+    sub(element, "repositoryName", setting("repository_name"))
+    sub(element, "baseURL", base_url())
     sub(element, "protocolVersion", "2.0")
-    sub(element, "adminEmail", current_app.config.get("OAI_ADMIN_EMAIL") or facts.get("admin_email")
-        or "editors@stalinism-edition.invalid")
+    sub(element, "adminEmail", setting("admin_email"))
     sub(element, "earliestDatestamp", min((t.datestamp for t in texts), default=facts["date"]))
     sub(element, "deletedRecord", "no")
     sub(element, "granularity", "YYYY-MM-DD")
@@ -415,7 +479,7 @@ def _echo(request_element: etree._Element, args: dict[str, list[str]]) -> None:
 @oai.route("/oai", methods=["GET", "POST"])
 def endpoint() -> Response:
     args = _arguments()
-    request_element = O("request", request.base_url)
+    request_element = O("request", base_url())
     verbs = args.get("verb", [])
     try:
         if len(verbs) != 1 or verbs[0] not in VERBS:

@@ -7,15 +7,33 @@
 (function () {
   const body = document.body;
   const POPUP_ID = "popup";
-  const FOCUSABLE = "a[href], button:not([disabled]), textarea, input, select, [tabindex]:not([tabindex='-1'])";
+  // what Tab reaches: a link whose tabindex is -1 (or a name while names are off, which has no href) is not
+  const FOCUSABLE = "a[href]:not([tabindex='-1']), button:not([disabled]), textarea, input, select, [tabindex]:not([tabindex='-1'])";
+  const GAP = 8;
   let popup = null;
   let opener = null;
+  let inerted = [];
+
+  // The page behind an open pop-up is inert: neither the mouse, the keyboard
+  // nor a screen reader's browse mode reaches it until the pop-up closes.
+  function setBackgroundInert(on) {
+    if (on) {
+      inerted = Array.prototype.filter.call(body.children, function (element) {
+        return element !== popup && !element.inert && element.tagName !== "SCRIPT";
+      });
+      inerted.forEach(function (element) { element.inert = true; });
+    } else {
+      inerted.forEach(function (element) { element.inert = false; });
+      inerted = [];
+    }
+  }
 
   // A pop-up is a dialog: its opener says it is open and which element it
   // opened, the dialog is named by its heading, and the focus stays inside
   // it until Escape (or the close button) gives it back to the opener.
   function closePopup() {
     if (!popup) return;
+    setBackgroundInert(false);
     popup.remove();
     popup = null;
     if (opener) {
@@ -24,6 +42,27 @@
       opener.focus();
     }
     opener = null;
+  }
+
+  // Below the opener if it fits, else above if there is more room there; a
+  // pop-up taller than the room it gets scrolls inside itself. Either way it
+  // stands within the window.
+  function placePopup(anchor) {
+    const rect = anchor.getBoundingClientRect();
+    const viewport = document.documentElement.clientHeight;
+    const below = viewport - rect.bottom - 2 * GAP;
+    const above = rect.top - 2 * GAP;
+    const left = Math.max(GAP, Math.min(rect.left, document.documentElement.clientWidth - popup.offsetWidth - GAP));
+    popup.style.left = (window.scrollX + left) + "px";
+    const height = popup.offsetHeight;
+    const flip = height > below && above > below;
+    const room = Math.max(flip ? above : below, 120);
+    popup.style.maxHeight = room + "px";
+    const shown = Math.min(height, room);
+    popup.style.top = (window.scrollY + (flip ? rect.top - GAP - shown : rect.bottom + GAP)) + "px";
+    // an opener so near the window's edge that even the least room is more than there is: bring the pop-up in
+    const box = popup.getBoundingClientRect();
+    if (box.bottom > viewport || box.top < 0) popup.scrollIntoView({block: "nearest"});
   }
 
   function openPopup(anchor, label, fill) {
@@ -50,15 +89,18 @@
     heading.textContent = label;
     content.appendChild(heading);
     fill(content, heading);
-    document.body.appendChild(popup);
-    const rect = anchor.getBoundingClientRect();
-    const left = Math.max(8, Math.min(window.scrollX + rect.left, window.scrollX + document.documentElement.clientWidth - popup.offsetWidth - 8));
-    popup.style.left = left + "px";
-    popup.style.top = (window.scrollY + rect.bottom + 6) + "px";
+    body.appendChild(popup);
+    placePopup(anchor);
     opener = anchor;
     anchor.setAttribute("aria-expanded", "true");
     anchor.setAttribute("aria-controls", POPUP_ID);
+    setBackgroundInert(true);
     close.focus();
+  }
+
+  // content fetched after the pop-up opened may make it taller: place it again
+  function replacePopup() {
+    if (popup && opener) placePopup(opener);
   }
 
   // Tab and Shift+Tab go round the pop-up's own controls while it is open
@@ -91,15 +133,47 @@
   }
   document.querySelectorAll("a.note-ref[data-note], a.para-num").forEach(function (link) { opensPopup(link, true); });
 
-  // names join the tab order only while they are shown
+  // An editorial mark (a correction, a gap, a mended page break, supplied
+  // words) explains itself on a click, a tap or Enter, not only on hover:
+  // while it is shown it is a button that opens its explanation.
+  function explainable(mark, on) {
+    if (on) {
+      mark.setAttribute("role", "button");
+      mark.setAttribute("tabindex", "0");
+      mark.setAttribute("aria-haspopup", "dialog");
+      mark.setAttribute("aria-expanded", "false");
+      if (!mark.dataset.explanation) mark.dataset.explanation = mark.title;
+    } else {
+      ["role", "tabindex", "aria-haspopup", "aria-expanded"].forEach(function (name) { mark.removeAttribute(name); });
+    }
+  }
+  // A mark that holds another mark, or a link, is not a button itself (nothing
+  // interactive nests), nor is one inside a name while the names are links.
+  function refreshExplanations() {
+    const interventions = body.classList.contains("show-interventions");
+    document.querySelectorAll(".explain").forEach(function (mark) {
+      const shown = mark.classList.contains("gap") || interventions;
+      const nested = mark.querySelector(".explain, a[href], button") || mark.parentElement.closest("a[href]");
+      explainable(mark, shown && !nested);
+    });
+  }
+
+  // Names are links to the registers while they are shown; while they are
+  // off they are plain words: no link announced, no tab stop.
   function setToggle(name, on) {
     body.classList.toggle(name, on);
     if (name === "show-names") {
       document.querySelectorAll("a.name").forEach(function (link) {
-        if (on) link.removeAttribute("tabindex"); else link.setAttribute("tabindex", "-1");
+        if (on) {
+          if (link.dataset.href) link.setAttribute("href", link.dataset.href);
+        } else if (link.hasAttribute("href")) {
+          link.dataset.href = link.getAttribute("href");
+          link.removeAttribute("href");
+        }
         opensPopup(link, on);
       });
     }
+    refreshExplanations();
   }
 
   // toggles: remembered across pages
@@ -117,39 +191,102 @@
     });
   });
 
-  // Paragraphs are numbered within their division: "paragraph 1" names the
-  // subsection it stands in, after the page's own title.
-  function sectionOf(paraNum, pageTitle) {
-    const heads = [];
-    let division = paraNum.closest("section.div");
-    while (division && division.parentElement && division.parentElement.closest("section.div")) {
-      const head = division.querySelector(":scope > h1, :scope > h2, :scope > h3, :scope > h4, :scope > h5, :scope > h6");
-      if (head) {
-        const copy = head.cloneNode(true);
-        copy.querySelectorAll(".ui").forEach(function (ui) { ui.remove(); });
-        heads.unshift(copy.textContent.replace(/\s+/g, " ").trim());
-      }
-      division = division.parentElement.closest("section.div");
-    }
-    return [pageTitle].concat(heads).join(", ");
+  // Comfort: a dark or light page (following the system until the reader
+  // chooses) and the size of the text, both remembered.
+  const root = document.documentElement;
+  const TEXT_SIZES = [87.5, 100, 112.5, 125, 150];
+  function applyTheme(theme) {
+    root.classList.toggle("theme-dark", theme === "dark");
+    root.classList.toggle("theme-light", theme === "light");
   }
+  function darkNow() {
+    return root.classList.contains("theme-dark") ||
+      (!root.classList.contains("theme-light") && window.matchMedia("(prefers-color-scheme: dark)").matches);
+  }
+  applyTheme(localStorage.getItem("edition.theme"));
+  document.querySelectorAll("button[data-theme-switch]").forEach(function (button) {
+    button.hidden = false;
+    button.setAttribute("aria-pressed", String(darkNow()));
+    button.addEventListener("click", function () {
+      const theme = darkNow() ? "light" : "dark";
+      applyTheme(theme);
+      localStorage.setItem("edition.theme", theme);
+      button.setAttribute("aria-pressed", String(theme === "dark"));
+    });
+  });
+  function textSize() {
+    const stored = Number(localStorage.getItem("edition.text-size"));
+    return TEXT_SIZES.indexOf(stored) >= 0 ? stored : 100;
+  }
+  function applyTextSize(size) {
+    root.style.fontSize = size === 100 ? "" : size + "%";
+    document.querySelectorAll("button[data-text-size]").forEach(function (button) {
+      const step = Number(button.dataset.textSize);
+      const next = TEXT_SIZES.indexOf(size) + step;
+      button.disabled = next < 0 || next >= TEXT_SIZES.length;
+    });
+  }
+  document.querySelectorAll("button[data-text-size]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      const sizes = TEXT_SIZES;
+      const next = sizes[Math.max(0, Math.min(sizes.length - 1, sizes.indexOf(textSize()) + Number(button.dataset.textSize)))];
+      localStorage.setItem("edition.text-size", String(next));
+      applyTextSize(next);
+    });
+  });
+  applyTextSize(textSize());
 
-  function citation(paraNum) {
-    const main = document.getElementById("main");
-    const url = new URL(paraNum.dataset.permalink, window.location.href).href;
-    const today = new Date().toISOString().slice(0, 10);
-    const author = main.dataset.author ? main.dataset.author + ", " : "";
-    const translator = main.dataset.translator ? ", translated by " + main.dataset.translator : "";
-    return author + "“" + main.dataset.title + "”" + translator + ", in " + main.dataset.edition + ", section “" +
-      sectionOf(paraNum, main.dataset.section) + "”, paragraph " + paraNum.textContent.trim() + ". " + url + " (accessed " + today + ").";
+  // "Cite this": the server formats the citation (with the edition's
+  // bibliographic data and a CSL style) and offers it as BibTeX, RIS and CSL-JSON.
+  function fillCitation(target, content) {
+    const status = document.createElement("p");
+    status.textContent = "…";
+    content.appendChild(status);
+    fetch(target.dataset.cite + "?format=json").then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.json();
+    }).then(function (cite) {
+      status.remove();
+      const formatted = new DOMParser().parseFromString(cite.html, "text/html").body;
+      const shown = document.createElement("p");
+      shown.className = "citation";
+      while (formatted.firstChild) shown.appendChild(document.adoptNode(formatted.firstChild));
+      content.appendChild(shown);
+      const text = document.createElement("textarea");
+      text.readOnly = true;
+      text.rows = 5;
+      text.setAttribute("aria-label", "Citation");
+      text.value = cite.text;
+      content.appendChild(text);
+      const links = document.createElement("p");
+      links.className = "citation-formats";
+      [["Permalink", cite.permalink], ["BibTeX", cite.formats.bibtex], ["RIS", cite.formats.ris],
+       ["CSL-JSON", cite.formats.csl]].forEach(function (pair, i) {
+        if (i) links.appendChild(document.createTextNode(" · "));
+        const link = document.createElement("a");
+        link.href = pair[1];
+        link.textContent = pair[0];
+        links.appendChild(link);
+      });
+      content.appendChild(links);
+      replacePopup();
+    }).catch(function () {
+      status.textContent = "The citation could not be loaded. ";
+      const link = document.createElement("a");
+      link.href = target.dataset.cite;
+      link.textContent = "Open it";
+      status.appendChild(link);
+    });
   }
 
   document.addEventListener("click", function (event) {
-    const target = event.target.closest("a.note-ref, a.name, a.para-num");
+    const target = event.target.closest("a.note-ref, a.name, a.para-num, .explain[role=button]");
     if (!target) {
       if (popup && !popup.contains(event.target)) closePopup();
       return;
     }
+    if (popup && popup.contains(target)) return;
     if (target.classList.contains("note-ref")) {
       const note = document.getElementById(target.dataset.note);
       if (!note) return;
@@ -188,8 +325,9 @@
           const link = document.createElement("a");
           link.href = entry.url;
           link.className = "popup-entry-link";
-          link.textContent = "Register entry: " + entry.mentions + " mentions in " + entry.texts + " texts";
+          link.textContent = "Register entry: " + entry.mentions.toLocaleString("en") + " mentions in " + entry.texts + " texts";
           content.appendChild(link);
+          replacePopup();
         }).catch(function () {
           status.textContent = "The register entry could not be loaded. ";
           const link = document.createElement("a");
@@ -201,17 +339,17 @@
     } else if (target.classList.contains("para-num")) {
       event.preventDefault();
       history.replaceState(null, "", target.getAttribute("href"));
-      openPopup(target, "Cite this paragraph", function (content) {
-        const text = document.createElement("textarea");
-        text.readOnly = true;
-        text.rows = 5;
-        text.setAttribute("aria-label", "Citation");
-        text.value = citation(target);
-        content.appendChild(text);
-        const link = document.createElement("a");
-        link.href = target.dataset.permalink;
-        link.textContent = "Permalink";
-        content.appendChild(link);
+      openPopup(target, "Cite this passage", function (content) { fillCitation(target, content); });
+    } else {
+      event.preventDefault();
+      openPopup(target, "What the editors did here", function (content) {
+        const explanation = document.createElement("p");
+        explanation.textContent = target.dataset.explanation;
+        content.appendChild(explanation);
+        const key = document.createElement("a");
+        key.href = document.querySelector("link[rel=help]").getAttribute("href") + "#key-to-marks";
+        key.textContent = "Key to every mark";
+        content.appendChild(key);
       });
     }
   });
@@ -294,8 +432,35 @@
   }
   document.querySelectorAll("input[data-choices]").forEach(entityChoice);
 
+  // A register's name filter works as the reader types (the form sends it too, without script):
+  // rows whose name does not hold the words are hidden, and so are the letter rows while filtering.
+  document.querySelectorAll("input[data-filter-rows]").forEach(function (field) {
+    const rows = document.querySelector(field.dataset.filterRows);
+    const count = document.getElementById(field.getAttribute("aria-describedby"));
+    if (!rows) return;
+    field.addEventListener("input", function () {
+      const wanted = field.value.trim().toLocaleLowerCase();
+      let shown = 0;
+      rows.querySelectorAll("tr").forEach(function (row) {
+        if (row.classList.contains("letter-row")) {
+          row.hidden = wanted !== "";
+          return;
+        }
+        const match = !wanted || (row.dataset.name || "").toLocaleLowerCase().indexOf(wanted) >= 0;
+        row.hidden = !match;
+        if (match) shown += 1;
+      });
+      if (count) count.textContent = shown.toLocaleString("en") + (shown === 1 ? " entry." : " entries.");
+    });
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") closePopup();
     else if (event.key === "Tab" && popup) keepFocusInPopup(event);
+    // an explained mark is a button: Enter and Space open its explanation
+    else if ((event.key === "Enter" || event.key === " ") && event.target.matches && event.target.matches(".explain[role=button]")) {
+      event.preventDefault();
+      event.target.click();
+    }
   });
 })();

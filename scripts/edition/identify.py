@@ -1,0 +1,537 @@
+"""Stage 8, identify: decide who or what each name means, in its context.
+
+The entities stage finds the names and the entries their words can name (the
+claimants), narrowed by what the name itself says (initials, forename,
+patronymic, a role word). Where several entries remain, or the name's own
+words contradict its context, this stage decides, weighing the evidence the
+text gives, in this order (the rules are data: data/registers/decisions.toml):
+
+1. the editors' decision for this passage and form (`[[override]]`);
+2. the kind of thing meant: the names the mention is listed with (`Leningrad,
+   Kharkov, Gorky, Kiev`: a city) and the word after it (`Gorkiy Prison`);
+3. the person's dates against the years the sentence (else the paragraph)
+   speaks of: a person dead before every one of them, or not yet grown, is
+   not meant (a veto, never a choice on its own while someone unregistered
+   may bear the name);
+4. a descriptor or office near the name (`the physicist`, `people's commissar
+   of the Navy`, `aircraft designer`), and the calling of the people it is
+   listed with (`Zoshchenko, Akhmatova, Pasternak and Platonov`: a writer);
+5. the text's own fuller mention (initials, forename) of one of the
+   candidates earlier in the same division; where it named several, the
+   latest in the same paragraph;
+6. the text's own identification (profile `[entities] prefer`), then the
+   register's `default`.
+
+What the evidence does not decide stays without @ref, with cert="low", and is
+queued for the editors (`edition names`). Every decision among several entries
+is recorded: passage, form, entry chosen (or none), certainty, evidence and the
+alternatives rejected (`doc.report["identify"]["decisions"]`, written by
+`edition build` to build/decisions.tsv). A decision that is not an exact
+full-name match carries @cert: "high" for a name's own initials or forename,
+"medium" for context.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from lxml import etree
+
+from . import XML_ID, tei
+from .entities import CANDIDATES, CLAIMANTS, EVIDENCE, REGISTER_FILE, UNIDENTIFIED, ELEMENT_FOR_KIND, matcher
+from .model import Document
+from .registers import REGISTERS, Entry
+from .serialize import assign_ids
+
+DECISIONS_FILE = REGISTERS / "decisions.toml"
+NAMES = {tei("persName"): "person", tei("placeName"): "place", tei("orgName"): "org"}
+KIND_OF_TAG = {tag: kind for tag, kind in NAMES.items()}
+# evidence of the name's own words: it decides, and a fuller mention is remembered
+OWN_WORDS = ("full name", "initials", "forename", "abbreviated forename", "forename and patronymic",
+             "forename (inverted)", "forename (transliterated)", "initials fit the surname's other gender form")
+YEAR = re.compile(r"(?<![\d/.-])(1[89]\d\d)(?!\d)")
+SENTENCE_END = re.compile(r"[.!?](?:[\"”»’)\]]*)\s+(?=[A-Z\"“«(])")
+# between two names of one list: a comma, `and`, `or`
+LIST_GLUE = re.compile(r"^\s*(?:,|;|,?\s+and|,?\s+or)\s*$")
+
+
+class DecisionsError(Exception):
+    pass
+
+
+@dataclass
+class Decision:
+    passage: str
+    form: str
+    chosen: str          # an entry id, or "" for none
+    kind: str
+    cert: str
+    evidence: str
+    rejected: list[str] = field(default_factory=list)
+    context: str = ""
+
+    def row(self) -> str:
+        return "\t".join([self.passage, self.form, self.chosen or "-", self.cert or "exact", self.evidence,
+                          " ".join(self.rejected), self.context])
+
+
+DECISIONS_HEADER = "passage\tform\tentry\tcert\tevidence\trejected\tcontext"
+
+
+@dataclass
+class Rules:
+    overrides: dict[tuple[str, str], str]
+    descriptors: dict[str, list[str]]
+    callings: dict[str, list[str]]
+    place_heads: set[str]
+    years_min_age: int
+    bodies: "Bodies"
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    try:
+        data = tomllib.loads(DECISIONS_FILE.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise DecisionsError(f"{DECISIONS_FILE}: {err}") from None
+    overrides = {}
+    for number, item in enumerate(data.get("override", []), 1):
+        if not {"passage", "form", "entry"} <= set(item):
+            raise DecisionsError(f"{DECISIONS_FILE.name}: override {number} needs passage, form and entry")
+        overrides[(item["passage"], item["form"])] = item["entry"]
+    return Rules(overrides, data.get("descriptors", {}), data.get("callings", {}),
+                 set(data.get("place_heads", [])), int(data.get("years", {}).get("min_age", 15)),
+                 Bodies(data.get("bodies", {}), data.get("owner", [])))
+
+
+class Bodies:
+    """Whose body a `Central Committee` or `Politburo` is: the all-Union one, or a republic's or a
+    foreign party's (decisions.toml [bodies], [[owner]])."""
+
+    def __init__(self, bodies: dict, owners: list[dict]):
+        self.all_union = set(bodies.get("all_union", []))
+        words = sorted(bodies.get("party_words", []), key=len, reverse=True)
+        between = rf"(?:\s*(?:{'|'.join(re.escape(w) for w in words)}))*" if words else ""
+        self.owner_bodies = {w: o.get("bodies", {}) for o in owners for w in o.get("words", [])}
+        # a specific body -> the all-Union body whose name it shares (cc-kpd -> central-committee)
+        self.general_of = {body: general for o in owners for general, body in o.get("bodies", {}).items()}
+        named = "|".join(re.escape(w) for w in sorted(self.owner_bodies, key=len, reverse=True)) or "(?!)"
+        marks = "|".join(re.escape(m) for m in bodies.get("all_union_marks", [])) or "(?!)"
+        self.before = re.compile(rf"(?<![\w-])(?P<owner>{named})(?:['’]s)?{between}\s*$")
+        # after the owner, its party's name belongs to the phrase (`of the Ukrainian Communist Party`)
+        trailing = [w for w in words if w[:1].isupper() or w.startswith("(")]
+        trail = rf"(?:\s*(?:{'|'.join(re.escape(w) for w in trailing)}))*" if trailing else ""
+        self.after = re.compile(rf"{between}\s*(?<![\w-])(?P<owner>{named})(?![\w-]){trail}")
+        self.mark_before = re.compile(rf"(?:{marks})\s*$")
+        self.mark_after = re.compile(rf"\s*(?:of\s+)?(?:the\s+)?(?:{marks})")
+
+    def owner(self, text: str, at: tuple[int, int], expansions: list[str]) -> tuple[str, str, tuple[int, int]] | None:
+        """('before'|'after'|'all-union', owner words, span of the owner phrase) or None.
+        `expansions`: the body's own names, which may follow its abbreviation (`TsIK Central
+        Executive Committee of the Ukrainian Soviets`) before the owner."""
+        before = text[max(0, at[0] - 80):at[0]]
+        found = self.before.search(before)
+        if found:
+            return "before", found.group("owner"), (at[0] - len(before) + found.start(), at[0])
+        if self.mark_before.search(before) or self.mark_after.match(text, at[1]):
+            return "all-union", "", at
+        after = at[1]
+        expanded = next((e for e in expansions if text.startswith(e, after)), None)
+        found = self.after.match(text, after + len(expanded) if expanded else after, after + 120)
+        if found and found.end() > after:
+            return ("after" if not expanded else "after expansion"), found.group("owner"), (at[1], found.end())
+        return None
+
+
+class Scope:
+    """What the text has said so far, within one division (a chapter, a section)."""
+
+    def __init__(self):
+        self.fuller: dict[str, list[tuple[str, str]]] = {}   # bare form -> [(entry id, passage)]
+        self.local: dict[tuple[str, str], str] = {}           # (passage, form) -> entry id
+
+    def remember(self, form: str, entry_id: str, passage: str) -> None:
+        self.fuller.setdefault(form, []).append((entry_id, passage))
+
+
+class Identifier:
+    def __init__(self, doc: Document, registers: dict[str, list[Entry]]):
+        self.ids = {e.id: e for entries in registers.values() for e in entries}
+        prefer = doc.profile.table("entities").get("prefer", {})
+        self.prefer = {form: i for form, i in prefer.items() if i in self.ids}
+        self.rules = rules()
+        # keyed by the division element itself: an lxml proxy's id() may be reused once it is freed
+        self.scopes: dict[object, Scope] = {}
+        self.decisions: list[Decision] = []
+        self.ref_change = 0
+
+    # --- where a name stands -------------------------------------------------
+
+    def scope(self, element) -> Scope:
+        """Memory per division: a name given in full in one chapter says nothing of another's."""
+        division = next((a for a in element.iterancestors(tei("div"), tei("front"), tei("back"), tei("body"))), None)
+        return self.scopes.setdefault(division, Scope())
+
+    @staticmethod
+    def passage(element) -> tuple[str, etree._Element]:
+        for ancestor in element.iterancestors():
+            if ancestor.get(XML_ID):
+                return ancestor.get(XML_ID), ancestor
+        return "", element
+
+    # --- deciding --------------------------------------------------------------
+
+    def identify(self, element) -> None:
+        words = " ".join("".join(element.itertext()).split())
+        passage, block = self.passage(element)
+        scope = self.scope(element)
+        if self._ref_id(element) in self.rules.bodies.all_union:
+            self._whose_body(element, words, passage, block, scope)
+            return
+        claimants = (element.get(CLAIMANTS) or "").split()
+        if len(set(claimants)) < 2:
+            self._remember(element, words, passage, scope)
+            return
+        candidates = [c for c in (element.get(CANDIDATES) or "").split()]
+        evidence = element.get(EVIDENCE) or ""
+        chosen = self._ref_id(element)
+        form = self._bare_form(words, claimants)
+        rejected: dict[str, str] = {}
+        cert = element.get("cert")
+
+        override = self.rules.overrides.get((passage, words))
+        if override is not None:
+            chosen, cert, evidence = override, ("" if override else "low"), "the editors' decision"
+        elif chosen:
+            # the name's own words (or a role word before it) chose: kept unless the context rules it out
+            contradicted = self._contradicted(element, block, chosen, claimants, rejected)
+            if contradicted:
+                chosen, cert, evidence = contradicted
+            else:
+                cert = "" if evidence == "full name" else "high" if evidence in OWN_WORDS + ("the only entry",) else "medium"
+        else:
+            chosen, cert, evidence = self._from_context(element, block, passage, scope, form, candidates,
+                                                        evidence, rejected)
+        for other in claimants:
+            if other != chosen and other not in rejected:
+                rejected[other] = "not preferred" if chosen else "undecided"
+        self._apply(element, chosen, cert)
+        text, at = self._context(element, block)
+        context = " ".join(f"{text[max(0, at[0] - 70):at[0]]}[{text[at[0]:at[1]]}]{text[at[1]:at[1] + 70]}".split())
+        self.decisions.append(Decision(passage, words, chosen, self._kind(element), cert, evidence,
+                                       [f"{i}:{why}" for i, why in rejected.items() if i != UNIDENTIFIED], context))
+        if chosen and evidence in OWN_WORDS or evidence == "the editors' decision" and chosen:
+            self._remember(element, words, passage, scope)
+        elif chosen:
+            scope.local[(passage, form)] = chosen
+
+    def _whose_body(self, element, words, passage, block, scope) -> None:
+        """`the Central Committee of the Communist Party of Azerbaijan`, `the Georgian CP Central
+        Committee`: another party's or a republic's body, not the all-Union one."""
+        general = self._ref_id(element)
+        text, at = self._context(element, block)
+        entry = self.ids[general]
+        owner = self.rules.bodies.owner(text, at, sorted([entry.name, *entry.data.get("form", [])], key=len, reverse=True))
+        override = self.rules.overrides.get((passage, words))
+        if override is not None:
+            chosen, cert, evidence = override, ("" if override else "low"), "the editors' decision"
+        elif owner is None or owner[0] == "all-union":
+            # the all-Union body, as the texts mean it unless they say otherwise; a bare body soon
+            # after another party's is read the same way (in Pavlova's and Rogovin's pages on the
+            # republics, 11 of 12 such were the all-Union CC): where it is not, the editors decide
+            return
+        else:
+            chosen = self.rules.bodies.owner_bodies[owner[1]].get(general, "")
+            cert, evidence = ("", f"owner '{owner[1]}' named {owner[0].replace('expansion', 'its expansion')}") if chosen else \
+                ("low", f"a body of '{owner[1]}' the register does not hold")
+            if owner[0] in ("before", "after"):
+                _take_into(element, owner[0], owner[2][1] - owner[2][0])
+            words = " ".join("".join(element.itertext()).split())
+        self._apply(element, chosen, cert)
+        context = " ".join(f"{text[max(0, at[0] - 70):at[0]]}[{text[at[0]:at[1]]}]{text[at[1]:at[1] + 70]}".split())
+        self.decisions.append(Decision(passage, words, chosen, "org", cert, evidence,
+                                       [f"{general}:not the all-Union body"], context))
+
+    def _from_context(self, element, block, passage, scope, form, candidates, evidence, rejected):
+        if self.prefer.get(form) in candidates:
+            return self.prefer[form], "medium", "the text's own identification (profile)"
+        text, at = self._context(element, block)
+        alive = self._kind_fits(element, text, at, candidates, rejected)
+        kind_decides = len(alive) < len(candidates)
+        alive = self._dates_fit(text, at, block, alive, rejected)
+        found = self._descriptor(text, at, alive) or self._calling(element, alive)
+        if found:
+            return found[0], "medium", found[1]
+        remembered = [e for e, _ in scope.fuller.get(form, []) if e in alive]
+        if len(set(remembered)) == 1:
+            where = next(p for e, p in scope.fuller[form] if e == remembered[0])
+            return remembered[0], "medium", f"named in full earlier in the division ({where})"
+        if remembered:
+            latest, where = next((e, p) for e, p in reversed(scope.fuller[form]) if e in alive)
+            if where == passage:
+                return latest, "medium", "named in full earlier in the paragraph"
+        if scope.local.get((passage, form)) in alive:
+            return scope.local[(passage, form)], "medium", "decided earlier in the paragraph"
+        defaults = [i for i in alive if i in self.ids and form in self.ids[i].default_for]
+        if len(defaults) == 1:
+            return defaults[0], "medium", "the register's default"
+        named = [i for i in alive if i != UNIDENTIFIED]
+        if len(named) == 1 and UNIDENTIFIED not in alive and kind_decides:
+            return named[0], "medium", f"the only {self.ids[named[0]].kind} among the candidates"
+        return "", "low", "undecided" if evidence == "bare" else f"undecided ({evidence})"
+
+    def _contradicted(self, element, block, chosen, claimants, rejected):
+        """The name's own initials chose someone the context rules out (dead before the year spoken
+        of) while a descriptor names another: `V. Smirnov, who was appointed people's commissar of
+        the Navy in 1938` is not V. M. Smirnov (shot 1937)."""
+        text, at = self._context(element, block)
+        ruled_out: dict[str, str] = {}
+        self._dates_fit(text, at, block, [chosen], ruled_out)
+        if not ruled_out:
+            return None
+        others = [c for c in claimants if c != chosen]
+        found = self._descriptor(text, at, others)
+        if not found:
+            return None
+        rejected[chosen] = "dates: " + self._life(chosen)
+        return found[0], "medium", f"{found[1]}; the initials' bearer ruled out by his dates"
+
+    def _kind_fits(self, element, text, at, candidates, rejected) -> list[str]:
+        kinds = {self.ids[c].kind for c in candidates if c in self.ids}
+        if len(kinds) < 2:
+            return candidates
+        wanted = self._neighbour_kind(element)
+        after = re.match(r"\s+([A-Z]\w+)", text[at[1]:at[1] + 30])
+        if after and after.group(1) in self.rules.place_heads:
+            wanted = "place"
+        if not wanted:
+            return candidates
+        for c in candidates:
+            if c in self.ids and self.ids[c].kind != wanted:
+                rejected[c] = f"a {wanted} is meant"
+        kept = [c for c in candidates if c not in rejected]
+        return kept or candidates
+
+    def _neighbour_kind(self, element) -> str | None:
+        """The kind of the names the mention is listed with (`Leningrad, Kharkov, Gorky, Kiev`): a
+        list of three names or more, the others all of one kind. A comma alone makes no list
+        (`... who was in Gorki, Lenin could ...`)."""
+        listed = _listed_with(element)
+        kinds = {NAMES[n.tag] for n in listed}
+        return kinds.pop() if len(listed) >= 2 and len(kinds) == 1 else None
+
+    def _dates_fit(self, text, at, block, candidates, rejected) -> list[str]:
+        years = self._years(text, at, block)
+        if not years:
+            return candidates
+        kept = []
+        for c in candidates:
+            birth, death = self._dates(c)
+            if death and death < min(years):
+                rejected[c] = f"dead ({death}) before {min(years)}"
+            elif birth and birth + self.rules.years_min_age > max(years):
+                rejected[c] = f"born {birth}, a child in {max(years)}"
+            else:
+                kept.append(c)
+        return kept or candidates
+
+    def _years(self, text, at, block) -> list[int]:
+        """The years the sentence around the name speaks of (a paragraph's may be those of the
+        works it cites, or of a retrospect)."""
+        starts = [0] + [m.end() for m in SENTENCE_END.finditer(text, 0, at[0])]
+        end = SENTENCE_END.search(text, at[1])
+        return [int(y) for y in YEAR.findall(text[starts[-1]:end.start() if end else len(text)])]
+
+    def _dates(self, entry_id) -> tuple[int | None, int | None]:
+        entry = self.ids.get(entry_id)
+        if entry is None or entry.kind != "person":
+            return None, None
+        years = [re.match(r"(\d{4})", str(entry.data.get(k, ""))) for k in ("birth", "death")]
+        return tuple(int(y.group(1)) if y else None for y in years)
+
+    def _life(self, entry_id) -> str:
+        birth, death = self._dates(entry_id)
+        return f"{birth or '?'}-{death or ''}"
+
+    def _descriptor(self, text, at, candidates):
+        """A descriptor of one candidate within the sentence around the name."""
+        window = text[max(0, at[0] - 90):at[1] + 90]
+        sentence_bounds = [m.end() for m in SENTENCE_END.finditer(window)]
+        offset = max(0, at[0] - 90)
+        start = max([b for b in sentence_bounds if b + offset <= at[0]] or [0])
+        end = min([b for b in sentence_bounds if b + offset >= at[1]] or [len(window)])
+        window = window[start:end]
+        found = [(c, d) for c in candidates for d in self.rules.descriptors.get(c, [])
+                 if re.search(rf"\b{re.escape(d)}\b", window, re.IGNORECASE)]
+        if len({c for c, _ in found}) == 1:
+            return found[0][0], f"descriptor '{found[0][1]}'"
+        return None
+
+    def _calling(self, element, candidates):
+        """The calling the people listed with the name share (`Zoshchenko, Akhmatova, Pasternak and
+        Platonov`): the candidate of that calling, if one."""
+        neighbours = [self._ref_id(n) for n in _listed_with(element) if n.tag == tei("persName")]
+        callings = [self._calling_of(n) for n in neighbours if n]
+        callings = [c for c in callings if c]
+        if len(callings) < 2 or len(set(callings)) != 1:
+            return None
+        calling = callings[0]
+        fitting = [c for c in candidates if self._calling_of(c) == calling]
+        if len(fitting) == 1:
+            return fitting[0], f"listed with others of the calling '{calling}'"
+        return None
+
+    def _calling_of(self, entry_id) -> str | None:
+        entry = self.ids.get(entry_id)
+        if entry is None:
+            return None
+        about = (entry.data.get("about") or "").lower()
+        for calling, words in self.rules.callings.items():
+            if any(re.search(rf"\b{re.escape(w)}", about) for w in words):
+                return calling
+        return None
+
+    # --- the tree ---------------------------------------------------------------
+
+    @staticmethod
+    def _context(element, block) -> tuple[str, tuple[int, int]]:
+        """The block's text and the name's place in it."""
+        text_nodes = block.xpath(".//text()")
+        position = 0
+        for node in text_nodes:
+            if node.getparent() is element and node.is_text:
+                break
+            position += len(node)
+        text = "".join(text_nodes)
+        return text, (position, position + len("".join(element.itertext())))
+
+    @staticmethod
+    def _ref_id(element) -> str:
+        return (element.get("ref") or "").partition("#")[2]
+
+    def _kind(self, element) -> str:
+        return NAMES.get(element.tag, "")
+
+    @staticmethod
+    def _bare_form(words: str, claimants: list[str]) -> str:
+        return words.removesuffix("'s").removesuffix("’s")
+
+    def _apply(self, element, chosen: str, cert: str) -> None:
+        had = bool(element.get("ref"))
+        if chosen and chosen in self.ids:
+            kind = self.ids[chosen].kind
+            if NAMES.get(element.tag) != kind:
+                element.tag = tei(ELEMENT_FOR_KIND[kind])
+            element.set("ref", f"{REGISTER_FILE[kind]}#{chosen}")
+        else:
+            element.attrib.pop("ref", None)
+        if cert:
+            element.set("cert", cert)
+        else:
+            element.attrib.pop("cert", None)
+        self.ref_change += bool(element.get("ref")) - had
+
+    def _remember(self, element, words: str, passage: str, scope: Scope) -> None:
+        """A fuller mention (initials or forename with the surname) lends its entry to later bare
+        uses of the surname in the division; a forename or alias alone (`Papuliya`) does not."""
+        entry = self.ids.get(self._ref_id(element))
+        if entry is None or entry.kind != "person" or words in entry.surnames:
+            return
+        for surname in entry.surnames:
+            if re.search(rf"\b{re.escape(surname)}\b", words):
+                scope.remember(surname, entry.id, passage)
+
+
+def identify(doc: Document) -> Document:
+    report = doc.stage_report("identify")
+    text = doc.tei.find(tei("text")) if doc.tei is not None else None
+    if text is None or doc.profile.table("entities").get("skip"):
+        return doc
+    assign_ids(doc)  # the passages' ids, by which decisions are reported and overridden
+    identifier = Identifier(doc, matcher().registers)
+    for element in list(text.iter(*NAMES)):
+        identifier.identify(element)
+        _unwrap_if_kind_unknown(element)
+    entities = doc.report.get("entities", {})
+    if "with_ref" in entities:
+        entities["with_ref"] += identifier.ref_change
+    decisions = identifier.decisions
+    if "review_queue" in entities:
+        # what the context could not decide joins the editors' queue
+        queue = entities["review_queue"]
+        for d in decisions:
+            if not d.chosen:
+                queue[d.form] = queue.get(d.form, 0) + 1
+        entities["review_queue"] = dict(sorted(queue.items(), key=lambda item: (-item[1], item[0])))
+        entities["review_queue_size"] = len(queue)
+    report["decisions"] = [d.row() for d in decisions]
+    report["decided"] = sum(1 for d in decisions if d.chosen)
+    report["undecided"] = sum(1 for d in decisions if not d.chosen)
+    for d in decisions:
+        key = f"cert_{d.cert or 'exact'}"
+        report[key] = report.get(key, 0) + 1
+    return doc
+
+
+def _unwrap_if_kind_unknown(element) -> None:
+    """Not even the kind of thing could be told (a person or a city?): no name element; the queue lists it."""
+    candidates = (element.get(CANDIDATES) or "").split()
+    if element.get("ref") or len(candidates) < 2:
+        return
+    kinds = {e.kind for es in matcher().registers.values() for e in es if e.id in candidates}
+    if len(kinds) > 1:
+        parent = element.getparent()
+        words = "".join(element.itertext()) + (element.tail or "")
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + words
+        else:
+            parent.text = (parent.text or "") + words
+        parent.remove(element)
+
+
+def _listed_with(element, reach: int = 4) -> list:
+    """The names listed with `element`, on either side, joined by commas, `and`, `or`."""
+    listed = []
+    node = element
+    for _ in range(reach):
+        previous = node.getprevious()
+        if previous is None or previous.tag not in NAMES or not LIST_GLUE.match(previous.tail or ""):
+            break
+        listed.append(previous)
+        node = previous
+    node = element
+    for _ in range(reach):
+        following = node.getnext()
+        if following is None or following.tag not in NAMES or not LIST_GLUE.match(node.tail or ""):
+            break
+        listed.append(following)
+        node = following
+    return listed
+
+
+def _take_into(element, side: str, length: int) -> None:
+    """The owner's words become part of the body's name, where they stand in one run of text
+    beside it (`the [Georgian Central Committee]`, `the [Central Committee of the KPD]`)."""
+    if side == "after":
+        tail = element.tail or ""
+        if len(tail) >= length:
+            element.text = (element.text or "") + tail[:length] if len(element) == 0 else element.text
+            if len(element) == 0:
+                element.tail = tail[length:]
+        return
+    previous = element.getprevious()
+    parent = element.getparent()
+    slot = previous.tail if previous is not None else parent.text
+    if slot is None or len(slot) < length or len(element) or not slot[-length:].strip():
+        return
+    if slot[-length:] != slot[-length:].lstrip() and False:
+        return
+    element.text = slot[-length:] + (element.text or "")
+    if previous is not None:
+        previous.tail = slot[:-length]
+    else:
+        parent.text = slot[:-length]
