@@ -165,6 +165,7 @@ class Identifier:
         self.rules = rules()
         # keyed by the division element itself: an lxml proxy's id() may be reused once it is freed
         self.scopes: dict[object, Scope] = {}
+        self._block_texts: dict[str, tuple[str, dict[int, int]]] = {}  # the last block read, by passage id
         self.decisions: list[Decision] = []
         self.ref_change = 0
 
@@ -396,16 +397,25 @@ class Identifier:
 
     # --- the tree ---------------------------------------------------------------
 
-    @staticmethod
-    def _context(element, block) -> tuple[str, tuple[int, int]]:
-        """The block's text and the name's place in it."""
-        text_nodes = block.xpath(".//text()")
-        position = 0
-        for node in text_nodes:
-            if node.getparent() is element and node.is_text:
-                break
-            position += len(node)
-        text = "".join(text_nodes)
+    def _context(self, element, block) -> tuple[str, tuple[int, int]]:
+        """The block's text and the name's place in it. The block is read once (per passage
+        id): reading it again for each name was quadratic in a paragraph of many names."""
+        passage = block.get(XML_ID)
+        known = self._block_texts.get(passage) if passage else None
+        if known is None:
+            text_nodes = block.xpath(".//text()")
+            starts: dict[int, int] = {}  # id(element) -> where its own text begins
+            position = 0
+            for node in text_nodes:
+                if node.is_text:
+                    starts.setdefault(id(node.getparent()), position)
+                position += len(node)
+            known = ("".join(text_nodes), starts)
+            if passage:
+                # unwrapping a name later keeps the block's text and every other name's place in it
+                self._block_texts = {passage: known}
+        text, starts = known
+        position = starts.get(id(element), len(text))
         return text, (position, position + len("".join(element.itertext())))
 
     @staticmethod
