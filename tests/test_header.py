@@ -186,3 +186,10 @@ def test_rogovin_is_in_copyright_and_furr_not_evaluated():
 def test_every_file_carries_its_persistent_uri(name):
     uri = one(committed(name), "//tei:publicationStmt/tei:idno[@type='URI']").text
     assert re.fullmatch(r"https?://[^/]+/id/" + re.escape(name), uri)
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS + ["pavlova-mechanism-of-power", "rogovin-bolsheviks-against-stalinism"]))
+def test_every_text_has_an_abstract_a_catalogue_can_show(name):
+    """Issue 14.10: dc:description was Rogovin's encoding note; every text says what it is about."""
+    abstract = committed(name).xpath("//tei:profileDesc/tei:abstract", namespaces=NS)
+    assert len(abstract) == 1 and len(text_of(abstract[0]).split()) >= 40

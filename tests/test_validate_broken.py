@@ -33,7 +33,7 @@ EXPECTED = {
     "unresolved-local-pointer.xml": (EXIT_INVALID, "pointer-resolves",
                                      "ref/@target points to #rogovin.3.n99, which no xml:id in this file has"),
     "missing-register.xml": (EXIT_INVALID, "pointer-resolves", "the register organisations.xml was not found"),
-    "duplicate-id.xml": (EXIT_INVALID, "unique-id", 'xml:id="rogovin.3.p1" is used 2 times'),
+    "duplicate-id.xml": (EXIT_INVALID, "unique-id", 'xml:id="rogovin.3.p1" is used more than once'),
     "undeclared-language.xml": (EXIT_INVALID, "language-declared",
                                 'xml:lang="ru" on foreign is not declared in the header\'s profileDesc/langUsage. '
                                 "Declared: en, ru-Latn."),

@@ -358,7 +358,8 @@ def test_validation_page_offers_the_schema_files_encoders_validate_against(serve
 def test_the_schemas_the_tei_names_are_where_a_download_or_dts_leads(real_edition_client):
     """`<?xml-model href="../schema/edition.rng"?>` resolved against the address the file came from."""
     client = real_edition_client
-    resource = client.get("/dts/collection").json["member"][0]["@id"]
+    texts = client.get("/dts/collection").json["member"][0]["@id"]  # the edition's texts, then its registers
+    resource = client.get("/dts/collection", query_string={"id": texts}).json["member"][0]["@id"]
     for address in ("/download/furr.xml", "/dts/document?" + urlencode({"resource": resource})):
         response = client.get(address)
         assert response.status_code == 200, address

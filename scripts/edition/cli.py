@@ -214,6 +214,12 @@ def cmd_serve(args) -> int:
     from viewer import create_app
 
     app = create_app(warm=True)
+    if args.host in ("0.0.0.0", "::", ""):
+        if not app.config.get("PUBLIC_BASE_URL"):
+            print("Only the trusted hosts are answered (data/edition.toml trusted_hosts): set EDITION_BASE_URL "
+                  "or EDITION_TRUSTED_HOSTS to the name readers use.", file=sys.stderr)
+    elif args.host not in app.config["TRUSTED_HOSTS"]:
+        app.config["TRUSTED_HOSTS"].append(args.host)  # the address it was told to serve on names it
     print(f"Serving the edition on http://{args.host}:{args.port}/ (waitress)", file=sys.stderr)
     # channel_request_lookahead: waitress then notices a client that goes away mid-request and
     # tells the view (waitress.client_disconnected), which stops the upload's validation

@@ -38,6 +38,7 @@ from pathlib import Path
 from lxml import etree, isoschematron
 
 from . import SCHEMA, TEI_DIR, TEI_NS, XML_NS
+from .schematron import for_libxslt
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 256  # libxml2's own limit without XML_PARSE_HUGE; TEI texts nest ~15 deep
@@ -129,7 +130,8 @@ def edition_schematron() -> etree.XSLT:
     """edition.sch compiled to XSLT by lxml's ISO Schematron skeleton. We run the
     XSLT ourselves (rather than isoschematron.Schematron) to read the SVRL report:
     it gives each failure's location and the assertion's id."""
-    schema = etree.parse(str(SCH_PATH), safe_parser())
+    # the schema's XSLT 2 binding, on libxslt: tokenize() read as EXSLT (edition.schematron)
+    schema = for_libxslt(etree.parse(str(SCH_PATH), safe_parser()))
     included = isoschematron.iso_dsdl_include(schema)
     expanded = isoschematron.iso_abstract_expand(included)
     # fired-rule elements would list every node checked: we read only the failures
