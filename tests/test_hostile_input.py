@@ -488,10 +488,10 @@ def test_page_numbers_are_ascii_digits_only(server, page):
     assert status == 400, page
 
 
-def test_three_hundred_thousand_attributes_are_reported_within_the_upload_limit():
-    """The attribute walk was quadratic: 300k attributes on one <p> took over 300 s."""
+def test_hundred_and_fifty_thousand_attributes_are_reported_within_the_upload_limit():
+    """The attribute walk was quadratic: 60k attributes on one <p> took 14 s, 150k about 90 s."""
     from viewer.sandbox import Sandbox
-    problems = Sandbox().validate(hostile.many_attributes(300_000), "attributes.xml", "127.0.0.1")
+    problems = Sandbox().validate(hostile.many_attributes(150_000), "attributes.xml", "127.0.0.1")
     assert any("has no attribute a0" in p["message"] for p in problems)
 
 
