@@ -3,6 +3,8 @@ stage into choice/sic/corr, on real passages of Medvedev's OCR'd text."""
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import lxml.html
@@ -264,6 +266,15 @@ def test_ocr_candidates_command_leaves_out_what_the_data_decided(capsys):
     assert "Raykov" in kept and " Raykov (" not in out  # examined and kept: not proposed again
     assert " Kameney (" not in out  # corrected
     assert out.startswith(f"{MEDVEDEV}: ")
+
+
+def test_ocr_candidates_command_lists_the_register_variants_a_text_uses_and_how_each_was_decided(capsys):
+    from edition.cli import main
+    assert main(["ocr-candidates", "rogovin-bolsheviks-against-stalinism", "--limit", "0"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"register variants within two letters .*: \d+, 0 undecided", out)
+    assert re.search(r"Tomskey -> Tomsky \(tomsky; .*\)  \[corrected in .*rogovin", out)
+    assert re.search(r"Nicolaevsky -> Nikolaevsky .*\[kept in rogovin-bolsheviks-against-stalinism: Boris", out)
 
 
 def test_ocr_candidates_command_refuses_an_unknown_text(capsys):

@@ -100,6 +100,9 @@ def test_an_item_letter_or_an_ellipsis_opens_a_paragraph_as_it_should(tmp_path):
     # cut on "of" before a new sentence, without a gap
     ("unmarked-loss", '<p xml:id="case">the personnel changes that took place in the course of</p>'
                       '<p xml:id="next">The meeting of the Politburo on January 8 decided.</p>'),
+    # a join over lost words, the article doubled (pavlova, "for workers in Central Asia, the | the same")
+    ("unmarked-loss", '<p xml:id="case">for workers in Central Asia, the <pb type="mended"/>the same period was '
+                      'determined for the members of the Politburo.</p>'),
 ])
 def test_the_detector_finds_its_case_and_nothing_else_there(tmp_path, detector, body):
     assert found(tmp_path, body)[detector] == ["case"]
@@ -224,6 +227,17 @@ def test_no_register_variant_near_its_name_is_left_undecided_in_a_text_that_uses
     assert len(variants) > 30  # the screen sees the variants, decided or not
     assert [f"{v.form} ({v.entry})" for v in variants if not v.decided] == []
     assert "Tomsy" not in {v.form for v in variants}
+
+
+def test_no_register_entry_is_named_by_a_misreading_the_corrections_correct():
+    """The register names a person as the edition reads him: Pisarev, not the OCR's Pisarey
+    (which stays a variant only where the received text needs it to be found)."""
+    from edition.registers import Entry
+    from edition.variants import decisions, misread_headings
+
+    assert misread_headings(decisions()) == []
+    before = Entry("person", "pisarey", "S. P. Pisarey", {"surname": ["Pisarey", "Pisarev"]})
+    assert misread_headings(decisions(), {"person": [before]}) == ["pisarey (S. P. Pisarey): Pisarey"]
 
 
 def test_the_screen_tells_a_transliteration_from_a_misprint():

@@ -278,12 +278,14 @@ NAME_TAGS = {tei(t) for t in ("persName", "placeName", "orgName", "name", "rs")}
 def named(choice: etree._Element, corrected: str, parent: etree._Element) -> etree._Element:
     """A misprinted name the registers do not list ("Tomsy": a register variant must never
     hide a misprint) is named by its corrected form, when that form names one entry alone."""
+    name = next((e for e in (parent, *parent.iterancestors()) if e.tag in NAME_TAGS), None)
+    if not corrected[:1].isupper() or (name is not None and name.get("ref")):
+        return choice  # a word ("slanderous"), or a name already placed: the registers are not read
     entries = _register_forms().get(corrected, set())
     if len(entries) != 1:
         return choice
     (kind, entry_id), = entries
     ref = f"{KINDS[kind]}.xml#{entry_id}"
-    name = next((e for e in (parent, *parent.iterancestors()) if e.tag in NAME_TAGS), None)
     if name is None:
         name = etree.Element(tei(ELEMENT_FOR_KIND[kind]), ref=ref, resp=EDITORS)
         name.append(choice)

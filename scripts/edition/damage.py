@@ -145,7 +145,9 @@ class Vocabulary:
     A last word is a piece when the text uses it nowhere else and it begins a
     longer word the text does use ("clea" of "clearly", "organiza" of
     "organization"), unless a long one has the ending of a whole word
-    ("percent", "vigorous"), or when it is a lone letter other than "a" and "i".
+    ("percent", "vigorous"), or when it has one or two letters and is no English word
+    ("building a c", "in re"; a lower-case "i" is no pronoun). A capitalised piece
+    is read alike ("supporters of Trots").
     """
 
     def __init__(self, lines: list[Line]):
@@ -162,9 +164,12 @@ class Vocabulary:
         if TERMINAL_PUNCTUATION.search(text.rstrip()):
             return False
         m = LAST_LETTERS.search(text)
-        if not m or not m.group(1).islower():
+        # a capitalised piece too ("supporters of Trots", "The Ce"), not an abbreviation ("CPSU")
+        if not m or not (m.group(1).islower() or m.group(1).istitle()):
             return False
-        word = m.group(1)
+        if len(m.group(1)) == 1 and m.group(1).isupper():
+            return False  # "I", or an initial ("Moscow, L" | "B. Kamenev")
+        word = m.group(1).lower()
         if text[:m.start()].endswith(("'", "’")):
             return False  # "Stalin's": a possessive, not a piece
         if len(word) <= 2:
@@ -181,7 +186,7 @@ class Vocabulary:
 
 LOST_EVIDENCE = {"hyphen", "fragment", "new_sentence"}
 # the English words of one or two letters: a piece as short that is none of them is cut
-SHORT_WORDS = {"a", "i", "am", "an", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "it", "me",
+SHORT_WORDS = {"a", "am", "an", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "it", "me",
                "my", "no", "of", "oh", "on", "or", "ox", "so", "to", "up", "us", "we"}
 # English endings that make a long piece a whole word
 WHOLE_WORD_ENDINGS = ("ous", "ent", "ant", "tion", "sion", "ly", "ed", "ing", "al", "ive", "ism", "ist",

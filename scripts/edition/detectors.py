@@ -64,7 +64,7 @@ OPENS_AS_IT_SHOULD = re.compile(r"^(?:[a-z]\)|\.\.\.|\. \. \.|…)")
 LAST_WORD = re.compile(r"([\w’']+)\W*$")
 DASH_END = re.compile(r"[—–-]\s*$")
 DASHES = "—–-"
-RESIDUE = re.compile(r"\^\{|\*\*|\[[^\[\]]*\]\((?:#|https?:|www\.)[^()]*\)|\]\(#\)|[^\W\d_]_+|_+[^\W\d_]|_{2,}\s*[.,;:]")
+RESIDUE = re.compile(r"\^\{|\*\*|~~|(?<=[a-z])\*|\*(?=[a-z])|</?[a-z]+>|\[[^\[\]]*\]\((?:#|https?:|www\.)[^()]*\)|\]\(#\)|[^\W\d_]_+|_+[^\W\d_]|_{2,}\s*[.,;:]")
 # "party meetings25, known as", "the necessary symphony\"6, as": a note number without its reference
 GLUED_NUMBER = re.compile(r"\b[A-Za-z][a-z]{2,}\d{1,3}\b|[a-z]{2}[\"”’]\d{1,3}(?=[\s,.;:])|[^\W\d_][⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 MOJIBAKE = re.compile(r"Ã[\x80-\xbf]|â€|Ð[\x80-\xbf]|\ufffd")
@@ -303,14 +303,23 @@ def unmarked_loss(key: str, p: etree._Element, text: str, texts: dict) -> list[C
             cases.append(Case("unmarked-loss", key, _id(p), _excerpt(text, True, 50) + " | "
                               + _excerpt(following, False, 30)))
     for pb in p.iter(tei("pb")):
-        if pb.get("type") != "mended" or pb.getprevious() is not None and pb.getprevious().tag == tei("gap"):
+        if pb.get("type") != "mended" or _gap_before(pb):
             continue
         before, after = _text_before(pb).rstrip(), _text_after(pb).lstrip()
         word, first = LAST_WORD.search(before), WORD.match(after)
+        doubled = word and first and word.group(1).lower() == first.group(0).lower()  # "the | the same period"
         if (word and word.group(1).lower() in CUT_WORDS and first and after[:1].isupper()
-                and first.group(0).lower() in JOIN_OPENERS):
+                and first.group(0).lower() in JOIN_OPENERS) or (doubled and word.group(1).lower() in CUT_WORDS):
             cases.append(Case("unmarked-loss", key, _id(p), f"{_excerpt(before, True, 40)} | {after[:30]}"))
     return cases
+
+
+def _gap_before(pb: etree._Element) -> bool:
+    """The join already says words were lost: a gap (and its note) stands just before it."""
+    previous = pb.getprevious()
+    if previous is not None and previous.tag == tei("note"):
+        previous = previous.getprevious()
+    return previous is not None and previous.tag == tei("gap") and not (previous.tail or "").strip()
 
 
 def contradicted_gaps(key: str, p: etree._Element, texts: dict) -> list[Case]:

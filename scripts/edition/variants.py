@@ -115,3 +115,27 @@ def decisions(directory: Path = CORRECTIONS) -> dict[str, tuple[set[str], dict[s
     """Per text: the forms its corrections correct, and the forms it keeps with their reason."""
     return {path.stem: ({c.sic for c in load_corrections(path)}, load_kept(path))
             for path in sorted(directory.glob("*.toml"))}
+
+
+def misread_headings(decisions: dict[str, tuple[set[str], dict[str, str]]],
+                     registers: dict[str, list[Entry]] | None = None) -> list[str]:
+    """Register entries headed by a misreading that a text's corrections correct
+    ("S. P. Pisarey", id pisarey, for the Pisarev the text names a paragraph later).
+
+    The register shows an entry under its name, preferred form and id: these are the
+    edition's reading. The received misprint may still be listed as a later variant
+    or a `form`, so that the name is found in the received text."""
+    if registers is None:
+        registers, _rules = load_registers()
+    misread = set().union(*(corrected for corrected, _kept in decisions.values()))
+    found = []
+    for entries in registers.values():
+        for entry in entries:
+            preferred, _variants = preferred_and_variants(entry)
+            heading = {*re.findall(r"[^\W\d_][^\W_]*", entry.name), preferred}
+            id_words = set(entry.id.split("-"))
+            words = sorted(w for w in heading if w in misread) + sorted(
+                s for s in misread if s.lower() in id_words)
+            if words:
+                found.append(f"{entry.id} ({entry.name}): {', '.join(dict.fromkeys(words))}")
+    return found
