@@ -107,11 +107,6 @@ def create_app(tei_dir: Path | None = None, search_db: Path | None = None, warm:
     app.register_blueprint(oai)
     app.register_blueprint(identifiers)
 
-    @app.context_processor
-    def unsound_files():
-        """Every page names the files left out (a glob and a stat per file: the parse is remembered)."""
-        return {"unsound_files": unsound(tei_dir)}
-
     @app.after_request
     def security_headers(response):
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
@@ -126,6 +121,11 @@ def create_app(tei_dir: Path | None = None, search_db: Path | None = None, warm:
         return (render_template("errors/error.html", code=error.code, name=error.name,
                                 description=error.description), error.code,
                 {"Allow": ", ".join(allowed)} if allowed else {})
+
+    @app.context_processor
+    def unsound_files():
+        """Every page names the files left out (a glob and a stat per file: the parse is remembered)."""
+        return {"unsound_files": unsound(tei_dir)}
 
     # a reader never sees a stack trace: the error is logged, the page says what happened
     @app.errorhandler(Exception)

@@ -575,10 +575,7 @@ def export_static(out_dir: Path, app=None, live_base: str | None = None, tei_dir
         writer.put(SEARCH_ENTITIES, json.dumps(entities, separators=(",", ":")).encode("utf-8"), report)
         writer.put(SEARCH_SCRIPT, SEARCH_JS.encode("utf-8"), report)
         report.indexed_passages = len(passages)
-        # what this export wrote: the next one deletes only these, and keeps what others added
-        written = sorted(f.relative_to(staging).as_posix() for f in staging.rglob("*") if not f.is_dir())
-        (staging / MARKER).write_text(json.dumps({"files": report.files, "written": written}) + "\n",
-                                      encoding="utf-8")
+        (staging / MARKER).write_text(json.dumps({"files": report.files}) + "\n", encoding="utf-8")
         swap_into_place(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -612,6 +609,7 @@ def crawl_edition(app, live_base: str | None, tei_dir: Path | None, jobs: int | 
 
 def swap_into_place(staging: Path, out_dir: Path) -> None:
     """Replace out_dir by staging with two renames; the old export is removed only once the new one is in place."""
+    record_what_was_written(staging)
     old = None
     if out_dir.exists():
         old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
@@ -627,6 +625,15 @@ def swap_into_place(staging: Path, out_dir: Path) -> None:
     if old is not None:
         keep_what_others_added(old, out_dir)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def record_what_was_written(staging: Path) -> None:
+    """The marker lists every file of the export: the next one deletes only these, and keeps what others added."""
+    marker = staging / MARKER
+    facts = json.loads(marker.read_text(encoding="utf-8")) if marker.is_file() else {}
+    facts["written"] = sorted(f.relative_to(staging).as_posix() for f in staging.rglob("*")
+                              if not f.is_dir() and f != marker)
+    marker.write_text(json.dumps(facts) + "\n", encoding="utf-8")
 
 
 def keep_what_others_added(old: Path, out_dir: Path) -> list[str]:
