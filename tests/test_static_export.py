@@ -271,13 +271,33 @@ def test_export_replaces_an_earlier_export_and_refuses_a_foreign_folder(tmp_path
     def about():
         return '<html><head><title>about</title></head><body><p id="x">About.</p><a href="/">home</a></body></html>'
 
+    pages = {"/old": True}
+
+    @app.get("/old")
+    def old():  # a page the first export has and the second no longer links to
+        return '<html><head><title>old</title></head><body><a href="/">home</a></body></html>'
+
+    @app.after_request
+    def link_old_while_it_exists(response):
+        if pages["/old"] and response.mimetype == "text/html" and b"</body>" in response.data:
+            response.data = response.data.replace(b"</body>", b'<a href="/old">old</a></body>')
+        return response
+
     target = tmp_path / "site"
     export_static(target, app=app, live_base="http://example.org")
-    (target / "stale.html").write_text("left over")
+    assert (target / "old.html").exists()
+    pages["/old"] = False
+    # what a publisher adds to the folder: a domain for GitHub Pages, a folder of their own
+    (target / "CNAME").write_text("edition.example.org\n")
+    (target / "custom").mkdir()
+    (target / "custom" / "logo.svg").write_text("<svg/>")
     report = export_static(target, app=app, live_base="http://example.org")
-    assert not (target / "stale.html").exists()
+    assert not (target / "old.html").exists()  # what the earlier export wrote is replaced
+    assert (target / "CNAME").read_text() == "edition.example.org\n"  # what others added is kept
+    assert (target / "custom" / "logo.svg").read_text() == "<svg/>"
     assert (target / MARKER).exists() and (target / "about.html").exists()
-    assert report.files == len([p for p in target.rglob("*") if p.is_file() and p.name != MARKER])
+    assert report.files == len([p for p in target.rglob("*") if p.is_file() and p.name != MARKER
+                                and p.name not in ("CNAME", "logo.svg")])
     assert html.document_fromstring((target / "about.html").read_bytes()).xpath("//a/@href") == ["index.html"]
     foreign = tmp_path / "documents"
     foreign.mkdir()

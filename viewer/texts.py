@@ -14,6 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from edition import TEI_NS, XML_ID, XML_NS, tei
+from edition.health import fault, sound
 from edition.search import passage_text, words_read
 
 REGISTERS = {"persons": ("persons.xml", "person", "persName", "Persons"),
@@ -308,7 +309,8 @@ class TextLibrary:
         self._lock = threading.Lock()
 
     def files(self) -> list[Path]:
-        return sorted(p for p in self.tei_dir.glob("*.xml") if p.name not in REGISTER_FILES)
+        # a file that cannot be parsed is left out; the pages name it (viewer.unsound_files)
+        return sound(sorted(p for p in self.tei_dir.glob("*.xml") if p.name not in REGISTER_FILES))
 
     def texts(self) -> list[Text]:
         return [self._read(path) for path in self.files()]
@@ -363,7 +365,7 @@ class RegisterEntry:
 
 
 def read_register(path: Path, register: str) -> list[RegisterEntry]:
-    if not path.is_file():
+    if not path.is_file() or fault(path):  # an unreadable register reads as empty; the pages name it
         return []
     return _read_register(path, path.stat().st_mtime_ns, register)
 

@@ -493,6 +493,7 @@ def crawl_edition(app, live_base: str | None, tei_dir: Path | None, jobs: int | 
 
 def swap_into_place(staging: Path, out_dir: Path) -> None:
     """Replace out_dir by staging with two renames; the old export is removed only once the new one is in place."""
+    record_what_was_written(staging)
     old = None
     if out_dir.exists():
         old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
@@ -506,4 +507,37 @@ def swap_into_place(staging: Path, out_dir: Path) -> None:
             os.rename(old, out_dir)
         raise
     if old is not None:
+        keep_what_others_added(old, out_dir)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def record_what_was_written(staging: Path) -> None:
+    """The marker lists every file of the export: the next one deletes only these, and keeps what others added."""
+    marker = staging / MARKER
+    facts = json.loads(marker.read_text(encoding="utf-8")) if marker.is_file() else {}
+    facts["written"] = sorted(f.relative_to(staging).as_posix() for f in staging.rglob("*")
+                              if not f.is_dir() and f != marker)
+    marker.write_text(json.dumps(facts) + "\n", encoding="utf-8")
+
+
+def keep_what_others_added(old: Path, out_dir: Path) -> list[str]:
+    """Move into the new export every file of the old one that no export wrote (a
+    CNAME, a custom/ folder): re-exporting deleted them. The old export's marker
+    lists what it wrote; an export from before that list counts as having written
+    only what the new one writes again. A file the new export writes itself wins."""
+    try:
+        written = set(json.loads((old / MARKER).read_text(encoding="utf-8")).get("written", ()))
+    except (OSError, ValueError, AttributeError):
+        written = set()
+    kept = []
+    for path in sorted(old.rglob("*")):
+        relative = path.relative_to(old).as_posix()
+        if (path.is_dir() and not path.is_symlink()) or relative == MARKER or relative in written:
+            continue
+        target = out_dir / relative
+        if target.exists() or target.is_symlink():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(path, target)
+        kept.append(relative)
+    return kept

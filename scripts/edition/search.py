@@ -25,6 +25,7 @@ from lxml import etree
 from . import BUILD, TEI_DIR, XML_ID, tei
 from .query import Query, QueryError, parse
 from .spellings import Form, key, misreadings, register_forms, spelling_groups
+from .health import sound
 
 INDEX_PATH = BUILD / "search.sqlite"
 REGISTER_FILES = {"persons.xml", "places.xml", "orgs.xml"}
@@ -48,7 +49,8 @@ _rebuild_lock = threading.Lock()
 
 
 def text_files(tei_dir: Path) -> list[Path]:
-    return sorted(p for p in Path(tei_dir).glob("*.xml") if p.name not in REGISTER_FILES)
+    # a file that cannot be parsed is left out (and named by the viewer), not fatal to the index
+    return sound(sorted(p for p in Path(tei_dir).glob("*.xml") if p.name not in REGISTER_FILES))
 
 
 # raised when the tables change, so that an index of the old shape is rebuilt
