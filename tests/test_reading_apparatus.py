@@ -257,7 +257,7 @@ def test_every_mention_line_is_cut_between_words_and_says_so(app, client):
     from viewer.registers import kwic_line
     client.get("/registers/persons/stalin")  # the index is built
     db = app.extensions["edition"].search_db
-    bodies = {(key, passage): body for key, passage, body, _ in every_passage(db)}
+    bodies = {(p.text_key, p.passage_id): p.body for p in every_passage(db)}
     con = sqlite3.connect(db)
     rows = con.execute("SELECT text_key, passage_id, before, name, after FROM mentions").fetchall()
     cut, stumps, unread = 0, [], 0

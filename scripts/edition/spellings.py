@@ -19,6 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from . import XML_ID, tei
+from .health import fault
 
 # (register file, entry element, name element): the names a search may expand
 REGISTER_NAMES = (("persons.xml", "person", "persName"), ("places.xml", "place", "placeName"),
@@ -68,8 +69,8 @@ def register_forms(tei_dir: Path) -> dict[str, list[Form]]:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, collect_ids=False)
     for file_name, entry_tag, name_tag in REGISTER_NAMES:
         path = Path(tei_dir) / file_name
-        if not path.is_file():
-            continue
+        if not path.is_file() or fault(path):
+            continue  # a register that cannot be read gives no spellings; the viewer names it
         for entry in etree.parse(str(path), parser).getroot().iter(tei(entry_tag)):
             if entry.get(XML_ID):
                 forms[f"{file_name}#{entry.get(XML_ID)}"] = entry_forms(entry, name_tag)
