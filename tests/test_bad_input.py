@@ -181,7 +181,7 @@ def test_hundred_megabyte_source_is_refused_before_it_is_read(tmp_path):
     assert size > MAX_SOURCE_BYTES
     assert convert_error(path) == (
         f"{path}: the file is {size:,} bytes; a source may be at most {MAX_SOURCE_BYTES:,} bytes "
-        "(32 MiB): split it into several texts")
+        "(12 MiB): split it into several texts")
     out = tmp_path / "tei"
     finished = run_edition("build", "--sources", str(sources), "--out", str(out))
     assert finished.returncode == 1
@@ -236,6 +236,55 @@ def test_ten_thousand_nested_brackets_convert_in_bounded_time(tmp_path):
     root = etree.parse(str(out / "furr-excerpt.xml"), etree.XMLParser(huge_tree=True)).getroot()
     text = "".join(root.find(f"{{{TEI_NS}}}text").itertext())
     assert "Stalin himself was an indefatigable student." in text
+
+
+def one_paragraph_build(tmp_path: Path, lines: list[str]) -> subprocess.CompletedProcess:
+    """`edition build` of Furr's introduction followed by `lines` with no blank line between them."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    write(sources, "furr-excerpt.txt", INTRODUCTION + "\n" + "\n".join(lines) + "\n")
+    return run_edition("build", "--sources", str(sources), "--out", str(tmp_path / "tei"))
+
+
+def test_two_hundred_thousand_one_word_lines_convert_in_bounded_time(tmp_path):
+    """Each line re-searched the growing paragraph: 200k one-word lines (1.3 MB) ran past 580 s."""
+    words = FURR_WORDS * (200_000 // len(FURR_WORDS) + 1)
+    finished = one_paragraph_build(tmp_path, words[:200_000])
+    assert finished.returncode == 0, finished.stderr
+    assert (tmp_path / "tei" / "furr-excerpt.xml").stat().st_size > 1_300_000  # every word is in it
+
+
+def test_forty_thousand_line_paragraph_converts_in_bounded_time(tmp_path):
+    """20k lines without a blank line took 54 s, and twice as many four times as long."""
+    lines = [" ".join(FURR_WORDS[i % 500:i % 500 + 6]) for i in range(40_000)]
+    finished = one_paragraph_build(tmp_path, lines)
+    assert finished.returncode == 0, finished.stderr
+
+
+def test_hyphens_at_line_ends_are_mended_across_a_chain_of_lines(tmp_path):
+    """"inter-" "na-" "tional": one word, each mend recorded with the word so far."""
+    result = build_text(write(tmp_path, "furr-excerpt.txt", INTRODUCTION + "\nThe inter-\nna-\ntional line\\\nends.\n"))
+    assert "The international line ends." in " ".join(tei_words(result))
+    assert result.report["structure"]["hyphenation_mended"] >= 2
+    assert result.fidelity["lost"] == 0, result.fidelity["lost_sample"]
+
+
+def test_text_whose_tei_would_pass_the_validators_limit_is_refused_and_nothing_written(tmp_path, monkeypatch):
+    """1M note references (16 MB) became a 149 MB TEI file that `edition validate` refuses, exit 0."""
+    monkeypatch.setattr(build_module, "MAX_TEI_BYTES", 100_000)  # Furr's TEI is 268 KB
+    sources = copied_sources(tmp_path, FURR)
+    out = tmp_path / "tei"
+    with pytest.raises(ConversionError) as caught:
+        build_edition(source_files_in(sources), out_dir=out, jobs=1)
+    assert "its TEI would be" in str(caught.value) and "over the 100,000 bytes" in str(caught.value)
+    assert not out.exists() or not list(out.glob("*.xml"))
+
+
+def source_files_in(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.txt"))
+
+
+FURR_WORDS = FURR.read_text(encoding="utf-8").split()
 
 
 # --- profiles -----------------------------------------------------------------------
@@ -542,7 +591,8 @@ def test_build_killed_while_renaming_is_finished_by_recovery(tmp_path):
     assert len(journals) == 1
     moves = [(Path(staged), Path(final)) for staged, final in json.loads(journals[0].read_text(encoding="utf-8"))]
     assert {final.name for _, final in moves} == {"furr-excerpt.xml", "gurdzhiyev-for-the-motherland.xml",
-                                                  "persons.xml", "places.xml", "orgs.xml", "search.sqlite"}
+                                                  "persons.xml", "places.xml", "orgs.xml", "SHA256SUMS",
+                                                  "search.sqlite"}
     # the first two renames were made, the others not: Furr's revised text is in place, the index
     # that should find it is not
     done, pending = moves[:2], moves[2:]
@@ -599,3 +649,169 @@ def test_source_behind_a_broken_link_is_refused_naming_it(tmp_path):
     path = tmp_path / "furr-excerpt.txt"
     path.symlink_to(tmp_path / "moved-away.txt")
     assert convert_error(path) == f"{path}: cannot read the file: No such file or directory"
+
+
+# --- issue 16: profiles checked for paths, id characters, types; ids that collide ----------------
+
+def built_with_profile(tmp_path: Path, profile: str) -> subprocess.CompletedProcess:
+    """`edition build` of Furr's introduction with `profile` as its profile."""
+    sources = tmp_path / "sources"
+    sources.mkdir(exist_ok=True)
+    write(sources, "furr-excerpt.txt", INTRODUCTION)
+    write(sources, "furr-excerpt.toml", profile)
+    return run_edition("build", "--sources", str(sources), "--out", str(tmp_path / "out" / "tei"))
+
+
+def test_profile_id_that_climbs_out_of_the_output_folder_is_refused(tmp_path):
+    finished = built_with_profile(tmp_path, 'id = "../../etc/evil"\n')
+    assert finished.returncode == 1
+    assert "furr-excerpt.toml:1: id '../../etc/evil' must be letters, digits" in finished.stderr
+    assert not (tmp_path / "etc").exists() and not list(tmp_path.rglob("evil*"))
+
+
+def test_profile_key_that_is_no_xml_name_is_refused(tmp_path):
+    finished = built_with_profile(tmp_path, 'id = "furr-excerpt"\nkey = "a b<&\\"\'"\n')
+    assert finished.returncode == 1
+    assert "furr-excerpt.toml:2: key 'a b<&\"\\'' must start with a letter" in finished.stderr
+
+
+def test_languages_written_as_one_string_is_refused(tmp_path):
+    """languages = "en" gave langUsage entries "e" and "n"."""
+    finished = built_with_profile(tmp_path, 'id = "furr-excerpt"\nlanguages = "en"\n')
+    assert finished.returncode == 1
+    assert "furr-excerpt.toml:2: 'languages' must be strings, not a string ('en')" in finished.stderr
+
+
+@pytest.mark.parametrize("line, message", [
+    ("[bibl]\ntitle = 1937", "furr-excerpt.toml:3: 'bibl.title' must be a string, not a number (1937)"),
+    ("[[headings]]\npattern = true", "furr-excerpt.toml:3: 'headings[0].pattern' must be a string, not true/false"),
+    ("[joins]\nunfinished_min_chars = \"twelve\"",
+     "furr-excerpt.toml:3: 'joins.unfinished_min_chars' must be a whole number, not a string"),
+])
+def test_number_or_boolean_where_a_string_belongs_names_file_and_line(tmp_path, line, message):
+    finished = built_with_profile(tmp_path, f'id = "furr-excerpt"\n{line}\n')
+    assert finished.returncode == 1
+    assert "internal error" not in finished.stderr and "TypeError" not in finished.stderr
+    assert message in finished.stderr
+
+
+def test_profile_named_like_a_register_is_refused(tmp_path):
+    """id = "persons" overwrote the persons register: "Built 1 texts", exit 0."""
+    finished = built_with_profile(tmp_path, 'id = "persons"\n')
+    assert finished.returncode == 1
+    assert "id 'persons' is the name of a register (tei/persons.xml)" in finished.stderr
+
+
+def test_two_texts_with_one_key_are_refused_naming_both(tmp_path):
+    sources = copied_sources(tmp_path, FURR)
+    write(sources, "other-text.txt", INTRODUCTION)
+    write(sources, "other-text.toml", 'id = "other-text"\nkey = "furr"\n')
+    finished = run_edition("build", "--sources", str(sources), "--out", str(tmp_path / "tei"))
+    assert finished.returncode == 1
+    assert f"key 'furr' is also the key of {FURR.name}" in finished.stderr
+
+
+def test_heading_pattern_with_nested_repetition_does_not_hang_the_build(tmp_path):
+    """`^(a+)+$` against a line of forty a's and a b: 2^40 steps for Python's re."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    write(sources, "furr-excerpt.txt", INTRODUCTION + "\n" + "a" * 40 + "b\n")
+    write(sources, "furr-excerpt.toml", 'id = "furr-excerpt"\n[[headings]]\npattern = "^(a+)+$"\n')
+    finished = run_edition("build", "--sources", str(sources), "--out", str(tmp_path / "tei"))
+    assert finished.returncode == 0, finished.stderr
+
+
+def test_pattern_that_backtracks_without_end_stops_the_build_naming_it(tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    write(sources, "furr-excerpt.txt", INTRODUCTION + "\n" + "a" * 5000 + "b\n")
+    profile = write(sources, "furr-excerpt.toml", 'id = "furr-excerpt"\n[[headings]]\npattern = "^(a|aa)+$"\n')
+    out = tmp_path / "tei"
+    finished = run_edition("build", "--sources", str(sources), "--out", str(out))
+    assert finished.returncode == 1
+    assert f"{profile}: headings[0].pattern: the pattern '^(a|aa)+$' took more than 2 s" in finished.stderr
+    assert "Traceback" not in finished.stderr
+    assert not out.exists() or not list(out.glob("*.xml"))
+
+
+# --- issue 16: nothing lost without a word ----------------------------------------------------
+
+def test_hand_edit_in_the_output_stops_the_next_build_naming_the_file(tmp_path):
+    """A hand edit in tei/ vanished at the next `edition build`, exit 0, without a word."""
+    sources = copied_sources(tmp_path, FURR)
+    out = tmp_path / "tei"
+    assert run_edition("build", "--sources", str(sources), "--out", str(out)).returncode == 0
+    edited = out / "furr-struggle-for-democratic-reform.xml"
+    text = edited.read_text(encoding="utf-8").replace("</TEI>", "<!-- checked against the print -->\n</TEI>")
+    edited.write_text(text, encoding="utf-8")
+    finished = run_edition("build", "--sources", str(sources), "--out", str(out))
+    assert finished.returncode == 1
+    assert f"{edited} differs from what the last build wrote ({out}/SHA256SUMS)" in finished.stderr
+    assert "data/corrections/NAME.toml" in finished.stderr and "edition build --force" in finished.stderr
+    assert edited.read_text(encoding="utf-8") == text  # the edit is still there
+    forced = run_edition("build", "--sources", str(sources), "--out", str(out), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert "checked against the print" not in edited.read_text(encoding="utf-8")
+    assert run_edition("build", "--sources", str(sources), "--out", str(out)).returncode == 0
+
+
+def test_manifest_lists_every_file_the_build_put_in_place(tmp_path):
+    sources = copied_sources(tmp_path, FURR)
+    out = tmp_path / "tei"
+    assert run_edition("build", "--sources", str(sources), "--out", str(out)).returncode == 0
+    checked = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=out, capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout
+    assert sorted(line.split(":")[0] for line in checked.stdout.splitlines()) == sorted(p.name for p in out.glob("*.xml"))
+
+
+# --- issue 16: one bad file in tei/ degrades, never kills -----------------------------------------
+
+def test_unreadable_file_in_the_output_does_not_stop_the_next_build(tmp_path):
+    """A truncated TEI file in tei/ made the next build end in "internal error", exit 70."""
+    sources = copied_sources(tmp_path, FURR)
+    out = tmp_path / "tei"
+    assert run_edition("build", "--sources", str(sources), "--out", str(out)).returncode == 0
+    stray = out / "rogovin-bolsheviks-against-stalinism.xml"  # no source in this build remakes it
+    stray.write_bytes((Path(SOURCES).parent / "tei" / stray.name).read_bytes()[:50_000])
+    finished = run_edition("build", "--sources", str(sources), "--out", str(out))
+    assert finished.returncode == 0, finished.stderr
+    assert "internal error" not in finished.stderr
+    assert f"warning: {stray} is left out of the registers and the search index: not well-formed XML" \
+        in finished.stderr
+    assert len(stray.read_bytes()) == 50_000  # left as it was: nothing lost
+
+
+@pytest.fixture
+def edition_with_a_broken_text(tmp_path):
+    tei_dir = tmp_path / "tei"
+    tei_dir.mkdir()
+    for path in Path(SOURCES).parent.joinpath("tei").glob("*.xml"):
+        shutil.copy(path, tei_dir)
+    broken = tei_dir / "furr-struggle-for-democratic-reform.xml"
+    broken.write_bytes(broken.read_bytes()[:50_000])  # cut off mid-paragraph
+    return tei_dir
+
+
+def test_site_keeps_serving_with_one_truncated_text_and_names_it(edition_with_a_broken_text, caplog):
+    """/, /search and /registers/* answered 500 for one malformed file in tei/."""
+    with caplog.at_level("WARNING"):
+        app = create_app(edition_with_a_broken_text, warm=True)
+    assert "furr-struggle-for-democratic-reform.xml is left out of the edition: not well-formed XML" in caplog.text
+    client = app.test_client()
+    for path in ("/", "/search?q=Kirov", "/registers/", "/registers/persons/", "/registers/persons/stalin",
+                 "/registers/places/", "/text/rogovin/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        page = response.get_data(as_text=True)
+        assert "Left out of the edition until mended" in page and "furr-struggle-for-democratic-reform.xml" in page
+    assert client.get("/text/furr/").status_code == 404
+
+
+def test_site_keeps_serving_with_an_unreadable_register(edition_with_a_broken_text):
+    persons = edition_with_a_broken_text / "persons.xml"
+    persons.write_bytes(b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader>')
+    client = create_app(edition_with_a_broken_text).test_client()
+    response = client.get("/registers/persons/")
+    assert response.status_code == 200
+    assert "persons.xml" in response.get_data(as_text=True)
+    assert client.get("/search?q=Kirov").status_code == 200

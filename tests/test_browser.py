@@ -122,8 +122,10 @@ def test_search_a_phrase_and_land_on_the_paragraph(server, page):
     assert page.locator(".hit mark").inner_text() == "a soviet was organized"
     screenshot(page, "search")
     page.locator(".hit a").click()
-    page.wait_for_url(re.compile(r"/text/medvedev/medvedev\.2#medvedev\.2\.p1$"))
+    # the searched words ride along (hl) to be marked in the passage
+    page.wait_for_url(re.compile(r"/text/medvedev/medvedev\.2\?hl=a\+soviet\+was\+organized#medvedev\.2\.p1$"))
     assert page.evaluate("document.querySelector(':target').id") == "medvedev.2.p1"
+    assert page.locator(":target mark.search-hit").inner_text() == "a soviet was organized"
 
 
 def test_cite_this_gives_author_title_translator_edition_section_paragraph_url_and_date(server, page):
@@ -507,7 +509,7 @@ def test_kamenevs_entry_searches_only_the_passages_that_mention_him(server, page
     box.press("Enter")
     page.wait_for_url(re.compile(r"/search\?entity=persons%2Fkamenev-lb&q=Buro$"))
     assert page.locator(".search-count").inner_text() == "1 passage found that mentions Lev Borisovich Kamenev."
-    assert page.locator(".hit a").get_attribute("href") == "/text/medvedev/at/medvedev.1.1.p1"
+    assert page.locator(".hit a").get_attribute("href") == "/text/medvedev/at/medvedev.1.1.p1?hl=Buro"
     # no words: every passage that names him, in text order
     page.go_back()
     page.get_by_label("Search the passages that mention Lev Borisovich Kamenev").fill("")

@@ -175,9 +175,14 @@ def test_7_mention_lines_are_cut_between_words_with_an_ellipsis(real_server, pag
 
 # --- 8. hidden names are not links; search landmarks are named -----------------------------------
 
+# every rule of WCAG 2.0, 2.1 and 2.2 at levels A and AA (target size among them) and axe's best practices
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+               "resultTypes": ["violations"]}
+
+
 def axe_violations(page) -> list[dict]:
     from axe_playwright_python.sync_playwright import Axe
-    return Axe().run(page).response["violations"]
+    return Axe().run(page, options=AXE_OPTIONS).response["violations"]
 
 
 def summary(violations: list[dict]) -> list[tuple[str, int, str]]:
@@ -212,6 +217,17 @@ def test_9_a_mended_page_break_explains_itself_to_a_tap(real_server, browser):
         dialog = page.get_by_role("dialog")
         assert "the editors joined it here" in dialog.inner_text()
         assert dialog.get_by_role("link", name="Key to every mark").get_attribute("href").endswith("/about#key-to-marks")
+
+
+def test_9_with_the_interventions_shown_a_translators_words_in_the_text_explain_themselves_to_the_keyboard(real_server, page):
+    open_with_names(page, real_server.url + "/text/rogovin/rogovin.2", interventions=True)
+    tab_until(page, ".note-inline.note-translator", limit=400)
+    page.keyboard.press("Enter")
+    assert "translator’s note, printed in the text" in page.get_by_role("dialog").inner_text()
+    page.keyboard.press("Escape")
+    # with the interventions hidden the reading text has no such buttons
+    page.get_by_role("button", name="Editorial interventions").click()
+    assert page.locator(".note-inline[role=button]").count() == 0
 
 
 def test_9_a_gap_explains_itself_to_the_keyboard_and_the_key_lists_every_mark(real_server, page):
@@ -373,6 +389,13 @@ def test_axe_finds_no_violation_on_a_phone_with_a_note_open(real_server, browser
         page.goto(real_server.url + "/text/rogovin/rogovin.31")
         page.locator("a.note-ref[data-note='rogovin.n31-6']").tap()
         page.get_by_role("dialog").wait_for()
+        assert summary(axe_violations(page)) == []
+
+
+@pytest.mark.parametrize("url", ["/registers/persons/", "/text/medvedev/", "/registers/persons/stalin"])
+def test_axe_finds_no_violation_on_a_phone_in_the_registers_and_contents(real_server, browser, url):
+    with own_page(browser, **PHONE) as page:
+        page.goto(real_server.url + url)
         assert summary(axe_violations(page)) == []
 
 

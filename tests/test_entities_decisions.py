@@ -60,16 +60,34 @@ def by_id(trees):
     return passages(trees)
 
 
-@pytest.mark.parametrize("decision", homonym_decisions(), ids=lambda d: f"{d['passage']}:{d['form']}")
+def passage_holding(by_id, text: str, contains: str):
+    """The one passage of the text whose own words (as received) hold `contains`."""
+    found = [e for key, e in by_id.items() if key.split(".")[0] == text
+             and e.tag != tei("div") and contains in " ".join(own_received(e).split())]
+    assert len(found) == 1, (text, contains, [e.get(XML_ID) for e in found])
+    return found[0]
+
+
+def own_received(element) -> str:
+    """A passage's received words, without its nested passages' (notes, items) and corrections."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and not child.get(XML_ID) and child.tag != tei("corr"):
+            parts.append(own_received(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("decision", homonym_decisions(), ids=lambda d: f"{d['text']}:{d['form']}")
 def test_homonym_is_decided_in_its_context(by_id, decision):
-    names = mentions_in(by_id[decision["passage"]], decision["form"])
+    names = mentions_in(passage_holding(by_id, decision["text"], decision["contains"]), decision["form"])
     expected = decision["entry"] if isinstance(decision["entry"], list) else [decision["entry"]] * len(names)
     assert names and len(names) == len(expected), (decision["form"], [received(n) for n in names])
     for name, entry in zip(names, expected):
         if decision.get("as") == "title":
             assert name.tag == tei("title") and name.get("level") == "j"
             continue
-        assert ref_of(name) == entry, (decision["passage"], decision["form"], ref_of(name), decision["why"])
+        assert ref_of(name) == entry, (decision["contains"], decision["form"], ref_of(name), decision["why"])
         if not entry:
             assert name.get("cert") == "low"
 
@@ -142,7 +160,8 @@ def test_an_editors_override_decides_a_passage(monkeypatch, tmp_path):
     from edition import SOURCES
 
     data = identify.DECISIONS_FILE.read_text(encoding="utf-8").replace(
-        "override = [\n", 'override = [\n  { passage = "medvedev.1.9.3.p11", form = "Platonov", entry = "" },\n', 1)
+        "override = [\n", 'override = [\n  { passage = "medvedev.1.9.3.p11", form = "Platonov", entry = "" },\n'
+                           '  { passage = "medvedev.1.9.3.p999", form = "Platonov", entry = "" },\n', 1)
     changed = tmp_path / "decisions.toml"
     changed.write_text(data, encoding="utf-8")
     monkeypatch.setattr(identify, "DECISIONS_FILE", changed)
@@ -153,6 +172,8 @@ def test_an_editors_override_decides_a_passage(monkeypatch, tmp_path):
         identify.rules.cache_clear()
     rows = [r.split("\t") for r in doc.report["identify"]["decisions"] if r.startswith("medvedev.1.9.3.p11\tPlatonov")]
     assert rows and rows[0][2] == "-" and rows[0][4] == "the editors' decision"
+    # an override whose passage holds no such name (its id moved) is a warning, not silence
+    assert [w for w in doc.warnings if "medvedev.1.9.3.p999" in w and "stale" in w]
 
 
 # --- whole-edition scans ---------------------------------------------------------------------
@@ -243,3 +264,24 @@ def test_every_gold_sample_is_frozen_with_its_date_and_hash():
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", sample["marked"]), name
         digest = hashlib.sha256((GOLD / name).read_bytes()).hexdigest()
         assert digest == sample["sha256"], f"{name} changed after it was frozen: put new decisions in a new sample"
+
+
+# --- the organisations' hierarchy --------------------------------------------------------------
+
+def test_bodies_of_other_parties_are_entries_of_their_own_each_part_of_its_party():
+    from lxml import etree
+
+    from edition import TEI_DIR
+    from edition.identify import rules
+    from edition.registers import load_registers
+
+    registers, _rules = load_registers()
+    orgs = {e.id: e for e in registers["org"]}
+    assert all(e.data.get("about") for e in orgs.values()), "every organisation has a description"
+    owned = {body for bodies in rules().bodies.owner_bodies.values() for body in bodies.values()}
+    assert len(owned) >= 15 and owned <= set(orgs)
+    parts = [body for body in owned if orgs[body].data.get("parent")]
+    assert len(parts) >= 15 and all(orgs[body].data["parent"] in orgs for body in parts)
+    listing = etree.parse(str(TEI_DIR / "orgs.xml")).getroot()
+    relations = {(r.get("active"), r.get("passive")) for r in listing.iter(tei("relation"))}
+    assert ("#cc-kpd", "#kpd") in relations and ("#politburo-ukraine", "#cc-ukraine") in relations

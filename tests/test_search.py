@@ -4,12 +4,14 @@ read, and that it follows the TEI when the TEI changes."""
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 
 import pytest
 
 from edition import TEI_DIR
-from edition.search import (QueryError, build_index, ensure_index, fts_query, index_is_current, mentions_of,
+from edition.query import parse
+from edition.search import (QueryError, build_index, ensure_index, index_is_current, mentions_of,
                             search, text_files)
 from test_viewer import MEDVEDEV, write_small_edition
 
@@ -66,17 +68,32 @@ def test_mentions_keep_their_context_in_the_edited_reading(small_index):
     ('"show trial"', '"show trial"'),
     ("Trotsky*", '"Trotsky"*'),
     ('Bukharin "Right Opposition" kulak*', '"Bukharin" AND "Right Opposition" AND "kulak"*'),
-    ("OR AND NOT", '"OR" AND "AND" AND "NOT"'),
-    ("Kamenev's", '"Kamenev" AND "s"'),
+    ("Kamenev's", '"Kamenev s"'),
+    ("Kamenev OR Zinoviev", '"Kamenev" OR "Zinoviev"'),
+    ("Trotsky NOT Lenin", '"Trotsky" NOT "Lenin"'),
+    ("(Kamenev OR Zinoviev) trial", '("Kamenev" OR "Zinoviev") AND "trial"'),
+    ("Kamenev OR Zinoviev AND trial NOT Lenin", '"Kamenev" OR ("Zinoviev" AND ("trial" NOT "Lenin"))'),
+    ("war and peace or not", '"war" AND "and" AND "peace" AND "or" AND "not"'),
+    ('"NEAR" {col}:x ^y', '"NEAR" AND "col x" AND "y"'),
 ])
-def test_the_readers_query_is_read_literally(typed, expected):
-    assert fts_query(typed) == expected
+def test_the_readers_query_is_read_with_fts5s_operators_and_nothing_else(typed, expected):
+    assert parse(typed).fts() == expected
 
 
 @pytest.mark.parametrize("typed", ["", '""', "--", "* ( )"])
 def test_a_query_without_words_is_refused_in_plain_words(typed):
     with pytest.raises(QueryError, match="no words"):
-        fts_query(typed)
+        parse(typed)
+
+
+@pytest.mark.parametrize("typed, said", [
+    ("AND", "join two searches"), ("Stalin OR", "ends with an operator"), ("NOT Trotsky", "cannot stand here"),
+    ("(Kamenev OR Zinoviev", "not closed"), ("Kamenev)", "not opened"), ("Stalin () Lenin", "holds nothing"),
+    ("the " * 13, "at most 12"),
+])
+def test_a_query_that_cannot_be_read_is_refused_in_plain_words(typed, said):
+    with pytest.raises(QueryError, match=re.escape(said)):
+        parse(typed)
 
 
 def test_index_is_rebuilt_when_a_text_changes(small_index):

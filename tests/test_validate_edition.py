@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 
 from edition import SCHEMA, TEI_DIR
-from edition.registers import write_registers
+from edition.register_tei import write_registers
 from edition.validate import (benchmark, check_relaxng, check_schematron, edition_files, edition_relaxng, parse_safely,
                               tei_all_relaxng, validate_edition)
 

@@ -113,3 +113,15 @@ def test_a_text_that_never_names_the_person_has_no_page_of_mentions(live):
                        for key in ("furr", "gurdzhiyev", "medvedev", "pavlova", "rogovin") if key not in by_text)
     response = live.get(f"/registers/persons/{entity}/in/{key}")
     assert response.status_code == 404 and "does not mention" in response.text
+
+
+def test_an_entry_page_shows_how_certain_each_identification_is(live):
+    """P. A. Smirnov is named only as "V. Smirnov, ... appointed people's commissar of the Navy in
+    1938": identified from the context, the mention says so; an exact name (A. F. Ioffe) carries
+    no such mark."""
+    smirnov = page(live, "/registers/persons/smirnov-pa")
+    (mention,) = smirnov.xpath("//ol[@class='kwic']/li")
+    assert mention.xpath(".//mark[@class='kwic-name']")[0].text_content() == "V. Smirnov"
+    assert mention.xpath(".//small[@class='kwic-cert']")[0].text_content().strip() == "(medium certainty)"
+    exact = page(live, "/registers/persons/ioffe-af").xpath("//ol[@class='kwic']/li")
+    assert exact and not any(li.xpath(".//small[@class='kwic-cert']") for li in exact)

@@ -3,8 +3,10 @@
 One blueprint per area, each a module of a few short views that call the
 library code (`texts`, `render`, `edition.search`) and hand data to a template:
 
-    reading      library, table of contents, pages of the text, header, permalinks
+    reading      library, table of contents, pages of the text, header, permalinks,
+                 citations (citation.py), the about page and the encoding guide
     registers    persons, places, organisations and every mention of each
+    maps         the places of the edition or of one text on a map (SVG drawn by atlas)
     search       full text (SQLite FTS5)
     downloads    TEI, plain text, the whole edition as one zip
     validation   upload or paste TEI, get the validator's report
@@ -22,6 +24,7 @@ from flask import Flask, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from edition import DATA, TEI_DIR, XSLT
+from edition.health import unsound
 from edition.model import ConversionError
 from edition.search import INDEX_PATH
 from edition.switch import recover
@@ -73,6 +76,14 @@ def recover_interrupted_build(tei_dir: Path, search_db: Path) -> None:
         logging.getLogger(__name__).warning("could not finish an interrupted build in %s: %s", tei_dir, error)
 
 
+def report_unsound_files(tei_dir: Path) -> dict[str, str]:
+    """Name at start-up every file the edition cannot read: it is left out, the rest is served."""
+    unsound_files = unsound(tei_dir)
+    for name, problem in unsound_files.items():
+        logging.getLogger(__name__).warning("%s is left out of the edition: %s", Path(tei_dir) / name, problem)
+    return unsound_files
+
+
 def create_app(tei_dir: Path | None = None, search_db: Path | None = None, warm: bool = False) -> Flask:
     """The reading edition of the TEI in tei_dir; warm=True prepares it first (see Edition.warm)."""
     app = Flask(__name__)
@@ -84,18 +95,22 @@ def create_app(tei_dir: Path | None = None, search_db: Path | None = None, warm:
                       EDITION_TITLE=edition_facts().get("title", "Stalin and Stalinism: Five Texts"),
                       EDITION_VERSION=edition_facts().get("version", ""))
     recover_interrupted_build(tei_dir, Path(search_db))
+    report_unsound_files(tei_dir)
     app.extensions["edition"] = state = Edition(tei_dir, TextLibrary(tei_dir), Renderer(XSLT), Path(search_db))
     if warm:
         state.warm()
 
-    from . import downloads, reading, registers, search, validation
-    for module in (reading, registers, search, downloads, validation):
+    from . import downloads, maps, reading, registers, search, validation
+    for module in (reading, registers, maps, search, downloads, validation):
         app.register_blueprint(module.blueprint)
     from .exchange import dts, identifiers, oai, public  # exchange with archives: DTS 1.0, OAI-PMH 2.0, /id/
     public.configure(app)  # the public base URL and the hosts trusted to name it
     app.register_blueprint(dts)
     app.register_blueprint(oai)
     app.register_blueprint(identifiers)
+
+    from . import transfer  # compression, ETags, versioned static files
+    transfer.install(app)
 
     @app.after_request
     def security_headers(response):
@@ -106,8 +121,16 @@ def create_app(tei_dir: Path | None = None, search_db: Path | None = None, warm:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return render_template("errors/error.html", code=error.code, name=error.name,
-                               description=error.description), error.code
+        # a 405 says which methods the address takes (RFC 9110 requires Allow)
+        allowed = getattr(error, "valid_methods", None)
+        return (render_template("errors/error.html", code=error.code, name=error.name,
+                                description=error.description), error.code,
+                {"Allow": ", ".join(allowed)} if allowed else {})
+
+    @app.context_processor
+    def unsound_files():
+        """Every page names the files left out (a glob and a stat per file: the parse is remembered)."""
+        return {"unsound_files": unsound(tei_dir)}
 
     # a reader never sees a stack trace: the error is logged, the page says what happened
     @app.errorhandler(Exception)

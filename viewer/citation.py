@@ -28,7 +28,7 @@ import rispy
 
 from edition import TEI_NS, XML_ID, tei
 
-from .texts import PARTS, Text, head_text
+from .texts import PARTS, Text, head_text, is_numbered_only
 
 # Chicago notes-bibliography (16th edition): citeproc-py honours its full given names
 STYLE = "chicago-notes-bibliography-16th-edition"
@@ -47,10 +47,6 @@ class Contributor:
 
     def csl(self) -> dict:
         return {"family": self.family, "given": self.given} if self.family else {"literal": self.name}
-
-    def inverted(self) -> str:
-        """'Medvedev, Roy' for BibTeX and RIS; a body's name stays whole."""
-        return f"{self.family}, {self.given}" if self.family else self.name
 
 
 @dataclass(frozen=True)
@@ -76,6 +72,20 @@ def citable_units(text: Text) -> list[etree._Element]:
             if p.get(XML_ID) and not any(a.tag in (tei("note"), tei("teiHeader")) for a in p.iterancestors())]
 
 
+# (file, mtime) -> {xml:id: unit}: made once per version of a text, the versions before dropped
+_UNITS: dict[tuple[Path, int], dict[str, etree._Element]] = {}
+
+
+def citable_unit(text: Text, unit_id: str) -> etree._Element | None:
+    key = (text.path, text.mtime_ns)
+    units = _UNITS.get(key)
+    if units is None:
+        for older in [k for k in _UNITS if k[0] == text.path]:
+            _UNITS.pop(older, None)
+        units = _UNITS[key] = {unit.get(XML_ID): unit for unit in citable_units(text)}
+    return units.get(unit_id)
+
+
 def locator(text: Text, unit: etree._Element) -> str:
     """'Part 1: The Rise of Stalinism, The Buro, quotation 1, paragraph 1'."""
     division = next((a for a in unit.iterancestors() if a.tag == tei("div") and a.get(XML_ID)), None)
@@ -85,6 +95,8 @@ def locator(text: Text, unit: etree._Element) -> str:
                          if part is not None else text.title), text.key
     else:
         heads = [head_text(d) for d in reversed([division, *division.iterancestors(tei("div"))])]
+        # within a citation a numbered section reads as the rest does: 'The Buro, section 3, paragraph 2'
+        heads = [heads[0], *(h.replace("Section ", "section ", 1) if is_numbered_only(h) else h for h in heads[1:])]
         section, base = ", ".join(heads), division.get(XML_ID)
     steps = unit.get(XML_ID).removeprefix(base + ".").split(".")
     places = [f"{UNIT_NAMES.get(kind, kind)} {number}" for step in steps for kind, number in _STEP.findall(step)]
@@ -107,8 +119,12 @@ def _work(path: Path, _mtime_ns: int) -> Work:
         str(path), tag=tei("teiHeader"), resolve_entities=False, no_network=True))
     ns = {"t": TEI_NS}
     statement = header.find("t:fileDesc/t:titleStmt", ns)
-    people = lambda path_: tuple(_name(e) for e in statement.xpath(path_, namespaces=ns))  # noqa: E731
-    resp = "t:respStmt[contains(t:resp, '{}')]/*[not(self::t:resp)]"
+
+    def people(xpath: str) -> tuple[Contributor, ...]:
+        return tuple(_name(e) for e in statement.xpath(xpath, namespaces=ns))
+
+    # who is who by the header's conventions: xml:id="translator", xml:id="edition-editors" (docs/architecture.md)
+    responsible = "t:respStmt[*[@xml:id = '{}']]/*[not(self::t:resp)]"
     edition = header.find("t:fileDesc/t:editionStmt/t:edition", ns)
     date = header.find("t:fileDesc/t:publicationStmt/t:date", ns)
     title = statement.find("t:title[@type='main']", ns)
@@ -117,8 +133,8 @@ def _work(path: Path, _mtime_ns: int) -> Work:
     return Work(
         title=" ".join("".join(title.itertext()).split()) if title is not None else path.stem,
         authors=people("t:author/*|t:author[not(*)]"),
-        translators=people(f"t:editor[@role='translator']|{resp.format('transl')}"),
-        editors=people(f"{resp.format('TEI encoding')}|t:editor[not(@role='translator')]"),
+        translators=people(f"t:editor[@role='translator']|{responsible.format('translator')}"),
+        editors=people(responsible.format("edition-editors")),
         edition_title=(edition.text or "").split(",")[0].strip() if edition is not None else "",
         version=edition.get("n", "") if edition is not None else "",
         date=(date.get("when") or date.text or "") if date is not None else "",
@@ -146,19 +162,23 @@ def csl_item(text: Text, unit_id: str, url: str, accessed: datetime.date, editio
     return {key: value for key, value in item.items() if value not in ("", [], {"date-parts": [[]]})}
 
 
+@functools.lru_cache(maxsize=1)
+def _style() -> CitationStylesStyle:
+    """The CSL style, parsed once: a bibliography only reads it."""
+    return CitationStylesStyle(get_style_filepath(STYLE), validate=False)
+
+
 def formatted(item: dict, the_locator: str) -> tuple[str, str]:
     """(HTML, plain text): the style's citation of the work, then the passage and its address."""
     # the address and the day it was read follow the passage, after the work
     without_url = {key: value for key, value in item.items() if key not in ("URL", "accessed")}
 
     def render(output) -> str:
-        style = CitationStylesStyle(get_style_filepath(STYLE), validate=False)
-        bibliography = CitationStylesBibliography(style, CiteProcJSON([without_url]), output)
+        bibliography = CitationStylesBibliography(_style(), CiteProcJSON([without_url]), output)
         bibliography.register(Citation([CitationItem(item["id"])]))
         return str(bibliography.bibliography()[0])
 
-    accessed = "-".join(f"{n:02d}" for n in item["accessed"]["date-parts"][0])
-    tail = f" {the_locator}. {item['URL']} (accessed {accessed})."
+    tail = f" {the_locator}. {item['URL']} (accessed {_accessed(item)})."
     return render(formatter.html) + _escape(tail), render(formatter.plain) + tail
 
 
@@ -166,16 +186,25 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _accessed(item: dict, separator: str = "-") -> str:
+    return separator.join(f"{n:02d}" for n in item["accessed"]["date-parts"][0])
+
+
+def _inverted(name: dict) -> str:
+    """A CSL name family name first ('Medvedev, Roy'), as BibTeX and RIS write it; a body's name stays whole."""
+    return name.get("literal") or f"{name['family']}, {name['given']}"
+
+
 def bibtex(item: dict, the_locator: str) -> str:
     """The record as a biblatex @book entry (translator and urldate are biblatex fields)."""
-    persons = {role: [Person(c.get("literal") and "{" + c["literal"] + "}" or f"{c['family']}, {c['given']}")
-                      for c in item.get(field, [])]
-               for role, field in (("author", "author"), ("editor", "editor"), ("translator", "translator"))}
+    # a body's name in braces: BibTeX would take its last word for a family name
+    persons = {role: [Person("{" + c["literal"] + "}" if "literal" in c else _inverted(c)) for c in item.get(role, [])]
+               for role in ("author", "editor", "translator")}
     issued = item.get("issued", {}).get("date-parts", [[]])[0]
     fields = {"title": item["title"], "series": item.get("collection-title", ""), "version": item.get("version", ""),
               "publisher": item.get("publisher", ""), "location": item.get("publisher-place", ""),
               "year": str(issued[0]) if issued else "", "url": item["URL"],
-              "urldate": "-".join(f"{n:02d}" for n in item["accessed"]["date-parts"][0]), "note": the_locator}
+              "urldate": _accessed(item), "note": the_locator}
     entry = Entry("book", fields={k: v for k, v in fields.items() if v},
                   persons={role: people for role, people in persons.items() if people})
     return BibliographyData({re.sub(r"[^A-Za-z0-9:.-]", "", item["id"]): entry}).to_string("bibtex")
@@ -183,12 +212,15 @@ def bibtex(item: dict, the_locator: str) -> str:
 
 def ris(item: dict, the_locator: str) -> str:
     issued = item.get("issued", {}).get("date-parts", [[]])[0]
-    names = lambda field: [c.get("literal") or f"{c['family']}, {c['given']}" for c in item.get(field, [])]  # noqa: E731
+
+    def names(field: str) -> list[str]:
+        return [_inverted(c) for c in item.get(field, [])]
+
     record = {"type_of_reference": "BOOK", "id": item["id"], "title": item["title"], "authors": names("author"),
               "secondary_authors": names("editor"), "translated_author": "; ".join(names("translator")),
               "secondary_title": item.get("collection-title", ""), "edition": item.get("version", ""),
               "publisher": item.get("publisher", ""), "place_published": item.get("publisher-place", ""),
               "year": str(issued[0]) if issued else "", "urls": [item["URL"]],
-              "access_date": "/".join(f"{n:02d}" for n in item["accessed"]["date-parts"][0]),
+              "access_date": _accessed(item, "/"),
               "notes": [the_locator]}
     return rispy.dumps([{k: v for k, v in record.items() if v}])

@@ -138,10 +138,24 @@ def tei_file(key: str):
     return _tei_response(text.path)
 
 
+# a text's plain-text version by file, with the version of the file it was made from:
+# made once per edition version (eight readers downloading Rogovin's rebuilt it each time)
+_plain_text_cache: dict[Path, tuple[tuple[int, int], bytes]] = {}
+
+
+def cached_plain_text(path: Path) -> bytes:
+    stat = path.stat()
+    version = (stat.st_mtime_ns, stat.st_size)
+    cached = _plain_text_cache.get(path)
+    if cached is None or cached[0] != version:
+        cached = _plain_text_cache[path] = (version, plain_text(path).encode("utf-8"))
+    return cached[1]
+
+
 @blueprint.get("/download/<key>.txt")
 def text_file(key: str):
     text = text_or_404(key)
-    return Response(plain_text(text.path), mimetype="text/plain",
+    return Response(cached_plain_text(text.path), mimetype="text/plain",
                     headers={"Content-Disposition": f"attachment; filename={text.path.stem}.txt"})
 
 

@@ -83,7 +83,9 @@ def permalink(key: str, xml_id: str):
     page_id = text.page_of.get(xml_id)
     if page_id is None:
         abort(404, description=f"“{text.title}” has no passage “{xml_id}”.")
-    return redirect(url_for("reading.page", key=key, page_id=page_id, _anchor=xml_id))
+    # a search hit's words (hl) ride along, to be marked in the passage it lands on (static/highlight.js)
+    return redirect(url_for("reading.page", key=key, page_id=page_id, hl=request.args.getlist("hl")[:40] or None,
+                            _anchor=xml_id))
 
 
 @blueprint.get("/edition/<file_name>")
@@ -121,7 +123,7 @@ CITATION_FORMATS = {"bibtex": ("application/x-bibtex", "bib"), "ris": ("applicat
 def cite(key: str, xml_id: str):
     """A passage's citation: formatted (the page, or JSON for the pop-up), BibTeX, RIS, CSL-JSON."""
     text = text_or_404(key)
-    unit = next((u for u in citation.citable_units(text) if u.get(citation.XML_ID) == xml_id), None)
+    unit = citation.citable_unit(text, xml_id)
     if unit is None:
         abort(404, description=f"“{text.title}” has no paragraph “{xml_id}” to cite.")
     where = citation.locator(text, unit)

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from edition.search import KWIC_CHARS, ensure_index, first_mentions_by_text, mention_counts, mentions_of, word_counts
 
 from . import edition
+from .arguments import whole_number
 from .texts import REGISTERS, LibraryEntry, read_register
 
 blueprint = Blueprint("registers", __name__, url_prefix="/registers")
@@ -153,11 +154,10 @@ def mentions_in_text(register: str, entity_id: str, text_key: str):
     total = mention_counts(ed.search_db, register, entity_id).get(entity_id, {}).get(text_key, 0)
     if not total:
         abort(404, description=f"“{text.title}” does not mention {entry.name}.")
-    page = request.args.get("page", "1")
+    page = whole_number(request.args.get("page", "1"))
     pages = MentionGroup(text, total, []).pages
-    if not page.isdigit() or not 1 <= int(page) <= pages:
+    if page is None or not 1 <= page <= pages:
         abort(400, description=f"The page of mentions must be a number from 1 to {pages:,}.")
-    page = int(page)
     mentions = mentions_of(ed.search_db, register, entity_id, text_key,
                            limit=MENTIONS_PER_PAGE, offset=(page - 1) * MENTIONS_PER_PAGE)
     return render_template("registers/mentions.html", register=register, title=REGISTERS[register][3],

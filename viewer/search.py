@@ -5,11 +5,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
 
-from edition.search import QueryError, ensure_index, mention_counts, passages_mentioning, search as run_search, word_counts
+from edition.query import Query, QueryTooLong
+from edition.search import (QueryError, ensure_index, mention_counts, passages_mentioning, read_query,
+                            search as run_search, word_counts)
 
 from . import edition
 from .registers import entry_or_404
@@ -17,11 +21,14 @@ from .texts import REGISTERS, RegisterEntry, read_register
 
 blueprint = Blueprint("search", __name__)
 HITS_PER_PAGE = 30
-# FTS5's cost grows with the square of the number of terms (100 terms: half a
-# second; 1,400: 46 s): a reader's query is a few words, a longer one is refused.
+# FTS5's cost grows with the number of terms: a reader's query is a few words,
+# a longer one is refused (edition.query.MAX_TERMS).
 MAX_QUERY_CHARS = 500
-MAX_QUERY_WORDS = 24
-MAX_PAGE = 10_000
+# no reader turns a thousand pages of hits (30,000), and a
+# page past the last costs only the count (edition.search.search)
+MAX_PAGE = 1_000
+# the words a hit's link carries to mark in the passage it lands on
+MAX_HIGHLIGHT = 40
 
 
 # The choices change only with a build: the list is fetched once under an address
@@ -91,45 +98,93 @@ def entity_list():
     return response.make_conditional(request)
 
 
+def page_number(text: str) -> int:
+    """The page of results asked for: ASCII digits only (int() would read "٣" as 3)."""
+    if not re.fullmatch(r"[0-9]+", text) or not 1 <= int(text) <= MAX_PAGE:
+        abort(400, description=f"The page of results must be a number from 1 to {MAX_PAGE:,}, in the digits 0–9.")
+    return int(text)
+
+
+@dataclass
+class SearchForm:
+    """What the reader asked for, as the form shows it again, and what was found."""
+    query: str = ""
+    text_key: str = ""
+    entity: str = ""
+    entity_name: str = ""
+    variants: bool = True
+    page: int = 1
+    total: int = 0
+    hits: list = field(default_factory=list)
+    read: Query | None = None
+    error: str = ""
+
+    @property
+    def pages(self) -> int:
+        return (self.total + HITS_PER_PAGE - 1) // HITS_PER_PAGE
+
+    @property
+    def searched(self) -> bool:
+        return bool(self.query or self.entity) and not self.error
+
+    def link(self, **changes) -> str:
+        """The results page of this search with some of its choices changed (a pager, the variants switch)."""
+        args = {"q": self.query, "text": self.text_key, "entity": self.entity,
+                "variants": None if self.variants else "off", "page": self.page if self.page > 1 else None}
+        args.update(changes)
+        return url_for("search.results", **{k: v for k, v in args.items() if v})
+
+    def hit_link(self, hit) -> str:
+        """A hit's permalink; the words to mark in the passage ride along (hl) when there are words."""
+        highlight = self.read.highlight if self.read else []
+        return url_for("reading.permalink", key=hit.text_key, xml_id=hit.passage_id, hl=highlight[:MAX_HIGHLIGHT] or None)
+
+
 @blueprint.get("/search")
 def results():
     ed = edition()
-    query = request.args.get("q", "").strip()
-    if len(query) > MAX_QUERY_CHARS or len(re.findall(r"\w+", query)) > MAX_QUERY_WORDS:
-        abort(400, description=f"A search may hold at most {MAX_QUERY_WORDS} words "
-                               f"and {MAX_QUERY_CHARS} characters.")
-    text_key = request.args.get("text", "")
-    entity_arg = request.args.get("entity", "").strip()
     # the library's headers suffice here: reading whole texts would slow the first search
     texts = ed.library.entries(word_counts(ed.tei_dir, ed.search_db))
-    if text_key and text_key not in {t.key for t in texts}:
-        abort(400, description=f"There is no text “{text_key}” to search in.")
-    entity, entity_name = None, ""
-    if entity_arg:
-        register, entry = entity_named(entity_arg)
-        entity, entity_name = (register, entry.id), entry.name
-        entity_arg = f"{register}/{entry.id}"
+    form = SearchForm(query=request.args.get("q", "").strip(), text_key=request.args.get("text", ""),
+                      entity=request.args.get("entity", "").strip(), variants=request.args.get("variants") != "off")
+    status = 200
     try:
-        page = int(request.args.get("page", "1"))
-    except ValueError:
-        abort(400, description="The page of results must be a number.")
-    if not 1 <= page <= MAX_PAGE:
-        abort(400, description=f"The page of results must be a number from 1 to {MAX_PAGE:,}.")
-    total, hits, error = 0, [], None
-    if query:
+        answer(form, ed, {t.key for t in texts})
+    except HTTPException as refused:
+        # the reader keeps the form, with what was typed and why it cannot be answered
+        form.error, status = refused.description, refused.code
+    # the choices are not in the page (628 entries, 45 KB): the page's script fetches them once
+    return render_template("search/results.html", form=form, texts=texts,
+                           choices_version=choices_version(ed.tei_dir, ed.search_db)), status
+
+
+def answer(form: SearchForm, ed, text_keys: set[str]) -> None:
+    """Fill the form's hits, or abort with what the reader should change (the view keeps the form)."""
+    if len(form.query) > MAX_QUERY_CHARS:
+        abort(400, description=f"A search may hold at most {MAX_QUERY_CHARS} characters; "
+                               f"this one holds {len(form.query):,}.")
+    if form.query:
         ensure_index(ed.tei_dir, ed.search_db)
         try:
-            total, hits = run_search(ed.search_db, query, text_key or None, entity,
-                                     limit=HITS_PER_PAGE, offset=(page - 1) * HITS_PER_PAGE)
-        except QueryError as err:
-            error = str(err)
+            form.read = read_query(ed.search_db, form.query, form.variants)
+        except QueryTooLong as err:
+            abort(400, description=f"The search could not be run: {err}.")
+        except QueryError as err:  # a slip of the reader's (a bracket left open): said, not refused
+            form.error = f"The search could not be run: {err}."
+            return
+    if form.text_key and form.text_key not in text_keys:
+        abort(400, description=f"There is no text “{form.text_key}” to search in.")
+    form.page = page_number(request.args.get("page", "1"))
+    entity = None
+    if form.entity:
+        register, entry = entity_named(form.entity)
+        entity, form.entity_name, form.entity = (register, entry.id), entry.name, f"{register}/{entry.id}"
+    offset = (form.page - 1) * HITS_PER_PAGE
+    if form.read:
+        form.total, form.hits = run_search(ed.search_db, form.read, form.text_key or None, entity,
+                                           limit=HITS_PER_PAGE, offset=offset)
     elif entity:
         # no words, only an entity: every passage that mentions it, in text order
         ensure_index(ed.tei_dir, ed.search_db)
-        total, hits = passages_mentioning(ed.search_db, *entity, text_key or None,
-                                          limit=HITS_PER_PAGE, offset=(page - 1) * HITS_PER_PAGE)
-    # the choices are not in the page (628 entries, 45 KB): the page's script fetches them once
-    return render_template("search/results.html", query=query, text_key=text_key, entity=entity_arg,
-                           texts=texts, total=total, hits=hits, error=error, page=page, entity_name=entity_name,
-                           pages=(total + HITS_PER_PAGE - 1) // HITS_PER_PAGE, searched=bool(query or entity),
-                           choices_version=choices_version(ed.tei_dir, ed.search_db))
+        form.total, form.hits = passages_mentioning(ed.search_db, *entity, form.text_key or None,
+                                                    limit=HITS_PER_PAGE, offset=offset)

@@ -14,6 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from edition import TEI_NS, XML_ID, XML_NS, tei
+from edition.health import fault, sound
 from edition.search import passage_text, words_read
 
 REGISTERS = {"persons": ("persons.xml", "person", "persName", "Persons"),
@@ -308,7 +309,8 @@ class TextLibrary:
         self._lock = threading.Lock()
 
     def files(self) -> list[Path]:
-        return sorted(p for p in self.tei_dir.glob("*.xml") if p.name not in REGISTER_FILES)
+        # a file that cannot be parsed is left out; the pages name it (viewer.unsound_files)
+        return sound(sorted(p for p in self.tei_dir.glob("*.xml") if p.name not in REGISTER_FILES))
 
     def texts(self) -> list[Text]:
         return [self._read(path) for path in self.files()]
@@ -363,7 +365,7 @@ class RegisterEntry:
 
 
 def read_register(path: Path, register: str) -> list[RegisterEntry]:
-    if not path.is_file():
+    if not path.is_file() or fault(path):  # an unreadable register reads as empty; the pages name it
         return []
     return _read_register(path, path.stat().st_mtime_ns, register)
 
@@ -379,7 +381,8 @@ def _read_register(path: Path, _mtime_ns: int, register: str) -> list[RegisterEn
         if not entry_id:
             continue
         name = element.find(tei(name_tag))
-        dates = " – ".join(readable_date(_clean("".join(d.itertext())) or d.get("when") or "")
+        # the register writes its dates out (birth when="1883-07-18" reads '18 July 1883'): shown as written
+        dates = " – ".join((_clean("".join(d.itertext())) or d.get("when") or "")
                            for d in (element.find(tei("birth")), element.find(tei("death"))) if d is not None)
         note = element.find(tei("note"))
         if note is None:
@@ -389,24 +392,6 @@ def _read_register(path: Path, _mtime_ns: int, register: str) -> list[RegisterEn
                                      _clean("".join(note.itertext())) if note is not None else "",
                                      _inverted_name(name) if name is not None and register == "persons" else full_name))
     return entries
-
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
-_ISO_DATE = re.compile(r"(-?\d{4})(?:-(\d\d)(?:-(\d\d))?)?")
-
-
-def readable_date(date: str) -> str:
-    """A register's date in the one form readers see: '1878-12-18' -> '18 December 1878',
-    '1917-10' -> 'October 1917'; a date already written out ('6 [18] July 1883', Old
-    Style with New Style) stays as the register gives it."""
-    match = _ISO_DATE.fullmatch(date.strip())
-    if not match:
-        return date
-    year, month, day = match.groups()
-    if month and not 1 <= int(month) <= 12:
-        return date
-    return " ".join(part for part in (str(int(day)) if day else "", MONTHS[int(month) - 1] if month else "", year) if part)
 
 
 def _inverted_name(name: etree._Element) -> str:

@@ -16,9 +16,9 @@
   <xsl:template match="tei:choice[tei:abbr][tei:expan[ed:voice(.) = ('translator', 'author', 'editor')]]" priority="2">
     <xsl:variable name="expan" select="tei:expan[1]"/>
     <span class="choice abbr-expanded">
-      <abbr class="abbr" title="{normalize-space($expan)}"><xsl:apply-templates select="tei:abbr/node()"/></abbr>
+      <abbr class="abbr explain" title="{normalize-space($expan)}"><xsl:apply-templates select="tei:abbr/node()"/></abbr>
       <xsl:text> </xsl:text>
-      <span class="expan voice-{ed:voice($expan)}" title="expanded by {ed:voice-label($expan)}"><span class="ui bracket">[</span><xsl:apply-templates select="$expan/node()"/><span class="ui bracket">]</span></span>
+      <span class="expan explain voice-{ed:voice($expan)}" title="expanded by {ed:voice-label($expan)}"><span class="ui bracket">[</span><xsl:apply-templates select="$expan/node()"/><span class="ui bracket">]</span></span>
     </span>
   </xsl:template>
 
@@ -66,7 +66,7 @@
 
   <!-- a gloss keeps the brackets the source gives it, in its author's colour -->
   <xsl:template match="tei:gloss">
-    <span class="gloss{if (ed:voice(.)) then ' voice-' || ed:voice(.) else ''}" title="gloss{if (ed:voice(.)) then ' by ' || ed:voice-label(.) else ''}">
+    <span class="gloss explain{if (ed:voice(.)) then ' voice-' || ed:voice(.) else ''}" title="gloss{if (ed:voice(.)) then ' by ' || ed:voice-label(.) else ''}">
       <xsl:if test="@xml:lang"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>
       <xsl:apply-templates/>
     </span>

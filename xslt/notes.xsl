@@ -13,7 +13,7 @@
   <!-- a note the source prints in the running text (a translator's bracketed
        gloss) stays there, marked with its voice -->
   <xsl:template match="tei:note[@place = 'inline']" priority="2">
-    <span class="note-inline note-{ed:note-voice(.)}" title="{ed:note-voice-label(.)}"><xsl:apply-templates/></span>
+    <span class="note-inline explain note-{ed:note-voice(.)}" title="{ed:note-voice-label(.)}, printed in the text"><xsl:apply-templates/></span>
   </xsl:template>
   <xsl:template match="tei:note[@place = 'inline']" mode="note-list" priority="2"/>
 
@@ -49,10 +49,14 @@
           </ol>
         </xsl:if>
         <xsl:for-each select="$shells">
-          <h3 class="notes-group" id="{ed:id(.)}"><xsl:apply-templates select="tei:head/node()"/></h3>
-          <ol class="note-list">
-            <xsl:apply-templates select="tei:note intersect $notes" mode="note-list"/>
-          </ol>
+          <section class="notes-group" id="{ed:id(.)}">
+            <xsl:for-each select="tei:head[1]">
+              <h3><xsl:call-template name="id"/><xsl:apply-templates/></h3>
+            </xsl:for-each>
+            <ol class="note-list">
+              <xsl:apply-templates select="tei:note intersect $notes" mode="note-list"/>
+            </ol>
+          </section>
         </xsl:for-each>
       </section>
     </xsl:if>

@@ -28,7 +28,7 @@
   </xsl:template>
   <xsl:template match="tei:person/tei:birth | tei:person/tei:death | tei:person/tei:floruit">
     <dt><xsl:value-of select="map {'birth': 'Born', 'death': 'Died', 'floruit': 'Active'}(local-name())"/></dt>
-    <dd><xsl:value-of select="ed:readable-date(if (normalize-space(.)) then normalize-space(.) else string((@when, @notBefore, @from)[1]))"/></dd>
+    <dd><xsl:value-of select="string-join((if (normalize-space(.)) then normalize-space(.) else (@when, @notBefore, @from), ()), ' ')"/></dd>
   </xsl:template>
   <xsl:template match="tei:person/tei:occupation | tei:person/tei:affiliation | tei:person/tei:faith | tei:person/tei:nationality | tei:person/tei:state | tei:person/tei:trait | tei:org/tei:event | tei:place/tei:event">
     <dt><xsl:value-of select="upper-case(substring(local-name(), 1, 1)) || substring(local-name(), 2)"/></dt>
@@ -56,13 +56,4 @@
     <dt><xsl:value-of select="local-name()"/></dt><dd><xsl:apply-templates/></dd>
   </xsl:template>
 
-  <!-- a date in the form readers see everywhere in the registers: '1878-12-18' -> '18 December 1878'
-       (the viewer's texts.readable_date says the same for the index and the name cards) -->
-  <xsl:function name="ed:readable-date" as="xs:string">
-    <xsl:param name="date" as="xs:string"/>
-    <xsl:sequence select="
-      if (matches($date, '^\d{4}-\d\d-\d\d$') and $date castable as xs:date) then format-date(xs:date($date), '[D] [MNn] [Y]')
-      else if (matches($date, '^\d{4}-\d\d$') and ($date || '-01') castable as xs:date) then format-date(xs:date($date || '-01'), '[MNn] [Y]')
-      else $date"/>
-  </xsl:function>
 </xsl:stylesheet>

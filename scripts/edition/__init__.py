@@ -4,7 +4,7 @@ A source text passes through the stages in order, each a module named for
 what it does:
 
     parse -> clean -> structure -> notes -> interventions -> markup
-          -> entities -> corrections -> header -> serialize -> validate
+          -> entities -> identify -> corrections -> header -> serialize -> validate
 
 `build.build_text` runs them; `cli` is the `edition` command.
 """

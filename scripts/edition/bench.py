@@ -6,7 +6,8 @@
 
 It measures, on this machine: the build of the five texts; validation of the
 edition; the production server's start, a chapter page cold and warm, a
-search; the static export; a load run of concurrent readers; and the build
+search; the largest chapter compressed; the static export and the bytes its
+search's first query transfers (1x, 20x); a load run of concurrent readers; and the build
 of synthetic corpora of 20x and 100x the edition (the sources repeated under
 new ids) for time per megabyte, peak memory, validation time, index size and
 search latency. Every server is a real `edition serve` (waitress) process on
@@ -56,6 +57,9 @@ TARGETS = {  # from issues 2, 5, 6 and 7
     "chapter_cold": ("chapter page, cold", 500.0, "ms"),
     "search": ("search, median", 100.0, "ms"),
     "export": ("static export", 60.0, "s"),
+    "compressed_share": ("largest chapter page, compressed share of its size", 25.0, "%"),  # issue 15
+    "first_query_1x": ("static export, a first query's transfer at 1x", 300.0, "KB"),
+    "first_query_20x": ("static export, a first query's transfer at 20x", 1024.0, "KB"),
 }
 
 
@@ -206,14 +210,14 @@ class Server:
 
 
 def get(base: str, path: str, connection: http.client.HTTPConnection | None = None,
-        timeout: float = 30) -> tuple[int, bytes, dict]:
+        timeout: float = 30, headers: dict | None = None) -> tuple[int, bytes, dict]:
     """One GET; reuses `connection` (keep-alive) when given."""
     own = connection is None
     if own:
         parsed = urllib.parse.urlsplit(base)
         connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=timeout)
     try:
-        connection.request("GET", path)
+        connection.request("GET", path, headers=headers or {})
         response = connection.getresponse()
         body = response.read()
         return response.status, body, {k.lower(): v for k, v in response.getheaders()}
@@ -400,6 +404,131 @@ def measure_export() -> dict | None:
         return {"seconds": run["seconds"], "returncode": run["returncode"], "files": len(files),
                 "megabytes": sum(p.stat().st_size for p in files) / 2**20, "peak_rss": run["peak_rss"],
                 "error": _last_line(run["stderr"]) if run["returncode"] else ""}
+
+
+def measure_transfer(quick: bool) -> dict:
+    """The largest chapter page as sent to a browser that takes gzip or brotli, and chapters
+    warm over one keep-alive connection with gzip, as a browser asks for them."""
+    with Server() as server:
+        site = discover(server.base)
+        sizes = sorted(((len(get(server.base, path)[1]), path) for path in site.reading), reverse=True)
+        plain, largest = sizes[0]
+        packed = {}
+        for encoding in ("gzip", "br"):
+            status, body, headers = get(server.base, largest, headers={"Accept-Encoding": encoding})
+            packed[encoding] = len(body) if headers.get("content-encoding") == encoding else None
+        parsed = urllib.parse.urlsplit(server.base)
+        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+        sample = [path for _size, path in sizes[:12]]
+        warm = []
+        for _ in range(3 if quick else 10):
+            for path in sample:
+                started = time.perf_counter()
+                get(server.base, path, connection, headers={"Accept-Encoding": "gzip"})
+                warm.append((time.perf_counter() - started) * 1000)
+        connection.close()
+    return {"largest_page": largest, "largest_bytes": plain, "gzip_bytes": packed["gzip"], "br_bytes": packed["br"],
+            "gzip_share": packed["gzip"] / plain if packed["gzip"] else None,
+            "br_share": packed["br"] / plain if packed["br"] else None,
+            "chapter_warm_gzip_median": statistics.median(warm), "chapters_sampled": len(sample)}
+
+
+PAGE_KIND = "search page (HTML, CSS, JS)"
+# the static export's search: words a reader tries first (a name, a phrase, a rare word)
+FIRST_QUERIES = ["Kirov", "Yezhov", "collectivization", '"secret ballot"', "Ryutin"]
+
+
+def measure_static_search(factors: list[int]) -> dict:
+    """The bytes a reader's first query transfers on the static export's search page,
+    from a cold browser cache (Chromium, a plain file server, no compression): at 1x the
+    export itself; at Nx the same export with a Pagefind index of every passage N times
+    over, under new text keys (the index is what grows with the edition)."""
+    from .export_static import export_static
+    from .static_search import BUNDLE, Record, write_index
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-static-search-") as scratch:
+        site = Path(scratch) / "site"
+        report = export_static(site)
+        for factor in factors:
+            if factor == 1:
+                folder, records = site, len(report.search_records)
+            else:
+                folder = Path(scratch) / f"site-{factor}x"
+                shutil.copytree(site, folder, ignore=shutil.ignore_patterns(BUNDLE))
+                copies = [Record(r.url.replace("/text/", f"/text/c{n}-", 1), r.title, r.content,
+                                 {**r.filters, "text": [f"{t} (copy {n})" for t in r.filters.get("text", [])]})
+                          for n in range(factor) for r in report.search_records]
+                write_index(copies, folder)
+                records = len(copies)
+            bundle = [p for p in (folder / BUNDLE).rglob("*") if p.is_file()]
+            transfers = [first_query_bytes(folder, query) for query in FIRST_QUERIES]
+            rows.append({"factor": factor, "records": records, "index_mb": sum(p.stat().st_size for p in bundle) / 2**20,
+                         "query_kb_median": statistics.median(t["query"] for t in transfers) / 1024,
+                         "query_kb_max": max(t["query"] for t in transfers) / 1024,
+                         "first_query_kb_median": statistics.median(t["total"] for t in transfers) / 1024,
+                         "first_query_kb_max": max(t["total"] for t in transfers) / 1024,
+                         "first_query_gzip_kb_median": statistics.median(t["gzip"] for t in transfers) / 1024,
+                         "by_kind_kb": {k: round(v / 1024, 1) for k, v in max(transfers, key=lambda t: t["total"])
+                                        ["by_kind"].items()}})
+    return {"queries": FIRST_QUERIES, "rows": rows}
+
+
+def first_query_bytes(folder: Path, query: str) -> dict:
+    """Everything the search page at folder/search.html?q=query fetches until Pagefind shows
+    its results: bytes as served (no compression), and as a server that gzips text would send them."""
+    import functools
+    import gzip
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    fetched: list[tuple[str, bytes]] = []
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"])
+            page = browser.new_context().new_page()
+            responses = []
+            page.on("response", lambda response: responses.append(response))
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/search.html?"
+                      + urllib.parse.urlencode({"q": query}))
+            page.wait_for_function("(() => { const box = document.getElementById('static-search-results');"
+                                   " const count = box && box.querySelector('.search-count');"
+                                   " return count && (count.textContent.startsWith('0 ')"
+                                   " || box.querySelector('li.hit a')); })()", timeout=60000)
+            page.wait_for_load_state("networkidle")
+            # the bodies are read before the browser closes (read in the event, they may not have arrived)
+            fetched = [(urllib.parse.urlsplit(r.url).path, r.body()) for r in responses if r.status == 200]
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    def kind(path: str) -> str:
+        for marker, name in (("/pagefind/index/", "index chunks"), ("/pagefind/fragment/", "fragments"),
+                             ("/pagefind/filter/", "filters"), (".pf_meta", "metadata"), ("wasm", "wasm"),
+                             ("/pagefind/", "pagefind code")):
+            if marker in path:
+                return name
+        return PAGE_KIND
+
+    by_kind: dict[str, int] = {}
+    for path, body in fetched:
+        by_kind[kind(path)] = by_kind.get(kind(path), 0) + len(body)
+    textual = (".html", ".css", ".js", ".json", "/")
+    for_query = [(p, b) for p, b in fetched if kind(p) != PAGE_KIND]
+    return {"total": sum(len(b) for _p, b in fetched), "by_kind": by_kind,
+            "gzip": sum(len(gzip.compress(b)) if p.endswith(textual) else len(b) for p, b in fetched),
+            # what the query itself brings, beyond the search page a reader has open
+            "query": sum(len(b) for _p, b in for_query)}
 
 
 def load_run(base: str, site: SiteMap, clients: int = 8, seconds: float = 30.0,
@@ -628,6 +757,38 @@ def render(results: dict) -> str:
                      f"{export['megabytes']:.1f} MB, exit status {export['returncode']}. {export['error']}")
     else:
         lines.append("`edition export-static` is not available in this checkout: not measured.")
+    transfer = results.get("transfer")
+    if transfer:
+        lines += ["", "## Transfer", "",
+                  f"The largest chapter page, {transfer['largest_page']}: {transfer['largest_bytes']:,} bytes of HTML; "
+                  f"sent gzip {transfer['gzip_bytes']:,} bytes ({transfer['gzip_share']:.1%}), "
+                  f"brotli {transfer['br_bytes']:,} bytes ({transfer['br_share']:.1%}); target ≤ 25 %: "
+                  f"{'meets' if max(transfer['gzip_share'], transfer['br_share']) <= 0.25 else '**misses**'}.",
+                  f"The {transfer['chapters_sampled']} largest chapters warm, asked for with gzip over one keep-alive "
+                  f"connection, median {transfer['chapter_warm_gzip_median']:.1f} ms (compressed once, then kept)."]
+    static_search = results.get("static_search")
+    if static_search:
+        lines += ["", "## Static export: the first query", "",
+                  "Bytes the export's search page (search.html?q=…, Pagefind) fetches from a cold browser cache until "
+                  "it shows results, served by a plain file server without compression (Pagefind's index and "
+                  "fragments are compressed already); 'gzip' is what a server that compresses HTML, CSS, JS and "
+                  "JSON would send. At 20x the index holds every passage 20 times, under new text keys. Queries: "
+                  + ", ".join(f"`{q}`" for q in static_search["queries"]) + ".", "",
+                  "'The query' is what the query itself fetches (Pagefind's code, its wasm, the index's metadata, "
+                  "chunks and the hits' fragments); 'with the page' adds the search page's own HTML, CSS and JS.", "",
+                  "| size | records | index MB | the query KB, median / max | with the page KB, median / max | "
+                  "with the page, gzip, median | target (the query) |",
+                  "|---|---|---|---|---|---|---|"]
+        for row in static_search["rows"]:
+            target = 300 if row["factor"] == 1 else 1024
+            lines.append(f"| {row['factor']}x | {row['records']:,} | {row['index_mb']:.1f} | "
+                         f"{row.get('query_kb_median', float('nan')):.0f} / {row.get('query_kb_max', float('nan')):.0f} | "
+                         f"{row['first_query_kb_median']:.0f} / {row['first_query_kb_max']:.0f} | "
+                         f"{row['first_query_gzip_kb_median']:.0f} | < {target} KB: "
+                         f"{verdict(row.get('query_kb_max'), target)} |")
+        lines += ["", "Where the bytes of the largest first query go (KB): " + "; ".join(
+            f"{row['factor']}x: " + ", ".join(f"{k} {v}" for k, v in row["by_kind_kb"].items())
+            for row in static_search["rows"]) + "."]
     load = results.get("load")
     if load:
         lines += ["", "## Load", "",
@@ -675,6 +836,11 @@ def render(results: dict) -> str:
                          f"{base['factor']}x ({'within' if max(wall, cpu) <= 1.5 else '**outside**'} the 1.5x bound); "
                          f"peak memory of the build {row['peak_rss_mb']:.0f} MB "
                          f"({'under' if row['peak_rss_mb'] < 2048 else '**over**'} 2 GB).")
+    from . import bench_robustness
+    if results.get("converter"):
+        lines += bench_robustness.render_converter(results["converter"])
+    if results.get("siege"):
+        lines += bench_robustness.render_siege(results["siege"])
     lines += ["", "## Robustness (proved by tests, not timed)", "",
               "- `tests/test_bad_input.py`: the converter on empty, binary, Latin-1, UTF-16 (with and without BOM), "
               "BOM+CRLF, form-feed, control-character, 100 MB, unbalanced-marker, lost-note and 10,000-bracket "
@@ -685,13 +851,21 @@ def render(results: dict) -> str:
               "- `tests/test_hostile_input.py`: the viewer (`edition serve`) on unknown ids, path traversal in every "
               "path parameter, script injection, absurd search parameters, oversized uploads, entity bombs and "
               "external entities: a 4xx page each, never a 500, with a Content-Security-Policy.",
-              "- `tests/test_load.py`: 8 concurrent readers for 5 s with zero errors (the 30 s run is above)."]
+              "- `tests/test_load.py`: 8 concurrent readers for 5 s with zero errors (the 30 s run is above).",
+              "- issue 16 (`tests/test_hostile_input.py`, `tests/test_bad_input.py`): uploads validated in child "
+              "processes with time and memory limits, stopped when the client hangs up, 429/503 with Retry-After "
+              "over the limits; readers answered while 60k attributes are validated; plain-text downloads made once "
+              "per version; 405 with Allow, ASCII page numbers, a 1 MB file name cut; profiles refused for a "
+              "climbing id, a key that is no XML name, a string for a list, a number for a string, a register's "
+              "name or another text's key; a backtracking pattern stopped with its name; a hand edit in tei/ stops "
+              "the build (`--force` discards it); a re-export keeps CNAME and custom/; one unreadable file in tei/ "
+              "is left out and named while every other page works."]
     if results.get("failures"):
         lines += ["", "## Not measured, or failed", ""] + [f"- {f}" for f in results["failures"]]
     return "\n".join(lines) + "\n"
 
 
-ALL_PARTS = ("build", "validation", "server", "export", "load", "scale")
+ALL_PARTS = ("build", "validation", "server", "transfer", "export", "static_search", "load", "scale", "converter", "siege")
 # every part's latest figures, so that `--only` re-measures some parts and keeps the others
 RESULTS_JSON = BUILD / "benchmarks.json"
 
@@ -742,6 +916,9 @@ def run(quick: bool = False, scales: list[int] | None = None, load_seconds: floa
         s = results["server"]
         figures.update({"server_start": s["server_start"], "chapter_warm": s["chapter_warm_median"],
                         "chapter_cold": s["chapter_cold_max"], "search": s["search_median"]})
+    step("transfer", lambda: measure_transfer(quick))
+    if "transfer" in parts and "transfer" in results:
+        figures["compressed_share"] = max(results["transfer"]["gzip_share"], results["transfer"]["br_share"]) * 100
     step("export", measure_export)
     if "export" in parts and results.get("export"):
         export = results["export"]
@@ -751,8 +928,15 @@ def run(quick: bool = False, scales: list[int] | None = None, load_seconds: floa
             failures["export"] = f"edition export-static exited {export['returncode']}: {export['error']}"
         else:
             figures["export"] = export["seconds"]
+    step("static_search", lambda: measure_static_search([1, 20]))
+    if "static_search" in parts and "static_search" in results:
+        for row in results["static_search"]["rows"]:
+            figures[f"first_query_{row['factor']}x"] = row.get("query_kb_max")
     step("load", lambda: measure_load(8, load_seconds or (5.0 if quick else 30.0)))
     step("scale", lambda: measure_scales(scales, log))
+    from . import bench_robustness  # issue 16's parts: the converter on costly input, the server under siege
+    step("converter", bench_robustness.measure_converter)
+    step("siege", bench_robustness.measure_siege)
     results["failures"] = [f"{part}: {message}" for part, message in failures.items()]
     RESULTS_JSON.parent.mkdir(parents=True, exist_ok=True)
     RESULTS_JSON.write_text(json.dumps(results, indent=1), encoding="utf-8")

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 
 from .model import Document, Line
+from .patterns import guarded
 
 
 def clean(doc: Document) -> Document:
-    rules = [(re.compile(r["pattern"]), r.get("rule", "running-footer"), r.get("replace"))
+    rules = [(guarded(r["pattern"]), r.get("rule", "running-footer"), r.get("replace"))
              for r in doc.profile.rules("footers")]
     kept: list[Line] = []
     removed = 0

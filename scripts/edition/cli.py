@@ -37,7 +37,8 @@ def cmd_build(args) -> int:
     print(f"Building the edition into {args.out}/ ...", file=sys.stderr)
     try:
         sources = source_files(Path(args.sources)) if args.sources else None
-        results = build_edition(sources=sources, out_dir=Path(args.out), jobs=args.jobs, progress=True)
+        results = build_edition(sources=sources, out_dir=Path(args.out), jobs=args.jobs, progress=True,
+                                force=args.force)
     except OSError as err:
         print(f"edition build: {err.filename}: {err.strerror}", file=sys.stderr)
         return 1
@@ -220,7 +221,9 @@ def cmd_serve(args) -> int:
     elif args.host not in app.config["TRUSTED_HOSTS"]:
         app.config["TRUSTED_HOSTS"].append(args.host)  # the address it was told to serve on names it
     print(f"Serving the edition on http://{args.host}:{args.port}/ (waitress)", file=sys.stderr)
-    serve(app, host=args.host, port=args.port, threads=args.threads)
+    # channel_request_lookahead: waitress then notices a client that goes away mid-request and
+    # tells the view (waitress.client_disconnected), which stops the upload's validation
+    serve(app, host=args.host, port=args.port, threads=args.threads, channel_request_lookahead=5)
     return 0
 
 
@@ -408,6 +411,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(TEI_DIR), help="output folder (default: tei/)")
     p.add_argument("--jobs", type=int, default=None, help="parallel processes (default: one per core)")
     p.add_argument("--sources", default=None, help="folder of sources and profiles (default: sources/)")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite files in the output folder changed since the last build (hand edits are lost)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="validate TEI files (default: the whole edition)")
@@ -448,7 +453,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="fewer repeats, a 5 s load run, scales 1,20")
     p.add_argument("--scales", default=None, help="synthetic corpus sizes, e.g. 1,20,100")
     p.add_argument("--load-seconds", type=float, default=None, help="length of the load run (default 30)")
-    p.add_argument("--only", default=None, help="parts to run: build,validation,server,export,load,scale")
+    p.add_argument("--only", default=None, help="parts to run: build,validation,server,transfer,export,static_search,load,scale,converter,siege")
     p.add_argument("--out", default=None, help="where to write the report (default docs/benchmarks.md)")
     p.set_defaults(func=cmd_bench)
 

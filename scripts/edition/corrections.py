@@ -1,4 +1,4 @@
-"""Stage 8, corrections: evident errors of the received text, corrected as data.
+"""Stage 9, corrections: evident errors of the received text, corrected as data.
 
 The corrections of a text are curated by hand in
 `data/corrections/NAME.toml` (NAME is the source's file name without

@@ -17,6 +17,7 @@ from .blocks import TERMINAL, TERMINAL_PUNCTUATION, Block
 from .joins import (CUT_WORDS, FIRST_WORD, HYPHEN_FRAGMENT, LAST_WORD, OPEN_WORDS, SENTENCE_OPENERS,
                     UNFINISHED_END)
 from .model import ConversionError, Document, Line
+from .patterns import guarded
 from .tree import rewrite_text
 
 # 4b. text lost and lines displaced in the received text ----------------------
@@ -89,10 +90,10 @@ def mark_damage(doc: Document, blocks: list[Block], displaced: set[int]) -> None
         return
     terminal = TERMINAL if settings.get("digits_end_sentence", True) else TERMINAL_PUNCTUATION
     movable = set(settings.get("movable", ["figure"]))
-    not_lost = [re.compile(p) for p in settings.get("not_lost", [])]
+    not_lost = [guarded(p) for p in settings.get("not_lost", [])]
     # endings the editors read as cut where no rule can tell ("Yes, on" | "At the meeting")
-    lost_after = [re.compile(p) for p in settings.get("lost_after", [])]
-    not_before = [re.compile(p) for p in settings.get("not_before", [])]
+    lost_after = [guarded(p) for p in settings.get("lost_after", [])]
+    not_before = [guarded(p) for p in settings.get("not_before", [])]
     vocabulary = Vocabulary.of(doc) if "fragment" in evidence else None
     # the end of a text the profile declares truncated has its own gap
     last_body = max((i for i, b in enumerate(blocks) if b.region == "body"), default=-1) \

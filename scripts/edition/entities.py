@@ -1,28 +1,32 @@
-"""Stage 7, entities: mark persons, places and organisations against the registers.
+"""Stage 7, entities: find the names of persons, places and organisations, and who they may be.
 
 The registers (data/registers/*.toml, see `edition.registers`) give every
 surface form of every entity. One Aho-Corasick automaton over all forms finds
-candidate mentions in each text node; rules on the context then decide:
+candidate mentions in each text node; this stage settles each name's span and
+its candidates (the entries its words can name), narrowed by what the name
+itself says. Choosing among several candidates from the context is the next
+stage's work (`edition.identify`), which reads the working attributes this one
+leaves on each name (`CLAIMANTS`, `CANDIDATES`, `EVIDENCE`).
 
 - a match must stand as a whole word: `Stalinist`, `Kirovograd` are not
   `Stalin`, `Kirov`; a possessive `'s` stays outside the element;
 - a name followed by the head of an institution (`Kirov Plant`, `Moscow
   Committee`, `Stalin Constitution`) is part of that name, not a mention of
   the person or place (the organisation register may claim the whole);
-- initials or a forename before a surname (`I. N. Smirnov`, `Sergei Kamenev`)
-  are taken into the element and choose among homonyms; initials that fit no
-  homonym leave the mention without @ref rather than guessing;
-- a bare surname shared by several entries is resolved, in this order, by a
-  role word before it (`Marshal Zhukov`), by the last explicit mention in the
-  same paragraph, by the text's own identification (profile `[entities]
-  prefer`), by the entry marked `default`; otherwise it gets no @ref and
-  @cert="low".
-
+- initials, a forename or a forename and patronymic before a surname (`I. N.
+  Smirnov`, `Sergei Kamenev`) are taken into the element and narrow the
+  candidates; an alias that is another entry's surname (`Ioffe`, Deborin's birth
+  name) names no one alone; initials that fit no one leave the mention without @ref;
+  initials that fit the surname's other gender form name that person (`M.I.
+  Ulyanov`: Maria Ilyinichna Ulyanova);
 - a forename no list knows (`Bulat Okudzhava`) belongs to the name and must fit the
   entry, across transliterations (`Iuri`/`Yuri`), or the mention gets no @ref;
+- a name the received text misreads is found in its correction (data/corrections:
+  `Sokolonikov` is Sokolnikov), and the correction then stands inside the name;
 - names inside titles are not mentions: every quotation in a bibliography, a quotation
   after an author in a note (`P. Broué, "Party Opposition to Stalin..."`) or after a
-  word for a work anywhere (`his article "Stalin and the Red Army"`);
+  word for a work anywhere (`his article "Stalin and the Red Army"`); newspapers and
+  journals are titles (`title level="j"`: `the newspaper "Soviet Russia"`, `Pravda`);
 - a town named after a person (Kuybyshev, Ordzhonikidze) is the town only after its
   title word (`in`), the person elsewhere.
 - names joined by a hyphen or a dash before the head of a thing name the thing
@@ -33,9 +37,8 @@ candidate mentions in each text node; rules on the context then decide:
   joined pair (`the Bukharin troika`, `the Riutin Platform`, `the Syrtsov-Lominadze
   opposition group`, `the Leningrad group`): rules.toml `group_heads`.
 
-Every automatic decision carries @resp="#edition-editors" (the header
-declares them); resolutions that rest on context rather than on the name
-itself carry @cert="medium".
+Every automatic mention carries @resp="#edition-editors" (the header declares
+them); the identify stage gives @cert to every decision that is not an exact name.
 """
 
 from __future__ import annotations
@@ -66,12 +69,10 @@ REGISTER_FILE = {"person": "persons.xml", "place": "places.xml", "org": "orgs.xm
 # Content that is not running prose naming people: the header, bibliographic
 # titles, names already encoded by an earlier stage.
 SKIP = ("teiHeader", "title", "persName", "placeName", "orgName", "rs", "idno", "date")
-# Blocks within which an explicit mention lends its identity to later bare ones.
 HI = tei("hi")
 NOTE = tei("note")
 HEAD = tei("head")
 BIBLS = {tei("bibl"), tei("listBibl"), tei("biblStruct")}
-BLOCKS = {tei(t) for t in ("p", "item", "note", "head", "quote", "l", "cell", "ab", "figDesc", "label")}
 
 # Initials as the sources write them: `I. N. `, `I.N.`, `Ye. A. `, `Yu.G.`, `H.K.`
 INITIAL = r"(?:Shch|Sh|Ch|Kh|Zh|Ts|Ye|Yu|Ya|Yo|Iu|Ia|[A-Z])"
@@ -89,6 +90,8 @@ UNKNOWN_PERSON = re.compile(
 FORENAME_SURNAME = re.compile(
     rf"(?<![\w.-])(?P<forename>[A-Z][a-z]{{3,}})\s+(?:[A-Z][a-z]+(?:ovich|evich|ich|ovna|evna|ichna)\s+)?"
     rf"(?:{INITIAL}\.\s?)?(?P<surname>{SURNAME})(?![\w-])")
+# `Petr and ` before `Levan Agniashvili`: the first forename of two that share one surname
+FORENAME_JOINED = re.compile(r"(?<![\w.-])(?P<forename>[A-Z][a-z]{2,})\s+and\s+$")
 FORENAME_PATRONYMIC = re.compile(
     r"\b(?P<forename>[A-Z][a-z]+)\s+(?P<patronymic>[A-Z][a-z]+(?:ovich|evich|ich|ovna|evna|ichna|inichna))\s+$")
 # the capitalised words after a name; a closing quotation mark may stand between (`the "Stalin" Constitution`)
@@ -191,8 +194,10 @@ class Matcher:
             start = end - len(form) + 1
             if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
                 continue
-            if start > 0 and text[start - 1] == "-" and not self.joined_to_name(text, start - 1, readings):
-                continue  # `Pro-Khrushchev`, `anti-Stalin`, `Austria-Hungary`; but `Syrtsov-Lominadze` joins two persons
+            if start > 0 and text[start - 1] == "-" and not self.joined_to_name(text, start - 1, readings) \
+                    and not INITIALS_ONLY.match(form):
+                continue  # `Pro-Khrushchev`, `anti-Stalin`, `Austria-Hungary`; but `Syrtsov-Lominadze` joins two
+                # persons, and a hyphen for a dash may stand before initials (`designers worked-V. I Aleksandrov`)
             if end + 1 < len(text) and text[end + 1].isalnum():
                 continue
             if CONTRACTION_AFTER.match(text, end + 1) or _in_address(text, start, end + 1):
@@ -268,20 +273,18 @@ class Matcher:
         return bool(following and (self._head_in(following.group(1), self.event_heads)
                                    or self._head_in(following.group(1), self.compound_heads)))
 
-    def after_blocking_word(self, text: str, start: int, end: int) -> bool:
+    def after_blocking_word(self, text: str, start: int, end: int, quoted: bool = True) -> bool:
         """`the steamship Ilyich`, `Order of Lenin`, `the "Ilyich"`: a thing named after someone."""
         before = text[max(0, start - 40):start].lower()
         if any(before.rstrip(' "“«').endswith(w) for w in self.not_after):
             return True
-        quoted = before.endswith(("the \"", "the “", "the «")) and text[end:end + 1] in "\"”»"
-        return quoted and end < len(text)
+        in_quotes = before.endswith(("the \"", "the “", "the «")) and text[end:end + 1] in "\"”»"
+        return quoted and in_quotes and end < len(text)
 
 
 class Annotator:
-    def __init__(self, matcher: Matcher, registers: dict[str, list[Entry]]):
+    def __init__(self, matcher: Matcher):
         self.matcher = matcher
-        ids = {e.id: e for entries in registers.values() for e in entries}
-        self.ids = ids
         # surnames the text has introduced with initials or a forename (`M. S. Pogrebinsky`)
         # though the register does not know them: later bare mentions are marked too
         self.unregistered: set[str] = set()
@@ -293,7 +296,7 @@ class Annotator:
         self.corrected: dict[str, str] = {}
         self.misread: ahocorasick.Automaton | None = None
         self.counts = {"persName": 0, "placeName": 0, "orgName": 0, "with_ref": 0,
-                       "by_context": 0, "undecided": 0, "initials_unmatched": 0, "unregistered": 0}
+                       "undecided": 0, "initials_unmatched": 0, "unregistered": 0}
 
     def learn_unregistered(self, ordinary_words: set[str]) -> None:
         """After a first pass: look for the unregistered surnames on their own."""
@@ -361,15 +364,36 @@ class Annotator:
             self.counts["unregistered"] += 1
             self.unregistered.add(surname)
             mentions.append(Mention(start, found.end(), None, "person", "low", text))
+        mentions += self.forenames_sharing_a_surname(text, mentions)
         return sorted(mentions, key=lambda m: m.start)
+
+    def forenames_sharing_a_surname(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """`Petr and Levan Agniashvili`: a forename joined by `and` to the next person's forename
+        and surname names a person of that surname too, if the register holds one of that forename."""
+        found = []
+        for mention in mentions:
+            if mention.entry is None or mention.kind != "person":
+                continue
+            joined = FORENAME_JOINED.search(text, max(0, mention.start - 30), mention.start)
+            words = mention.group().split()
+            if not joined or len(words) < 2:
+                continue
+            first, surname = joined.group("forename"), words[-1]
+            kin = [e for e, _ in self.matcher.automaton.get(surname, (surname, []))[1]
+                   if e.kind == "person" and _spelled_as(first, e.forenames) and e is not mention.entry]
+            if len(kin) == 1:
+                found.append(Mention(joined.start("forename"), joined.end("forename"), kin[0], "person", "medium", text,
+                                     claimants=[*kin, mention.entry], candidates=kin,
+                                     evidence="forename, the surname of the next name"))
+        return found
 
     def judge(self, text, start, end, readings, parent_is_bibl: bool = False) -> Mention | None:
         """A candidate mention: its span, the entries its words can name, and what the name itself
         says (forename, patronymic, initials, a role word). Choosing among several entries from the
         context is the identify stage's work (`edition.identify`)."""
-        if self.matcher.after_blocking_word(text, start, end):
-            return None
         kinds = {entry.kind for entry, _ in readings}
+        if self.matcher.after_blocking_word(text, start, end, quoted=kinds != {"org"}):
+            return None  # an organisation in quotation marks is still itself (`the "Industrial Party" trial`)
         if "org" not in kinds and (self.matcher.inside_institution(text, end, person=kinds == {"person"})
                                    or self.matcher.inside_compound(text, start, end, kinds)):
             return None
@@ -607,12 +631,6 @@ def _in_italics(element) -> bool:
     return any(e.tag == HI and "italic" in (e.get("rend") or "") for e in (element, *element.iterancestors(HI)))
 
 
-def _block_of(element):
-    while element is not None and element.tag not in BLOCKS:
-        element = element.getparent()
-    return element
-
-
 _MATCHER: Matcher | None = None
 
 
@@ -634,7 +652,7 @@ def annotate(doc: Document) -> Document:
     if settings.get("skip") or text is None:
         return doc
     m = matcher()
-    annotator = Annotator(m, m.registers)
+    annotator = Annotator(m)
     # words the text writes in lower case are ordinary words, not names (one scan, shared)
     ordinary = set(LOWER_WORD.findall(" ".join(text.itertext())))
     annotator.ordinary = ordinary
@@ -658,9 +676,6 @@ def annotate(doc: Document) -> Document:
                 _annotate_slot(annotator, element, child, unregistered_only=True)
     report["linked_existing"] = link_existing_names(text, m)
     report.update(annotator.counts)
-    # every person name of the text, those an earlier stage encoded included: the share the issue measures
-    persons = [name.get("ref") for name in text.iter(tei("persName"))]
-    report["persons"], report["persons_with_ref"] = len(persons), sum(1 for ref in persons if ref)
     queue = review_queue(text, m, ordinary)
     report["review_queue_size"] = len(queue)
     report["review_queue"] = queue

@@ -15,13 +15,10 @@ CDN, or the file system.
 
 What cannot be static is left to the live edition: forms that POST (the
 validator) and the exchange endpoints (DTS, OAI-PMH) are linked at the
-edition's base URL. Searching is done in the browser: the export writes
-`search-index.json` (the texts' passages as the edition's search index holds
-them, each linked to its exported page, then every other passage with an id of
-the exported pages), `search-entities.json` (each register entry: the
-positions in the index of the passages that mention it) and `static-search.js`,
-which the search page loads and which answers the search form from them as the
-live edition does: the same words and the same entity give the same passages.
+edition's base URL. Searching is done in the browser by Pagefind
+(edition.static_search): every passage of the edition's search index is a
+record of a Pagefind index in `pagefind/`, linked to its exported page, with
+filters for its text and the register entries it names.
 
 The export is atomic: it is written beside DIR and renamed into place, so DIR
 holds the previous export or the new one, never half of each.
@@ -46,6 +43,8 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from lxml import html as lxml_html
 
+from .static_search import BUNDLE, GLUE, GLUE_JS, Record, entity_names, record_for, write_index
+
 MARKER = ".edition-export"
 # Served by the live edition only: protocols for harvesters, not pages for readers.
 DYNAMIC_PREFIXES = ("/dts", "/oai")
@@ -54,10 +53,7 @@ LINK_ATTRIBUTES = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "
                    ("form", "action"), ("iframe", "src"), ("area", "href"), ("input", "data-choices"))
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_PAGES = 50_000
-SEARCH_INDEX = "search-index.json"
 SEARCH_ENTITIES = "search-entities.json"
-SEARCH_SCRIPT = "static-search.js"
-INDEXED_TAGS = ("p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "td")
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 
 
@@ -82,13 +78,14 @@ class ExportReport:
     bytes: int = 0
     redirects: int = 0
     indexed_passages: int = 0
+    search_records: list = field(default_factory=list, repr=False)  # what Pagefind indexed (the bench reuses them)
     seconds: float = 0.0
     not_found: list[str] = field(default_factory=list)  # internal links the app answered with an error
     left_to_live_edition: set[str] = field(default_factory=set)
 
     def summary(self) -> str:
         return (f"{self.files} files ({self.pages} pages, {self.redirects} redirects, "
-                f"{self.bytes / 1e6:.1f} MB, {self.indexed_passages} passages in the search index) "
+                f"{self.bytes / 1e6:.1f} MB, {self.indexed_passages} records in the Pagefind index) "
                 f"in {self.seconds:.1f} s; {len(self.not_found)} links the app could not answer")
 
 
@@ -315,7 +312,7 @@ class Writer:
             return value
         query = ""
         if urlsplit(bare).query and self.files.get(bare) is None:
-            query = "?" + urlsplit(bare).query  # read by static-search.js
+            query = "?" + urlsplit(bare).query  # read by static-search.js (static_search.GLUE)
         return relative(target, page_file) + query + fragment
 
     def html(self, fetched: Fetched, page_file: str, report: ExportReport) -> tuple[bytes, lxml_html.HtmlElement]:
@@ -334,11 +331,7 @@ class Writer:
             element.set(attribute, self.rewrite_reference(value, fetched.url, page_file, report))
         # Only the search page itself answers a query; the other pages' search boxes just lead to it.
         if urlsplit(fetched.url).path in self.crawler.client_side and not urlsplit(fetched.url).query:
-            head = document.find("head")
-            script = lxml_html.Element("script", src=relative(SEARCH_SCRIPT, page_file), defer="defer")
-            script.set("data-index", relative(SEARCH_INDEX, page_file))
-            script.set("data-entities", relative(SEARCH_ENTITIES, page_file))
-            (head if head is not None else document).append(script)
+            with_pagefind(document, page_file)
         return lxml_html.tostring(document, doctype="<!DOCTYPE html>", encoding="utf-8"), document
 
     def css(self, fetched: Fetched, page_file: str, report: ExportReport) -> bytes:
@@ -357,8 +350,7 @@ class Writer:
                 f'<meta http-equiv="refresh" content="0; url={href}"><link rel="canonical" href="{href}"></head>'
                 f'<body><p>This page is at <a href="{href}">{href}</a>.</p></body></html>\n').encode("utf-8")
 
-    def write(self, report: ExportReport) -> list[dict]:
-        passages: list[dict] = []
+    def write(self, report: ExportReport) -> None:
         for url, fetched in self.crawler.fetched.items():
             page_file = self.files.get(url)
             if page_file is None:
@@ -369,16 +361,13 @@ class Writer:
                 payload = self.redirect_page(fetched, page_file)
                 report.redirects += 1
             elif fetched.mimetype == "text/html":
-                payload, document = self.html(fetched, page_file, report)
+                payload, _document = self.html(fetched, page_file, report)
                 report.pages += 1
-                if not urlsplit(url).query and urlsplit(url).path not in self.crawler.client_side:
-                    passages.extend(search_entries(document, page_file))
             elif fetched.mimetype == "text/css":
                 payload = self.css(fetched, page_file, report)
             else:
                 payload = fetched.body
             self.put(page_file, payload, report)
-        return passages
 
     def put(self, name: str, payload: bytes, report: ExportReport) -> None:
         if name in self.written:
@@ -393,34 +382,28 @@ class Writer:
         report.bytes += len(payload)
 
 
-def search_entries(document: lxml_html.HtmlElement, page_file: str) -> list[dict]:
-    """Every passage with an id on a page: where it is, the page's title, its text."""
-    title = " ".join((document.findtext(".//title") or "").split())
-    entries = []
-    for element in document.iter(*INDEXED_TAGS):
-        identifier = element.get("id")
-        if not identifier:
-            continue
-        text = " ".join(element.text_content().split())
-        if text:
-            entries.append({"u": f"{page_file}#{identifier}", "t": title, "x": text})
-    return entries
+def with_pagefind(document: lxml_html.HtmlElement, page_file: str) -> None:
+    """The search page loads the script that answers its form with Pagefind."""
+    head = document.find("head")
+    head = head if head is not None else document
+    glue = lxml_html.Element("script", src=relative(GLUE, page_file), defer="defer")
+    glue.set("data-bundle", relative(f"{BUNDLE}/", page_file))
+    glue.set("data-entity-names", relative(SEARCH_ENTITIES, page_file))
+    head.append(glue)
 
 
-def with_the_texts_passages(crawler: Crawler, writer: Writer,
-                            page_passages: list[dict]) -> tuple[list[dict], dict[str, list[int]]]:
-    """The export's search index and its entities: the texts' passages as the
-    edition's own search index holds them (its words, its names: the static
-    search finds what the live one finds), each at its exported page, then the
-    other passages of the exported pages (library, registers, headers)."""
+def passage_records(crawler: Crawler, writer: Writer) -> tuple[list[Record], dict[str, str]]:
+    """Every passage of the edition's search index as a Pagefind record at its exported
+    page (the static search finds what the live one finds, by the same names), and
+    the names of the register entries the filters use."""
     state = crawler.app.extensions.get("edition")
     if state is None or "reading.permalink" not in crawler.app.view_functions:
-        return page_passages, {}
+        return [], {}
     from flask import url_for
 
     from .search import ensure_index, every_passage
     ensure_index(state.tei_dir, state.search_db)
-    titles = {entry["u"].partition("#")[0]: entry["t"] for entry in page_passages}
+    names = entity_names(state.tei_dir)
     ids_on_page: dict[str, set[str]] = {}
 
     def anchor(page_url: str, passage_id: str) -> str:
@@ -431,124 +414,18 @@ def with_the_texts_passages(crawler: Crawler, writer: Writer,
             ids_on_page[page_url] = set(lxml_html.document_fromstring(fetched.body).xpath("//@id"))
         return "#" + passage_id if passage_id in ids_on_page[page_url] else ""
 
-    passages: list[dict] = []
-    entities: dict[str, list[int]] = {}
+    records: dict[str, Record] = {}
     with crawler.app.test_request_context():
-        for text_key, passage_id, body, mentioned in every_passage(state.search_db):
-            permalink = url_for("reading.permalink", key=text_key, xml_id=passage_id)
+        for passage in every_passage(state.search_db):
+            permalink = url_for("reading.permalink", key=passage.text_key, xml_id=passage.passage_id)
             page_url = ((crawler.fetched.get(permalink) or crawler.fetch(permalink)).location or "").split("#")[0]
             page_file = writer.target(page_url)
-            if page_file is None:
-                continue
-            for entity in mentioned:
-                entities.setdefault(entity, []).append(len(passages))
-            passages.append({"u": page_file + anchor(page_url, passage_id), "t": titles.get(page_file, ""), "x": body})
-    from_texts = {entry["u"] for entry in passages}
-    return passages + [entry for entry in page_passages if entry["u"] not in from_texts], entities
-
-
-SEARCH_JS = r"""// Search in the static export: the search form is answered from search-index.json in the browser,
-// read as the live edition reads a query (edition.search.fts_query): every word must occur as a word,
-// "words in quotes" as a phrase, word* as a prefix. The entity field keeps the passages that
-// search-entities.json says mention that entry.
-(function () {
-  "use strict";
-  var script = document.currentScript;
-  var indexUrl = script.getAttribute("data-index");
-  var entitiesUrl = script.getAttribute("data-entities");
-  var base = new URL(indexUrl, document.baseURI);
-  function fold(s) { return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
-  function words(s) { return fold(s).match(/[\p{L}\p{N}]+/gu) || []; }
-  function terms(query) {
-    var found = [];
-    var part, pattern = /"([^"]*)"|(\S+)/g;
-    while ((part = pattern.exec(query)) !== null) {
-      if (part[1] !== undefined) {
-        if (words(part[1]).length) { found.push({words: words(part[1]), prefix: false}); }
-        continue;
-      }
-      words(part[2]).forEach(function (w) { found.push({words: [w], prefix: false}); });
-      if (/\*$/.test(part[2]) && found.length) { found[found.length - 1].prefix = true; }
-    }
-    return found;
-  }
-  function occurs(term, tokens) {
-    var n = term.words.length;
-    for (var i = 0; i + n <= tokens.length; i++) {
-      var j = 0;
-      while (j < n && (tokens[i + j] === term.words[j] ||
-             (term.prefix && j === n - 1 && tokens[i + j].indexOf(term.words[j]) === 0))) { j++; }
-      if (j === n) { return true; }
-    }
-    return false;
-  }
-  // A choice of the form (the text to search in) keeps the passages whose page lies under that name.
-  var params = new URLSearchParams(window.location.search);
-  var scopes = [];
-  function within(entry) {
-    return scopes.every(function (value) { return ("/" + entry.u).indexOf("/" + value + "/") !== -1; });
-  }
-  function render(form, query, entity, entries, mentioning) {
-    var box = document.getElementById("static-search-results");
-    if (!box) {
-      box = document.createElement("section");
-      box.id = "static-search-results";
-      form.parentNode.insertBefore(box, form.nextSibling);
-    }
-    box.textContent = "";
-    var wanted = terms(query);
-    var hits = (mentioning ? mentioning.map(function (i) { return entries[i]; }) : entries).filter(function (e) {
-      if (!within(e)) { return false; }
-      if (!wanted.length) { return true; }
-      e.w = e.w || words(e.x);
-      return wanted.every(function (t) { return occurs(t, e.w); });
-    });
-    var heading = document.createElement("p");
-    heading.className = "search-count";
-    heading.setAttribute("role", "status");
-    heading.textContent = hits.length + (hits.length === 1 ? " passage" : " passages") +
-      (query ? " for \u201c" + query + "\u201d" : "") + (entity ? " that mention " + entity : "");
-    box.appendChild(heading);
-    var list = document.createElement("ol");
-    var first = wanted.length ? wanted[0].words[0] : "";
-    hits.slice(0, 200).forEach(function (e) {
-      var item = document.createElement("li");
-      var link = document.createElement("a");
-      link.href = new URL(e.u, base).href;
-      link.textContent = e.t;
-      var at = first ? fold(e.x).indexOf(first) : 0;
-      var snippet = document.createElement("p");
-      snippet.textContent = (at > 80 ? "\u2026" : "") + e.x.slice(Math.max(0, at - 80), at + 220) + "\u2026";
-      item.appendChild(link);
-      item.appendChild(snippet);
-      list.appendChild(item);
-    });
-    box.appendChild(list);
-  }
-  function json(url) { return fetch(url).then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); }); }
-  document.addEventListener("DOMContentLoaded", function () {
-    // The page's own search form is the last one (a site-wide search box may come first, in the header).
-    var forms = document.querySelectorAll("form[data-static-search]");
-    var form = forms[forms.length - 1];
-    if (!form) { return; }
-    var field = form.querySelector("input[type=search]") || form.querySelector("input[type=text], input:not([type])");
-    var name = field ? field.name : "q";
-    var query = (params.get(name) || "").trim();
-    var entity = (params.get("entity") || "").trim();
-    form.querySelectorAll("select[name], input[name]").forEach(function (control) {
-      var value = params.get(control.name);
-      if (control === field || control.type === "hidden" || !value) { return; }
-      control.value = value;
-      if (control.tagName === "SELECT" && control.name !== "entity") { scopes.push(value); }
-    });
-    if (field && query) { field.value = query; }
-    if (!query && !entity) { return; }
-    Promise.all([json(indexUrl), entity ? json(entitiesUrl) : null]).then(function (loaded) {
-      render(form, query, entity, loaded[0], entity ? (loaded[1][entity] || []) : null);
-    });
-  });
-})();
-"""
+            if page_file is not None:
+                record = record_for(passage, page_file, anchor(page_url, passage.passage_id), names)
+                # Pagefind keeps one record per address: passages that lead to the same place
+                # (a title page's lines) are one record
+                records[record.url] = records[record.url].joined(record) if record.url in records else record
+    return list(records.values()), names
 
 
 def export_static(out_dir: Path, app=None, live_base: str | None = None, tei_dir: Path | None = None,
@@ -570,11 +447,18 @@ def export_static(out_dir: Path, app=None, live_base: str | None = None, tei_dir
     try:
         crawler = crawl_edition(app, live_base, tei_dir, jobs)
         writer = Writer(crawler, staging)
-        passages, entities = with_the_texts_passages(crawler, writer, writer.write(report))
-        writer.put(SEARCH_INDEX, json.dumps(passages, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), report)
-        writer.put(SEARCH_ENTITIES, json.dumps(entities, separators=(",", ":")).encode("utf-8"), report)
-        writer.put(SEARCH_SCRIPT, SEARCH_JS.encode("utf-8"), report)
-        report.indexed_passages = len(passages)
+        writer.write(report)
+        records, names = passage_records(crawler, writer)
+        report.search_records = records
+        writer.put(SEARCH_ENTITIES, json.dumps(names, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), report)
+        writer.put(GLUE, GLUE_JS.encode("utf-8"), report)
+        try:
+            report.indexed_passages = write_index(records, staging)
+        except (OSError, RuntimeError) as err:
+            raise ExportError(f"the search index could not be written: {err}") from err
+        bundle = [p for p in (staging / BUNDLE).rglob("*") if p.is_file()]
+        report.files += len(bundle)
+        report.bytes += sum(p.stat().st_size for p in bundle)
         (staging / MARKER).write_text(json.dumps({"files": report.files}) + "\n", encoding="utf-8")
         swap_into_place(staging, out_dir)
     except BaseException:
@@ -609,6 +493,7 @@ def crawl_edition(app, live_base: str | None, tei_dir: Path | None, jobs: int | 
 
 def swap_into_place(staging: Path, out_dir: Path) -> None:
     """Replace out_dir by staging with two renames; the old export is removed only once the new one is in place."""
+    record_what_was_written(staging)
     old = None
     if out_dir.exists():
         old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
@@ -622,4 +507,37 @@ def swap_into_place(staging: Path, out_dir: Path) -> None:
             os.rename(old, out_dir)
         raise
     if old is not None:
+        keep_what_others_added(old, out_dir)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def record_what_was_written(staging: Path) -> None:
+    """The marker lists every file of the export: the next one deletes only these, and keeps what others added."""
+    marker = staging / MARKER
+    facts = json.loads(marker.read_text(encoding="utf-8")) if marker.is_file() else {}
+    facts["written"] = sorted(f.relative_to(staging).as_posix() for f in staging.rglob("*")
+                              if not f.is_dir() and f != marker)
+    marker.write_text(json.dumps(facts) + "\n", encoding="utf-8")
+
+
+def keep_what_others_added(old: Path, out_dir: Path) -> list[str]:
+    """Move into the new export every file of the old one that no export wrote (a
+    CNAME, a custom/ folder): re-exporting deleted them. The old export's marker
+    lists what it wrote; an export from before that list counts as having written
+    only what the new one writes again. A file the new export writes itself wins."""
+    try:
+        written = set(json.loads((old / MARKER).read_text(encoding="utf-8")).get("written", ()))
+    except (OSError, ValueError, AttributeError):
+        written = set()
+    kept = []
+    for path in sorted(old.rglob("*")):
+        relative = path.relative_to(old).as_posix()
+        if (path.is_dir() and not path.is_symlink()) or relative == MARKER or relative in written:
+            continue
+        target = out_dir / relative
+        if target.exists() or target.is_symlink():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(path, target)
+        kept.append(relative)
+    return kept

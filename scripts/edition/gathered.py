@@ -11,6 +11,7 @@ from . import SOURCE_LINE, XML_LANG, tei
 from .blocks import CONTINUATION_START, HARD_BREAK, Block, set_text
 from .joins import continues
 from .model import Document
+from .patterns import guarded
 
 # 6. gathered structures: entries, glosses, epigraphs, facsimile transcriptions
 
@@ -98,7 +99,7 @@ def _split_entry(doc: Document, block: Block) -> None:
     for rule in doc.profile.rules("structures"):
         if rule.get("kind") != block.kind:
             continue
-        m = re.search(rule["pattern"], block.text)
+        m = guarded(rule["pattern"]).search(block.text)
         if not m:
             continue
         group = "label" if "label" in m.re.groupindex else "name"

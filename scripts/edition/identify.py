@@ -22,6 +22,9 @@ text gives, in this order (the rules are data: data/registers/decisions.toml):
 6. the text's own identification (profile `[entities] prefer`), then the
    register's `default`.
 
+A body named like an all-Union one (`Central Committee`, `Politburo`, `TsIK`)
+is that body unless the text names another owner beside it (`edition.bodies`).
+
 What the evidence does not decide stays without @ref, with cert="low", and is
 queued for the editors (`edition names`). Every decision among several entries
 is recorded: passage, form, entry chosen (or none), certainty, evidence and the
@@ -43,23 +46,25 @@ from lxml import etree
 from . import XML_ID, tei
 from .entities import CANDIDATES, CLAIMANTS, EVIDENCE, REGISTER_FILE, UNIDENTIFIED, ELEMENT_FOR_KIND, matcher
 from .model import Document
-from .registers import REGISTERS, Entry
+from .registers import REGISTERS, Entry, RegisterError
+from .bodies import Bodies, take_into
 from .serialize import assign_ids
 
 DECISIONS_FILE = REGISTERS / "decisions.toml"
 NAMES = {tei("persName"): "person", tei("placeName"): "place", tei("orgName"): "org"}
-KIND_OF_TAG = {tag: kind for tag, kind in NAMES.items()}
 # evidence of the name's own words: it decides, and a fuller mention is remembered
 OWN_WORDS = ("full name", "initials", "forename", "abbreviated forename", "forename and patronymic",
-             "forename (inverted)", "forename (transliterated)", "initials fit the surname's other gender form")
+             "forename (inverted)", "forename (transliterated)")
 YEAR = re.compile(r"(?<![\d/.-])(1[89]\d\d)(?!\d)")
 SENTENCE_END = re.compile(r"[.!?](?:[\"”»’)\]]*)\s+(?=[A-Z\"“«(])")
+# a name element to be taken out, its words kept (a working tag: strip_tags removes it)
+UNWRAP = "{urn:x-edition:working}unwrap"
 # between two names of one list: a comma, `and`, `or`
 LIST_GLUE = re.compile(r"^\s*(?:,|;|,?\s+and|,?\s+or)\s*$")
 
 
-class DecisionsError(Exception):
-    pass
+class DecisionsError(RegisterError):
+    """decisions.toml is not valid: the build stops with the file and the fault."""
 
 
 @dataclass
@@ -88,7 +93,7 @@ class Rules:
     callings: dict[str, list[str]]
     place_heads: set[str]
     years_min_age: int
-    bodies: "Bodies"
+    bodies: Bodies
 
 
 @lru_cache(maxsize=1)
@@ -105,45 +110,6 @@ def rules() -> Rules:
     return Rules(overrides, data.get("descriptors", {}), data.get("callings", {}),
                  set(data.get("place_heads", [])), int(data.get("years", {}).get("min_age", 15)),
                  Bodies(data.get("bodies", {}), data.get("owner", [])))
-
-
-class Bodies:
-    """Whose body a `Central Committee` or `Politburo` is: the all-Union one, or a republic's or a
-    foreign party's (decisions.toml [bodies], [[owner]])."""
-
-    def __init__(self, bodies: dict, owners: list[dict]):
-        self.all_union = set(bodies.get("all_union", []))
-        words = sorted(bodies.get("party_words", []), key=len, reverse=True)
-        between = rf"(?:\s*(?:{'|'.join(re.escape(w) for w in words)}))*" if words else ""
-        self.owner_bodies = {w: o.get("bodies", {}) for o in owners for w in o.get("words", [])}
-        # a specific body -> the all-Union body whose name it shares (cc-kpd -> central-committee)
-        self.general_of = {body: general for o in owners for general, body in o.get("bodies", {}).items()}
-        named = "|".join(re.escape(w) for w in sorted(self.owner_bodies, key=len, reverse=True)) or "(?!)"
-        marks = "|".join(re.escape(m) for m in bodies.get("all_union_marks", [])) or "(?!)"
-        self.before = re.compile(rf"(?<![\w-])(?P<owner>{named})(?:['’]s)?{between}\s*$")
-        # after the owner, its party's name belongs to the phrase (`of the Ukrainian Communist Party`)
-        trailing = [w for w in words if w[:1].isupper() or w.startswith("(")]
-        trail = rf"(?:\s*(?:{'|'.join(re.escape(w) for w in trailing)}))*" if trailing else ""
-        self.after = re.compile(rf"{between}\s*(?<![\w-])(?P<owner>{named})(?![\w-]){trail}")
-        self.mark_before = re.compile(rf"(?:{marks})\s*$")
-        self.mark_after = re.compile(rf"\s*(?:of\s+)?(?:the\s+)?(?:{marks})")
-
-    def owner(self, text: str, at: tuple[int, int], expansions: list[str]) -> tuple[str, str, tuple[int, int]] | None:
-        """('before'|'after'|'all-union', owner words, span of the owner phrase) or None.
-        `expansions`: the body's own names, which may follow its abbreviation (`TsIK Central
-        Executive Committee of the Ukrainian Soviets`) before the owner."""
-        before = text[max(0, at[0] - 80):at[0]]
-        found = self.before.search(before)
-        if found:
-            return "before", found.group("owner"), (at[0] - len(before) + found.start(), at[0])
-        if self.mark_before.search(before) or self.mark_after.match(text, at[1]):
-            return "all-union", "", at
-        after = at[1]
-        expanded = next((e for e in expansions if text.startswith(e, after)), None)
-        found = self.after.match(text, after + len(expanded) if expanded else after, after + 120)
-        if found and found.end() > after:
-            return ("after" if not expanded else "after expansion"), found.group("owner"), (at[1], found.end())
-        return None
 
 
 class Scope:
@@ -167,6 +133,8 @@ class Identifier:
         self.scopes: dict[object, Scope] = {}
         self.decisions: list[Decision] = []
         self.ref_change = 0
+        self.overrides_used: set[tuple[str, str]] = set()
+        self._block, self._block_text, self._starts = None, "", {}
 
     # --- where a name stands -------------------------------------------------
 
@@ -184,6 +152,13 @@ class Identifier:
 
     # --- deciding --------------------------------------------------------------
 
+    def override(self, passage: str, words: str) -> str | None:
+        """The editors' decision for this passage and name (decisions.toml `override`), if any."""
+        decided = self.rules.overrides.get((passage, words))
+        if decided is not None:
+            self.overrides_used.add((passage, words))
+        return decided
+
     def identify(self, element) -> None:
         words = " ".join("".join(element.itertext()).split())
         passage, block = self.passage(element)
@@ -198,11 +173,10 @@ class Identifier:
         candidates = [c for c in (element.get(CANDIDATES) or "").split()]
         evidence = element.get(EVIDENCE) or ""
         chosen = self._ref_id(element)
-        form = self._bare_form(words, claimants)
         rejected: dict[str, str] = {}
         cert = element.get("cert")
 
-        override = self.rules.overrides.get((passage, words))
+        override = self.override(passage, words)
         if override is not None:
             chosen, cert, evidence = override, ("" if override else "low"), "the editors' decision"
         elif chosen:
@@ -213,20 +187,19 @@ class Identifier:
             else:
                 cert = "" if evidence == "full name" else "high" if evidence in OWN_WORDS + ("the only entry",) else "medium"
         else:
-            chosen, cert, evidence = self._from_context(element, block, passage, scope, form, candidates,
+            chosen, cert, evidence = self._from_context(element, block, passage, scope, words, candidates,
                                                         evidence, rejected)
         for other in claimants:
             if other != chosen and other not in rejected:
                 rejected[other] = "not preferred" if chosen else "undecided"
         self._apply(element, chosen, cert)
-        text, at = self._context(element, block)
-        context = " ".join(f"{text[max(0, at[0] - 70):at[0]]}[{text[at[0]:at[1]]}]{text[at[1]:at[1] + 70]}".split())
         self.decisions.append(Decision(passage, words, chosen, self._kind(element), cert, evidence,
-                                       [f"{i}:{why}" for i, why in rejected.items() if i != UNIDENTIFIED], context))
-        if chosen and evidence in OWN_WORDS or evidence == "the editors' decision" and chosen:
+                                       [f"{i}:{why}" for i, why in rejected.items() if i != UNIDENTIFIED],
+                                       _snippet(*self._context(element, block))))
+        if chosen and (evidence in OWN_WORDS or evidence == "the editors' decision"):
             self._remember(element, words, passage, scope)
         elif chosen:
-            scope.local[(passage, form)] = chosen
+            scope.local[(passage, words)] = chosen
 
     def _whose_body(self, element, words, passage, block, scope) -> None:
         """`the Central Committee of the Communist Party of Azerbaijan`, `the Georgian CP Central
@@ -235,7 +208,7 @@ class Identifier:
         text, at = self._context(element, block)
         entry = self.ids[general]
         owner = self.rules.bodies.owner(text, at, sorted([entry.name, *entry.data.get("form", [])], key=len, reverse=True))
-        override = self.rules.overrides.get((passage, words))
+        override = self.override(passage, words)
         if override is not None:
             chosen, cert, evidence = override, ("" if override else "low"), "the editors' decision"
         elif owner is None or owner[0] == "all-union":
@@ -248,12 +221,11 @@ class Identifier:
             cert, evidence = ("", f"owner '{owner[1]}' named {owner[0].replace('expansion', 'its expansion')}") if chosen else \
                 ("low", f"a body of '{owner[1]}' the register does not hold")
             if owner[0] in ("before", "after"):
-                _take_into(element, owner[0], owner[2][1] - owner[2][0])
+                take_into(element, owner[0], owner[2][1] - owner[2][0])
             words = " ".join("".join(element.itertext()).split())
         self._apply(element, chosen, cert)
-        context = " ".join(f"{text[max(0, at[0] - 70):at[0]]}[{text[at[0]:at[1]]}]{text[at[1]:at[1] + 70]}".split())
         self.decisions.append(Decision(passage, words, chosen, "org", cert, evidence,
-                                       [f"{general}:not the all-Union body"], context))
+                                       [f"{general}:not the all-Union body"], _snippet(text, at)))
 
     def _from_context(self, element, block, passage, scope, form, candidates, evidence, rejected):
         if self.prefer.get(form) in candidates:
@@ -261,9 +233,14 @@ class Identifier:
         text, at = self._context(element, block)
         alive = self._kind_fits(element, text, at, candidates, rejected)
         kind_decides = len(alive) < len(candidates)
-        alive = self._dates_fit(text, at, block, alive, rejected)
-        found = self._descriptor(text, at, alive) or self._calling(element, alive)
+        # the dates rule out whom a descriptor or a calling might point at; they do not overrule
+        # the text's own fuller mention or the default: a sentence may speak of the dead (`charged
+        # with the murder of Gorky` in 1937) or cite a book of 1989
+        dated: dict[str, str] = {}
+        living = self._dates_fit(text, at, block, alive, dated)
+        found = self._descriptor(text, at, living) or self._calling(element, living)
         if found:
+            rejected.update(dated)
             return found[0], "medium", found[1]
         remembered = [e for e, _ in scope.fuller.get(form, []) if e in alive]
         if len(set(remembered)) == 1:
@@ -396,17 +373,18 @@ class Identifier:
 
     # --- the tree ---------------------------------------------------------------
 
-    @staticmethod
-    def _context(element, block) -> tuple[str, tuple[int, int]]:
-        """The block's text and the name's place in it."""
-        text_nodes = block.xpath(".//text()")
-        position = 0
-        for node in text_nodes:
-            if node.getparent() is element and node.is_text:
-                break
-            position += len(node)
-        text = "".join(text_nodes)
-        return text, (position, position + len("".join(element.itertext())))
+    def _context(self, element, block) -> tuple[str, tuple[int, int]]:
+        """The block's text and the name's place in it (the block's text read once for all its names)."""
+        if self._block is not block:
+            nodes = block.xpath(".//text()")
+            self._block, self._block_text, self._starts = block, "".join(nodes), {}
+            position = 0
+            for node in nodes:
+                if node.is_text and node.getparent().tag in NAMES:
+                    self._starts[node.getparent()] = position
+                position += len(node)
+        position = self._starts.get(element, 0)
+        return self._block_text, (position, position + len("".join(element.itertext())))
 
     @staticmethod
     def _ref_id(element) -> str:
@@ -415,9 +393,6 @@ class Identifier:
     def _kind(self, element) -> str:
         return NAMES.get(element.tag, "")
 
-    @staticmethod
-    def _bare_form(words: str, claimants: list[str]) -> str:
-        return words.removesuffix("'s").removesuffix("’s")
 
     def _apply(self, element, chosen: str, cert: str) -> None:
         had = bool(element.get("ref"))
@@ -455,9 +430,18 @@ def identify(doc: Document) -> Document:
     for element in list(text.iter(*NAMES)):
         identifier.identify(element)
         _unwrap_if_kind_unknown(element)
+    for passage, words in sorted(set(identifier.rules.overrides) - identifier.overrides_used):
+        if passage.split(".")[0] == doc.profile.key:
+            # a passage's id moves when the structure is mended: say so rather than decide nothing
+            doc.warn(None, f"decisions.toml: the override for {words!r} in {passage} met no such name "
+                           "there (stale data?)")
     entities = doc.report.get("entities", {})
     if "with_ref" in entities:
         entities["with_ref"] += identifier.ref_change
+    # every person name of the text once its homonyms are decided, those an earlier stage encoded
+    # included: the share of person names with @ref that `edition names` reports
+    refs = [name.get("ref") for name in text.iter(tei("persName"))]
+    entities["persons"], entities["persons_with_ref"] = len(refs), sum(1 for ref in refs if ref)
     decisions = identifier.decisions
     if "review_queue" in entities:
         # what the context could not decide joins the editors' queue
@@ -483,55 +467,27 @@ def _unwrap_if_kind_unknown(element) -> None:
         return
     kinds = {e.kind for es in matcher().registers.values() for e in es if e.id in candidates}
     if len(kinds) > 1:
-        parent = element.getparent()
-        words = "".join(element.itertext()) + (element.tail or "")
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + words
-        else:
-            parent.text = (parent.text or "") + words
-        parent.remove(element)
+        element.tag = UNWRAP
+        etree.strip_tags(element.getparent(), UNWRAP)
+
+
+def _snippet(text: str, at: tuple[int, int], width: int = 70) -> str:
+    """The name in brackets with the words around it, for the decisions report."""
+    return " ".join(f"{text[max(0, at[0] - width):at[0]]}[{text[at[0]:at[1]]}]{text[at[1]:at[1] + width]}".split())
 
 
 def _listed_with(element, reach: int = 4) -> list:
     """The names listed with `element`, on either side, joined by commas, `and`, `or`."""
-    listed = []
-    node = element
+    return _listed_towards(element, reach, before=True) + _listed_towards(element, reach, before=False)
+
+
+def _listed_towards(element, reach: int, before: bool) -> list:
+    listed, node = [], element
     for _ in range(reach):
-        previous = node.getprevious()
-        if previous is None or previous.tag not in NAMES or not LIST_GLUE.match(previous.tail or ""):
+        neighbour = node.getprevious() if before else node.getnext()
+        glue = (neighbour.tail if before else node.tail) if neighbour is not None else None
+        if neighbour is None or neighbour.tag not in NAMES or not LIST_GLUE.match(glue or ""):
             break
-        listed.append(previous)
-        node = previous
-    node = element
-    for _ in range(reach):
-        following = node.getnext()
-        if following is None or following.tag not in NAMES or not LIST_GLUE.match(node.tail or ""):
-            break
-        listed.append(following)
-        node = following
+        listed.append(neighbour)
+        node = neighbour
     return listed
-
-
-def _take_into(element, side: str, length: int) -> None:
-    """The owner's words become part of the body's name, where they stand in one run of text
-    beside it (`the [Georgian Central Committee]`, `the [Central Committee of the KPD]`)."""
-    if side == "after":
-        tail = element.tail or ""
-        if len(tail) >= length:
-            element.text = (element.text or "") + tail[:length] if len(element) == 0 else element.text
-            if len(element) == 0:
-                element.tail = tail[length:]
-        return
-    previous = element.getprevious()
-    parent = element.getparent()
-    slot = previous.tail if previous is not None else parent.text
-    if slot is None or len(slot) < length or len(element) or not slot[-length:].strip():
-        return
-    if slot[-length:] != slot[-length:].lstrip() and False:
-        return
-    element.text = slot[-length:] + (element.text or "")
-    if previous is not None:
-        previous.tail = slot[:-length]
-    else:
-        parent.text = slot[:-length]

@@ -51,6 +51,7 @@ from lxml import etree
 from . import ED_NS, XML_ID, XML_LANG, tei
 from .model import Document
 from .profile import ProfileError
+from .patterns import guarded
 from .tree import inside, rewrite_text, source_line
 
 # marks an element this stage made, so later rules leave its text alone
@@ -72,7 +73,7 @@ class InterventionRule:
             raise ProfileError(f"{where}: rules[{index}]: unknown kind '{self.kind}' (one of {', '.join(KINDS)})")
         if "pattern" not in table:
             raise ProfileError(f"{where}: rules[{index}] needs a pattern")
-        self.pattern = re.compile(table["pattern"])
+        self.pattern = guarded(table["pattern"])
         missing = [g for g in GROUPS_NEEDED.get(self.kind, ()) if g not in self.pattern.groupindex]
         if missing:
             raise ProfileError(f"{where}: rules[{index}] ({self.kind}) must name "
@@ -106,7 +107,7 @@ class MalformedBracket:
     def __init__(self, table: dict[str, Any], index: int, where: str = "[interventions]"):
         if not isinstance(table, dict) or "pattern" not in table or "fault" not in table:
             raise ProfileError(f"{where}: malformed[{index}] needs a pattern and a fault")
-        self.pattern = re.compile(table["pattern"])
+        self.pattern = guarded(table["pattern"])
         if "inside" not in self.pattern.groupindex:
             raise ProfileError(f"{where}: malformed[{index}].pattern must name what the bracket holds "
                                "as (?P<inside>...)")
@@ -127,7 +128,7 @@ class LeftAlone:
         if not isinstance(table, dict) or not {"name", "pattern", "why"} <= set(table):
             raise ProfileError(f"{where}: left_alone[{index}] needs a name, a pattern and a why")
         self.name, self.why = table["name"], table["why"]
-        self.pattern = re.compile(table["pattern"])
+        self.pattern = guarded(table["pattern"])
 
 
 def record_interventions(doc: Document) -> Document:

@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from .blocks import CONTINUATION_START, TERMINAL, TERMINAL_PUNCTUATION, UNFINISHED_HYPHEN, Block
 from .model import Document
+from .patterns import guarded
 
 # 4. mend page breaks --------------------------------------------------------
 
@@ -44,16 +45,16 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
         return blocks
     movable = set(settings.get("movable", ["figure"]))
     open_words = set(settings.get("open_words", OPEN_WORDS))
-    not_before = [re.compile(p) for p in settings.get("not_before", [])]
+    not_before = [guarded(p) for p in settings.get("not_before", [])]
     # paragraphs that continue the one before, identified by reading where no
     # rule can tell ("the exiled Kurnatovskiy met | Lenin in Minusinsk")
-    also_before = [re.compile(p) for p in settings.get("also_before", [])]
+    also_before = [guarded(p) for p in settings.get("also_before", [])]
     # "the Soviets of Working People's | Deputies": a name cut by the break
     after_capitalised = bool(settings.get("after_capitalised", False))
     # a long paragraph that ends on a bare word, a comma or a hyphen was cut,
     # whatever the next one opens with ("...than in | 1929.")
     unfinished_min = int(settings.get("unfinished_min_chars", 0))
-    unfinished_end = re.compile(settings["unfinished_end"]) if settings.get("unfinished_end") else UNFINISHED_END
+    unfinished_end = guarded(settings["unfinished_end"]) if settings.get("unfinished_end") else UNFINISHED_END
     # where no note bodies end on a page number, a final number ends no
     # sentence ("...Circulation 300 | copies).")
     digits_end = bool(settings.get("digits_end_sentence", True))
@@ -66,7 +67,7 @@ def mend_page_breaks(doc: Document, blocks: list[Block]) -> list[Block]:
     # stop the words between were lost
     mid_sentence_continues = bool(settings.get("lower_case_continues", False))
     # joins the editors read as made over lost words ("in August | telegrams sent")
-    lost_before = [re.compile(p) for p in settings.get("lost_before", [])]
+    lost_before = [guarded(p) for p in settings.get("lost_before", [])]
     out: list[Block] = []
     joins = fragments = 0
     i = 0

@@ -41,6 +41,7 @@ from lxml import etree
 from . import SOURCE_LINE, XML_ID, tei
 from .model import Document
 from .profile import ProfileError
+from .patterns import guarded
 from .tree import rewrite_text, source_line, text_of
 
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -98,15 +99,15 @@ class NotesSettings:
         self.type = table.get("type", "authorial")
         self.resp = table.get("resp", "#author")
         self.absent_bodies = bool(table.get("absent_bodies", False))
-        self.markers = [MarkerRule(re.compile(m["pattern"]), bool(m.get("needs_body", False)),
+        self.markers = [MarkerRule(guarded(m["pattern"]), bool(m.get("needs_body", False)),
                                    m.get("type"), m.get("series", ""), m.get("cert"), m.get("comment"))
                         for m in table.get("markers", [])]
         # link residue wrapped round a marker ([press\[227\]56](#)): unwrapped
         # first, keeping the words, so the marker inside can be found
-        self.unwrap = [re.compile(p) for p in table.get("unwrap", [])]
+        self.unwrap = [guarded(p) for p in table.get("unwrap", [])]
         self.zone_start = _compile(table.get("zone_start"))
         self.zone_end = _compile(table.get("zone_end"))
-        self.bodies = [re.compile(p) for p in table.get("bodies", [])]
+        self.bodies = [guarded(p) for p in table.get("bodies", [])]
         self.body_exclude = _compile(table.get("body_exclude"))
         # True: any block inside a zone that is not a body continues the body
         # before it; False: it ends the zone; a list: only these source lines
@@ -173,7 +174,7 @@ FAULT_KINDS = ("misnumbered-body", "marker-reads", "reference")
 
 
 def _compile(pattern: str | None) -> re.Pattern | None:
-    return re.compile(pattern) if pattern else None
+    return guarded(pattern) if pattern else None
 
 
 def link_notes(doc: Document) -> Document:
@@ -194,6 +195,7 @@ class NoteLinker:
         self.key = doc.profile.key
         self.stats = doc.stage_report("notes")
         self.ids: set[str] = set()
+        self._suffixes: dict[str, int] = {}  # unique_id: the last suffix given to each wanted id
         self.faults_by_line: dict[int, list[dict]] = {}
         for fault in settings.faults:
             self.faults_by_line.setdefault(int(fault["line"]), []).append(fault)
@@ -580,10 +582,13 @@ class NoteLinker:
         return note
 
     def unique_id(self, wanted: str) -> str:
-        candidate, i = wanted, 1
+        # the last suffix given for `wanted` is remembered: counting up from 1 each
+        # time was quadratic in the number of notes that share a number
+        candidate, i = wanted, self._suffixes.get(wanted, 1)
         while candidate in self.ids:
             i += 1
             candidate = f"{wanted}.{i}"
+        self._suffixes[wanted] = i
         self.ids.add(candidate)
         return candidate
 

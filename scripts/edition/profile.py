@@ -18,6 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import regex
+
+from .patterns import guarded, written_at
+
 # Every top-level table or key a profile may hold, with what it is for.
 KNOWN_KEYS = {
     "id": "the text's identifier (file stem)",
@@ -177,10 +181,130 @@ def load_profile(path: Path) -> Profile:
     except UnicodeDecodeError:
         raise ProfileError(f"{path}: a profile must be UTF-8") from None
     _check_keys(path, source, data)
+    _check_types(path, source, data)
     data.setdefault("id", path.stem)
+    _check_names(path, source, data)
     _check_patterns(path, data)
     _check_rules(path, data)
     return Profile(path, data)
+
+
+# The type of every value the stages read as one type (as the five profiles
+# write them): a number or true/false where a string belongs is refused here,
+# with its line, instead of failing as a TypeError deep in a stage.
+VALUE_TYPES: dict[str, frozenset[str]] = {
+    "a string": frozenset({
+        "bibl.analytic_title", "bibl.authors.forename", "bibl.authors.id", "bibl.authors.name",
+        "bibl.authors.surname", "bibl.availability", "bibl.date", "bibl.date_text", "bibl.editors.forename",
+        "bibl.editors.id", "bibl.editors.name", "bibl.editors.resp", "bibl.editors.surname",
+        "bibl.host_title", "bibl.idnos.subtype", "bibl.idnos.type", "bibl.idnos.value", "bibl.level",
+        "bibl.pub_place", "bibl.publisher", "bibl.related.date", "bibl.related.date_text",
+        "bibl.related.level", "bibl.related.note", "bibl.related.pub_place", "bibl.related.publisher",
+        "bibl.related.title", "bibl.related.type", "bibl.rights", "bibl.series.scope", "bibl.series.title",
+        "bibl.series.unit", "bibl.subtitle", "bibl.title", "bibl.translators.forename", "bibl.translators.id",
+        "bibl.translators.name", "bibl.translators.resp", "bibl.translators.surname", "bibl.type",
+        "edition.gap_at_end", "edition.policy_notes.correction", "edition.policy_notes.quotation",
+        "edition.policy_notes.segmentation", "edition.standpoint", "figures.transcription_lang",
+        "figures.transcription_script", "footers.pattern", "footers.rule", "foreign.lang", "foreign.script",
+        "format", "headings.content", "headings.content_except", "headings.pattern", "headings.region",
+        "headings.supply_first_after", "headings.type", "id", "interventions.left_alone.name",
+        "interventions.left_alone.pattern", "interventions.left_alone.why", "interventions.malformed.fault",
+        "interventions.malformed.pattern", "interventions.rules.cert", "interventions.rules.kind",
+        "interventions.rules.lang", "interventions.rules.name", "interventions.rules.pattern",
+        "interventions.rules.resp", "interventions.rules.type", "joins.unfinished_end", "key",
+        "notes.body_exclude", "notes.expected.explain", "notes.faults.comment", "notes.faults.kind",
+        "notes.faults.marker", "notes.markers.cert", "notes.markers.comment", "notes.markers.pattern",
+        "notes.markers.series", "notes.markers.type", "notes.place", "notes.resp", "notes.type",
+        "notes.zone_end", "notes.zone_start", "original.analytic_title", "original.date",
+        "original.date_text", "original.lang", "original.level", "original.note", "original.pub_place",
+        "original.publisher", "original.scopes.text", "original.scopes.unit", "original.title",
+        "original.title_cyrillic", "quotes.continuation", "quotes.exclude_lead_in", "quotes.lead_in",
+        "quotes.run_in", "regions.div", "regions.end_pattern", "regions.floating", "regions.lang",
+        "regions.reason", "regions.role", "regions.start_pattern", "structures.continuation",
+        "structures.kind", "structures.pattern", "structures.region", "structures.rule", "structures.type",
+        "structures.unit", "structures.within",
+    }),
+    # (lists a stage iterates as such: a lone string would be read letter by letter;
+    # other lists, such as joins.mark_lost, also take one string)
+    "strings": frozenset({
+        "languages", "blocks.split_before", "joins.not_before", "joins.also_before", "quotes.also",
+        "notes.bodies", "notes.unwrap",
+    }),
+    "true/false": frozenset({
+        "bibl.rights_restricted", "bibl.translators.org", "headings.after_head", "headings.sequence",
+        "joins.after_capitalised", "joins.closers_end_sentence", "joins.digits_end_sentence",
+        "notes.absent_bodies", "notes.markers.needs_body", "notes.open_at_first_body", "regions.keep_lines",
+        "structures.ends_content",
+    }),
+    "a whole number": frozenset({
+        "blocks.verse.max_length", "blocks.verse.min_lines", "figures.caption_max_blocks",
+        "figures.caption_max_chars", "headings.level", "joins.displaced_max_words",
+        "joins.unfinished_min_chars", "notes.expected.bodies", "notes.expected.bodies_absent_from_source",
+        "notes.expected.duplicates", "notes.expected.inferred_references", "notes.expected.linked",
+        "notes.expected.misnumbered", "notes.expected.references", "notes.expected.unanchored",
+        "notes.expected.without_body", "notes.faults.line", "regions.end", "regions.start",
+        "structures.close_level",
+    }),
+    "a number": frozenset({
+        "blocks.verse.min_capitalised",
+    }),
+}
+TYPE_TESTS = {
+    "a string": lambda v: isinstance(v, str),
+    "strings": lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v),
+    "true/false": lambda v: isinstance(v, bool),
+    "a whole number": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "a number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+}
+# An id names the output file (tei/ID.xml): letters, digits, '-', '_' and '.', not first.
+TEXT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+# A key prefixes every xml:id of the text (KEY.3.p5): an XML name without ':' or '.'.
+TEXT_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,39}")
+# The registers' own files: a text named like one would replace it.
+RESERVED_IDS = frozenset({"persons", "places", "orgs"})
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+def _check_types(path: Path, source: str, data: dict[str, Any]) -> None:
+    expected = {key: kind for kind, keys in VALUE_TYPES.items() for key in keys}
+
+    def check(table: dict[str, Any], schema: str, trail: str) -> None:
+        for key, value in table.items():
+            inner = f"{schema}.{key}" if schema else key
+            place = f"{trail}.{key}" if trail else key
+            kind = expected.get(inner)
+            if kind and not TYPE_TESTS[kind](value):
+                raise ProfileError(f"{path}:{_line_of(source, trail, key)}: '{place}' must be {kind}, "
+                                   f"not {_toml_type(value)} ({value!r})")
+            if isinstance(value, dict):
+                check(value, inner, place)
+            elif isinstance(value, list) and all(isinstance(item, dict) for item in value):
+                for i, item in enumerate(value):
+                    check(item, inner, f"{place}[{i}]")
+
+    check(data, "", "")
+
+
+def _check_names(path: Path, source: str, data: dict[str, Any]) -> None:
+    """The id names a file in the output folder and the key every xml:id: both are
+    checked for their characters (no '../', no spaces or markup) and neither may
+    take a register's name."""
+    text_id = data["id"]
+    if not TEXT_ID.fullmatch(text_id):
+        raise ProfileError(f"{path}:{_line_of(source, '', 'id')}: id {text_id!r} must be letters, digits, "
+                           "'-', '_' or '.' (not first), at most 100: it names the TEI file")
+    key = data.get("key")
+    if key is not None and not TEXT_KEY.fullmatch(key):
+        raise ProfileError(f"{path}:{_line_of(source, '', 'key')}: key {key!r} must start with a letter or '_' "
+                           "and hold only letters, digits, '-' and '_' (at most 40): it begins every xml:id")
+    for name, value in (("id", text_id), ("key", key)):
+        if value in RESERVED_IDS:
+            raise ProfileError(f"{path}:{_line_of(source, '', name)}: {name} {value!r} is the name of a register "
+                               f"(tei/{value}.xml): choose another")
+    for language in data.get("languages", []):
+        if not LANGUAGE_TAG.fullmatch(language):
+            raise ProfileError(f"{path}:{_line_of(source, '', 'languages')}: {language!r} in 'languages' is not a "
+                               "language code (en, ru, de-AT...)")
 
 
 def _check_rules(path: Path, data: dict[str, Any]) -> None:
@@ -323,16 +447,10 @@ def _check_patterns(path: Path, data: dict[str, Any]) -> None:
             for k, v in node.items():
                 if k in ("pattern", "start_pattern", "end_pattern", "lead_in", "exclude_lead_in",
                          "run_in", "continuation", "content_except") and isinstance(v, str):
-                    try:
-                        re.compile(v)
-                    except re.error as err:
-                        raise ProfileError(f"{path}: {trail}.{k} is not a valid pattern: {err}") from None
+                    _compile(path, f"{trail}.{k}", v)
                 elif k in PATTERN_LISTS and isinstance(v, list):
                     for i, item in enumerate(v):
-                        try:
-                            re.compile(item)
-                        except (re.error, TypeError) as err:
-                            raise ProfileError(f"{path}: {trail}.{k}[{i}] is not a valid pattern: {err}") from None
+                        _compile(path, f"{trail}.{k}[{i}]", item)
                 else:
                     walk(v, f"{trail}.{k}" if trail else k)
         elif isinstance(node, list):
@@ -340,6 +458,17 @@ def _check_patterns(path: Path, data: dict[str, Any]) -> None:
                 walk(item, f"{trail}[{i}]")
 
     walk(data, "")
+
+
+def _compile(path: Path, where: str, text: Any) -> None:
+    """A pattern must compile for `re` (its error messages are the clearer) and for
+    `regex`, which runs it with a time limit (edition.patterns)."""
+    try:
+        re.compile(text)
+        guarded(text)
+    except (re.error, regex.error, TypeError) as err:
+        raise ProfileError(f"{path}: {where} is not a valid pattern: {err}") from None
+    written_at(text, f"{path}: {where}")
 
 
 def profile_for(source: Path) -> Profile:

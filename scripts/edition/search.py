@@ -10,6 +10,7 @@ when the TEI files changed since (`ensure_index`).
 from __future__ import annotations
 
 import bisect
+import functools
 import html
 import json
 import os
@@ -22,6 +23,9 @@ from pathlib import Path
 from lxml import etree
 
 from . import BUILD, TEI_DIR, XML_ID, tei
+from .query import Query, QueryError, parse
+from .spellings import Form, key, misreadings, register_forms, spelling_groups
+from .health import sound
 
 INDEX_PATH = BUILD / "search.sqlite"
 REGISTER_FILES = {"persons.xml", "places.xml", "orgs.xml"}
@@ -45,16 +49,20 @@ _rebuild_lock = threading.Lock()
 
 
 def text_files(tei_dir: Path) -> list[Path]:
-    return sorted(p for p in Path(tei_dir).glob("*.xml") if p.name not in REGISTER_FILES)
+    # a file that cannot be parsed is left out (and named by the viewer), not fatal to the index
+    return sound(sorted(p for p in Path(tei_dir).glob("*.xml") if p.name not in REGISTER_FILES))
 
 
 # raised when the tables change, so that an index of the old shape is rebuilt
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 
 
 def _fingerprint(tei_dir: Path) -> str:
-    """What the index was built from: its shape, names, sizes and mtimes of the TEI files."""
-    return json.dumps([INDEX_VERSION, [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in text_files(tei_dir)]])
+    """What the index was built from: its shape, names, sizes and mtimes of the TEI files
+    (the registers too: their spellings widen a search)."""
+    registers = [p for p in (Path(tei_dir) / name for name in sorted(REGISTER_FILES)) if p.is_file()]
+    return json.dumps([INDEX_VERSION, [[p.name, p.stat().st_size, p.stat().st_mtime_ns]
+                                       for p in [*text_files(tei_dir), *registers]]])
 
 
 @dataclass
@@ -63,6 +71,7 @@ class Mention:
     entity: str
     start: int
     end: int
+    cert: str = ""  # the identification's certainty (@cert), "" for an exact name
 
 
 def is_passage(element: etree._Element) -> bool:
@@ -139,7 +148,7 @@ def passage_text(element: etree._Element) -> tuple[str, list[Mention]]:
                 target = node.get("ref").split()[0]
                 register, _, entity = target.partition("#")
                 if entity:
-                    mentions.append(Mention(register.removesuffix(".xml"), entity, start, length))
+                    mentions.append(Mention(register.removesuffix(".xml"), entity, start, length, node.get("cert") or ""))
             if bracketed:
                 parts.append("]")
                 length += 1
@@ -204,9 +213,11 @@ def _fill_index(con: sqlite3.Connection, tei_dir: Path) -> dict:
             body, text_key UNINDEXED, passage_id UNINDEXED, kind UNINDEXED, section UNINDEXED,
             tokenize = "unicode61 remove_diacritics 2");
         CREATE TABLE mentions(passage_rowid INTEGER, text_key TEXT, passage_id TEXT,
-            register TEXT, entity TEXT, before TEXT, name TEXT, after TEXT);
+            register TEXT, entity TEXT, before TEXT, name TEXT, after TEXT, cert TEXT);
+        CREATE TABLE spellings(grp INTEGER, form TEXT);
     """)
     stats = {"texts": 0, "passages": 0, "mentions": 0}
+    forms = register_forms(tei_dir)
     for path in text_files(tei_dir):
         # per text: a cached div keeps its whole tree alive, so one cache for all
         # texts held every parsed text in memory (about 5 MB a text: over 2 GB at 100x)
@@ -221,6 +232,9 @@ def _fill_index(con: sqlite3.Connection, tei_dir: Path) -> dict:
         stats["texts"] += 1
         if text is None:
             continue
+        for ref, form in misreadings(text):
+            if ref in forms and form not in forms[ref]:
+                forms[ref].append(form)
         for element in text.iter(PASSAGE_TAGS):
             if not is_passage(element) or any(a.tag in SKIPPED_TAGS for a in element.iterancestors()):
                 continue
@@ -232,14 +246,16 @@ def _fill_index(con: sqlite3.Connection, tei_dir: Path) -> dict:
                                  (body, text_key, link, etree.QName(element).localname, section_of(element, heads)))
             stats["passages"] += 1
             for m in mentions:
-                con.execute("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                con.execute("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             (cursor.lastrowid, text_key, link, m.register, m.entity,
                              body[max(0, m.start - KWIC_CHARS):m.start], body[m.start:m.end],
-                             body[m.end:m.end + KWIC_CHARS]))
+                             body[m.end:m.end + KWIC_CHARS], m.cert))
                 stats["mentions"] += 1
     # an entry's mentions in one text, in text order, are read from the index alone (Stalin: 3,000 rows)
     con.execute("CREATE INDEX mentions_entity ON mentions(register, entity, text_key, passage_rowid)")
     con.execute("INSERT INTO passages(passages) VALUES ('optimize')")
+    con.executemany("INSERT INTO spellings VALUES (?, ?)",
+                    [(n, " ".join(form)) for n, group in enumerate(spelling_groups(forms)) for form in group])
     return stats
 
 
@@ -299,47 +315,29 @@ def word_counts(tei_dir: Path = TEI_DIR, db_path: Path = INDEX_PATH) -> dict[str
         con.close()
 
 
-def every_passage(db_path: Path) -> list[tuple[str, str, str, list[str]]]:
-    """Every passage of the index in text order: (text_key, passage_id, body, the
-    register/id of each entity it mentions), for a search run elsewhere (the static export)."""
+@dataclass
+class Passage:
+    text_key: str
+    text_title: str
+    passage_id: str
+    section: str
+    body: str
+    mentioned: list[str]   # register/id of each entry it names
+
+
+def every_passage(db_path: Path) -> list[Passage]:
+    """Every passage of the index in text order, for a search run elsewhere (the static export)."""
     con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         mentioned: dict[int, list[str]] = {}
         for rowid, register, entity in con.execute("SELECT DISTINCT passage_rowid, register, entity FROM mentions"):
             mentioned.setdefault(rowid, []).append(f"{register}/{entity}")
-        return [(text_key, passage_id, body, mentioned.get(rowid, []))
-                for rowid, text_key, passage_id, body in con.execute(
-                    "SELECT rowid, text_key, passage_id, body FROM passages ORDER BY rowid")]
+        return [Passage(text_key, title, passage_id, section or "", body, mentioned.get(rowid, []))
+                for rowid, text_key, title, passage_id, section, body in con.execute(
+                    "SELECT passages.rowid, passages.text_key, texts.title, passage_id, section, body"
+                    " FROM passages JOIN texts ON texts.text_key = passages.text_key ORDER BY passages.rowid")]
     finally:
         con.close()
-
-
-class QueryError(ValueError):
-    """A search the reader typed that cannot be run (said in plain words)."""
-
-
-_QUERY_PART = re.compile(r'"([^"]*)"|(\S+)')
-
-
-def fts_query(query: str) -> str:
-    """The reader's query as an FTS5 expression: words must all occur,
-    "quoted words" as a phrase, a trailing * for a prefix. Every other
-    character is taken literally, so no input is an FTS5 syntax error."""
-    terms = []
-    for phrase, word in _QUERY_PART.findall(query):
-        if phrase:
-            words = re.findall(r"\w+", phrase)
-            if words:
-                terms.append('"' + " ".join(words) + '"')
-        else:
-            prefix = word.endswith("*")
-            for w in re.findall(r"\w+", word):
-                terms.append(f'"{w}"')
-            if prefix and terms and terms[-1][-1] == '"':
-                terms[-1] += "*"
-    if not terms:
-        raise QueryError("the search has no words in it")
-    return " AND ".join(terms)
 
 
 @dataclass
@@ -356,11 +354,36 @@ def _snippet_html(snippet: str) -> str:
     return html.escape(snippet).replace(HIT_START, "<mark>").replace(HIT_END, "</mark>")
 
 
-def search(db_path: Path, query: str, text_key: str | None = None,
+def spellings(db_path: Path) -> dict[Form, list[Form]]:
+    """{a form's key: every form of its group} from the index (read once per index version)."""
+    return _spellings(Path(db_path), Path(db_path).stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _spellings(db_path: Path, _mtime_ns: int) -> dict[Form, list[Form]]:
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        groups: dict[int, list[Form]] = {}
+        for group, form in con.execute("SELECT grp, form FROM spellings ORDER BY rowid"):
+            groups.setdefault(group, []).append(tuple(form.split(" ")))
+    finally:
+        con.close()
+    return {key(form): forms for forms in groups.values() for form in forms}
+
+
+def read_query(db_path: Path, text: str, variants: bool = True) -> Query:
+    """The reader's query, its names widened to the registers' spellings unless variants is False."""
+    return parse(text, spellings(db_path) if variants else None)
+
+
+def search(db_path: Path, query: str | Query, text_key: str | None = None,
            entity: tuple[str, str] | None = None, limit: int = 50, offset: int = 0) -> tuple[int, list[Hit]]:
-    """(number of hits, one page of hits ranked by bm25)."""
+    """(number of hits, one page of hits ranked by bm25). A query given as text is widened
+    to the registers' spellings; read_query(..., variants=False) gives one that is not."""
+    if isinstance(query, str):
+        query = read_query(db_path, query)
     where = ["passages MATCH ?"]
-    params: list = [fts_query(query)]
+    params: list = [query.fts()]
     if text_key:
         where.append("passages.text_key = ?")
         params.append(text_key)
@@ -371,12 +394,16 @@ def search(db_path: Path, query: str, text_key: str | None = None,
     con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         total = con.execute(f"SELECT count(*) FROM passages WHERE {clause}", params).fetchone()[0]
-        rows = con.execute(
-            f"""SELECT passages.text_key, texts.title, passage_id, kind,
+        # a page past the last costs nothing; the snippets are made for the page's rows
+        # only (ordered with them, FTS5 would make one for every hit)
+        rows = [] if offset >= total else con.execute(
+            f"""WITH page AS (SELECT passages.rowid AS id, rank FROM passages WHERE {clause}
+                              ORDER BY rank LIMIT ? OFFSET ?)
+                SELECT passages.text_key, texts.title, passage_id, kind,
                        snippet(passages, 0, ?, ?, '…', 32), section
-                FROM passages JOIN texts ON texts.text_key = passages.text_key
-                WHERE {clause} ORDER BY bm25(passages) LIMIT ? OFFSET ?""",
-            [HIT_START, HIT_END, *params, limit, offset]).fetchall()
+                FROM page JOIN passages ON passages.rowid = page.id JOIN texts ON texts.text_key = passages.text_key
+                WHERE passages MATCH ? ORDER BY page.rank""",
+            [*params, limit, offset, HIT_START, HIT_END, params[0]]).fetchall()
     except sqlite3.OperationalError as err:
         raise QueryError(f"the search could not be run: {err}") from err
     finally:
@@ -416,7 +443,7 @@ def mentions_of(db_path: Path, register: str, entity: str, text_key: str | None 
     con.row_factory = sqlite3.Row
     try:
         texts = "AND text_key = ?" if text_key else ""
-        rows = con.execute(f"""SELECT text_key, passage_id, before, name, after FROM mentions
+        rows = con.execute(f"""SELECT text_key, passage_id, before, name, after, cert FROM mentions
                                WHERE register = ? AND entity = ? {texts}
                                ORDER BY text_key, passage_rowid LIMIT ? OFFSET ?""",
                            (register, entity, *([text_key] if text_key else []), -1 if limit is None else limit,
@@ -432,7 +459,7 @@ def first_mentions_by_text(db_path: Path, register: str, entity: str, per_text: 
     con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     con.row_factory = sqlite3.Row
     try:
-        rows = con.execute("""SELECT text_key, passage_id, before, name, after FROM (
+        rows = con.execute("""SELECT text_key, passage_id, before, name, after, cert FROM (
                                 SELECT *, row_number() OVER (PARTITION BY text_key ORDER BY passage_rowid) AS n
                                 FROM mentions WHERE register = ? AND entity = ?)
                               WHERE n <= ? ORDER BY text_key, n""", (register, entity, per_text)).fetchall()

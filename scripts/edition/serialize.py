@@ -1,4 +1,4 @@
-"""Stage 10, serialize: identifiers, cleanup of working attributes, atomic write.
+"""Stage 11, serialize: identifiers, cleanup of working attributes, atomic write.
 
 Identifiers are derived from the structure (position of each division,
 paragraph, item, note within its parent) so that a citation link survives a

@@ -92,12 +92,17 @@ def replace_slot(parent: etree._Element, after: etree._Element | None, head: str
     carrying its own tail, right where that text ends."""
     if after is None:
         parent.text = head
-        index = 0
+        if not nodes:
+            return
+        parent.insert(0, nodes[0])
+        after, nodes = nodes[0], nodes[1:]
     else:
         after.tail = head
-        index = parent.index(after) + 1
-    for offset, node in enumerate(nodes):
-        parent.insert(index + offset, node)
+    # each node after the one before: parent.index(after) walks the siblings, and a
+    # paragraph of a million note references made that quadratic
+    for node in nodes:
+        after.addnext(node)
+        after = node
 
 
 def text_of(element: etree._Element) -> str:

@@ -71,9 +71,9 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FIRST_GOLD = Path(__file__).parent / "entities.toml"
 HELD_OUT_GOLD = Path(__file__).parent / "entities_heldout.toml"
 BLIND_GOLD = Path(__file__).parent / "entities_blind.toml"
-# samples marked after the fourth draw: the fifth leaves out their passages too (by the
-# `passage` xml:id of a homonym decision); listed, not globbed, so that a sample made after
-# the fifth draw does not change it
+# samples marked after the fourth draw: the fifth leaves out their passages too (a homonym
+# decision's `text` and `contains`); listed, not globbed, so that a sample made after the fifth
+# draw does not change it
 LATER_SAMPLES = [Path(__file__).parent / "homonyms.toml"]
 
 
@@ -101,19 +101,18 @@ def main(only_seed: int | None = None) -> None:
     held_out = tomllib.loads(HELD_OUT_GOLD.read_text(encoding="utf-8"))["paragraph"]
     if BLIND_GOLD.exists():  # its passages carry the fifth draw's seed: left out only of later draws
         held_out += tomllib.loads(BLIND_GOLD.read_text(encoding="utf-8"))["paragraph"]
-    decided = {d["passage"] for sample in LATER_SAMPLES
-               for d in tomllib.loads(sample.read_text(encoding="utf-8")).get("decision", [])}
+    decided = [d for sample in LATER_SAMPLES
+               for d in tomllib.loads(sample.read_text(encoding="utf-8")).get("decision", [])]
     drawn: set[str] = set()
     for seed, draw in DRAWS:
         rng = random.Random(seed)
         # left out: the first sample and the held-out passages of earlier draws (those without
         # `seed` are of seeds 4 to 6, so the first three draws left out the first sample only)
-        marked = first + [g for g in held_out if g.get("seed", 6) < seed]
+        marked = first + [g for g in held_out if g.get("seed", 6) < seed] + (decided if seed > 7 else [])
         for key, kind, count in draw:
             (path,) = [p for p in TEI_DIR.glob(f"{key}*.xml")]
             root = etree.parse(str(path)).getroot()
             pool = [c for c in candidates(root, kind) if c[0] not in drawn
-                    and not (seed > 7 and c[0] in decided)
                     and not any(g["text"] == key and g["contains"] in c[1] for g in marked)]
             for xml_id, text in rng.sample(pool, count):
                 drawn.add(xml_id)

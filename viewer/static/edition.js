@@ -190,6 +190,8 @@
       localStorage.setItem("edition." + name, now ? "on" : "off");
     });
   });
+  // a page without the toggles (a gap in a note shown elsewhere) still explains its gaps
+  refreshExplanations();
 
   // Comfort: a dark or light page (following the system until the reader
   // chooses) and the size of the text, both remembered.
@@ -298,6 +300,8 @@
         const text = note.querySelector(".note-body").cloneNode(true);
         // the copy must not repeat the ids of the list it was taken from
         text.querySelectorAll("[id]").forEach(function (element) { element.removeAttribute("id"); });
+        // a mark in the copy does not open a pop-up of its own (the key says what it means)
+        text.querySelectorAll(".explain").forEach(function (mark) { explainable(mark, false); });
         content.appendChild(text);
       });
     } else if (target.classList.contains("name")) {
@@ -342,7 +346,7 @@
       openPopup(target, "Cite this passage", function (content) { fillCitation(target, content); });
     } else {
       event.preventDefault();
-      openPopup(target, "What the editors did here", function (content) {
+      openPopup(target, "What this mark means", function (content) {
         const explanation = document.createElement("p");
         explanation.textContent = target.dataset.explanation;
         content.appendChild(explanation);
