@@ -180,7 +180,8 @@ def test_org_mentions_precision_and_recall_against_gold(figures):
 
 @pytest.fixture(scope="module")
 def blind(trees):
-    """Scored on 2026-12-06 at main 3526b2f and again at f8538b2 (the same figures): see each test's docstring for the figures."""
+    """Scored on 2026-12-06 at main 3526b2f and again at f8538b2 (the same figures): see each
+    test's docstring for them."""
     result = score(trees, BLIND)
     for kind, f in result.items():
         print(f"\nblind {kind}: gold {f['gold']}, predicted {f['predicted']}, matched {f['matched']}; "
@@ -211,7 +212,8 @@ def test_blind_sample_is_large_spread_over_the_five_texts_and_apart_from_earlier
 
 def test_blind_sample_person_mentions_meet_the_issue_target(blind):
     """Issue 12: person recall >= 0.97 and precision >= 0.97 on the blind sample.
-    Measured (main 3526b2f and f8538b2, the same figures): 220 gold, 221 tagged, 219 matched: precision 0.991, recall 0.995."""
+    Measured (main 3526b2f and f8538b2, the same figures): 220 gold, 221 tagged, 219 matched:
+    precision 0.991, recall 0.995."""
     persons = blind["persons"]
     assert persons["precision"] >= 0.97, persons
     assert persons["recall"] >= 0.97, persons
@@ -219,9 +221,10 @@ def test_blind_sample_person_mentions_meet_the_issue_target(blind):
 
 def test_blind_sample_place_mentions_against_the_issue_target(blind):
     """Issue 12: place recall >= 0.95 and precision >= 0.97 on the blind sample.
-    Measured (main 3526b2f and f8538b2, the same figures): 51 gold, 56 tagged, 49 matched: recall 0.961 (target met),
-    precision 0.875 (target NOT met: places inside a body's name, "USSR Gosplan", "VSNKh of the
-    RSFSR", and in imprints and cited titles). The assertion holds the measured level."""
+    Measured (main 3526b2f and f8538b2, the same figures): 51 gold, 56 tagged, 49 matched:
+    recall 0.961 (target met), precision 0.875 (target NOT met: places inside a body's name,
+    "USSR Gosplan", "VSNKh of the RSFSR", and in imprints and cited titles). The assertion
+    holds the measured level."""
     places = blind["places"]
     assert places["recall"] >= 0.95, places
     assert places["precision"] >= 0.87, places
@@ -229,9 +232,9 @@ def test_blind_sample_place_mentions_against_the_issue_target(blind):
 
 def test_blind_sample_organisation_mentions_against_the_issue_target(blind):
     """Issue 12: organisation recall >= 0.95 and precision >= 0.97 on the blind sample.
-    Measured (main 3526b2f and f8538b2, the same figures): 120 gold, 99 tagged, 81 matched: precision 0.818, recall 0.675
-    (targets NOT met: bodies without a register entry, universities and institutes, and a
-    body's whole name, "VKP(b) Central Committee", "Presidium of the CCC", cut into its
+    Measured (main 3526b2f and f8538b2, the same figures): 120 gold, 99 tagged, 81 matched:
+    precision 0.818, recall 0.675 (targets NOT met: bodies without a register entry,
+    universities and institutes, and a body's whole name, "VKP(b) Central Committee", "Presidium of the CCC", cut into its
     parts). The assertion holds the measured level."""
     orgs = blind["orgs"]
     assert orgs["precision"] >= 0.81, orgs
@@ -240,7 +243,8 @@ def test_blind_sample_organisation_mentions_against_the_issue_target(blind):
 
 def test_blind_sample_wrong_references_are_at_most_half_a_percent_of_tagged_names(blind):
     """Issue 12: linked mentions pointing at a wrong entry <= 0.5 % of the names tagged.
-    Measured (main 3526b2f and f8538b2, the same figures): 0 of 376 tagged names (348 linked mentions matched to the gold)."""
+    Measured (main 3526b2f and f8538b2, the same figures): 0 of 376 tagged names (348 linked
+    mentions matched to the gold)."""
     tagged = sum(f["predicted"] for f in blind.values())
     wrong = sum(f["wrong_ref"] for f in blind.values())
     assert sum(f["linked"] for f in blind.values()) > 200
