@@ -11,14 +11,13 @@ absolute @ids, templates, pagination, the 4xx errors for bad parameters.
 
 from __future__ import annotations
 
-import threading
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 from lxml import etree
 from uritemplate import URITemplate
-from waitress.server import create_server
+from servers import serving
 
 from edition import TEI_DIR, TEI_NS
 from viewer import create_app
@@ -47,12 +46,8 @@ def edition_dir(built, tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(edition_dir):
     app = create_app(edition_dir, search_db=edition_dir / "search.sqlite")
-    http = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=http.run, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{http.effective_port}/dts/"
-    http.close()
-    thread.join(timeout=5)
+    with serving(app) as base:
+        yield app, f"{base}/dts/"
 
 
 @pytest.fixture(scope="module")

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import threading
 import zipfile
 from urllib.parse import urljoin
 
 import pytest
 import requests
 from lxml import etree
-from waitress.server import create_server
+from servers import serving
 
 from edition import TEI_DIR, TEI_NS
 from viewer import create_app
@@ -37,12 +36,8 @@ def base(tmp_path_factory):
     for path in TEI_DIR.glob("*.xml"):
         (folder / path.name).write_bytes(path.read_bytes())
     app = create_app(folder, search_db=folder / "search.sqlite")
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
+    with serving(app) as url:
+        yield url
 
 
 def resolves(uri: str, accept: str) -> requests.Response:

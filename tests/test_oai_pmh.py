@@ -19,7 +19,6 @@ import os
 import subprocess
 import sys
 import tarfile
-import threading
 import tomllib
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from lxml import etree
 from sickle import Sickle
 from sickle.oaiexceptions import (BadArgument, BadResumptionToken, CannotDisseminateFormat, IdDoesNotExist,
                                   NoRecordsMatch)
-from waitress.server import create_server
+from servers import serving
 
 from edition import DATA, ROOT, TEI_DIR, TEI_NS
 
@@ -116,12 +115,8 @@ def texts(edition_copy):
 def base_url(edition_copy):
     app = create_app(edition_copy)
     app.config["OAI_PAGE_SIZE"] = 2  # five records in pages of two: tokens are exercised
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}/oai"
-    server.close()
-    thread.join(timeout=5)
+    with serving(app) as base:
+        yield f"{base}/oai"
 
 
 def fetch(base_url: str, method: str = "GET", **params) -> etree._Element:
