@@ -7,7 +7,8 @@
     edition joins [TEXT]       a seeded sample of page-break joins, to read by eye
     edition notes [TEXT]       the notes report per text
     edition names [TEXT]       names no register entry claims, for the editors; --view decisions,
-                               homonyms, entries: how each name was identified
+                               homonyms, entries: how each name was identified; bodies: bodies
+                               no orgName marks
     edition ocr-candidates     forms that may be misreadings, for data/corrections/
     edition serve              serve the reading edition with waitress
     edition export-static DIR  the reading edition as static files
@@ -274,6 +275,8 @@ def cmd_names(args) -> int:
         return 2
     if args.view == "entries":
         return _names_by_entry(args)
+    if args.view == "bodies":
+        return _names_unmarked_bodies(args)
     reports = {}
     for source in sources:
         try:
@@ -357,6 +360,22 @@ def _names_by_entry(args) -> int:
         print(f"\n{entry}  ({len(mentions)} mentions: " + ", ".join(f"{n} {c}" for c, n in certs.items() if n) + ")")
         for passage, cert, context in mentions:
             print(f"  {passage:<24} {cert:<6} {context}")
+    return 0
+
+
+def _names_unmarked_bodies(args) -> int:
+    """Bodies the texts name that no orgName marks (the organisations register's gaps), by frequency."""
+    from .unmarked_bodies import unmarked_bodies
+
+    found = [f for f in unmarked_bodies(Path(args.tei)) if f.count >= args.min_count]
+    if args.json:
+        print(json.dumps([{"name": f.name, "count": f.count, "texts": dict(f.texts), "example": f.example}
+                          for f in found], ensure_ascii=False, indent=1))
+        return 0
+    print(f"Unmarked bodies: {sum(f.count for f in found)} mentions of {len(found)} names")
+    for f in found[: args.limit]:
+        where = ", ".join(f"{t.split('-')[0]} {c}" for t, c in sorted(f.texts.items()))
+        print(f"  {f.count:>5}  {f.name}  ({where})\n         {f.example}")
     return 0
 
 
@@ -464,12 +483,13 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("texts", nargs="*", help="text ids (default: all)")
     p.add_argument("--limit", type=int, default=100, help="names to print (default 100)")
     p.add_argument("--min-count", type=int, default=1, help="only names seen this often")
-    p.add_argument("--view", choices=("queue", "decisions", "homonyms", "entries"), default="queue",
+    p.add_argument("--view", choices=("queue", "decisions", "homonyms", "entries", "bodies"), default="queue",
                    help="queue: names no entry claims and undecided ones (default); decisions: every decision "
                         "among several entries; homonyms: forms several entries claim, each mention with its "
-                        "decision; entries: register entries with their mentions in context")
+                        "decision; entries: register entries with their mentions in context; bodies: bodies "
+                        "the texts name that no orgName marks")
     p.add_argument("--entry", help="with --view entries: only this register entry")
-    p.add_argument("--tei", default=str(TEI_DIR), help="with --view entries: the built edition (default tei/)")
+    p.add_argument("--tei", default=str(TEI_DIR), help="with --view entries or bodies: the built edition (default tei/)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_names)
     p = sub.add_parser("ocr-candidates", help="forms that may be OCR misreadings, for data/corrections/NAME.toml")
