@@ -125,6 +125,9 @@ class Entry:
         else:
             forms.append((self.name, False))
             forms += [(f, False) for f in self.data.get("form", []) + self.data.get("historical", [])]
+            # a body's or a place's name is printed with either apostrophe (`People’s Commissariat`,
+            # `Workers’ Opposition`): the register writes one, the texts read both
+            forms += [(f.replace("'", "’"), explicit) for f, explicit in forms if "'" in f]
         seen, unique = set(), []
         for form, explicit in forms:
             if form not in seen:
