@@ -105,8 +105,9 @@ def reading(passage: etree._Element) -> tuple[str, str]:
     return "".join(text), "".join(cover)
 
 
-def candidates(text: str, cover: str, heads: set[str]) -> list[tuple[str, int]]:
-    """The unmarked body names of a passage's text: (name, position)."""
+def candidates(text: str, cover: str, heads: set[str], other_names: frozenset[str] = frozenset()) -> list[tuple[str, int]]:
+    """The unmarked body names of a passage's text: (name, position); `other_names` are the
+    abbreviations that name a place or a person (`USSR`), no body."""
     found = []
     # what an orgName or title covers is no candidate's word
     open_text = "".join(BARRIER if c == "o" else ch for ch, c in zip(text, cover))
@@ -120,7 +121,7 @@ def candidates(text: str, cover: str, heads: set[str]) -> list[tuple[str, int]]:
             found.append((" ".join(open_text[start:end].split()), start))
     for m in ABBREVIATION.finditer(text):
         if (set(cover[m.start():m.end()]) == {" "} and not ROMAN.match(m.group())
-                and m.group() not in NOT_BODY_ABBREVIATIONS and not _in_capitals(text, m)):
+                and m.group() not in NOT_BODY_ABBREVIATIONS | other_names and not _in_capitals(text, m)):
             found.append((m.group(), m.start()))
     return found
 
@@ -161,7 +162,11 @@ def _passage_id(element: etree._Element) -> str:
 
 def unmarked_bodies(tei_dir: Path = TEI_DIR, registers: Path = REGISTERS) -> list[Finding]:
     """Every unmarked body name of the edition, most frequent first."""
-    heads = body_heads(load_registers(registers)[1])
+    entries, rules = load_registers(registers)
+    heads = body_heads(rules)
+    # an abbreviation the places' or persons' register holds (`USSR`, `RSFSR`) names no body
+    other_names = frozenset(form for kind in ("place", "person") for entry in entries.get(kind, [])
+                            for form, _explicit in entry.surface_forms() if form.isupper())
     findings: dict[str, Finding] = {}
     for path in sorted(Path(tei_dir).glob("*.xml")):
         if path.name in REGISTER_FILES:
@@ -170,7 +175,7 @@ def unmarked_bodies(tei_dir: Path = TEI_DIR, registers: Path = REGISTERS) -> lis
         body = root.find(f".//{tei('text')}")
         for passage in (e for e in (body if body is not None else root).iter() if is_passage(e)):
             text, cover = reading(passage)
-            for name, at in candidates(text, cover, heads):
+            for name, at in candidates(text, cover, heads, other_names):
                 finding = findings.setdefault(name, Finding(name))
                 finding.texts[path.stem] += 1
                 if not finding.example:
