@@ -110,6 +110,9 @@ QUOTED = re.compile(r"[\"“«][^\"”»]{3,300}[\"”»]")
 # and the Red Army" Voroshilov ...`, `the novel "Darkness at Noon"`): no persons or places there.
 AFTER_WORK = re.compile(r"\b(?:article|articles|book|books|essay|pamphlet|brochure|play|novel|poem|story|film|opera"
                         r"|collection|entitled|titled|headline|headed)\s*,?\s*[\"“«]$")
+# or after the work's author (`in the article by T.P. Korzhikhina "The Political System in the USSR"`)
+AFTER_WORK_BY = re.compile(r"\b(?:article|articles|book|books|essay|pamphlet|brochure|play|novel|poem|story|film"
+                           r"|collection)\s+(?:by|of)\s+(?:[A-Z][\w.'’-]*\s*){1,4},?\s*[\"“«]$")
 AFTER_AUTHOR = re.compile(r"(?:\b[A-ZÀ-Þ][\w'’-]*[a-zß-ÿ]\s*,|\bCf\.:?)\s*$")
 # `Alikhanov, Sergei.`: a bibliography's inverted name, the forename after the comma
 INVERTED_FORENAME = re.compile(r",\s+(?P<forename>[A-Z][a-z]+)\b(?!\s+[A-Z][a-z]+\s)")
@@ -118,6 +121,11 @@ INITIALS_ONLY = re.compile(rf"(?:{INITIAL}\.\s?)+")
 # Abbreviations that look like initials but are not: `St. Petersburg`, `Cf. Stalin`
 ABBREVIATIONS = {"St", "No", "Cf", "Dr", "Mr", "Mrs", "Ms", "Vol", "Lt", "Gen", "Col", "Op", "Ed", "Tov", "Com", "See"}
 WORD_BEFORE = re.compile(r"([A-Z][a-z'’]+|[a-z][a-z-]+)\s+$")
+DEFINITE_BEFORE = re.compile(r"(?<![\w-])[Tt]he\s+$")
+# A citation's imprint: the place of publication before its publisher (`Moskva: Progress, 1993`,
+# `Moscow : "Kniga i biznes"`) or its year (`, Tbilisi, 1989.`), after the title or author's comma
+IMPRINT_BEFORE = re.compile(r"[,.;)\]]\s*$")
+IMPRINT_AFTER = re.compile(r"\s?:\s*[\"“«]?[A-ZА-Я]|,\s*(?:1[89]|20)\d\d(?!\d)(?:\s*[-–]\s*\d+)?\s*(?:[.,;)]|$)")
 
 
 @dataclass
@@ -166,6 +174,7 @@ class Matcher:
         self.forenames_also_words = set(rules.get("forenames_also_words", []))
         self.role_words = set(rules.get("role_words", []))
         self.thing_heads_lower = set(rules.get("thing_heads_lower", []))
+        self.member_plurals = set(rules.get("member_plurals", []))
         lower = rules.get("institution_heads_lower", {})
         self.lower_institution = re.compile(
             rf"\s+(?:(?:{'|'.join(lower['modifiers'])})\s+)+(?:{'|'.join(lower['heads'])})\b") if lower else None
@@ -330,10 +339,13 @@ class Annotator:
     def finditer(self, text: str, parent: etree._Element) -> list[Mention]:
         mentions = []
         # in a bibliographic reference a quoted string is the title of an article: no names there
+        citing = parent in self.in_bibl or _in_note(parent)
         titles = _titles(text, parent in self.in_bibl, _in_note(parent))
         for start, end, readings in self.matcher.matches(text, self.misread):
             if any(a <= start and end <= b for a, b in titles):
                 continue
+            if citing and _imprint(text, start, end) and all(e.kind == "place" for e, _ in readings):
+                continue  # a citation's place of publication is its imprint, not a place the text speaks of
             mention = self.judge(text, start, end, readings, parent in self.in_bibl)
             if mention is not None and (not mentions or mention.start >= mentions[-1].end):
                 mentions.append(mention)
@@ -402,6 +414,8 @@ class Annotator:
         if kinds == {"place"} and self.matcher.event_after_place(text, end):
             return None
         form = text[start:end]
+        if form in self.matcher.member_plurals and not DEFINITE_BEFORE.search(text, max(0, start - 5), start):
+            return None  # `Old Bolsheviks`, `many Mensheviks`: people, not the party
         claimants = _unique(e for e, _ in readings)
 
         def named(first, entry, evidence, cert=None, among=None):
@@ -617,7 +631,12 @@ def _titles(text: str, in_bibl: bool, in_note: bool) -> list[tuple[int, int]]:
         return []
     return [m.span() for m in QUOTED.finditer(text)
             if in_bibl or (in_note and AFTER_AUTHOR.search(text[max(0, m.start() - 60):m.start()]))
-            or AFTER_WORK.search(text[max(0, m.start() - 30):m.start() + 1])]
+            or AFTER_WORK.search(text[max(0, m.start() - 30):m.start() + 1])
+            or AFTER_WORK_BY.search(text[max(0, m.start() - 80):m.start() + 1])]
+
+
+def _imprint(text: str, start: int, end: int) -> bool:
+    return bool(IMPRINT_BEFORE.search(text, max(0, start - 3), start) and IMPRINT_AFTER.match(text, end))
 
 
 def _in_note(element) -> bool:

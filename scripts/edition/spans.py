@@ -1,0 +1,183 @@
+"""Stage 10, whole names: a body's name is the whole of it, its parts nested inside.
+
+The entities stage tags each name the registers know: in `the VKP(b) Central
+Committee` the party and the Committee, in `USSR Gosplan` the country and the
+plan. But the text names one body there, and the edition's rule for spans is
+that a name is the whole name (issue 12): a body's owner and its sub-body
+belong to it. This stage wraps such runs in one `orgName`, keeping the parts
+as names of their own inside it, linked as the identify stage decided:
+
+    <orgName ref="orgs.xml#central-committee"><orgName ref="orgs.xml#party">VKP(b)</orgName>
+      Central Committee</orgName>
+
+Three shapes, composed until none is left (`VKP(b) Central Committee Politburo`,
+`Presidium of VSNKh of the RSFSR`):
+
+- an owner before the body, a space between: `USSR Gosplan`, `Leningrad NKVD`;
+- a body, `of` (`of the`), its owner: `the Central Committee of the VKP(b)`,
+  `the Politburo of the Central Committee`, `VSNKh of the RSFSR`;
+- a sub-body the register does not hold, in capitals, before `of` and a body:
+  `the Presidium of the CCC`, `the Special Department of the GPU`.
+
+The whole name points where its head points only when the owner is the one the
+head's entry already implies: an all-Union owner (`USSR`, `VKP(b)`) or the
+head's parent in the register (the Politburo of the Central Committee). Another
+owner makes another body (`VSNKh of the RSFSR`, `Leningrad NKVD`): one the
+register does not hold, so the whole has no @ref and `cert="low"`, while its
+parts keep theirs. The rules are data: data/registers/decisions.toml
+[whole_names].
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from lxml import etree
+
+from . import tei
+from .entities import ANNOTATOR, matcher
+from .identify import rules, rules_data
+from .model import Document
+
+ORG, PLACE = tei("orgName"), tei("placeName")
+PARTS = {ORG, PLACE}
+SPACE = re.compile(r"^\s+$")
+OF = re.compile(r"^\s+of\s+(?:the\s+)?$")
+# words that open a sentence or a phrase, not a sub-body's name (`The Presidium of ...`)
+SENTENCE_WORDS = re.compile(r"(?:(?:The|A|An|In|On|At|By|For|From|To|Of|And|But|With|As|His|Her|Its|Their|This"
+                            r"|That|Under|After|Before|When)\s+)*")
+
+
+class WholeNames:
+    def __init__(self, data: dict):
+        self.all_union_owners = set(data.get("all_union_owners", []))
+        heads = sorted(data.get("sub_body_heads", []), key=len, reverse=True)
+        self.sub_body = re.compile(
+            rf"(?<![\w'’-])(?P<name>(?:[A-Z][\w'’-]*\s+){{0,3}}(?:{'|'.join(map(re.escape, heads))}))"
+            rf"\s+of\s+(?:the\s+)?$") if heads else None
+        self.parents = {e.id: e.data.get("parent", "") for e in matcher().registers.get("org", [])}
+        self.owner_bodies = rules().bodies.owner_bodies
+
+    def implied(self, owner: str, head: str) -> bool:
+        """Is `owner` the one `head`'s entry already implies (all-Union, or an ancestor)?"""
+        if not owner or not head:
+            return False
+        if owner in self.all_union_owners:
+            return True
+        seen = set()
+        while head and head not in seen:
+            seen.add(head)
+            head = self.parents.get(head, "")
+            if head == owner:
+                return True
+        return False
+
+
+@lru_cache(maxsize=1)
+def whole_names() -> WholeNames:
+    return WholeNames(rules_data().get("whole_names", {}))
+
+
+def ref_id(element) -> str:
+    return (element.get("ref") or "").partition("#")[2]
+
+
+def compose(doc: Document) -> Document:
+    report = doc.stage_report("whole names")
+    text = doc.tei.find(tei("text")) if doc.tei is not None else None
+    if text is None or doc.profile.table("entities").get("skip"):
+        return doc
+    rules = whole_names()
+    composed = linked = 0
+    for parent in {org.getparent() for org in text.iter(ORG)}:
+        i = 0
+        while i < len(parent):
+            outer = _compose_at(parent, i, rules)
+            if outer is None:
+                i += 1
+                continue
+            composed += 1
+            linked += bool(outer.get("ref"))
+            # the whole may be the part of a longer name: look again from the name before it
+            i = max(parent.index(outer) - 1, 0)
+    report["whole_names"], report["whole_names_linked"] = composed, linked
+    return doc
+
+
+def _compose_at(parent, i: int, rules: WholeNames):
+    """Wrap the run of `parent`'s children from the i-th that makes one body's name, if there is one."""
+    child = parent[i]
+    following = parent[i + 1] if i + 1 < len(parent) else None
+    if following is not None and SPACE.match(child.tail or ""):
+        pair = _owner_and_body(child, following, rules)
+        if pair is not None:  # `USSR Gosplan`, `VKP(b) Central Committee`, `Central Committee VKP(b)`
+            return _wrap(parent, child, following, *pair, rules)
+    if child.tag == ORG and following is not None and following.tag in PARTS and OF.match(child.tail or ""):
+        return _wrap(parent, child, following, child, following, rules)  # `Gosplan of the USSR`
+    if child.tag == ORG and rules.sub_body is not None:
+        before = parent[i - 1].tail if i else parent.text
+        found = rules.sub_body.search(before or "")
+        if found:
+            return _wrap_sub_body(parent, child, found, before, i)
+    return None
+
+
+def _owner_and_body(first, second, rules: WholeNames):
+    """(body, owner) of two names side by side that make one body's name, else None. A place owns the
+    body after it (`USSR Gosplan`); of two bodies, the one the other's entry implies is the owner
+    (`VKP(b) Central Committee`, in the Russian order `Central Committee VKP(b)`). Bodies side by side
+    that imply nothing of each other are a list (`VChK GPU OGPU NKVD`), and a place after a body is
+    not its owner (`Mehring Books Oak Park`)."""
+    if (first.tag, second.tag) == (PLACE, ORG):
+        return second, first
+    if (first.tag, second.tag) != (ORG, ORG):
+        return None
+    if rules.implied(ref_id(first), ref_id(second)):
+        return second, first
+    if rules.implied(ref_id(second), ref_id(first)):
+        return first, second
+    return None
+
+
+def _wrap(parent, first, last, head, owner, rules: WholeNames):
+    outer = _outer(parent, first)
+    for part in (first, last):
+        outer.append(part)  # a part moves with its tail: the words between stay inside
+    outer.tail, last.tail = last.tail, None
+    head_ref = ref_id(head)
+    # the owner's own body: the head's general entry's counterpart, or the head as identify decided it
+    bodies = rules.owner_bodies.get(" ".join("".join(owner.itertext()).split()), {})
+    owned = bodies.get(head_ref) or (head_ref if head_ref in bodies.values() else None)
+    if head_ref and rules.implied(ref_id(owner), head_ref):
+        outer.set("ref", head.get("ref"))
+        if head.get("cert"):
+            outer.set("cert", head.get("cert"))
+    elif owned:  # `the Central Committee of Ukraine`: the owner's own body (decisions.toml [[owner]])
+        outer.set("ref", f"orgs.xml#{owned}")
+    else:
+        outer.set("cert", "low")  # another owner's body, which the register does not hold
+    return outer
+
+
+def _wrap_sub_body(parent, owner, found: re.Match, before: str, index: int):
+    """`the Presidium of the CCC`: the sub-body's words and its owner, the whole without @ref."""
+    start = found.start("name") + SENTENCE_WORDS.match(found.group("name")).end()
+    outer = _outer(parent, owner)
+    outer.text = before[start:]
+    if index:
+        parent[index - 1].tail = before[:start]
+    else:
+        parent.text = before[:start]
+    outer.append(owner)
+    outer.tail, owner.tail = owner.tail, None
+    outer.set("cert", "low")
+    return outer
+
+
+def _outer(parent, first):
+    outer = etree.Element(ORG)
+    outer.set("resp", ANNOTATOR)
+    parent.insert(parent.index(first), outer)
+    return outer
+
