@@ -21,10 +21,11 @@ Three shapes, composed until none is left (`VKP(b) Central Committee Politburo`,
 
 The whole name points where its head points only when the owner is the one the
 head's entry already implies: an all-Union owner (`USSR`, `VKP(b)`) or the
-head's parent in the register (the Politburo of the Central Committee). Another
-owner makes another body (`VSNKh of the RSFSR`, `Leningrad NKVD`): one the
-register does not hold, so the whole has no @ref and `cert="low"`, while its
-parts keep theirs. The rules are data: data/registers/decisions.toml
+head's parent in the register (the Politburo of the Central Committee), or the
+owner's own body the register holds (decisions.toml [[owner]]: `the Central
+Committee of Ukraine`). Another owner makes another body (`VSNKh of the RSFSR`,
+`the Secretariat of the ECCI`): one the register does not hold, so neither the
+whole nor its head has @ref (`cert="low"`); the owner keeps its link. The rules are data: data/registers/decisions.toml
 [whole_names].
 """
 
@@ -58,6 +59,7 @@ class WholeNames:
             rf"\s+of\s+(?:the\s+)?$") if heads else None
         self.parents = {e.id: e.data.get("parent", "") for e in matcher().registers.get("org", [])}
         self.owner_bodies = rules().bodies.owner_bodies
+        self.member_plurals = matcher().member_plurals
 
     def implied(self, owner: str, head: str) -> bool:
         """Is `owner` the one `head`'s entry already implies (all-Union, or an ancestor)?"""
@@ -77,6 +79,10 @@ class WholeNames:
 @lru_cache(maxsize=1)
 def whole_names() -> WholeNames:
     return WholeNames(rules_data().get("whole_names", {}))
+
+
+def words(element) -> str:
+    return " ".join("".join(element.itertext()).split())
 
 
 def ref_id(element) -> str:
@@ -113,7 +119,8 @@ def _compose_at(parent, i: int, rules: WholeNames):
         pair = _owner_and_body(child, following, rules)
         if pair is not None:  # `USSR Gosplan`, `VKP(b) Central Committee`, `Central Committee VKP(b)`
             return _wrap(parent, child, following, *pair, rules)
-    if child.tag == ORG and following is not None and following.tag in PARTS and OF.match(child.tail or ""):
+    if child.tag == ORG and following is not None and following.tag in PARTS and OF.match(child.tail or "") \
+            and words(child) not in rules.member_plurals:  # `the Bolsheviks of Kronstadt`: people of a place
         return _wrap(parent, child, following, child, following, rules)  # `Gosplan of the USSR`
     if child.tag == ORG and rules.sub_body is not None:
         before = parent[i - 1].tail if i else parent.text
@@ -147,7 +154,7 @@ def _wrap(parent, first, last, head, owner, rules: WholeNames):
     outer.tail, last.tail = last.tail, None
     head_ref = ref_id(head)
     # the owner's own body: the head's general entry's counterpart, or the head as identify decided it
-    bodies = rules.owner_bodies.get(" ".join("".join(owner.itertext()).split()), {})
+    bodies = rules.owner_bodies.get(words(owner), {})
     owned = bodies.get(head_ref) or (head_ref if head_ref in bodies.values() else None)
     if head_ref and rules.implied(ref_id(owner), head_ref):
         outer.set("ref", head.get("ref"))
@@ -156,7 +163,12 @@ def _wrap(parent, first, last, head, owner, rules: WholeNames):
     elif owned:  # `the Central Committee of Ukraine`: the owner's own body (decisions.toml [[owner]])
         outer.set("ref", f"orgs.xml#{owned}")
     else:
-        outer.set("cert", "low")  # another owner's body, which the register does not hold
+        # another owner's body, which the register does not hold (`Sovnarkom of the RSFSR`, `the
+        # Secretariat of the ECCI`): neither the whole nor its head is the registered body
+        outer.set("cert", "low")
+        if head_ref:
+            del head.attrib["ref"]
+            head.set("cert", "low")
     return outer
 
 
