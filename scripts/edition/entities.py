@@ -341,12 +341,17 @@ class Annotator:
         # in a bibliographic reference a quoted string is the title of an article: no names there
         citing = parent in self.in_bibl or _in_note(parent)
         titles = _titles(text, parent in self.in_bibl, _in_note(parent))
-        for start, end, readings in self.matcher.matches(text, self.misread):
+        matches = self.matcher.matches(text, self.misread)
+        # where a registered body's name begins: a place just before it is its owner (`the USSR Central
+        # Executive Committee`, `the Tomsk NKVD Administration`), a part of its whole name (edition.spans)
+        bodies = {start for start, _, readings in matches if any(e.kind == "org" for e, _ in readings)}
+        for start, end, readings in matches:
             if any(a <= start and end <= b for a, b in titles):
                 continue
             if citing and _imprint(text, start, end) and all(e.kind == "place" for e, _ in readings):
                 continue  # a citation's place of publication is its imprint, not a place the text speaks of
-            mention = self.judge(text, start, end, readings, parent in self.in_bibl)
+            before_body = (end + 1) in bodies and text[end:end + 1] == " "
+            mention = self.judge(text, start, end, readings, parent in self.in_bibl, before_body)
             if mention is not None and (not mentions or mention.start >= mentions[-1].end):
                 mentions.append(mention)
         # `V. M. Mikhaylov`, `K. M. Ots`: initials before a capitalised word name a person
@@ -399,15 +404,18 @@ class Annotator:
                                      evidence="forename, the surname of the next name"))
         return found
 
-    def judge(self, text, start, end, readings, parent_is_bibl: bool = False) -> Mention | None:
+    def judge(self, text, start, end, readings, parent_is_bibl: bool = False,
+              before_body: bool = False) -> Mention | None:
         """A candidate mention: its span, the entries its words can name, and what the name itself
         says (forename, patronymic, initials, a role word). Choosing among several entries from the
         context is the identify stage's work (`edition.identify`)."""
         kinds = {entry.kind for entry, _ in readings}
         if self.matcher.after_blocking_word(text, start, end, quoted=kinds != {"org"}):
             return None  # an organisation in quotation marks is still itself (`the "Industrial Party" trial`)
-        if "org" not in kinds and (self.matcher.inside_institution(text, end, person=kinds == {"person"})
-                                   or self.matcher.inside_compound(text, start, end, kinds)):
+        owner_of_body = before_body and kinds == {"place"}
+        if "org" not in kinds and not owner_of_body and (
+                self.matcher.inside_institution(text, end, person=kinds == {"person"})
+                or self.matcher.inside_compound(text, start, end, kinds)):
             return None
         if kinds == {"person"} and self.matcher.thing_after_person(text, end):
             return None  # `the Lenin recruitment`, `a Stalin prize`: a thing named after him

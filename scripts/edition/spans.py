@@ -10,23 +10,28 @@ as names of their own inside it, linked as the identify stage decided:
     <orgName ref="orgs.xml#central-committee"><orgName ref="orgs.xml#party">VKP(b)</orgName>
       Central Committee</orgName>
 
-Three shapes, composed until none is left (`VKP(b) Central Committee Politburo`,
-`Presidium of VSNKh of the RSFSR`):
+The shapes, composed until none is left (`VKP(b) Central Committee Politburo`,
+`Presidium of VSNKh of the RSFSR`, `Tomsk NKVD Administration`):
 
-- an owner before the body, a space between: `USSR Gosplan`, `Leningrad NKVD`;
+- an owner before the body, a space between: `USSR Gosplan`, `Leningrad NKVD`,
+  `Comintern Secretariat`; an owner's word the registers do not tag as a name:
+  `All-Union Central Executive Committee`, `Ukrainian GPU`;
 - a body, `of` (`of the`), its owner: `the Central Committee of the VKP(b)`,
   `the Politburo of the Central Committee`, `VSNKh of the RSFSR`;
-- a sub-body the register does not hold, in capitals, before `of` and a body:
-  `the Presidium of the CCC`, `the Special Department of the GPU`.
+- a sub-body the register does not hold, in capitals, before `of` and its body
+  (`the Presidium of the CCC`, `the Special Department of the GPU`) or after it
+  (`NKVD Administration`, `VKP(b) Kraykom`).
 
 The whole name points where its head points only when the owner is the one the
 head's entry already implies: an all-Union owner (`USSR`, `VKP(b)`) or the
 head's parent in the register (the Politburo of the Central Committee), or the
 owner's own body the register holds (decisions.toml [[owner]]: `the Central
 Committee of Ukraine`). Another owner makes another body (`VSNKh of the RSFSR`,
-`the Secretariat of the ECCI`): one the register does not hold, so neither the
-whole nor its head has @ref (`cert="low"`); the owner keeps its link. The rules are data: data/registers/decisions.toml
-[whole_names].
+`the Secretariat of the ECCI`), one the register does not hold: the whole has no
+@ref and `cert="low"`. Its head keeps its link where the head's entry names a
+kind of body (`Sovnarkom`, `GPU`), not where the entry is a sub-body of some
+other body (the CC's `Secretariat` is not the ECCI's). The rules are data:
+data/registers/decisions.toml [whole_names].
 """
 
 from __future__ import annotations
@@ -57,8 +62,14 @@ class WholeNames:
         self.sub_body = re.compile(
             rf"(?<![\w'’-])(?P<name>(?:[A-Z][\w'’-]*\s+){{0,3}}(?:{'|'.join(map(re.escape, heads))}))"
             rf"\s+of\s+(?:the\s+)?$") if heads else None
+        # `NKVD Administration`, `VKP(b) Kraykom`: a sub-body's head word right after its body
+        self.sub_body_after = re.compile(rf"\s(?:{'|'.join(map(re.escape, heads))})(?![\w'’-])") if heads else None
         self.parents = {e.id: e.data.get("parent", "") for e in matcher().registers.get("org", [])}
         self.owner_bodies = rules().bodies.owner_bodies
+        self.all_union_marks = set(rules_data().get("bodies", {}).get("all_union_marks", []))
+        owner_words = sorted({*self.owner_bodies, *self.all_union_marks}, key=len, reverse=True)
+        self.owner_word_before = re.compile(
+            rf"(?<![\w'’(-])(?P<word>{'|'.join(map(re.escape, owner_words))})\s$") if owner_words else None
         self.member_plurals = matcher().member_plurals
 
     def implied(self, owner: str, head: str) -> bool:
@@ -122,11 +133,22 @@ def _compose_at(parent, i: int, rules: WholeNames):
     if child.tag == ORG and following is not None and following.tag in PARTS and OF.match(child.tail or "") \
             and words(child) not in rules.member_plurals:  # `the Bolsheviks of Kronstadt`: people of a place
         return _wrap(parent, child, following, child, following, rules)  # `Gosplan of the USSR`
-    if child.tag == ORG and rules.sub_body is not None:
-        before = parent[i - 1].tail if i else parent.text
-        found = rules.sub_body.search(before or "")
-        if found:
-            return _wrap_sub_body(parent, child, found, before, i)
+    if child.tag != ORG:
+        return None
+    before = parent[i - 1].tail if i else parent.text
+    found = rules.sub_body.search(before or "") if rules.sub_body else None
+    if found:  # `the Presidium of the CCC`
+        start = found.start("name") + SENTENCE_WORDS.match(found.group("name")).end()
+        return _take_words(parent, child, i, before, start, "before")
+    after = rules.sub_body_after.match(child.tail or "") if rules.sub_body_after else None
+    if after:  # `NKVD Administration`
+        return _take_words(parent, child, i, child.tail, after.end(), "after")
+    owner = rules.owner_word_before.search(before or "") if rules.owner_word_before else None
+    if owner:  # `All-Union Central Executive Committee`, `Ukrainian GPU`
+        outer = _take_words(parent, child, i, before, owner.start("word"), "before")
+        _link_whole(outer, child, owner.group("word"), "" if owner.group("word") not in rules.all_union_marks
+                    else "party", rules)
+        return outer
     return None
 
 
@@ -134,8 +156,8 @@ def _owner_and_body(first, second, rules: WholeNames):
     """(body, owner) of two names side by side that make one body's name, else None. A place owns the
     body after it (`USSR Gosplan`); of two bodies, the one the other's entry implies is the owner
     (`VKP(b) Central Committee`, in the Russian order `Central Committee VKP(b)`). Bodies side by side
-    that imply nothing of each other are a list (`VChK GPU OGPU NKVD`), and a place after a body is
-    not its owner (`Mehring Books Oak Park`)."""
+    that imply nothing of each other are a list (`VChK GPU OGPU NKVD`), unless the second is a kind of
+    sub-body (`Comintern Secretariat`); a place after a body is not its owner (`Mehring Books Oak Park`)."""
     if (first.tag, second.tag) == (PLACE, ORG):
         return second, first
     if (first.tag, second.tag) != (ORG, ORG):
@@ -144,6 +166,8 @@ def _owner_and_body(first, second, rules: WholeNames):
         return second, first
     if rules.implied(ref_id(second), ref_id(first)):
         return first, second
+    if rules.parents.get(ref_id(second)):
+        return second, first  # `the Comintern Secretariat`: a kind of sub-body, after its owner
     return None
 
 
@@ -152,37 +176,47 @@ def _wrap(parent, first, last, head, owner, rules: WholeNames):
     for part in (first, last):
         outer.append(part)  # a part moves with its tail: the words between stay inside
     outer.tail, last.tail = last.tail, None
+    _link_whole(outer, head, words(owner), ref_id(owner), rules)
+    return outer
+
+
+def _link_whole(outer, head, owner_words: str, owner_ref: str, rules: WholeNames) -> None:
+    """The whole's @ref: the head's where the owner is the one its entry implies, the owner's own body
+    where the register holds it, else none (cert="low")."""
     head_ref = ref_id(head)
     # the owner's own body: the head's general entry's counterpart, or the head as identify decided it
-    bodies = rules.owner_bodies.get(words(owner), {})
+    bodies = rules.owner_bodies.get(owner_words, {})
     owned = bodies.get(head_ref) or (head_ref if head_ref in bodies.values() else None)
-    if head_ref and rules.implied(ref_id(owner), head_ref):
+    if head_ref and rules.implied(owner_ref, head_ref):
         outer.set("ref", head.get("ref"))
         if head.get("cert"):
             outer.set("cert", head.get("cert"))
     elif owned:  # `the Central Committee of Ukraine`: the owner's own body (decisions.toml [[owner]])
         outer.set("ref", f"orgs.xml#{owned}")
     else:
-        # another owner's body, which the register does not hold (`Sovnarkom of the RSFSR`, `the
-        # Secretariat of the ECCI`): neither the whole nor its head is the registered body
+        # another owner's body, which the register does not hold (`Sovnarkom of the RSFSR`); a head whose
+        # entry is some other body's sub-body is not that one (`the Secretariat of the ECCI`)
         outer.set("cert", "low")
-        if head_ref:
+        if head_ref and rules.parents.get(head_ref):
             del head.attrib["ref"]
             head.set("cert", "low")
-    return outer
 
 
-def _wrap_sub_body(parent, owner, found: re.Match, before: str, index: int):
-    """`the Presidium of the CCC`: the sub-body's words and its owner, the whole without @ref."""
-    start = found.start("name") + SENTENCE_WORDS.match(found.group("name")).end()
-    outer = _outer(parent, owner)
-    outer.text = before[start:]
-    if index:
-        parent[index - 1].tail = before[:start]
+def _take_words(parent, body, index: int, slot: str, at: int, side: str):
+    """`the Presidium of the CCC`, `NKVD Administration`: the words of a sub-body or an owner that stand
+    in the text beside `body` join it in a whole name (without @ref, cert="low", unless linked after)."""
+    outer = _outer(parent, body)
+    if side == "before":
+        outer.text = slot[at:]
+        if index:
+            parent[index - 1].tail = slot[:at]
+        else:
+            parent.text = slot[:at]
+        outer.append(body)
+        outer.tail, body.tail = body.tail, None
     else:
-        parent.text = before[:start]
-    outer.append(owner)
-    outer.tail, owner.tail = owner.tail, None
+        outer.append(body)
+        outer.tail, body.tail = slot[at:], slot[:at]
     outer.set("cert", "low")
     return outer
 
