@@ -69,6 +69,12 @@ GOLD = Path(__file__).parent
 # (their passages carry their draw's `seed`). A tuning sample may be drawn and marked to find the
 # rules' faults; the sample that measures them is drawn after they are frozen, and never tuned on.
 LATER_DRAWS: list[tuple[int, list, Path]] = [
+    # the tuning sample (sixth draw), drawn at 2026-12-06 14:13:28 UTC: marked blind to find the
+    # names stage's faults before its rules are frozen; tuned on, so it measures nothing
+    (1796566408, [("rogovin", "p", 22), ("rogovin", "note", 2), ("rogovin", "caption", 1), ("medvedev", "p", 16),
+                  ("medvedev", "note", 1), ("pavlova", "p", 13), ("furr", "p", 3), ("furr", "note", 1),
+                  ("gurdzhiyev", "p", 2)],
+     GOLD / "entities_tuning.toml"),
 ]
 DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW), (6, THIRD_DRAW), (7, FOURTH_DRAW)]  # 4: the issue's number
 if FIFTH_SEED is not None:
