@@ -106,15 +106,34 @@ def test_a_time_named_after_a_person_is_not_a_mention_of_him(trees):
             assert not re.match(r"\s+(?:era|epoch|period|years|times)\b", name.tail or ""), words(name)
 
 
-def test_a_partys_members_name_the_party_only_with_the_article(trees):
-    bolsheviks = [n for n in outermost(trees, ORG) if words(n) in ("Bolsheviks", "Mensheviks", "SRs")]
-    assert len(bolsheviks) > 50
-    for name in bolsheviks:
-        before = name.getprevious().tail if name.getprevious() is not None else name.getparent().text
-        assert re.search(r"\b[Tt]he\s+$", before or ""), words(name)
-    assert {ref(n) for n in bolsheviks if words(n) == "Bolsheviks"} == {"party"}
+def test_a_partys_members_name_the_party_unless_a_word_makes_them_people(trees):
+    """`the Bolsheviks took power`, `against Mensheviks`, `SRs and Mensheviks` name the party; `Old
+    Bolsheviks`, `many Bolsheviks`, `Georgian Bolsheviks` are people, `(of Bolsheviks)` a word of a
+    party's name."""
+    from edition.entities import PARTY_AFTER_WORDS
+    plurals = [n for n in outermost(trees, ORG) if words(n) in ("Bolsheviks", "Mensheviks", "SRs")]
+    assert len(plurals) > 80
+    for name in plurals:
+        before = (name.getprevious().tail if name.getprevious() is not None else name.getparent().text) or ""
+        word = re.search(r"([\w'’]+)\s+$", before)
+        assert not word or word.group(1) in PARTY_AFTER_WORDS, (words(name), before[-40:])
+        assert not re.search(r"(?:\(|\(of\s+|Party\s+of\s+)$", before), before[-40:]
+    assert {ref(n) for n in plurals if words(n) == "Bolsheviks"} == {"party"}
     for root in trees.values():
-        for text in root.xpath("//text()[re:test(., 'Old Bolsheviks')]",
+        for text in root.xpath("//text()[re:test(., '(Old|old|many|prominent) Bolsheviks')]",
                                namespaces={"re": "http://exslt.org/regular-expressions"}):
             holder = text.getparent().getparent() if text.is_tail else text.getparent()
             assert holder.tag != ORG, str(text)
+
+
+def test_a_places_whole_name_is_the_place_or_a_building_in_it(trees):
+    """`the Republic of Cuba` is Cuba; `Butyrki Prison` the prison Butyrki; `Vladimir Prison` a prison
+    the register does not hold, in Vladimir."""
+    places = [n for n in outermost(trees, PLACE) if len([p for p in n if p.tag == PLACE]) == 1]
+    assert places
+    for whole_place in places:
+        (part,) = [p for p in whole_place if p.tag == PLACE]
+        assert ref(whole_place) in ("", ref(part)), words(whole_place)
+        assert ref(whole_place) or whole_place.get("cert") == "low", words(whole_place)
+    assert {"cuba", "china"} <= {ref(p) for p in places if "Republic of" in words(p)}
+    assert "butyrki" in {ref(p) for p in places if words(p).endswith("Prison")}

@@ -20,7 +20,10 @@ The shapes, composed until none is left (`VKP(b) Central Committee Politburo`,
   `the Politburo of the Central Committee`, `VSNKh of the RSFSR`;
 - a sub-body the register does not hold, in capitals, before `of` and its body
   (`the Presidium of the CCC`, `the Special Department of the GPU`) or after it
-  (`NKVD Administration`, `VKP(b) Kraykom`).
+  (`NKVD Administration`, `VKP(b) Kraykom`);
+- a place's whole name: a state's official name (`the Republic of Cuba`, Cuba's),
+  a building named for its place (`Butyrki Prison`: the prison itself; `Vladimir
+  Prison`, a prison in Vladimir, is no entry: cert="low").
 
 The whole name points where its head points only when the owner is the one the
 head's entry already implies: an all-Union owner (`USSR`, `VKP(b)`) or the
@@ -49,6 +52,11 @@ from .model import Document
 ORG, PLACE = tei("orgName"), tei("placeName")
 PARTS = {ORG, PLACE}
 SPACE = re.compile(r"^\s+$")
+# a state's official name before the country: `the Republic of Cuba`, `the People's Republic of China`
+STATE_BEFORE = re.compile(r"(?<![\w'’-])(?:(?:People's|Socialist|Soviet|Federal|Democratic|Federative|Islamic|Arab)\s+)*"
+                          r"(?:Republic|Kingdom|Empire|Principality|Grand Duchy|Duchy)\s+of\s+(?:the\s+)?$")
+# a place's type for which `X Prison` is the place itself
+BUILDINGS = {"prison", "building", "camp"}
 OF = re.compile(r"^\s+of\s+(?:the\s+)?$")
 # words that open a sentence or a phrase, not a sub-body's name (`The Presidium of ...`)
 SENTENCE_WORDS = re.compile(r"(?:(?:The|A|An|In|On|At|By|For|From|To|Of|And|But|With|As|His|Her|Its|Their|This"
@@ -58,7 +66,7 @@ SENTENCE_WORDS = re.compile(r"(?:(?:The|A|An|In|On|At|By|For|From|To|Of|And|But|
 class WholeNames:
     def __init__(self, data: dict):
         self.all_union_owners = set(data.get("all_union_owners", []))
-        heads = sorted(data.get("sub_body_heads", []), key=len, reverse=True)
+        heads = matcher().body_heads
         self.sub_body = re.compile(
             rf"(?<![\w'’-])(?P<name>(?:[A-Z][\w'’-]*\s+){{0,3}}(?:{'|'.join(map(re.escape, heads))}))"
             rf"\s+of\s+(?:the\s+)?$") if heads else None
@@ -71,6 +79,10 @@ class WholeNames:
         self.owner_word_before = re.compile(
             rf"(?<![\w'’(-])(?P<word>{'|'.join(map(re.escape, owner_words))})\s$") if owner_words else None
         self.member_plurals = matcher().member_plurals
+        self.place_types = {e.id: e.data.get("type", "") for e in matcher().registers.get("place", [])}
+        place_heads = rules().place_heads
+        self.place_head_after = re.compile(
+            rf"\s(?:{'|'.join(map(re.escape, sorted(place_heads)))})(?![\w'’-])") if place_heads else None
 
     def implied(self, owner: str, head: str) -> bool:
         """Is `owner` the one `head`'s entry already implies (all-Union, or an ancestor)?"""
@@ -107,7 +119,7 @@ def compose(doc: Document) -> Document:
         return doc
     rules = whole_names()
     composed = linked = 0
-    for parent in {org.getparent() for org in text.iter(ORG)}:
+    for parent in {name.getparent() for name in text.iter(ORG, PLACE)}:
         i = 0
         while i < len(parent):
             outer = _compose_at(parent, i, rules)
@@ -133,6 +145,8 @@ def _compose_at(parent, i: int, rules: WholeNames):
     if child.tag == ORG and following is not None and following.tag in PARTS and OF.match(child.tail or "") \
             and words(child) not in rules.member_plurals:  # `the Bolsheviks of Kronstadt`: people of a place
         return _wrap(parent, child, following, child, following, rules)  # `Gosplan of the USSR`
+    if child.tag == PLACE:
+        return _compose_place(parent, child, i, rules)
     if child.tag != ORG:
         return None
     before = parent[i - 1].tail if i else parent.text
@@ -148,6 +162,26 @@ def _compose_at(parent, i: int, rules: WholeNames):
         outer = _take_words(parent, child, i, before, owner.start("word"), "before")
         _link_whole(outer, child, owner.group("word"), "" if owner.group("word") not in rules.all_union_marks
                     else "party", rules)
+        return outer
+    return None
+
+
+def _compose_place(parent, place, i: int, rules: WholeNames):
+    """A place's whole name: `the Republic of Cuba` is Cuba; `Butyrki Prison` is the prison Butyrki, while
+    `Vladimir Prison` is a prison in Vladimir, a place the register does not hold."""
+    before = parent[i - 1].tail if i else parent.text
+    state = STATE_BEFORE.search(before or "")
+    if state and rules.place_types.get(ref_id(place)) == "country":
+        outer = _take_words(parent, place, i, before, state.start(), "before", PLACE)
+        outer.set("ref", place.get("ref"))
+        del outer.attrib["cert"]
+        return outer
+    head = rules.place_head_after.match(place.tail or "") if rules.place_head_after else None
+    if head:
+        outer = _take_words(parent, place, i, place.tail, head.end(), "after", PLACE)
+        if rules.place_types.get(ref_id(place)) in BUILDINGS:
+            outer.set("ref", place.get("ref"))
+            del outer.attrib["cert"]
         return outer
     return None
 
@@ -202,10 +236,10 @@ def _link_whole(outer, head, owner_words: str, owner_ref: str, rules: WholeNames
             head.set("cert", "low")
 
 
-def _take_words(parent, body, index: int, slot: str, at: int, side: str):
+def _take_words(parent, body, index: int, slot: str, at: int, side: str, tag: str = ORG):
     """`the Presidium of the CCC`, `NKVD Administration`: the words of a sub-body or an owner that stand
     in the text beside `body` join it in a whole name (without @ref, cert="low", unless linked after)."""
-    outer = _outer(parent, body)
+    outer = _outer(parent, body, tag)
     if side == "before":
         outer.text = slot[at:]
         if index:
@@ -221,8 +255,8 @@ def _take_words(parent, body, index: int, slot: str, at: int, side: str):
     return outer
 
 
-def _outer(parent, first):
-    outer = etree.Element(ORG)
+def _outer(parent, first, tag: str = ORG):
+    outer = etree.Element(tag)
     outer.set("resp", ANNOTATOR)
     parent.insert(parent.index(first), outer)
     return outer
