@@ -166,10 +166,12 @@ def test_an_editors_override_decides_a_passage(monkeypatch, tmp_path):
     changed.write_text(data, encoding="utf-8")
     monkeypatch.setattr(identify, "DECISIONS_FILE", changed)
     identify.rules.cache_clear()
+    identify.rules_data.cache_clear()
     try:
         doc = convert(next(SOURCES.glob("medvedev*.txt")))
     finally:
         identify.rules.cache_clear()
+        identify.rules_data.cache_clear()
     rows = [r.split("\t") for r in doc.report["identify"]["decisions"] if r.startswith("medvedev.1.9.3.p11\tPlatonov")]
     assert rows and rows[0][2] == "-" and rows[0][4] == "the editors' decision"
     # an override whose passage holds no such name (its id moved) is a warning, not silence

@@ -57,12 +57,19 @@ def find_paragraph(trees, text: str, contains: str):
     raise AssertionError(f"gold paragraph not found in {text_id}: {contains!r}")
 
 
+NAMES = set(KINDS.values())
+
+
 def predicted(paragraph, tag) -> list[tuple[str, str]]:
-    """(surface, register id) of the names the stage marked in the paragraph's own text."""
+    """(surface, register id) of the names the stage marked in the paragraph's own text. A name nested
+    in another is a part of that name (`USSR` and `Gosplan` in `USSR Gosplan`), not a mention of its
+    own: the samples mark a body's whole name as one mention, and no place inside it."""
     found = []
     for name in paragraph.iter(tag):
         block = next(a for a in name.iterancestors() if a.tag in BLOCKS)
         if block is not paragraph:
+            continue
+        if any(a.tag in NAMES for a in name.iterancestors() if a is not block and block in a.iterancestors()):
             continue
         ref = (name.get("ref") or "").partition("#")[2]
         found.append((" ".join(own_text(name).split()), ref))

@@ -4,11 +4,13 @@ A blind evaluation found organisation recall 0.675, most misses bodies the regis
 hold (Moscow University, the Hoover Institution, the USSR Procuracy, the KGB, JPRS). The
 detector (`edition names --view bodies`) lists, over the whole built edition, the capitalised
 names headed by an institution word and the abbreviations in capitals that no name element
-covers. Before the register was completed it counted 1300 mentions of 683 names (the detector
-as it now stands, over the edition as it was); after, 493 mentions of 248 names, nearly all
-of them no organisation's (a journal's abbreviation in a reference, `Collected Works`, a
-heading set in capitals) or bodies the texts name too vaguely to identify. The count may fall;
-a rise means a body the register does not hold has come in.
+covers. Before the register was completed it counted 1320 mentions of 693 names (the detector
+as it now stands, over the edition as it was; 1087 of 587 once the whole-names stage marked
+some unregistered bodies); after, 461 mentions of 227 names, nearly all of them no
+organisation's (a journal's abbreviation in a reference, `Collected Works`, a heading set in
+capitals), generic (`the Communist Party`, `the Control Commission`) or bodies the texts name
+too vaguely to identify. The count may fall; a rise means a body the register does not hold
+has come in.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from edition import TEI_NS, tei
 from edition.registers import load_registers
 from edition.unmarked_bodies import body_heads, candidates, reading, unmarked_bodies
 
-# the level the completed register reaches (493), with a margin for a reworded sentence
-UNMARKED_BODIES_AT_MOST = 500
+# the level the completed register reaches (461), with a margin for a reworded sentence
+UNMARKED_BODIES_AT_MOST = 470
 
 
 def test_the_edition_names_no_more_unmarked_bodies_than_the_completed_register_leaves():

@@ -130,3 +130,18 @@ def test_furrs_gloss_keeps_its_brackets_and_its_language(renderer, tmp_path):
     gloss = page.find_class("gloss")[0]
     assert gloss.text_content().strip() == "[perestroika]" and gloss.get("lang") == "ru-Latn"
     assert gloss.get("title") == "gloss by the author"
+
+
+def test_a_whole_name_is_one_link_and_its_parts_only_marked(renderer, tmp_path):
+    """`USSR Gosplan` is one body's name holding the country's: the reader follows one link (a link
+    cannot hold a link); a whole without an entry leaves its parts' links."""
+    html = render(renderer, tmp_path, '<p>The <orgName ref="orgs.xml#gosplan"><placeName ref="places.xml#ussr">USSR'
+                                      '</placeName> <orgName ref="orgs.xml#gosplan">Gosplan</orgName></orgName> and the'
+                                      ' <orgName cert="low">Presidium of the <orgName ref="orgs.xml#ccc">CCC</orgName>'
+                                      '</orgName> met.</p>')
+    assert not html.xpath("//a//a")
+    (whole,) = html.xpath("//a[contains(., 'USSR Gosplan')]")
+    assert whole.get("data-entity") == "orgs/gosplan"
+    assert [s.text for s in whole.xpath(".//span[contains(@class, 'name')]")] == ["USSR", "Gosplan"]
+    (ccc,) = html.xpath("//span[contains(., 'Presidium')]//a")
+    assert ccc.get("data-entity") == "orgs/ccc"

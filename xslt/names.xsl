@@ -14,8 +14,11 @@
     <xsl:variable name="register" select="replace(substring-before($target, '#'), '\.xml$', '')"/>
     <xsl:variable name="entity" select="substring-after($target, '#')"/>
     <xsl:choose>
-      <!-- a link cannot hold a link: a name inside a ref, or holding a note reference, is only marked -->
-      <xsl:when test="ancestor::tei:ref[@target] or descendant::tei:note or descendant::tei:ptr or descendant::tei:ref[@target] or $register = '' or $entity = ''">
+      <!-- a link cannot hold a link: a name inside a ref or inside a linked name (`USSR` in the
+           whole `USSR Gosplan`), or holding a note reference or a linked name, is only marked -->
+      <xsl:when test="ancestor::tei:ref[@target] or descendant::tei:note or descendant::tei:ptr or descendant::tei:ref[@target]
+                      or ancestor::*[self::tei:persName or self::tei:placeName or self::tei:orgName][@ref]
+                      or $register = '' or $entity = ''">
         <span class="name name-{ed:name-kind(.)}"><xsl:apply-templates/></span>
       </xsl:when>
       <xsl:otherwise>

@@ -1,6 +1,6 @@
 """Run the pipeline: one source in, one TEI file (and its reports) out.
 
-    parse -> clean -> structure -> notes -> interventions -> markup -> entities -> identify -> corrections
+    parse -> clean -> structure -> notes -> interventions -> markup -> entities -> identify -> corrections -> whole names
     -> header -> serialize
 
 `build_edition` converts every source in `sources/` (in parallel processes
@@ -34,6 +34,7 @@ from .fidelity import check
 from .header import add_header
 from .health import fault
 from .identify import identify
+from .spans import compose
 from .interventions import record_interventions
 from .manifest import refuse_hand_edits, write_manifest
 from .markup import markup
@@ -60,6 +61,7 @@ STAGES: list[tuple[str, Callable[[Document], Document]]] = [
     ("entities", annotate),
     ("identify", identify),
     ("corrections", correct),
+    ("whole names", compose),
     ("header", add_header),
 ]
 

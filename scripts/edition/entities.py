@@ -92,6 +92,8 @@ FORENAME_SURNAME = re.compile(
     rf"(?:{INITIAL}\.\s?)?(?P<surname>{SURNAME})(?![\w-])")
 # `Petr and ` before `Levan Agniashvili`: the first forename of two that share one surname
 FORENAME_JOINED = re.compile(r"(?<![\w.-])(?P<forename>[A-Z][a-z]{2,})\s+and\s+$")
+# `Vissarion (Beso) Lominadze`, `Papuliya (Pavel) Ordzhonikidze`: a forename and, in brackets, another
+FORENAME_NICKNAME = re.compile(r"(?<![\w.-])(?P<forename>[A-Z][a-z]{2,})\s+\([A-Z][a-z]+\)\s+$")
 FORENAME_PATRONYMIC = re.compile(
     r"\b(?P<forename>[A-Z][a-z]+)\s+(?P<patronymic>[A-Z][a-z]+(?:ovich|evich|ich|ovna|evna|ichna|inichna))\s+$")
 # the capitalised words after a name; a closing quotation mark may stand between (`the "Stalin" Constitution`)
@@ -110,6 +112,9 @@ QUOTED = re.compile(r"[\"“«][^\"”»]{3,300}[\"”»]")
 # and the Red Army" Voroshilov ...`, `the novel "Darkness at Noon"`): no persons or places there.
 AFTER_WORK = re.compile(r"\b(?:article|articles|book|books|essay|pamphlet|brochure|play|novel|poem|story|film|opera"
                         r"|collection|entitled|titled|headline|headed)\s*,?\s*[\"“«]$")
+# or after the work's author (`in the article by T.P. Korzhikhina "The Political System in the USSR"`)
+AFTER_WORK_BY = re.compile(r"\b(?:article|articles|book|books|essay|pamphlet|brochure|play|novel|poem|story|film"
+                           r"|collection)\s+(?:by|of)\s+(?:[A-Z][\w.'’-]*\s*){1,4},?\s*[\"“«]$")
 AFTER_AUTHOR = re.compile(r"(?:\b[A-ZÀ-Þ][\w'’-]*[a-zß-ÿ]\s*,|\bCf\.:?)\s*$")
 # `Alikhanov, Sergei.`: a bibliography's inverted name, the forename after the comma
 INVERTED_FORENAME = re.compile(r",\s+(?P<forename>[A-Z][a-z]+)\b(?!\s+[A-Z][a-z]+\s)")
@@ -118,6 +123,20 @@ INITIALS_ONLY = re.compile(rf"(?:{INITIAL}\.\s?)+")
 # Abbreviations that look like initials but are not: `St. Petersburg`, `Cf. Stalin`
 ABBREVIATIONS = {"St", "No", "Cf", "Dr", "Mr", "Mrs", "Ms", "Vol", "Lt", "Gen", "Col", "Op", "Ed", "Tov", "Com", "See"}
 WORD_BEFORE = re.compile(r"([A-Z][a-z'’]+|[a-z][a-z-]+)\s+$")
+# words before a body's name that are the sentence's, not the name's
+SENTENCE_WORDS_BEFORE_BODY = re.compile(r"(?:(?:The|A|An|In|On|At|By|For|From|To|Of|And|But|With|As|His|Her|Its|Their"
+                                        r"|This|That|Under|After|Before|When)\s+)*")
+# the word before a party's members' plural (`the Bolsheviks`, `against Bolsheviks`, `SRs and Mensheviks`):
+# any other word before it (`Old`, `many`, `prominent`, `Georgian`) makes them people, not the party
+PARTY_AFTER_WORDS = {"the", "The", "of", "by", "with", "to", "against", "for", "between", "among", "and", "or", "nor",
+                     "but", "from", "than", "as", "at", "on", "in", "into", "under", "over", "about", "toward",
+                     "towards", "whom", "were", "was", "are", "is", "became", "joined", "Joined"}
+WORD_BEFORE_PLURAL = re.compile(r"([\w'’]+)\s+$")
+PARTYS_WORD = re.compile(r"(?:\(\s*|\(of\s+|Part(?:y|ies)\s+of\s+)$")
+# A citation's imprint: the place of publication before its publisher (`Moskva: Progress, 1993`,
+# `Moscow : "Kniga i biznes"`) or its year (`, Tbilisi, 1989.`), after the title or author's comma
+IMPRINT_BEFORE = re.compile(r"[,.;)\]]\s*$")
+IMPRINT_AFTER = re.compile(r"\s?:\s*[\"“«]?[A-ZА-Я]|,\s*(?:1[89]|20)\d\d(?!\d)(?:\s*[-–]\s*\d+)?\s*(?:[.,;)]|$)")
 
 
 @dataclass
@@ -166,6 +185,12 @@ class Matcher:
         self.forenames_also_words = set(rules.get("forenames_also_words", []))
         self.role_words = set(rules.get("role_words", []))
         self.thing_heads_lower = set(rules.get("thing_heads_lower", []))
+        self.member_plurals = set(rules.get("member_plurals", []))
+        self.body_heads = sorted(rules.get("body_heads", []), key=len, reverse=True)
+        self.generic_body_words = set(rules.get("generic_body_words", []))
+        self.unregistered_body = re.compile(
+            rf"(?<![\w'’-])[Tt]he\s+(?P<name>(?:[A-Z][\w'’-]*\s+){{1,3}}(?:{'|'.join(map(re.escape, self.body_heads))}))"
+            rf"(?![\w'’-])(?!\s+of\b)") if self.body_heads else None
         lower = rules.get("institution_heads_lower", {})
         self.lower_institution = re.compile(
             rf"\s+(?:(?:{'|'.join(lower['modifiers'])})\s+)+(?:{'|'.join(lower['heads'])})\b") if lower else None
@@ -233,9 +258,13 @@ class Matcher:
 
     def joined_to_name(self, text: str, hyphen: int, readings) -> bool:
         """`Syrtsov-Lominadze`, `Riutin-Ivanov-Galkin`, `Cheka-OGPU`: the word before the hyphen is a
-        person or organisation of the registers, as the word after it. Places stay whole
-        (`Austria-Hungary`, the film `Volga-Volga`)."""
+        person or organisation of the registers, as the word after it, or a word derived from a name
+        before a person (`Trotskyist-Bukharin`). Places stay whole (`Austria-Hungary`, the film
+        `Volga-Volga`); a prefix is no name (`anti-Stalin`)."""
         left = re.search(r"(?<![\w'’])[A-Z][\w'’]*$", text[max(0, hyphen - 30):hyphen])
+        if left and left.group(0) not in self.automaton and _derived(left.group(0), self) \
+                and any(entry.kind == "person" for entry, _ in readings):
+            return True  # `the Trotskyist-Bukharin gang`: a follower's word joined to a person's name
         if not left or left.group(0) not in self.automaton:
             return False
         kinds = {entry.kind for entry, _ in self.automaton.get(left.group(0))[1]}
@@ -330,11 +359,19 @@ class Annotator:
     def finditer(self, text: str, parent: etree._Element) -> list[Mention]:
         mentions = []
         # in a bibliographic reference a quoted string is the title of an article: no names there
+        citing = parent in self.in_bibl or _in_note(parent)
         titles = _titles(text, parent in self.in_bibl, _in_note(parent))
-        for start, end, readings in self.matcher.matches(text, self.misread):
+        matches = self.matcher.matches(text, self.misread)
+        # where a registered body's name begins: a place just before it is its owner (`the USSR Central
+        # Executive Committee`, `the Tomsk NKVD Administration`), a part of its whole name (edition.spans)
+        bodies = {start for start, _, readings in matches if any(e.kind == "org" for e, _ in readings)}
+        for start, end, readings in matches:
             if any(a <= start and end <= b for a, b in titles):
                 continue
-            mention = self.judge(text, start, end, readings, parent in self.in_bibl)
+            if citing and _imprint(text, start, end) and all(e.kind == "place" for e, _ in readings):
+                continue  # a citation's place of publication is its imprint, not a place the text speaks of
+            before_body = (end + 1) in bodies and text[end:end + 1] == " "
+            mention = self.judge(text, start, end, readings, parent in self.in_bibl, before_body)
             if mention is not None and (not mentions or mention.start >= mentions[-1].end):
                 mentions.append(mention)
         # `V. M. Mikhaylov`, `K. M. Ots`: initials before a capitalised word name a person
@@ -365,7 +402,25 @@ class Annotator:
             self.unregistered.add(surname)
             mentions.append(Mention(start, found.end(), None, "person", "low", text))
         mentions += self.forenames_sharing_a_surname(text, mentions)
+        if not _in_italics(parent):
+            mentions += self.unregistered_bodies(text, taken, titles)
         return sorted(mentions, key=lambda m: m.start)
+
+    def unregistered_bodies(self, text: str, taken: list[tuple[int, int]], titles) -> list[Mention]:
+        """`the Cipher Bureau`, `the Secret Department`: a body's proper name, in capitals after `the`, that
+        the register does not hold; marked without @ref. Not a generic one (`the Regional Committee`), and
+        not before `of` and a body, which makes a whole name with it (edition.spans)."""
+        found = []
+        for body in self.matcher.unregistered_body.finditer(text) if self.matcher.unregistered_body else ():
+            start, end = body.span("name")
+            start += SENTENCE_WORDS_BEFORE_BODY.match(text, start).end() - start
+            modifiers = text[start:end].split()[:-1]
+            if not modifiers or all(w in self.matcher.generic_body_words for w in modifiers):
+                continue
+            if any(start < b and a < end for a, b in taken) or any(a <= start and end <= b for a, b in titles):
+                continue
+            found.append(Mention(start, end, None, "org", "low", text))
+        return found
 
     def forenames_sharing_a_surname(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """`Petr and Levan Agniashvili`: a forename joined by `and` to the next person's forename
@@ -387,21 +442,26 @@ class Annotator:
                                      evidence="forename, the surname of the next name"))
         return found
 
-    def judge(self, text, start, end, readings, parent_is_bibl: bool = False) -> Mention | None:
+    def judge(self, text, start, end, readings, parent_is_bibl: bool = False,
+              before_body: bool = False) -> Mention | None:
         """A candidate mention: its span, the entries its words can name, and what the name itself
         says (forename, patronymic, initials, a role word). Choosing among several entries from the
         context is the identify stage's work (`edition.identify`)."""
         kinds = {entry.kind for entry, _ in readings}
         if self.matcher.after_blocking_word(text, start, end, quoted=kinds != {"org"}):
             return None  # an organisation in quotation marks is still itself (`the "Industrial Party" trial`)
-        if "org" not in kinds and (self.matcher.inside_institution(text, end, person=kinds == {"person"})
-                                   or self.matcher.inside_compound(text, start, end, kinds)):
+        owner_of_body = before_body and kinds == {"place"}
+        if "org" not in kinds and not owner_of_body and (
+                self.matcher.inside_institution(text, end, person=kinds == {"person"})
+                or self.matcher.inside_compound(text, start, end, kinds)):
             return None
         if kinds == {"person"} and self.matcher.thing_after_person(text, end):
             return None  # `the Lenin recruitment`, `a Stalin prize`: a thing named after him
         if kinds == {"place"} and self.matcher.event_after_place(text, end):
             return None
         form = text[start:end]
+        if form in self.matcher.member_plurals and _people_of_the_party(text, start):
+            return None  # `Old Bolsheviks`, `many Mensheviks`: people, not the party
         claimants = _unique(e for e, _ in readings)
 
         def named(first, entry, evidence, cert=None, among=None):
@@ -442,9 +502,12 @@ class Annotator:
                 return Mention(initials.start(), end, None, "person", "low", text, claimants=[entry],
                                candidates=[], evidence="initials fit no entry")
             word = _search_before(WORD_BEFORE, text, start) if entry.kind == "person" and not letters else None
+            nickname = _search_before(FORENAME_NICKNAME, text, start) if entry.kind == "person" else None
             if word and word.end() == start and _spelled_as(self.corrected.get(word.group(1), word.group(1)),
                                                             entry.forenames):
                 start = word.start()  # `Iosif Dzhugashvili` (received `losif`): the forename belongs to the name
+            elif nickname and nickname.end() == start and _spelled_as(nickname.group("forename"), entry.forenames):
+                start = nickname.start()  # `Vissarion (Beso) Lominadze`: forename and nickname belong too
             return Mention(start, end, entry, entry.kind, None, text, claimants=claimants, candidates=[entry],
                            evidence="full name" if len(claimants) > 1 else "")
         candidates = claimants
@@ -479,6 +542,13 @@ class Annotator:
             fitting = [e for e in persons if any(f.startswith(abbreviation.group(1)) for f in e.forenames)]
             if len(fitting) == 1:
                 return named(abbreviation.start(), fitting[0], "abbreviated forename")
+        nickname = _search_before(FORENAME_NICKNAME, text, start) if persons else None
+        if nickname and nickname.end() == start:
+            fitting = [e for e in persons if _spelled_as(nickname.group("forename"), e.forenames)]
+            if len(fitting) == 1:  # `Vissarion (Beso) Lominadze`; `Papuliya (Pavel) Ordzhonikidze`, whose
+                # forename is a name of its own (marked already): the surname alone is his
+                own = nickname.group("forename") in self.matcher.automaton
+                return named(start if own else nickname.start(), fitting[0], "forename")
         word = _search_before(WORD_BEFORE, text, start)
         if persons and word and word.end() == start:
             previous = word.group(1).rstrip("'’")  # `Avel'` is Avel
@@ -617,7 +687,21 @@ def _titles(text: str, in_bibl: bool, in_note: bool) -> list[tuple[int, int]]:
         return []
     return [m.span() for m in QUOTED.finditer(text)
             if in_bibl or (in_note and AFTER_AUTHOR.search(text[max(0, m.start() - 60):m.start()]))
-            or AFTER_WORK.search(text[max(0, m.start() - 30):m.start() + 1])]
+            or AFTER_WORK.search(text[max(0, m.start() - 30):m.start() + 1])
+            or AFTER_WORK_BY.search(text[max(0, m.start() - 80):m.start() + 1])]
+
+
+def _people_of_the_party(text: str, start: int) -> bool:
+    """`Old Bolsheviks`, `many Bolsheviks`, `Georgian Bolsheviks`: a word that makes the party's members a set
+    of people; after an article, a preposition, a conjunction or punctuation the plural names the party."""
+    if PARTYS_WORD.search(text, max(0, start - 30), start):
+        return True  # `Communist Party (of Bolsheviks)`: a word of the party's name, not a name of its own
+    before = WORD_BEFORE_PLURAL.search(text, max(0, start - 30), start)
+    return bool(before) and before.group(1) not in PARTY_AFTER_WORDS
+
+
+def _imprint(text: str, start: int, end: int) -> bool:
+    return bool(IMPRINT_BEFORE.search(text, max(0, start - 3), start) and IMPRINT_AFTER.match(text, end))
 
 
 def _in_note(element) -> bool:

@@ -97,11 +97,17 @@ class Rules:
 
 
 @lru_cache(maxsize=1)
-def rules() -> Rules:
+def rules_data() -> dict:
+    """decisions.toml as read, for the stages that take their rules from it."""
     try:
-        data = tomllib.loads(DECISIONS_FILE.read_text(encoding="utf-8"))
+        return tomllib.loads(DECISIONS_FILE.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise DecisionsError(f"{DECISIONS_FILE}: {err}") from None
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    data = rules_data()
     overrides = {}
     for number, item in enumerate(data.get("override", []), 1):
         if not {"passage", "form", "entry"} <= set(item):

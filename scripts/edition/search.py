@@ -48,6 +48,11 @@ HIT_START, HIT_END = "\x02", "\x03"
 _rebuild_lock = threading.Lock()
 
 
+def _part_of_the_same(name) -> bool:
+    """`Gosplan` in the whole `USSR Gosplan`: the whole names the same entry, one mention of it."""
+    return any(a.tag in NAME_TAGS and a.get("ref") == name.get("ref") for a in name.iterancestors())
+
+
 def text_files(tei_dir: Path) -> list[Path]:
     # a file that cannot be parsed is left out (and named by the viewer), not fatal to the index
     return sound(sorted(p for p in Path(tei_dir).glob("*.xml") if p.name not in REGISTER_FILES))
@@ -144,7 +149,7 @@ def passage_text(element: etree._Element) -> tuple[str, list[Mention]]:
                 if child.tail:
                     parts.append(child.tail)
                     length += len(child.tail)
-            if node.tag in NAME_TAGS and node.get("ref"):
+            if node.tag in NAME_TAGS and node.get("ref") and not _part_of_the_same(node):
                 target = node.get("ref").split()[0]
                 register, _, entity = target.partition("#")
                 if entity:

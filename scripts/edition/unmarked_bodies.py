@@ -9,9 +9,10 @@ reading view shows it: the edited reading of a choice, notes as passages of thei
   `Hoover Institution`, `Commissariat of Defense`) that no `orgName` covers, and
 - abbreviations in capitals (`KGB`, `JPRS`) that no name element covers,
 
-ranked by frequency. The head words are the entities stage's `institution_heads`
+ranked by frequency. The head words are the rules' `institution_heads` and `body_heads`
 (data/registers/rules.toml) less those that head a place, an event or a meeting, and with
-the heads that only ever name a body. `edition names --view bodies` prints the list.
+the few heads that only ever name a body and need no rule of the entities stage.
+`edition names --view bodies` prints the list.
 """
 
 from __future__ import annotations
@@ -37,10 +38,8 @@ NOT_BODY_HEADS = {
     "Front", "Pravda", "Soviet",
 }
 # heads that name only a body, which the entities stage has no need of (no place stands before them)
-BODY_HEADS = {
-    "Institution", "Procuracy", "District", "International", "Army", "League", "Service", "Board",
-    "Presidium", "Secretariat", "Opposition", "Inspection", "Agency", "Politburo", "Orgburo",
-}
+BODY_HEADS = {"Institution", "District", "International", "Army", "League", "Service", "Opposition", "Inspection",
+              "Agency", "Politburo", "Orgburo"}
 # a name element, a title or a nested passage breaks a sequence: its words are not the sequence's
 COVERED = {tei(t) for t in ("orgName", "title")}
 NAMED = {tei(t) for t in ("persName", "placeName", "rs", "name")}
@@ -72,8 +71,9 @@ class Finding:
 
 
 def body_heads(rules: dict) -> set[str]:
-    """The words that head a body's name: the entities stage's institution heads that name a body."""
-    return (set(rules.get("institution_heads", [])) - NOT_BODY_HEADS) | BODY_HEADS
+    """The words that head a body's name: the rules' institution and body heads that name a body."""
+    heads = {word for head in rules.get("institution_heads", []) + rules.get("body_heads", []) for word in head.split()}
+    return (heads - NOT_BODY_HEADS) | BODY_HEADS
 
 
 def reading(passage: etree._Element) -> tuple[str, str]:

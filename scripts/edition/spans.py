@@ -1,0 +1,263 @@
+"""Stage 10, whole names: a body's name is the whole of it, its parts nested inside.
+
+The entities stage tags each name the registers know: in `the VKP(b) Central
+Committee` the party and the Committee, in `USSR Gosplan` the country and the
+plan. But the text names one body there, and the edition's rule for spans is
+that a name is the whole name (issue 12): a body's owner and its sub-body
+belong to it. This stage wraps such runs in one `orgName`, keeping the parts
+as names of their own inside it, linked as the identify stage decided:
+
+    <orgName ref="orgs.xml#central-committee"><orgName ref="orgs.xml#party">VKP(b)</orgName>
+      Central Committee</orgName>
+
+The shapes, composed until none is left (`VKP(b) Central Committee Politburo`,
+`Presidium of VSNKh of the RSFSR`, `Tomsk NKVD Administration`):
+
+- an owner before the body, a space between: `USSR Gosplan`, `Leningrad NKVD`,
+  `Comintern Secretariat`; an owner's word the registers do not tag as a name:
+  `All-Union Central Executive Committee`, `Ukrainian GPU`;
+- a body, `of` (`of the`), its owner: `the Central Committee of the VKP(b)`,
+  `the Politburo of the Central Committee`, `VSNKh of the RSFSR`;
+- a sub-body the register does not hold, in capitals, before `of` and its body
+  (`the Presidium of the CCC`, `the Special Department of the GPU`) or after it
+  (`NKVD Administration`, `VKP(b) Kraykom`);
+- a place's whole name: a state's official name (`the Republic of Cuba`, Cuba's),
+  a building named for its place (`Butyrki Prison`: the prison itself; `Vladimir
+  Prison`, a prison in Vladimir, is no entry: cert="low").
+
+The whole name points where its head points only when the owner is the one the
+head's entry already implies: an all-Union owner (`USSR`, `VKP(b)`) or the
+head's parent in the register (the Politburo of the Central Committee), or the
+owner's own body the register holds (decisions.toml [[owner]]: `the Central
+Committee of Ukraine`). Another owner makes another body (`VSNKh of the RSFSR`,
+`the Secretariat of the ECCI`), one the register does not hold: the whole has no
+@ref and `cert="low"`. Its head keeps its link where the head's entry names a
+kind of body (`Sovnarkom`, `GPU`), not where the entry is a sub-body of some
+other body (the CC's `Secretariat` is not the ECCI's). The rules are data:
+data/registers/decisions.toml [whole_names].
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from lxml import etree
+
+from . import tei
+from .entities import ANNOTATOR, matcher
+from .identify import rules, rules_data
+from .model import Document
+
+ORG, PLACE = tei("orgName"), tei("placeName")
+PARTS = {ORG, PLACE}
+SPACE = re.compile(r"^\s+$")
+# a state's official name before the country: `the Republic of Cuba`, `the People's Republic of China`
+STATE_BEFORE = re.compile(r"(?<![\w'’-])(?:(?:People's|Socialist|Soviet|Federal|Democratic|Federative|Islamic|Arab)\s+)*"
+                          r"(?:Republic|Kingdom|Empire|Principality|Grand Duchy|Duchy)\s+of\s+(?:the\s+)?$")
+# a place's type for which `X Prison` is the place itself
+BUILDINGS = {"prison", "building", "camp"}
+OF = re.compile(r"^\s+of\s+(?:the\s+)?$")
+# words that open a sentence or a phrase, not a sub-body's name (`The Presidium of ...`)
+SENTENCE_WORDS = re.compile(r"(?:(?:The|A|An|In|On|At|By|For|From|To|Of|And|But|With|As|His|Her|Its|Their|This"
+                            r"|That|Under|After|Before|When)\s+)*")
+
+
+class WholeNames:
+    def __init__(self, data: dict):
+        self.all_union_owners = set(data.get("all_union_owners", []))
+        heads = matcher().body_heads
+        self.sub_body = re.compile(
+            rf"(?<![\w'’-])(?P<name>(?:[A-Z][\w'’-]*\s+){{0,3}}(?:{'|'.join(map(re.escape, heads))}))"
+            rf"\s+of\s+(?:the\s+)?$") if heads else None
+        # `NKVD Administration`, `VKP(b) Kraykom`: a sub-body's head word right after its body
+        self.sub_body_after = re.compile(rf"\s(?:{'|'.join(map(re.escape, heads))})(?![\w'’-])") if heads else None
+        self.parents = {e.id: e.data.get("parent", "") for e in matcher().registers.get("org", [])}
+        self.owner_bodies = rules().bodies.owner_bodies
+        self.all_union_marks = set(rules_data().get("bodies", {}).get("all_union_marks", []))
+        owner_words = sorted({*self.owner_bodies, *self.all_union_marks}, key=len, reverse=True)
+        self.owner_word_before = re.compile(
+            rf"(?<![\w'’(-])(?P<word>{'|'.join(map(re.escape, owner_words))})\s$") if owner_words else None
+        self.member_plurals = matcher().member_plurals
+        self.place_types = {e.id: e.data.get("type", "") for e in matcher().registers.get("place", [])}
+        place_heads = rules().place_heads
+        self.place_head_after = re.compile(
+            rf"\s(?:{'|'.join(map(re.escape, sorted(place_heads)))})(?![\w'’-])") if place_heads else None
+
+    def implied(self, owner: str, head: str) -> bool:
+        """Is `owner` the one `head`'s entry already implies (all-Union, or an ancestor)?"""
+        if not owner or not head:
+            return False
+        if owner in self.all_union_owners:
+            return True
+        seen = set()
+        while head and head not in seen:
+            seen.add(head)
+            head = self.parents.get(head, "")
+            if head == owner:
+                return True
+        return False
+
+
+@lru_cache(maxsize=1)
+def whole_names() -> WholeNames:
+    return WholeNames(rules_data().get("whole_names", {}))
+
+
+def words(element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def ref_id(element) -> str:
+    return (element.get("ref") or "").partition("#")[2]
+
+
+def compose(doc: Document) -> Document:
+    report = doc.stage_report("whole names")
+    text = doc.tei.find(tei("text")) if doc.tei is not None else None
+    if text is None or doc.profile.table("entities").get("skip"):
+        return doc
+    rules = whole_names()
+    composed = linked = 0
+    for parent in {name.getparent() for name in text.iter(ORG, PLACE)}:
+        i = 0
+        while i < len(parent):
+            outer = _compose_at(parent, i, rules)
+            if outer is None:
+                i += 1
+                continue
+            composed += 1
+            linked += bool(outer.get("ref"))
+            # the whole may be the part of a longer name: look again from the name before it
+            i = max(parent.index(outer) - 1, 0)
+    report["whole_names"], report["whole_names_linked"] = composed, linked
+    return doc
+
+
+def _compose_at(parent, i: int, rules: WholeNames):
+    """Wrap the run of `parent`'s children from the i-th that makes one body's name, if there is one."""
+    child = parent[i]
+    following = parent[i + 1] if i + 1 < len(parent) else None
+    if following is not None and SPACE.match(child.tail or ""):
+        pair = _owner_and_body(child, following, rules)
+        if pair is not None:  # `USSR Gosplan`, `VKP(b) Central Committee`, `Central Committee VKP(b)`
+            return _wrap(parent, child, following, *pair, rules)
+    if child.tag == ORG and following is not None and following.tag in PARTS and OF.match(child.tail or "") \
+            and words(child) not in rules.member_plurals:  # `the Bolsheviks of Kronstadt`: people of a place
+        return _wrap(parent, child, following, child, following, rules)  # `Gosplan of the USSR`
+    if child.tag == PLACE:
+        return _compose_place(parent, child, i, rules)
+    if child.tag != ORG:
+        return None
+    before = parent[i - 1].tail if i else parent.text
+    found = rules.sub_body.search(before or "") if rules.sub_body else None
+    if found:  # `the Presidium of the CCC`
+        start = found.start("name") + SENTENCE_WORDS.match(found.group("name")).end()
+        return _take_words(parent, child, i, before, start, "before")
+    after = rules.sub_body_after.match(child.tail or "") if rules.sub_body_after else None
+    if after:  # `NKVD Administration`
+        return _take_words(parent, child, i, child.tail, after.end(), "after")
+    owner = rules.owner_word_before.search(before or "") if rules.owner_word_before else None
+    if owner:  # `All-Union Central Executive Committee`, `Ukrainian GPU`
+        outer = _take_words(parent, child, i, before, owner.start("word"), "before")
+        _link_whole(outer, child, owner.group("word"), "" if owner.group("word") not in rules.all_union_marks
+                    else "party", rules)
+        return outer
+    return None
+
+
+def _compose_place(parent, place, i: int, rules: WholeNames):
+    """A place's whole name: `the Republic of Cuba` is Cuba; `Butyrki Prison` is the prison Butyrki, while
+    `Vladimir Prison` is a prison in Vladimir, a place the register does not hold."""
+    before = parent[i - 1].tail if i else parent.text
+    state = STATE_BEFORE.search(before or "")
+    if state and rules.place_types.get(ref_id(place)) == "country":
+        outer = _take_words(parent, place, i, before, state.start(), "before", PLACE)
+        outer.set("ref", place.get("ref"))
+        del outer.attrib["cert"]
+        return outer
+    head = rules.place_head_after.match(place.tail or "") if rules.place_head_after else None
+    if head:
+        outer = _take_words(parent, place, i, place.tail, head.end(), "after", PLACE)
+        if rules.place_types.get(ref_id(place)) in BUILDINGS:
+            outer.set("ref", place.get("ref"))
+            del outer.attrib["cert"]
+        return outer
+    return None
+
+
+def _owner_and_body(first, second, rules: WholeNames):
+    """(body, owner) of two names side by side that make one body's name, else None. A place owns the
+    body after it (`USSR Gosplan`); of two bodies, the one the other's entry implies is the owner
+    (`VKP(b) Central Committee`, in the Russian order `Central Committee VKP(b)`). Bodies side by side
+    that imply nothing of each other are a list (`VChK GPU OGPU NKVD`), unless the second is a kind of
+    sub-body (`Comintern Secretariat`); a place after a body is not its owner (`Mehring Books Oak Park`)."""
+    if (first.tag, second.tag) == (PLACE, ORG):
+        return second, first
+    if (first.tag, second.tag) != (ORG, ORG):
+        return None
+    if rules.implied(ref_id(first), ref_id(second)):
+        return second, first
+    if rules.implied(ref_id(second), ref_id(first)):
+        return first, second
+    if rules.parents.get(ref_id(second)):
+        return second, first  # `the Comintern Secretariat`: a kind of sub-body, after its owner
+    return None
+
+
+def _wrap(parent, first, last, head, owner, rules: WholeNames):
+    outer = _outer(parent, first)
+    for part in (first, last):
+        outer.append(part)  # a part moves with its tail: the words between stay inside
+    outer.tail, last.tail = last.tail, None
+    _link_whole(outer, head, words(owner), ref_id(owner), rules)
+    return outer
+
+
+def _link_whole(outer, head, owner_words: str, owner_ref: str, rules: WholeNames) -> None:
+    """The whole's @ref: the head's where the owner is the one its entry implies, the owner's own body
+    where the register holds it, else none (cert="low")."""
+    head_ref = ref_id(head)
+    # the owner's own body: the head's general entry's counterpart, or the head as identify decided it
+    bodies = rules.owner_bodies.get(owner_words, {})
+    owned = bodies.get(head_ref) or (head_ref if head_ref in bodies.values() else None)
+    if head_ref and rules.implied(owner_ref, head_ref):
+        outer.set("ref", head.get("ref"))
+        if head.get("cert"):
+            outer.set("cert", head.get("cert"))
+    elif owned:  # `the Central Committee of Ukraine`: the owner's own body (decisions.toml [[owner]])
+        outer.set("ref", f"orgs.xml#{owned}")
+    else:
+        # another owner's body, which the register does not hold (`Sovnarkom of the RSFSR`); a head whose
+        # entry is some other body's sub-body is not that one (`the Secretariat of the ECCI`)
+        outer.set("cert", "low")
+        if head_ref and rules.parents.get(head_ref):
+            del head.attrib["ref"]
+            head.set("cert", "low")
+
+
+def _take_words(parent, body, index: int, slot: str, at: int, side: str, tag: str = ORG):
+    """`the Presidium of the CCC`, `NKVD Administration`: the words of a sub-body or an owner that stand
+    in the text beside `body` join it in a whole name (without @ref, cert="low", unless linked after)."""
+    outer = _outer(parent, body, tag)
+    if side == "before":
+        outer.text = slot[at:]
+        if index:
+            parent[index - 1].tail = slot[:at]
+        else:
+            parent.text = slot[:at]
+        outer.append(body)
+        outer.tail, body.tail = body.tail, None
+    else:
+        outer.append(body)
+        outer.tail, body.tail = slot[at:], slot[:at]
+    outer.set("cert", "low")
+    return outer
+
+
+def _outer(parent, first, tag: str = ORG):
+    outer = etree.Element(tag)
+    outer.set("resp", ANNOTATOR)
+    parent.insert(parent.index(first), outer)
+    return outer
+
