@@ -111,7 +111,7 @@ QUOTED = re.compile(r"[\"“«][^\"”»]{3,300}[\"”»]")
 # Anywhere, a quotation right after a word for a work is its title (`In his article "Stalin
 # and the Red Army" Voroshilov ...`, `the novel "Darkness at Noon"`): no persons or places there.
 AFTER_WORK = re.compile(r"\b(?:article|articles|book|books|essay|pamphlet|brochure|play|novel|poem|story|film|opera"
-                        r"|collection|entitled|titled|headline|headed)\s*,?\s*[\"“«]$")
+                        r"|collection|entitled|titled|headline|headed|title|topic|theme|subject)\s*,?\s*[\"“«]$")
 # or after the work's author (`in the article by T.P. Korzhikhina "The Political System in the USSR"`)
 AFTER_WORK_BY = re.compile(r"\b(?:article|articles|book|books|essay|pamphlet|brochure|play|novel|poem|story|film"
                            r"|collection)\s+(?:by|of)\s+(?:[A-Z][\w.'’-]*\s*){1,4},?\s*[\"“«]$")
@@ -123,6 +123,8 @@ INITIALS_ONLY = re.compile(rf"(?:{INITIAL}\.\s?)+")
 # Abbreviations that look like initials but are not: `St. Petersburg`, `Cf. Stalin`
 ABBREVIATIONS = {"St", "No", "Cf", "Dr", "Mr", "Mrs", "Ms", "Vol", "Lt", "Gen", "Col", "Op", "Ed", "Tov", "Com", "See"}
 WORD_BEFORE = re.compile(r"([A-Z][a-z'’]+|[a-z][a-z-]+)\s+$")
+OPENING_WORD = re.compile(r"([A-Z][a-z]+)\s+")
+PRESS_AFTER = re.compile(r"\s+(?:Press|P\.)")
 # words before a body's name that are the sentence's, not the name's
 SENTENCE_WORDS_BEFORE_BODY = re.compile(r"(?:(?:The|A|An|In|On|At|By|For|From|To|Of|And|But|With|As|His|Her|Its|Their"
                                         r"|This|That|Under|After|Before|When)\s+)*")
@@ -131,11 +133,17 @@ SENTENCE_WORDS_BEFORE_BODY = re.compile(r"(?:(?:The|A|An|In|On|At|By|For|From|To
 PARTY_AFTER_WORDS = {"the", "The", "of", "by", "with", "to", "against", "for", "between", "among", "and", "or", "nor",
                      "but", "from", "than", "as", "at", "on", "in", "into", "under", "over", "about", "toward",
                      "towards", "whom", "were", "was", "are", "is", "became", "joined", "Joined"}
+DEFINITE_BEFORE = re.compile(r"(?<![\w-])[Tt]he\s+$")
+NAME_GOES_ON = re.compile(r"[-–]\w|\s+[A-Z]")
 WORD_BEFORE_PLURAL = re.compile(r"([\w'’]+)\s+$")
 PARTYS_WORD = re.compile(r"(?:\(\s*|\(of\s+|Part(?:y|ies)\s+of\s+)$")
 # A citation's imprint: the place of publication before its publisher (`Moskva: Progress, 1993`,
 # `Moscow : "Kniga i biznes"`) or its year (`, Tbilisi, 1989.`), after the title or author's comma
 IMPRINT_BEFORE = re.compile(r"[,.;)\]]\s*$")
+# in running text only a citation's shape says so: `(Copenhagen, 1978)`, `"Stalin's Special Departments".
+# Copenhagen, 1989`
+IMPRINT_IN_PROSE_BEFORE = re.compile(r"(?:\(|[\"”»’][.,]?)\s*$")
+YEAR_AFTER = re.compile(r",\s*(?:1[89]|20)\d\d(?!\d)")
 IMPRINT_AFTER = re.compile(r"\s?:\s*[\"“«]?[A-ZА-Я]|,\s*(?:1[89]|20)\d\d(?!\d)(?:\s*[-–]\s*\d+)?\s*(?:[.,;)]|$)")
 
 
@@ -186,6 +194,15 @@ class Matcher:
         self.role_words = set(rules.get("role_words", []))
         self.thing_heads_lower = set(rules.get("thing_heads_lower", []))
         self.member_plurals = set(rules.get("member_plurals", []))
+        self.compass_regions = set(rules.get("compass_regions", []))
+        self.institution_kinds = set(rules.get("institution_kinds", []))
+        institutions = "|".join(map(re.escape, sorted(self.institution_kinds, key=len, reverse=True)))
+        word = r"[A-Z][\w'’.]*(?:-[A-Z][\w'’]*)*"  # `Marxism-Leninism`, not `Cataloging-in-Publication`
+        self.institution = re.compile(
+            rf"(?<![\w'’-])(?P<name>(?:{word}\s+){{1,3}}(?:{institutions}))(?![\w'’-])") if institutions else None
+        self.institution_of = re.compile(
+            rf"(?<![\w'’-])(?P<name>(?:{word}\s+){{0,3}}(?:{institutions})\s+of\s+(?:the\s+)?{word}(?:\s+{word})?"
+            rf"(?:\s+(?:of\s+the|of|and)\s+{word}(?:\s+{word})?){{0,3}})(?![\w'’-])") if institutions else None
         self.body_heads = sorted(rules.get("body_heads", []), key=len, reverse=True)
         self.generic_body_words = set(rules.get("generic_body_words", []))
         self.unregistered_body = re.compile(
@@ -368,7 +385,8 @@ class Annotator:
         for start, end, readings in matches:
             if any(a <= start and end <= b for a, b in titles):
                 continue
-            if citing and _imprint(text, start, end) and all(e.kind == "place" for e, _ in readings):
+            if ((citing and _imprint(text, start, end)) or _imprint_in_prose(text, start, end)) \
+                    and all(e.kind == "place" for e, _ in readings):
                 continue  # a citation's place of publication is its imprint, not a place the text speaks of
             before_body = (end + 1) in bodies and text[end:end + 1] == " "
             mention = self.judge(text, start, end, readings, parent in self.in_bibl, before_body)
@@ -403,21 +421,41 @@ class Annotator:
             mentions.append(Mention(start, found.end(), None, "person", "low", text))
         mentions += self.forenames_sharing_a_surname(text, mentions)
         if not _in_italics(parent):
-            mentions += self.unregistered_bodies(text, taken, titles)
+            bodies = self.unregistered_bodies(text, mentions, titles)
+            # a place within a body's name is part of it (`the University of Brussels`)
+            mentions = [m for m in mentions if not any(b.start <= m.start and m.end <= b.end for b in bodies)]
+            mentions += bodies
         return sorted(mentions, key=lambda m: m.start)
 
-    def unregistered_bodies(self, text: str, taken: list[tuple[int, int]], titles) -> list[Mention]:
-        """`the Cipher Bureau`, `the Secret Department`: a body's proper name, in capitals after `the`, that
-        the register does not hold; marked without @ref. Not a generic one (`the Regional Committee`), and
-        not before `of` and a body, which makes a whole name with it (edition.spans)."""
-        found = []
-        for body in self.matcher.unregistered_body.finditer(text) if self.matcher.unregistered_body else ():
+    def unregistered_bodies(self, text: str, mentions: list[Mention], titles) -> list[Mention]:
+        """Bodies the register does not hold, by their own names; marked without @ref:
+
+        - a body's proper name in capitals after `the` (`the Cipher Bureau`, `the Secret Department`), not
+          a generic one (`the Regional Committee`) nor one before `of` and a body, which makes a whole
+          name with it (edition.spans);
+        - an institution named by its place or patron (`Kazan University`, `the Lenin Institute`) or by
+          what follows `of` (`the University of Brussels`, `the Library of Congress`); a place within
+          is part of its name, not a mention, and a university's press is an imprint (`Yale University
+          Press`)."""
+        m, found = self.matcher, []
+        candidates = [(b, True) for b in (m.unregistered_body.finditer(text) if m.unregistered_body else ())]
+        candidates += [(i, False) for i in (m.institution_of.finditer(text) if m.institution_of else ())]
+        candidates += [(i, False) for i in (m.institution.finditer(text) if m.institution else ())]
+        for body, needs_modifier in candidates:
             start, end = body.span("name")
             start += SENTENCE_WORDS_BEFORE_BODY.match(text, start).end() - start
-            modifiers = text[start:end].split()[:-1]
-            if not modifiers or all(w in self.matcher.generic_body_words for w in modifiers):
+            opening = OPENING_WORD.match(text, start)
+            if opening and opening.group(1).lower() in self.ordinary and opening.group(1) not in m.institution_kinds \
+                    and SENTENCE_START.search(text[max(0, start - 4):start]):
+                start = opening.end()  # `Finished Moscow University.`: the sentence's verb, not the name's
+            words = text[start:end].split()
+            modifiers = [w for w in words if w[:1].isupper()][:-1] if needs_modifier else words[:-1]
+            if len(words) < 2 or (modifiers and all(w in m.generic_body_words for w in modifiers)) \
+                    or (needs_modifier and not modifiers) or PRESS_AFTER.match(text, end):
                 continue
-            if any(start < b and a < end for a, b in taken) or any(a <= start and end <= b for a, b in titles):
+            blocking = [x for x in mentions + found if start < x.end and x.start < end
+                        and not (x.kind == "place" and start <= x.start and x.end <= end)]
+            if blocking or any(a <= start and end <= b for a, b in titles):
                 continue
             found.append(Mention(start, end, None, "org", "low", text))
         return found
@@ -460,6 +498,8 @@ class Annotator:
         if kinds == {"place"} and self.matcher.event_after_place(text, end):
             return None
         form = text[start:end]
+        if form in self.matcher.compass_regions and not _compass_region(text, start, end):
+            return None  # `West Siberian`, `West Germany`: part of another name
         if form in self.matcher.member_plurals and _people_of_the_party(text, start):
             return None  # `Old Bolsheviks`, `many Mensheviks`: people, not the party
         claimants = _unique(e for e, _ in readings)
@@ -689,6 +729,14 @@ def _titles(text: str, in_bibl: bool, in_note: bool) -> list[tuple[int, int]]:
             if in_bibl or (in_note and AFTER_AUTHOR.search(text[max(0, m.start() - 60):m.start()]))
             or AFTER_WORK.search(text[max(0, m.start() - 30):m.start() + 1])
             or AFTER_WORK_BY.search(text[max(0, m.start() - 80):m.start() + 1])]
+
+
+def _compass_region(text: str, start: int, end: int) -> bool:
+    return bool(DEFINITE_BEFORE.search(text, max(0, start - 5), start)) and not NAME_GOES_ON.match(text, end)
+
+
+def _imprint_in_prose(text: str, start: int, end: int) -> bool:
+    return bool(IMPRINT_IN_PROSE_BEFORE.search(text, max(0, start - 3), start) and YEAR_AFTER.match(text, end))
 
 
 def _people_of_the_party(text: str, start: int) -> bool:

@@ -17,7 +17,9 @@ The shapes, composed until none is left (`VKP(b) Central Committee Politburo`,
   `Comintern Secretariat`; an owner's word the registers do not tag as a name:
   `All-Union Central Executive Committee`, `Ukrainian GPU`;
 - a body, `of` (`of the`), its owner: `the Central Committee of the VKP(b)`,
-  `the Politburo of the Central Committee`, `VSNKh of the RSFSR`;
+  `the Politburo of the Central Committee`, `VSNKh of the RSFSR`; `in` and a place
+  whose own body it is (`the CC in Uzbekistan`); a body housed in another, `at`
+  (`the Hoover Institution at Stanford University`);
 - a sub-body the register does not hold, in capitals, before `of` and its body
   (`the Presidium of the CCC`, `the Special Department of the GPU`) or after it
   (`NKVD Administration`, `VKP(b) Kraykom`);
@@ -58,6 +60,8 @@ STATE_BEFORE = re.compile(r"(?<![\w'’-])(?:(?:People's|Socialist|Soviet|Federa
 # a place's type for which `X Prison` is the place itself
 BUILDINGS = {"prison", "building", "camp"}
 OF = re.compile(r"^\s+of\s+(?:the\s+)?$")
+IN = re.compile(r"^\s+in\s+(?:the\s+)?$")
+AT = re.compile(r"^\s+at\s+(?:the\s+)?$")
 # words that open a sentence or a phrase, not a sub-body's name (`The Presidium of ...`)
 SENTENCE_WORDS = re.compile(r"(?:(?:The|A|An|In|On|At|By|For|From|To|Of|And|But|With|As|His|Her|Its|Their|This"
                             r"|That|Under|After|Before|When)\s+)*")
@@ -79,6 +83,8 @@ class WholeNames:
         self.owner_word_before = re.compile(
             rf"(?<![\w'’(-])(?P<word>{'|'.join(map(re.escape, owner_words))})\s$") if owner_words else None
         self.member_plurals = matcher().member_plurals
+        # a body housed in another, joined by `at`: `the Hoover Institution at Stanford University`
+        self.housed = set(data.get("housed", []))
         self.place_types = {e.id: e.data.get("type", "") for e in matcher().registers.get("place", [])}
         place_heads = rules().place_heads
         self.place_head_after = re.compile(
@@ -145,6 +151,13 @@ def _compose_at(parent, i: int, rules: WholeNames):
     if child.tag == ORG and following is not None and following.tag in PARTS and OF.match(child.tail or "") \
             and words(child) not in rules.member_plurals:  # `the Bolsheviks of Kronstadt`: people of a place
         return _wrap(parent, child, following, child, following, rules)  # `Gosplan of the USSR`
+    if child.tag == ORG and following is not None and IN.match(child.tail or "") \
+            and ref_id(child) in rules.owner_bodies.get(words(following), {}).values():
+        return _wrap(parent, child, following, child, following, rules)  # `the CC in Uzbekistan`, Uzbekistan's
+    if child.tag == ORG and following is not None and following.tag == ORG and AT.match(child.tail or "") \
+            and words(child).split()[-1] in rules.housed:
+        outer = _wrap(parent, child, following, child, following, rules)  # `the Hoover Institution at Stanford`
+        return outer
     if child.tag == PLACE:
         return _compose_place(parent, child, i, rules)
     if child.tag != ORG:
