@@ -175,3 +175,13 @@ def test_a_citations_imprint_in_running_text_is_no_place(trees):
         before = (previous.tail if previous is not None else name.getparent().text) or ""
         if re.search(r"(?:\(|[\"”»’][.,]?)\s*$", before):
             assert not re.match(r",\s*(?:1[89]|20)\d\d(?!\d)", name.tail or ""), words(name)
+
+
+def test_an_abbreviated_forename_is_part_of_the_name_and_a_treaty_is_no_place(trees):
+    persons = {words(n) for n in outermost(trees, PERSON)}
+    assert {"Dm. Shostakovich", "Em. Yaroslavsky"} <= persons
+    for root in trees.values():
+        for place in root.iter(PLACE):
+            previous = place.getprevious()
+            before = (previous.tail if previous is not None else place.getparent().text) or ""
+            assert not re.search(r"(?:Treaty|Peace) of\s+$", before), words(place)

@@ -82,7 +82,7 @@ LOWER_NEXT = re.compile(r"[\"”»]?\s+([a-z]+)\b")
 # A surname as the Latin alphabet writes it, accents included (`Broué`, `Kühne`)
 SURNAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"
 # `Evg. Preobrazhensky`, `Konst.`: an abbreviated forename, taken only when it fits
-FORENAME_ABBREVIATION = re.compile(r"\b([A-Z][a-z]{2,4})\.\s?$")
+FORENAME_ABBREVIATION = re.compile(r"\b([A-Z][a-z]{1,4})\.\s?$")
 INITIALS_BEFORE = re.compile(rf"((?:\b{INITIAL}\.\s?){{1,3}})$")
 INITIAL_LETTER = re.compile(rf"({INITIAL})\.")
 UNKNOWN_PERSON = re.compile(
@@ -548,6 +548,11 @@ class Annotator:
                 start = word.start()  # `Iosif Dzhugashvili` (received `losif`): the forename belongs to the name
             elif nickname and nickname.end() == start and _spelled_as(nickname.group("forename"), entry.forenames):
                 start = nickname.start()  # `Vissarion (Beso) Lominadze`: forename and nickname belong too
+            elif entry.kind == "person" and not letters:
+                abbreviation = _search_before(FORENAME_ABBREVIATION, text, start)
+                if abbreviation and abbreviation.end() == start \
+                        and any(f.startswith(abbreviation.group(1)) for f in entry.forenames):
+                    start = abbreviation.start()  # `Dm. Shostakovich`: the abbreviated forename belongs too
             return Mention(start, end, entry, entry.kind, None, text, claimants=claimants, candidates=[entry],
                            evidence="full name" if len(claimants) > 1 else "")
         candidates = claimants
