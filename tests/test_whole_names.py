@@ -185,3 +185,15 @@ def test_an_abbreviated_forename_is_part_of_the_name_and_a_treaty_is_no_place(tr
             previous = place.getprevious()
             before = (previous.tail if previous is not None else place.getparent().text) or ""
             assert not re.search(r"(?:Treaty|Peace) of\s+$", before), words(place)
+
+
+def test_one_name_in_both_readings_of_a_choice_is_one_name_around_it(trees):
+    """`RSDRP` and the translator's `Russian Social Democratic Workers Party` are one mention of the party."""
+    around = 0
+    for root in trees.values():
+        for choice in root.iter(tei("choice")):
+            readings = [r for r in choice if r.tag in {tei("abbr"), tei("expan")}]
+            inner = [r[0].get("ref") for r in readings if len(r) == 1 and r[0].tag in NAMES]
+            assert not (len(readings) == 2 and len(inner) == 2 and len(set(inner)) == 1), words(choice)
+            around += choice.getparent().tag in NAMES
+    assert around > 10

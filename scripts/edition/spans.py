@@ -23,6 +23,8 @@ The shapes, composed until none is left (`VKP(b) Central Committee Politburo`,
 - a sub-body the register does not hold, in capitals, before `of` and its body
   (`the Presidium of the CCC`, `the Special Department of the GPU`) or after it
   (`NKVD Administration`, `VKP(b) Kraykom`);
+- one name in both readings of a choice (`RSDRP` and the translator's expansion) is
+  one name around the choice;
 - a place's whole name: a state's official name (`the Republic of Cuba`, Cuba's),
   a building named for its place (`Butyrki Prison`: the prison itself; `Vladimir
   Prison`, a prison in Vladimir, is no entry: cert="low").
@@ -51,7 +53,8 @@ from .entities import ANNOTATOR, matcher
 from .identify import rules, rules_data
 from .model import Document
 
-ORG, PLACE = tei("orgName"), tei("placeName")
+ORG, PLACE, PERSON, CHOICE = tei("orgName"), tei("placeName"), tei("persName"), tei("choice")
+READINGS = {tei(t) for t in ("abbr", "expan", "sic", "corr", "orig", "reg")}
 PARTS = {ORG, PLACE}
 SPACE = re.compile(r"^\s+$")
 # a state's official name before the country: `the Republic of Cuba`, `the People's Republic of China`
@@ -124,6 +127,7 @@ def compose(doc: Document) -> Document:
     if text is None or doc.profile.table("entities").get("skip"):
         return doc
     rules = whole_names()
+    hoisted = sum(_hoist_out_of_choice(choice) for choice in list(text.iter(CHOICE)))
     composed = linked = 0
     for parent in {name.getparent() for name in text.iter(ORG, PLACE)}:
         i = 0
@@ -137,7 +141,30 @@ def compose(doc: Document) -> Document:
             # the whole may be the part of a longer name: look again from the name before it
             i = max(parent.index(outer) - 1, 0)
     report["whole_names"], report["whole_names_linked"] = composed, linked
+    report["names_around_a_choice"] = hoisted
     return doc
+
+
+def _hoist_out_of_choice(choice) -> bool:
+    """`<choice><abbr>RSDRP</abbr><expan>Russian Social Democratic Workers Party</expan></choice>`: one name
+    in two readings is one mention. The name found in each reading (the same entry) is taken out of them
+    and put around the choice, as a correction stands inside the name it mends."""
+    readings = [r for r in choice if r.tag in READINGS]
+    names = [r[0] for r in readings if len(r) == 1 and r[0].tag in PARTS | {PERSON}
+             and not (r.text or "").strip() and not (r[0].tail or "").strip()]
+    if len(readings) < 2 or len(names) != len(readings) or len({(n.tag, n.get("ref")) for n in names}) != 1:
+        return False
+    outer = etree.Element(names[0].tag, {k: v for k, v in names[0].attrib.items()})
+    for reading, name in zip(readings, names):
+        reading.text = (reading.text or "") + (name.text or "")
+        for child in name:
+            reading.append(child)
+        reading.remove(name)
+    parent = choice.getparent()
+    parent.insert(parent.index(choice), outer)
+    outer.append(choice)
+    outer.tail, choice.tail = choice.tail, None
+    return True
 
 
 def _compose_at(parent, i: int, rules: WholeNames):
