@@ -40,9 +40,16 @@ def mentions_in(passage, form: str) -> list:
     own = []
     for name in passage.iter(*NAMES):
         holder = next(a for a in name.iterancestors() if a.get(XML_ID))
-        if holder is passage and received(name) == form:
+        if holder is passage and form in (received(name), *readings(name)):
             own.append(name)
     return own
+
+
+def readings(name) -> list[str]:
+    """A name around a choice (`TsIK` with the translator's `Central Executive Committee`) is named by
+    either reading."""
+    return [" ".join("".join(r.itertext()).split())
+            for r in name.xpath("t:choice/t:abbr | t:choice/t:expan", namespaces={"t": TEI_NS})]
 
 
 def ref_of(name) -> str:
