@@ -110,11 +110,10 @@ QUOTED = re.compile(r"[\"“«][^\"”»]{3,300}[\"”»]")
 # or after `Cf.:`; a quotation after `wrote:` or `said,` is speech and keeps its names.
 # Anywhere, a quotation right after a word for a work is its title (`In his article "Stalin
 # and the Red Army" Voroshilov ...`, `the novel "Darkness at Noon"`): no persons or places there.
-AFTER_WORK = re.compile(r"\b(?:article|articles|book|books|essay|pamphlet|brochure|play|novel|poem|story|film|opera"
-                        r"|collection|entitled|titled|headline|headed|title|topic|theme|subject)\s*,?\s*[\"“«]$")
+WORKS = r"article|articles|book|books|essay|pamphlet|brochure|play|novel|poem|story|film|opera|collection"
+AFTER_WORK = re.compile(rf"\b(?:{WORKS}|entitled|titled|headline|headed|title|topic|theme|subject)\s*,?\s*[\"“«]$")
 # or after the work's author (`in the article by T.P. Korzhikhina "The Political System in the USSR"`)
-AFTER_WORK_BY = re.compile(r"\b(?:article|articles|book|books|essay|pamphlet|brochure|play|novel|poem|story|film"
-                           r"|collection)\s+(?:by|of)\s+(?:[A-Z][\w.'’-]*\s*){1,4},?\s*[\"“«]$")
+AFTER_WORK_BY = re.compile(rf"\b(?:{WORKS})\s+(?:by|of)\s+(?:[A-Z][\w.'’-]*\s*){{1,4}},?\s*[\"“«]$")
 AFTER_AUTHOR = re.compile(r"(?:\b[A-ZÀ-Þ][\w'’-]*[a-zß-ÿ]\s*,|\bCf\.:?)\s*$")
 # `Alikhanov, Sergei.`: a bibliography's inverted name, the forename after the comma
 INVERTED_FORENAME = re.compile(r",\s+(?P<forename>[A-Z][a-z]+)\b(?!\s+[A-Z][a-z]+\s)")

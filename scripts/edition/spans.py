@@ -49,7 +49,7 @@ from functools import lru_cache
 from lxml import etree
 
 from . import tei
-from .entities import ANNOTATOR, matcher
+from .entities import ANNOTATOR, SENTENCE_WORDS_BEFORE_BODY, matcher
 from .identify import rules, rules_data
 from .model import Document
 
@@ -65,9 +65,6 @@ BUILDINGS = {"prison", "building", "camp"}
 OF = re.compile(r"^\s+of\s+(?:the\s+)?$")
 IN = re.compile(r"^\s+in\s+(?:the\s+)?$")
 AT = re.compile(r"^\s+at\s+(?:the\s+)?$")
-# words that open a sentence or a phrase, not a sub-body's name (`The Presidium of ...`)
-SENTENCE_WORDS = re.compile(r"(?:(?:The|A|An|In|On|At|By|For|From|To|Of|And|But|With|As|His|Her|Its|Their|This"
-                            r"|That|Under|After|Before|When)\s+)*")
 
 
 class WholeNames:
@@ -192,7 +189,7 @@ def _compose_at(parent, i: int, rules: WholeNames):
     before = parent[i - 1].tail if i else parent.text
     found = rules.sub_body.search(before or "") if rules.sub_body else None
     if found:  # `the Presidium of the CCC`
-        start = found.start("name") + SENTENCE_WORDS.match(found.group("name")).end()
+        start = found.start("name") + SENTENCE_WORDS_BEFORE_BODY.match(found.group("name")).end()
         return _take_words(parent, child, i, before, start, "before")
     after = rules.sub_body_after.match(child.tail or "") if rules.sub_body_after else None
     if after:  # `NKVD Administration`
