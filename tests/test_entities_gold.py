@@ -1,16 +1,16 @@
 """The entities stage against the hand-marked gold samples (tests/gold/).
 
-Three samples: entities.toml, marked in the first round while the rules were
-written; entities_heldout.toml, drawn at random afterwards and marked before the
-rules were revised, though edited since; and entities_blind.toml (issue 12), drawn
-with a fresh seed after the rules were frozen and marked by hand from the plain
-text before the annotation was looked at: the one measure on unseen passages.
+entities.toml, marked in the first round while the rules were written; entities_heldout.toml, drawn at
+random afterwards and marked before the rules were revised, though edited since; entities_blind.toml and
+the three entities_tuning*.toml (issue 12), each drawn with a fresh seed and marked by hand from the plain
+text before the annotation was looked at, then tuned on; and entities_blind2.toml, drawn after the rules
+were frozen and never tuned on: the one measure on unseen passages.
 
 Precision and recall of person, place and organisation mentions (a mention counts
-when its words are exactly the gold's: `I. N. Smirnov` whole, not `Smirnov`; a
-sample without an `orgs` list is not scored for organisations), the share of linked
-mentions that point at the right register entry, and the wrong links as a share of
-the names tagged.
+when its words are exactly the gold's: `I. N. Smirnov` whole, not `Smirnov`; a name
+nested in another is part of it, not a mention; a sample without an `orgs` list is not
+scored for organisations), the share of linked mentions that point at the right register
+entry, and the wrong links as a share of the names tagged.
 """
 
 from __future__ import annotations
@@ -205,18 +205,20 @@ def test_tuned_samples_hold_the_level_reached_when_the_rules_were_frozen(trees, 
     assert figures["recall"] >= recall, figures
 
 
-# The blind sample (issue 12): drawn with a fresh seed after the rules were frozen and marked
-# by hand before the annotation was looked at. Its figures are the issue's measure; each test
-# states the issue's target and asserts the level the sample met when it was scored, so that a
-# regression below the measured level fails.
+# The blind sample (issue 12): the ninth draw, seed 1796569448, drawn with a fresh seed at 15:04 UTC after
+# the rules were frozen at main 4210d1b and marked by hand before the annotation was looked at. Its figures
+# are the issue's measure; each test states the issue's target and asserts the level the sample met when it
+# was scored (at 4210d1b's rules), so that a regression below it fails. (The fifth draw, the first blind
+# sample, was tuned on after it was scored: it is among the tuned samples above.)
+BLIND2 = Path(__file__).parent / "gold" / "entities_blind2.toml"
+SAMPLES["blind2"] = BLIND2
+
 
 @pytest.fixture(scope="module")
 def blind(trees):
-    """Scored on 2026-12-06 at main 3526b2f and again at f8538b2 (the same figures): see each
-    test's docstring for them."""
-    result = score(trees, BLIND)
+    result = score(trees, BLIND2)
     for kind, f in result.items():
-        print(f"\nblind {kind}: gold {f['gold']}, predicted {f['predicted']}, matched {f['matched']}; "
+        print(f"\nblind2 {kind}: gold {f['gold']}, predicted {f['predicted']}, matched {f['matched']}; "
               f"precision {f['precision']:.3f}, recall {f['recall']:.3f}; wrong @ref {f['wrong_ref']} "
               f"({f['wrong_ref_share']:.2%} of tagged)")
     return result
@@ -227,12 +229,12 @@ def test_blind_sample_is_large_spread_over_the_five_texts_and_apart_from_earlier
         element = find_paragraph(trees, passage["text"], passage["contains"])
         return passage["text"] + element.getroottree().getpath(element)
 
-    blind = gold_paragraphs(BLIND)
+    blind = gold_paragraphs(BLIND2)
     assert len(blind) >= 80
     assert {p["text"] for p in blind} == {"furr", "gurdzhiyev", "medvedev", "pavlova", "rogovin"}
     drawn = {where(p) for p in blind}
     assert len(drawn) == len(blind), "each blind passage is found as itself"
-    earlier = {where(p) for sample in (GOLD, HELD_OUT) for p in gold_paragraphs(sample)}
+    earlier = {where(p) for name, sample in SAMPLES.items() if name != "blind2" for p in gold_paragraphs(sample)}
     homonyms = tomllib.loads((GOLD.parent / "homonyms.toml").read_text(encoding="utf-8"))["decision"]
     assert not earlier & drawn
     # as the draw left them out (select_heldout.py): no homonym decision's words in a blind passage
@@ -244,8 +246,7 @@ def test_blind_sample_is_large_spread_over_the_five_texts_and_apart_from_earlier
 
 def test_blind_sample_person_mentions_meet_the_issue_target(blind):
     """Issue 12: person recall >= 0.97 and precision >= 0.97 on the blind sample.
-    Measured (main 3526b2f and f8538b2, the same figures): 220 gold, 221 tagged, 219 matched:
-    precision 0.991, recall 0.995."""
+    Measured at 4210d1b: 224 gold, 221 tagged, 218 matched: precision 0.986, recall 0.973 (met)."""
     persons = blind["persons"]
     assert persons["precision"] >= 0.97, persons
     assert persons["recall"] >= 0.97, persons
@@ -253,30 +254,29 @@ def test_blind_sample_person_mentions_meet_the_issue_target(blind):
 
 def test_blind_sample_place_mentions_against_the_issue_target(blind):
     """Issue 12: place recall >= 0.95 and precision >= 0.97 on the blind sample.
-    Measured (main 3526b2f and f8538b2, the same figures): 51 gold, 56 tagged, 49 matched:
-    recall 0.961 (target met), precision 0.875 (target NOT met: places inside a body's name,
-    "USSR Gosplan", "VSNKh of the RSFSR", and in imprints and cited titles). The assertion
-    holds the measured level."""
+    Measured at 4210d1b: 61 gold, 59 tagged, 54 matched: precision 0.915, recall 0.885 (NOT met: a
+    region after its city, "Moscow region", and "Washington, D.C." cut short; places the register does
+    not hold, India, Karlag, "U.S."). The assertion holds the measured level."""
     places = blind["places"]
-    assert places["recall"] >= 0.95, places
-    assert places["precision"] >= 0.87, places
+    assert places["precision"] >= 0.91, places
+    assert places["recall"] >= 0.88, places
 
 
 def test_blind_sample_organisation_mentions_against_the_issue_target(blind):
     """Issue 12: organisation recall >= 0.95 and precision >= 0.97 on the blind sample.
-    Measured (main 3526b2f and f8538b2, the same figures): 120 gold, 99 tagged, 81 matched:
-    precision 0.818, recall 0.675 (targets NOT met: bodies without a register entry,
-    universities and institutes, and a body's whole name, "VKP(b) Central Committee",
-    "Presidium of the CCC", cut into its parts). The assertion holds the measured level."""
+    Measured at 4210d1b: 147 gold, 143 tagged, 135 matched: precision 0.944, recall 0.918 (NOT met:
+    the party's bracketed names, "CPSU (b)", "All-Union CP (Bolshevik)", and a bare "Communist Party";
+    "Ispolkom of the Comintern" cut in two; names in titles not in quotation marks; members counted as
+    people, "(16.8%) were Left Socialist-Revolutionaries"). The assertion holds the measured level."""
     orgs = blind["orgs"]
-    assert orgs["precision"] >= 0.81, orgs
-    assert orgs["recall"] >= 0.67, orgs
+    assert orgs["precision"] >= 0.94, orgs
+    assert orgs["recall"] >= 0.91, orgs
 
 
 def test_blind_sample_wrong_references_are_at_most_half_a_percent_of_tagged_names(blind):
     """Issue 12: linked mentions pointing at a wrong entry <= 0.5 % of the names tagged.
-    Measured (main 3526b2f and f8538b2, the same figures): 0 of 376 tagged names (348 linked
-    mentions matched to the gold)."""
+    Measured at 4210d1b: 1 of 423 tagged names (0.24 %; 403 linked mentions matched to the gold):
+    "Middle Volga" linked to the Volga region where the marker read the Middle Volga Krai."""
     tagged = sum(f["predicted"] for f in blind.values())
     wrong = sum(f["wrong_ref"] for f in blind.values())
     assert sum(f["linked"] for f in blind.values()) > 200
