@@ -112,6 +112,9 @@ QUOTED = re.compile(r"[\"“«][^\"”»]{3,300}[\"”»]")
 # and the Red Army" Voroshilov ...`, `the novel "Darkness at Noon"`): no persons or places there.
 WORKS = r"article|articles|book|books|essay|pamphlet|brochure|play|novel|poem|story|film|opera|collection"
 AFTER_WORK = re.compile(rf"\b(?:{WORKS}|entitled|titled|headline|headed|title|topic|theme|subject)\s*,?\s*[\"“«]$")
+# a person's name right after a word for a work is its title (`In his book Stalin, Trotsky stressed`)
+WORK_BEFORE = re.compile(rf"\b(?:{WORKS}|biography)\s+$")
+TITLE_ENDS = re.compile(r"\s*[,.;:)]")  # not `In the novel Rubin recalls`: the subject of the sentence
 # or after the work's author (`in the article by T.P. Korzhikhina "The Political System in the USSR"`)
 AFTER_WORK_BY = re.compile(rf"\b(?:{WORKS})\s+(?:by|of)\s+(?:[A-Z][\w.'’-]*\s*){{1,4}},?\s*[\"“«]$")
 AFTER_AUTHOR = re.compile(r"(?:\b[A-ZÀ-Þ][\w'’-]*[a-zß-ÿ]\s*,|\bCf\.:?)\s*$")
@@ -127,11 +130,12 @@ PRESS_AFTER = re.compile(r"\s+(?:Press|P\.)")
 # words before a body's name that are the sentence's, not the name's
 SENTENCE_WORDS_BEFORE_BODY = re.compile(r"(?:(?:The|A|An|In|On|At|By|For|From|To|Of|And|But|With|As|His|Her|Its|Their"
                                         r"|This|That|Under|After|Before|When)\s+)*")
-# the word before a party's members' plural (`the Bolsheviks`, `against Bolsheviks`, `SRs and Mensheviks`):
-# any other word before it (`Old`, `many`, `prominent`, `Georgian`) makes them people, not the party
+# the word before a party's members' plural (`the Bolsheviks`, `against Bolsheviks`, `SRs and Mensheviks`,
+# `Joined Bolsheviks`): any other word before it (`Old`, `many`, `prominent`, `Georgian`, `were`) makes them
+# people, not the party
 PARTY_AFTER_WORDS = {"the", "The", "of", "by", "with", "to", "against", "for", "between", "among", "and", "or", "nor",
                      "but", "from", "than", "as", "at", "on", "in", "into", "under", "over", "about", "toward",
-                     "towards", "whom", "were", "was", "are", "is", "became", "joined", "Joined"}
+                     "towards", "whom", "joined", "Joined"}
 DEFINITE_BEFORE = re.compile(r"(?<![\w-])[Tt]he\s+$")
 NAME_GOES_ON = re.compile(r"[-–]\w|\s+[A-Z]")
 WORD_BEFORE_PLURAL = re.compile(r"([\w'’]+)\s+$")
@@ -494,6 +498,8 @@ class Annotator:
             return None
         if kinds == {"person"} and self.matcher.thing_after_person(text, end):
             return None  # `the Lenin recruitment`, `a Stalin prize`: a thing named after him
+        if kinds == {"person"} and WORK_BEFORE.search(text, max(0, start - 30), start) and TITLE_ENDS.match(text, end):
+            return None  # `his book Stalin, Trotsky stressed`: a title without quotation marks
         if kinds == {"place"} and self.matcher.event_after_place(text, end):
             return None
         form = text[start:end]
@@ -901,7 +907,7 @@ def _periodical_pattern(titles: tuple[str, ...], words: tuple[str, ...]) -> re.P
 # institutions generically: never a name the editors need to review.
 NOT_NAMES = set("""I A The This That These Those There Then Thus In On At Of For From By With Without
 As An And But Or If When While After Before Since Until It Its He She They We You His Her Their Our
-My Your Who What Which Where Why How All Some Many Most No Not One Two Three Yes Mr Mrs Dr St Vol Ibid
+My Your Who What Which Where Why How All Some Many Most No Not One Two Three Yes Mr Mrs Dr St Vol Ibid Box
 January February March April May June July August September October November December Monday Tuesday
 Wednesday Thursday Friday Saturday Sunday Comrade Comrades Party Committee Soviet Soviets Bolshevik
 Bolsheviks Communist Communists Congress Conference Plenum Council Commissariat Commissar Commissars

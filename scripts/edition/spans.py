@@ -25,7 +25,8 @@ The shapes, composed until none is left (`VKP(b) Central Committee Politburo`,
   (`NKVD Administration`, `VKP(b) Kraykom`);
 - one name in both readings of a choice (`RSDRP` and the translator's expansion) is
   one name around the choice;
-- a place's whole name: a state's official name (`the Republic of Cuba`, Cuba's),
+- a place's whole name: a state's official name (`the Republic of Cuba`, Cuba's), a
+  region named for its city in lower case (`the Moscow region`, the Moscow Oblast),
   a building named for its place (`Butyrki Prison`: the prison itself; `Vladimir
   Prison`, a prison in Vladimir, is no entry: cert="low").
 
@@ -60,6 +61,10 @@ SPACE = re.compile(r"^\s+$")
 # a state's official name before the country: `the Republic of Cuba`, `the People's Republic of China`
 STATE_BEFORE = re.compile(r"(?<![\w'’-])(?:(?:People's|Socialist|Soviet|Federal|Democratic|Federative|Islamic|Arab)\s+)*"
                           r"(?:Republic|Kingdom|Empire|Principality|Grand Duchy|Duchy)\s+of\s+(?:the\s+)?$")
+# `the Moscow region`, `Leningrad oblast`: a region named for its city, in lower case
+PARTY_LETTER = re.compile(r"\s?\((?:b|B|Bolshevik|Bolsheviks|of Bolsheviks)\)")
+REGION_AFTER = re.compile(r"\s(?:region|oblast|province)(?![\w'’-])")
+REGION_WORDS = ("Oblast", "Region", "Province", "oblast", "region", "province")
 # a place's type for which `X Prison` is the place itself
 BUILDINGS = {"prison", "building", "camp"}
 OF = re.compile(r"^\s+of\s+(?:the\s+)?$")
@@ -89,6 +94,16 @@ class WholeNames:
         place_heads = rules().place_heads
         self.place_head_after = re.compile(
             rf"\s(?:{'|'.join(map(re.escape, sorted(place_heads)))})(?![\w'’-])") if place_heads else None
+
+    def region_of(self, city: str) -> str | None:
+        """The register's region named for `city` (`Moscow` -> `Moscow Oblast`), if it holds one."""
+        automaton = matcher().automaton
+        for word in REGION_WORDS:
+            _form, readings = automaton.get(f"{city} {word}", (None, []))
+            regions = {entry.id for entry, _ in readings if entry.kind == "place"}
+            if len(regions) == 1:
+                return regions.pop()
+        return None
 
     def implied(self, owner: str, head: str) -> bool:
         """Is `owner` the one `head`'s entry already implies (all-Union, or an ancestor)?"""
@@ -124,6 +139,8 @@ def compose(doc: Document) -> Document:
     if text is None or doc.profile.table("entities").get("skip"):
         return doc
     rules = whole_names()
+    for name in text.iter(ORG):
+        _take_the_bracketed_letter(name)
     hoisted = sum(_hoist_out_of_choice(choice) for choice in list(text.iter(CHOICE)))
     composed = linked = 0
     for parent in {name.getparent() for name in text.iter(ORG, PLACE)}:
@@ -140,6 +157,19 @@ def compose(doc: Document) -> Document:
     report["whole_names"], report["whole_names_linked"] = composed, linked
     report["names_around_a_choice"] = hoisted
     return doc
+
+
+def _take_the_bracketed_letter(name) -> None:
+    """`CPSU (b)`, `All-Union CP (Bolshevik)`: the party's bracketed word is part of its name. (Not a form in
+    the register: search reads a bracket after a space as grouping.)"""
+    found = PARTY_LETTER.match(name.tail or "")
+    if found:
+        last = name[-1] if len(name) else None
+        if last is not None:
+            last.tail = (last.tail or "") + found.group(0)
+        else:
+            name.text = (name.text or "") + found.group(0)
+        name.tail = name.tail[found.end():]
 
 
 def _hoist_out_of_choice(choice) -> bool:
@@ -211,6 +241,13 @@ def _compose_place(parent, place, i: int, rules: WholeNames):
     if state and rules.place_types.get(ref_id(place)) == "country":
         outer = _take_words(parent, place, i, before, state.start(), "before", PLACE)
         outer.set("ref", place.get("ref"))
+        del outer.attrib["cert"]
+        return outer
+    region = REGION_AFTER.match(place.tail or "")
+    entry = rules.region_of(words(place)) if region else None
+    if entry:  # `the Moscow region`: the oblast the register holds, named for its city
+        outer = _take_words(parent, place, i, place.tail, region.end(), "after", PLACE)
+        outer.set("ref", f"places.xml#{entry}")
         del outer.attrib["cert"]
         return outer
     head = rules.place_head_after.match(place.tail or "") if rules.place_head_after else None
