@@ -91,6 +91,10 @@ LATER_DRAWS: list[tuple[int, list, Path]] = [
     # frozen at main commit 4210d1b: marked by hand from the plain text before the annotation was looked
     # at; it measures the frozen rules and is never tuned on
     (1796569448, FIFTH_DRAW, GOLD / "entities_blind2.toml"),
+    # issue 12's third blind sample (tenth draw), drawn at 2026-12-06 15:27:11 UTC, after the rules were
+    # frozen at main commit 6aada2b: marked by hand from the plain text before the annotation was looked
+    # at; it measures the frozen rules and is never tuned on
+    (1796570831, FIFTH_DRAW, GOLD / "entities_blind3.toml"),
 ]
 DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW), (6, THIRD_DRAW), (7, FOURTH_DRAW)]  # 4: the issue's number
 if FIFTH_SEED is not None:
