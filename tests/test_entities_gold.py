@@ -205,79 +205,81 @@ def test_tuned_samples_hold_the_level_reached_when_the_rules_were_frozen(trees, 
     assert figures["recall"] >= recall, figures
 
 
-# The blind sample (issue 12): the ninth draw, seed 1796569448, drawn with a fresh seed at 15:04 UTC after
-# the rules were frozen at main 4210d1b and marked by hand before the annotation was looked at. Its figures
-# are the issue's measure; each test states the issue's target and asserts the level the sample met when it
-# was scored (at 4210d1b's rules), so that a regression below it fails. (The fifth draw, the first blind
-# sample, was tuned on after it was scored: it is among the tuned samples above.)
-BLIND2 = Path(__file__).parent / "gold" / "entities_blind2.toml"
-SAMPLES["blind2"] = BLIND2
+# The blind samples (issue 12): each drawn with a fresh seed after the rules were frozen and marked by hand
+# from the plain text before the annotation was looked at. Their figures are the issue's measure: each test
+# states the issue's target and holds the level the sample met when it was scored, so that a regression
+# below it fails. The ninth draw was scored at 4210d1b's rules and tuned on afterwards; the tenth, drawn at
+# 6aada2b after the second freeze, is the last measure. (The fifth draw, the first blind sample, was tuned
+# on after it was scored: it is among the tuned samples above.)
+BLIND_SAMPLES = {
+    "blind2": Path(__file__).parent / "gold" / "entities_blind2.toml",  # ninth draw, seed 1796569448, 15:04 UTC
+    "blind3": Path(__file__).parent / "gold" / "entities_blind3.toml",  # tenth draw, seed 1796570831, 15:27 UTC
+}
+SAMPLES.update(BLIND_SAMPLES)
+# (sample, kind) -> (precision, recall) measured when the sample was scored; the issue's targets are
+# precision >= 0.97 for each kind, recall >= 0.97 for persons and >= 0.95 for places and organisations
+BLIND_LEVELS = {
+    # ninth draw at 4210d1b: persons 224 gold, 221 tagged, 218 matched; places 61/59/54; orgs 147/143/135
+    ("blind2", "persons"): (0.986, 0.973), ("blind2", "places"): (0.915, 0.885), ("blind2", "orgs"): (0.944, 0.918),
+    # tenth draw at 6aada2b: persons 236 gold, 237 tagged, 232 matched; places 56/60/54; orgs 125/119/111
+    ("blind3", "persons"): (0.979, 0.983), ("blind3", "places"): (0.900, 0.964), ("blind3", "orgs"): (0.933, 0.888),
+}
 
 
 @pytest.fixture(scope="module")
-def blind(trees):
-    result = score(trees, BLIND2)
-    for kind, f in result.items():
-        print(f"\nblind2 {kind}: gold {f['gold']}, predicted {f['predicted']}, matched {f['matched']}; "
-              f"precision {f['precision']:.3f}, recall {f['recall']:.3f}; wrong @ref {f['wrong_ref']} "
-              f"({f['wrong_ref_share']:.2%} of tagged)")
+def blinds(trees):
+    result = {name: score(trees, sample) for name, sample in BLIND_SAMPLES.items()}
+    for name, figures in result.items():
+        for kind, f in figures.items():
+            print(f"\n{name} {kind}: gold {f['gold']}, predicted {f['predicted']}, matched {f['matched']}; "
+                  f"precision {f['precision']:.3f}, recall {f['recall']:.3f}; wrong @ref {f['wrong_ref']} "
+                  f"({f['wrong_ref_share']:.2%} of tagged)")
     return result
 
 
-def test_blind_sample_is_large_spread_over_the_five_texts_and_apart_from_earlier_samples(trees):
+@pytest.mark.parametrize("name", sorted(BLIND_SAMPLES))
+def test_blind_sample_is_large_spread_over_the_five_texts_and_apart_from_earlier_samples(trees, name):
     def where(passage: dict) -> str:  # the passage's place in its tree: lxml proxies have no stable id()
         element = find_paragraph(trees, passage["text"], passage["contains"])
         return passage["text"] + element.getroottree().getpath(element)
 
-    blind = gold_paragraphs(BLIND2)
+    blind = gold_paragraphs(BLIND_SAMPLES[name])
     assert len(blind) >= 80
     assert {p["text"] for p in blind} == {"furr", "gurdzhiyev", "medvedev", "pavlova", "rogovin"}
     drawn = {where(p) for p in blind}
     assert len(drawn) == len(blind), "each blind passage is found as itself"
-    earlier = {where(p) for name, sample in SAMPLES.items() if name != "blind2" for p in gold_paragraphs(sample)}
+    earlier = {where(p) for other, sample in SAMPLES.items() if other != name for p in gold_paragraphs(sample)}
     homonyms = tomllib.loads((GOLD.parent / "homonyms.toml").read_text(encoding="utf-8"))["decision"]
     assert not earlier & drawn
     # as the draw left them out (select_heldout.py): no homonym decision's words in a blind passage
     for passage in blind:
         words = " ".join(own_text(find_paragraph(trees, passage["text"], passage["contains"])).split())
         assert not [d for d in homonyms if d["text"] == passage["text"] and d["contains"] in words], passage
-    assert all("orgs" in p for p in blind), "the blind sample marks organisations too"
+    assert all("orgs" in p for p in blind), "the blind samples mark organisations too"
 
 
-def test_blind_sample_person_mentions_meet_the_issue_target(blind):
-    """Issue 12: person recall >= 0.97 and precision >= 0.97 on the blind sample.
-    Measured at 4210d1b: 224 gold, 221 tagged, 218 matched: precision 0.986, recall 0.973 (met)."""
-    persons = blind["persons"]
-    assert persons["precision"] >= 0.97, persons
-    assert persons["recall"] >= 0.97, persons
+@pytest.mark.parametrize("name, kind", sorted(BLIND_LEVELS))
+def test_blind_samples_hold_the_level_they_measured_against_the_issue_target(blinds, name, kind):
+    """Issue 12's targets: person precision and recall >= 0.97; place and organisation precision >= 0.97,
+    recall >= 0.95. Met on both blind samples: persons (0.986/0.973 and 0.979/0.983). Not met: places
+    (0.915/0.885, then 0.900/0.964: a region after its city and "Washington, D.C." cut short, fixed after
+    the ninth draw; places inside a body's lower-case or unregistered name, "the Don" for the Don Bureau's
+    front, "Kremlin Hospital"), organisations (0.944/0.918, then 0.933/0.888: OCR-garbled commissariat
+    abbreviations in one of Pavlova's lists, lower-case sub-bodies, "the Red Army" inside the General
+    Staff's name, members' plurals the marker read as the party). The assertion holds the measured level."""
+    figures = blinds[name][kind]
+    precision, recall = BLIND_LEVELS[(name, kind)]
+    assert figures["precision"] >= precision - 0.0005, figures
+    assert figures["recall"] >= recall - 0.0005, figures
 
 
-def test_blind_sample_place_mentions_against_the_issue_target(blind):
-    """Issue 12: place recall >= 0.95 and precision >= 0.97 on the blind sample.
-    Measured at 4210d1b: 61 gold, 59 tagged, 54 matched: precision 0.915, recall 0.885 (NOT met: a
-    region after its city, "Moscow region", and "Washington, D.C." cut short; places the register does
-    not hold, India, Karlag, "U.S."). The assertion holds the measured level."""
-    places = blind["places"]
-    assert places["precision"] >= 0.91, places
-    assert places["recall"] >= 0.88, places
-
-
-def test_blind_sample_organisation_mentions_against_the_issue_target(blind):
-    """Issue 12: organisation recall >= 0.95 and precision >= 0.97 on the blind sample.
-    Measured at 4210d1b: 147 gold, 143 tagged, 135 matched: precision 0.944, recall 0.918 (NOT met:
-    the party's bracketed names, "CPSU (b)", "All-Union CP (Bolshevik)", and a bare "Communist Party";
-    "Ispolkom of the Comintern" cut in two; names in titles not in quotation marks; members counted as
-    people, "(16.8%) were Left Socialist-Revolutionaries"). The assertion holds the measured level."""
-    orgs = blind["orgs"]
-    assert orgs["precision"] >= 0.94, orgs
-    assert orgs["recall"] >= 0.91, orgs
-
-
-def test_blind_sample_wrong_references_are_at_most_half_a_percent_of_tagged_names(blind):
-    """Issue 12: linked mentions pointing at a wrong entry <= 0.5 % of the names tagged.
-    Measured at 4210d1b: 1 of 423 tagged names (0.24 %; 403 linked mentions matched to the gold):
-    "Middle Volga" linked to the Volga region where the marker read the Middle Volga Krai."""
-    tagged = sum(f["predicted"] for f in blind.values())
-    wrong = sum(f["wrong_ref"] for f in blind.values())
-    assert sum(f["linked"] for f in blind.values()) > 200
-    assert wrong / tagged <= 0.005, blind
+@pytest.mark.parametrize("name", sorted(BLIND_SAMPLES))
+def test_blind_sample_wrong_references_are_at_most_half_a_percent_of_tagged_names(blinds, name):
+    """Issue 12: linked mentions pointing at a wrong entry <= 0.5 % of the names tagged. Measured: ninth
+    draw 1 of 423 (0.24 %: "Middle Volga", which the marker read as the Middle Volga Krai); tenth draw 0 of
+    416 (393 linked mentions matched to the gold)."""
+    figures = blinds[name]
+    tagged = sum(f["predicted"] for f in figures.values())
+    wrong = sum(f["wrong_ref"] for f in figures.values())
+    assert sum(f["linked"] for f in figures.values()) > 200
+    assert wrong / tagged <= 0.005, figures
