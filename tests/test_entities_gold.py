@@ -187,7 +187,7 @@ def test_org_mentions_precision_and_recall_against_gold(figures):
 # (precision, recall) each held at, the level measured at main 4210d1b where the rules were frozen
 TUNED_LEVELS = {
     ("blind", "persons"): (0.99, 0.99), ("blind", "places"): (0.99, 0.96), ("blind", "orgs"): (0.99, 0.97),
-    ("tuning", "persons"): (0.99, 0.97), ("tuning", "places"): (0.97, 0.96), ("tuning", "orgs"): (0.94, 0.86),
+    ("tuning", "persons"): (0.99, 0.97), ("tuning", "places"): (0.97, 0.96), ("tuning", "orgs"): (0.92, 0.85),
     ("tuning2", "persons"): (0.98, 0.98), ("tuning2", "places"): (0.96, 0.96), ("tuning2", "orgs"): (0.92, 0.90),
     ("tuning3", "persons"): (0.99, 0.98), ("tuning3", "places"): (0.95, 0.99), ("tuning3", "orgs"): (0.95, 0.89),
 }
@@ -198,7 +198,10 @@ def test_tuned_samples_hold_the_level_reached_when_the_rules_were_frozen(trees, 
     """Regression guard, not a measure: at 4210d1b the tuning samples (sixth to eighth draws, 60-61
     passages each) scored persons P 0.986-1.000 R 0.971-0.987, places P 0.957-0.980 R 0.960-1.000,
     organisations P 0.924-0.959 R 0.867-0.904, and the first blind sample (fifth draw, tuned on since)
-    persons P 0.995 R 0.995, places P 1.000 R 0.961, organisations P 0.992 R 0.975."""
+    persons P 0.995 R 0.995, places P 1.000 R 0.961, organisations P 0.992 R 0.975. After the tenth draw
+    the sixth's organisations fell to P 0.928 R 0.853: its marker kept `the collegium of the People's
+    Commissariat for Food` apart, where two others (seventh and tenth draws) marked a lower-case sub-body
+    with its body as one name, which the rules now follow."""
     figures = score(trees, SAMPLES[sample])[kind]
     precision, recall = TUNED_LEVELS[(sample, kind)]
     assert figures["precision"] >= precision, figures

@@ -551,6 +551,11 @@ class Annotator:
             if word and word.end() == start and _spelled_as(self.corrected.get(word.group(1), word.group(1)),
                                                             entry.forenames):
                 start = word.start()  # `Iosif Dzhugashvili` (received `losif`): the forename belongs to the name
+            elif word and word.end() == start and entry.forenames and word.group(1) in self.matcher.forenames_taken \
+                    and not FORENAME_PATRONYMIC.match(word.group(1) + " "):
+                # `Louis Bonaparte`: a forename that is not the entry's names someone else of that surname
+                return Mention(word.start(), end, None, "person", "low", text, claimants=claimants, candidates=[],
+                               evidence="forename fits no entry")
             elif nickname and nickname.end() == start and _spelled_as(nickname.group("forename"), entry.forenames):
                 start = nickname.start()  # `Vissarion (Beso) Lominadze`: forename and nickname belong too
             elif entry.kind == "person" and not letters:

@@ -61,6 +61,9 @@ SPACE = re.compile(r"^\s+$")
 # a state's official name before the country: `the Republic of Cuba`, `the People's Republic of China`
 STATE_BEFORE = re.compile(r"(?<![\w'’-])(?:(?:People's|Socialist|Soviet|Federal|Democratic|Federative|Islamic|Arab)\s+)*"
                           r"(?:Republic|Kingdom|Empire|Principality|Grand Duchy|Duchy)\s+of\s+(?:the\s+)?$")
+LOWER_SUB_BODIES = ("presidium", "secretariat", "collegium", "bureau", "board")
+# `Southern Ukraine`, `Western Siberia`: a part of a country or region named by its compass side
+SIDE_BEFORE = re.compile(r"(?<![\w'’-])(?:Southern|Northern|Western|Eastern)\s$")
 # `the Moscow region`, `Leningrad oblast`: a region named for its city, in lower case
 PARTY_LETTER = re.compile(r"\s?\((?:b|B|Bolshevik|Bolsheviks|of Bolsheviks)\)")
 REGION_AFTER = re.compile(r"\s(?:region|oblast|province)(?![\w'’-])")
@@ -76,9 +79,11 @@ class WholeNames:
     def __init__(self, data: dict):
         self.all_union_owners = set(data.get("all_union_owners", []))
         heads = matcher().body_heads
+        # in capitals, or one of the few sub-bodies the translations write in lower case (`the collegium of the
+        # OGPU`, `the secretariat of the Central Committee`)
         self.sub_body = re.compile(
-            rf"(?<![\w'’-])(?P<name>(?:[A-Z][\w'’-]*\s+){{0,3}}(?:{'|'.join(map(re.escape, heads))}))"
-            rf"\s+of\s+(?:the\s+)?$") if heads else None
+            rf"(?<![\w'’-])(?P<name>(?:[A-Z][\w'’-]*\s+){{0,3}}(?:{'|'.join(map(re.escape, heads))})"
+            rf"|(?<=\bthe )(?:{'|'.join(LOWER_SUB_BODIES)}))\s+of\s+(?:the\s+)?$") if heads else None
         # `NKVD Administration`, `VKP(b) Kraykom`: a sub-body's head word right after its body
         self.sub_body_after = re.compile(rf"\s(?:{'|'.join(map(re.escape, heads))})(?![\w'’-])") if heads else None
         self.parents = {e.id: e.data.get("parent", "") for e in matcher().registers.get("org", [])}
@@ -241,6 +246,12 @@ def _compose_place(parent, place, i: int, rules: WholeNames):
     if state and rules.place_types.get(ref_id(place)) == "country":
         outer = _take_words(parent, place, i, before, state.start(), "before", PLACE)
         outer.set("ref", place.get("ref"))
+        del outer.attrib["cert"]
+        return outer
+    side = SIDE_BEFORE.search(before or "")
+    if side and rules.place_types.get(ref_id(place)) in ("country", "region"):
+        outer = _take_words(parent, place, i, before, side.start(), "before", PLACE)
+        outer.set("ref", place.get("ref"))  # `Southern Ukraine` is in Ukraine: the register holds no part of it
         del outer.attrib["cert"]
         return outer
     region = REGION_AFTER.match(place.tail or "")
