@@ -95,6 +95,10 @@ LATER_DRAWS: list[tuple[int, list, Path]] = [
     # frozen at main commit 6aada2b: marked by hand from the plain text before the annotation was looked
     # at; it measures the frozen rules and is never tuned on
     (1796570831, FIFTH_DRAW, GOLD / "entities_blind3.toml"),
+    # issue 12's fourth blind sample (eleventh draw), drawn at 2026-12-06 15:49:25 UTC, after the rules were
+    # frozen at main commit 0a30e13: marked by hand from the plain text before the annotation was looked
+    # at; it measures the frozen rules and is never tuned on
+    (1796572165, FIFTH_DRAW, GOLD / "entities_blind4.toml"),
 ]
 DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW), (6, THIRD_DRAW), (7, FOURTH_DRAW)]  # 4: the issue's number
 if FIFTH_SEED is not None:
