@@ -3,8 +3,8 @@
 entities.toml, marked in the first round while the rules were written; entities_heldout.toml, drawn at
 random afterwards and marked before the rules were revised, though edited since; entities_blind.toml and
 the three entities_tuning*.toml (issue 12), each drawn with a fresh seed and marked by hand from the plain
-text before the annotation was looked at, then tuned on; and entities_blind2.toml, drawn after the rules
-were frozen and never tuned on: the one measure on unseen passages.
+text before the annotation was looked at, then tuned on; and entities_blind2-4.toml, each drawn after the
+rules were frozen and scored once before any rule changed again: the measure on unseen passages.
 
 Precision and recall of person, place and organisation mentions (a mention counts
 when its words are exactly the gold's: `I. N. Smirnov` whole, not `Smirnov`; a name
@@ -211,12 +211,14 @@ def test_tuned_samples_hold_the_level_reached_when_the_rules_were_frozen(trees, 
 # The blind samples (issue 12): each drawn with a fresh seed after the rules were frozen and marked by hand
 # from the plain text before the annotation was looked at. Their figures are the issue's measure: each test
 # states the issue's target and holds the level the sample met when it was scored, so that a regression
-# below it fails. The ninth draw was scored at 4210d1b's rules and tuned on afterwards; the tenth, drawn at
-# 6aada2b after the second freeze, is the last measure. (The fifth draw, the first blind sample, was tuned
+# below it fails. The ninth draw was scored at 4210d1b's rules and tuned on afterwards, the tenth at
+# 6aada2b's (after the second freeze) and tuned on afterwards; the eleventh, drawn at 0a30e13 after the
+# third freeze, is the last measure. (The fifth draw, the first blind sample, was tuned
 # on after it was scored: it is among the tuned samples above.)
 BLIND_SAMPLES = {
     "blind2": Path(__file__).parent / "gold" / "entities_blind2.toml",  # ninth draw, seed 1796569448, 15:04 UTC
     "blind3": Path(__file__).parent / "gold" / "entities_blind3.toml",  # tenth draw, seed 1796570831, 15:27 UTC
+    "blind4": Path(__file__).parent / "gold" / "entities_blind4.toml",  # eleventh draw, seed 1796572165, 15:49 UTC
 }
 SAMPLES.update(BLIND_SAMPLES)
 # (sample, kind) -> (precision, recall) measured when the sample was scored; the issue's targets are
@@ -226,6 +228,8 @@ BLIND_LEVELS = {
     ("blind2", "persons"): (0.986, 0.973), ("blind2", "places"): (0.915, 0.885), ("blind2", "orgs"): (0.944, 0.918),
     # tenth draw at 6aada2b: persons 236 gold, 237 tagged, 232 matched; places 56/60/54; orgs 125/119/111
     ("blind3", "persons"): (0.979, 0.983), ("blind3", "places"): (0.900, 0.964), ("blind3", "orgs"): (0.933, 0.888),
+    # eleventh draw at 0a30e13: persons 250 gold, 250 tagged, 248 matched; places 71/68/64; orgs 101/93/91
+    ("blind4", "persons"): (0.992, 0.992), ("blind4", "places"): (0.941, 0.901), ("blind4", "orgs"): (0.978, 0.901),
 }
 
 
@@ -264,12 +268,14 @@ def test_blind_sample_is_large_spread_over_the_five_texts_and_apart_from_earlier
 @pytest.mark.parametrize("name, kind", sorted(BLIND_LEVELS))
 def test_blind_samples_hold_the_level_they_measured_against_the_issue_target(blinds, name, kind):
     """Issue 12's targets: person precision and recall >= 0.97; place and organisation precision >= 0.97,
-    recall >= 0.95. Met on both blind samples: persons (0.986/0.973 and 0.979/0.983). Not met: places
-    (0.915/0.885, then 0.900/0.964: a region after its city and "Washington, D.C." cut short, fixed after
-    the ninth draw; places inside a body's lower-case or unregistered name, "the Don" for the Don Bureau's
-    front, "Kremlin Hospital"), organisations (0.944/0.918, then 0.933/0.888: OCR-garbled commissariat
-    abbreviations in one of Pavlova's lists, lower-case sub-bodies, "the Red Army" inside the General
-    Staff's name, members' plurals the marker read as the party). The assertion holds the measured level."""
+    recall >= 0.95. Met on the three blind samples: persons (0.986/0.973, 0.979/0.983, 0.992/0.992), and
+    organisation precision on the last (0.978). Not met: places (0.915/0.885, 0.900/0.964, 0.941/0.901:
+    a region after its city and "Washington, D.C." cut short, fixed after the ninth draw; places inside a
+    body's lower-case or unregistered name, fixed after the tenth; then damaged forms, "Russiain",
+    "Buryat- Mongolia", a city for its oblast, "Kalinin" for Tver, places the register does not hold), and
+    organisation recall (0.918, 0.888, 0.901: OCR-garbled commissariat abbreviations, lower-case
+    sub-bodies, members' plurals the marker read as a party, "the Social-Democracy" as the SPD). The
+    assertion holds the measured level."""
     figures = blinds[name][kind]
     precision, recall = BLIND_LEVELS[(name, kind)]
     assert figures["precision"] >= precision - 0.0005, figures
@@ -280,7 +286,9 @@ def test_blind_samples_hold_the_level_they_measured_against_the_issue_target(bli
 def test_blind_sample_wrong_references_are_at_most_half_a_percent_of_tagged_names(blinds, name):
     """Issue 12: linked mentions pointing at a wrong entry <= 0.5 % of the names tagged. Measured: ninth
     draw 1 of 423 (0.24 %: "Middle Volga", which the marker read as the Middle Volga Krai); tenth draw 0 of
-    416 (393 linked mentions matched to the gold)."""
+    416 (393 linked mentions matched to the gold); eleventh draw 1 of 411 (0.24 %: Medvedev's "Peoples
+    Commissariat of Internal Affairs", linked to the NKVD it names, which the marker read as the foreign
+    affairs commissariat the context means)."""
     figures = blinds[name]
     tagged = sum(f["predicted"] for f in figures.values())
     wrong = sum(f["wrong_ref"] for f in figures.values())
