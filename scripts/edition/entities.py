@@ -146,8 +146,9 @@ IMPRINT_BEFORE = re.compile(r"[,.;)\]]\s*$")
 # in running text only a citation's shape says so: `(Copenhagen, 1978)`, `"Stalin's Special Departments".
 # Copenhagen, 1989`
 IMPRINT_IN_PROSE_BEFORE = re.compile(r"(?:\(|[\"”»’][.,]?)\s*$")
-YEAR_AFTER = re.compile(r",\s*(?:1[89]|20)\d\d(?!\d)")
-IMPRINT_AFTER = re.compile(r"\s?:\s*[\"“«]?[A-ZА-Я]|,\s*(?:1[89]|20)\d\d(?!\d)(?:\s*[-–]\s*\d+)?\s*(?:[.,;)]|$)")
+YEAR = r"(?:1[89]|20)\d\d(?!\d)"
+YEAR_AFTER = re.compile(rf",\s*{YEAR}")
+IMPRINT_AFTER = re.compile(rf"\s?:\s*[\"“«]?[A-ZА-Я]|,\s*{YEAR}(?:\s*[-–]\s*\d+)?\s*(?:[.,;)]|$)")
 
 
 @dataclass

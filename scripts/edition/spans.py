@@ -64,8 +64,9 @@ STATE_BEFORE = re.compile(r"(?<![\w'’-])(?:(?:People's|Socialist|Soviet|Federa
 LOWER_SUB_BODIES = ("presidium", "secretariat", "collegium", "bureau", "board")
 # `Southern Ukraine`, `Western Siberia`: a part of a country or region named by its compass side
 SIDE_BEFORE = re.compile(r"(?<![\w'’-])(?:Southern|Northern|Western|Eastern)\s$")
-# `the Moscow region`, `Leningrad oblast`: a region named for its city, in lower case
+# `CPSU (b)`, `All-Union CP (Bolshevik)`: the party's bracketed letter or word
 PARTY_LETTER = re.compile(r"\s?\((?:b|B|Bolshevik|Bolsheviks|of Bolsheviks)\)")
+# `the Moscow region`, `Leningrad oblast`: a region named for its city, in lower case
 REGION_AFTER = re.compile(r"\s(?:region|oblast|province)(?![\w'’-])")
 REGION_WORDS = ("Oblast", "Region", "Province", "oblast", "region", "province")
 # a place's type for which `X Prison` is the place itself
@@ -215,8 +216,7 @@ def _compose_at(parent, i: int, rules: WholeNames):
         return _wrap(parent, child, following, child, following, rules)  # `the CC in Uzbekistan`, Uzbekistan's
     if child.tag == ORG and following is not None and following.tag == ORG and AT.match(child.tail or "") \
             and words(child).split()[-1] in rules.housed:
-        outer = _wrap(parent, child, following, child, following, rules)  # `the Hoover Institution at Stanford`
-        return outer
+        return _wrap(parent, child, following, child, following, rules)  # `the Hoover Institution at Stanford`
     if child.tag == PLACE:
         return _compose_place(parent, child, i, rules)
     if child.tag != ORG:
