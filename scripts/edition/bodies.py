@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import re
 
+# the end of a sentence (the years and countries a sentence speaks of are read within it)
+SENTENCE_END = re.compile(r"[.!?](?:[\"”»’)\]]*)\s+(?=[A-Z\"“«(])")
+
 
 class Bodies:
     """Whose body a `Central Committee` or `Politburo` is: the all-Union one, or a republic's or a
@@ -32,7 +35,32 @@ class Bodies:
         trail = rf"(?:\s*(?:{'|'.join(re.escape(w) for w in trailing)}))*" if trailing else ""
         self.after = re.compile(rf"{between}\s*(?<![\w-])(?P<owner>{named})(?![\w-]){trail}")
         self.mark_before = re.compile(rf"(?:{marks})\s*$")
+        self.only_party_words = re.compile(rf"^{between}\s*$")
         self.mark_after = re.compile(rf"\s*(?:of\s+)?(?:the\s+)?(?:{marks})")
+        # a party every country has, by the words it shares with them (`the Communist Party`): entry -> forms
+        self.national_forms = {entry: set(forms) for entry, forms in bodies.get("national_forms", {}).items()}
+        # the countries whose parties the texts name without the country's name
+        countries = sorted((w for o in owners if o.get("country") for w in o.get("words", [])), key=len, reverse=True)
+        self.country_word = re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, countries))})(?![\w-])") \
+            if countries else None
+
+    def national(self, entry_id: str, words: str) -> bool:
+        """Is this a party named by the words every country's shares (`the Communist Party`, not `VKP(b)`)?"""
+        return words in self.national_forms.get(entry_id, ())
+
+    def country_near(self, text: str, at: tuple[int, int]) -> str | None:
+        """The country the sentence around the name, or the one before it, names (`the Nazi Party received
+        13,750,000 votes, the Communist Party 5.3 million`): the last named before the name, else the first
+        after it in the sentence."""
+        if self.country_word is None:
+            return None
+        starts = [0] + [m.end() for m in SENTENCE_END.finditer(text, 0, at[0])]
+        end = SENTENCE_END.search(text, at[1])
+        before = [m.group(0) for m in self.country_word.finditer(text, starts[-2] if len(starts) > 1 else 0, at[0])]
+        if before:
+            return before[-1]
+        after = self.country_word.search(text, at[1], end.start() if end else len(text))
+        return after.group(0) if after else None
 
     def owner(self, text: str, at: tuple[int, int], expansions: list[str]) -> tuple[str, str, tuple[int, int]] | None:
         """('before'|'after'|'all-union', owner words, span of the owner phrase) or None.

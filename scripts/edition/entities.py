@@ -140,6 +140,12 @@ DEFINITE_BEFORE = re.compile(r"(?<![\w-])[Tt]he\s+$")
 NAME_GOES_ON = re.compile(r"[-–]\w|\s+[A-Z]")
 WORD_BEFORE_PLURAL = re.compile(r"([\w'’]+)\s+$")
 PARTYS_WORD = re.compile(r"(?:\(\s*|\(of\s+|Part(?:y|ies)\s+of\s+)$")
+# members counted or quantified are people, not the party: `many of the Bolsheviks`, `a third of the Communists`
+QUANTIFIED_BEFORE = re.compile(r"\b(?:[Mm]any|[Ss]ome|[Mm]ost|[Aa]ll|[Ff]ew|[Oo]ne|[Nn]one|[Ss]everal|[Ee]ach|[Bb]oth"
+                               r"|[Tt]housands|[Hh]undreds|number|majority|minority|part|half|third|quarter)"
+                               r"\s+of\s+the\s+$")
+OF_THE_BEFORE = re.compile(r"\bof\s+the\s+$")
+COUNTED_AFTER = re.compile(r"\s+(?:made up|make up|constituted|accounted for|numbered|themselves)\b")
 # A citation's imprint: the place of publication before its publisher (`Moskva: Progress, 1993`,
 # `Moscow : "Kniga i biznes"`) or its year (`, Tbilisi, 1989.`), after the title or author's comma
 IMPRINT_BEFORE = re.compile(r"[,.;)\]]\s*$")
@@ -198,6 +204,7 @@ class Matcher:
         self.role_words = set(rules.get("role_words", []))
         self.thing_heads_lower = set(rules.get("thing_heads_lower", []))
         self.member_plurals = set(rules.get("member_plurals", []))
+        self.party_only_after_the = set(rules.get("party_only_after_the", []))
         self.compass_regions = set(rules.get("compass_regions", []))
         self.institution_kinds = set(rules.get("institution_kinds", []))
         institutions = "|".join(map(re.escape, sorted(self.institution_kinds, key=len, reverse=True)))
@@ -506,8 +513,14 @@ class Annotator:
         form = text[start:end]
         if form in self.matcher.compass_regions and not _compass_region(text, start, end):
             return None  # `West Siberian`, `West Germany`: part of another name
-        if form in self.matcher.member_plurals and _people_of_the_party(text, start):
-            return None  # `Old Bolsheviks`, `many Mensheviks`: people, not the party
+        if form in self.matcher.member_plurals and (_people_of_the_party(text, start) or COUNTED_AFTER.match(text, end)):
+            return None  # `Old Bolsheviks`, `many Mensheviks`, `the Communists made up half`: people, not the party
+        if form in self.matcher.party_only_after_the and (
+                not DEFINITE_BEFORE.search(text, max(0, start - 5), start)
+                or (form in self.matcher.member_plurals and OF_THE_BEFORE.search(text, max(0, start - 8), start))):
+            # `Communists were prohibited`, `an agent of Social-Democracy`: people, a movement; `the searches
+            # of the Communists`: its members, where `the Bolsheviks` would be the party of old
+            return None
         claimants = _unique(e for e, _ in readings)
 
         def named(first, entry, evidence, cert=None, among=None):
@@ -760,6 +773,8 @@ def _people_of_the_party(text: str, start: int) -> bool:
     of people; after an article, a preposition, a conjunction or punctuation the plural names the party."""
     if PARTYS_WORD.search(text, max(0, start - 30), start):
         return True  # `Communist Party (of Bolsheviks)`: a word of the party's name, not a name of its own
+    if QUANTIFIED_BEFORE.search(text, max(0, start - 30), start):
+        return True
     before = WORD_BEFORE_PLURAL.search(text, max(0, start - 30), start)
     return bool(before) and before.group(1) not in PARTY_AFTER_WORDS
 

@@ -47,7 +47,7 @@ from . import XML_ID, tei
 from .entities import CANDIDATES, CLAIMANTS, EVIDENCE, REGISTER_FILE, UNIDENTIFIED, ELEMENT_FOR_KIND, matcher
 from .model import Document
 from .registers import REGISTERS, Entry, RegisterError
-from .bodies import Bodies, take_into
+from .bodies import SENTENCE_END, Bodies, take_into
 from .serialize import assign_ids
 
 DECISIONS_FILE = REGISTERS / "decisions.toml"
@@ -56,7 +56,6 @@ NAMES = {tei("persName"): "person", tei("placeName"): "place", tei("orgName"): "
 OWN_WORDS = ("full name", "initials", "forename", "abbreviated forename", "forename and patronymic",
              "forename (inverted)", "forename (transliterated)")
 YEAR = re.compile(r"(?<![\d/.-])(1[89]\d\d)(?!\d)")
-SENTENCE_END = re.compile(r"[.!?](?:[\"”»’)\]]*)\s+(?=[A-Z\"“«(])")
 # a name element to be taken out, its words kept (a working tag: strip_tags removes it)
 UNWRAP = "{urn:x-edition:working}unwrap"
 # between two names of one list: a comma, `and`, `or`
@@ -94,6 +93,7 @@ class Rules:
     place_heads: set[str]
     years_min_age: int
     bodies: Bodies
+    division_countries: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -115,7 +115,8 @@ def rules() -> Rules:
         overrides[(item["passage"], item["form"])] = item["entry"]
     return Rules(overrides, data.get("descriptors", {}), data.get("callings", {}),
                  set(data.get("place_heads", [])), int(data.get("years", {}).get("min_age", 15)),
-                 Bodies(data.get("bodies", {}), data.get("owner", [])))
+                 Bodies(data.get("bodies", {}), data.get("owner", [])),
+                 {d["division"]: d["country"] for d in data.get("division_country", [])})
 
 
 class Scope:
@@ -171,6 +172,9 @@ class Identifier:
         scope = self.scope(element)
         if self._ref_id(element) in self.rules.bodies.all_union:
             self._whose_body(element, words, passage, block, scope)
+            return
+        if self.rules.bodies.national(self._ref_id(element), words):
+            self._whose_party(element, words, passage, block)
             return
         claimants = (element.get(CLAIMANTS) or "").split()
         if len(set(claimants)) < 2:
@@ -232,6 +236,52 @@ class Identifier:
         self._apply(element, chosen, cert)
         self.decisions.append(Decision(passage, words, chosen, "org", cert, evidence,
                                        [f"{general}:not the all-Union body"], _snippet(text, at)))
+
+    def _whose_party(self, element, words, passage, block) -> None:
+        """`the Communist Party`, `the Social-Democracy`: the party of the country the passage speaks of,
+        named beside it (`the Communist Party of Azerbaijan`), in the sentence or the one before (`the Nazi
+        Party received 13.7 million votes, the Communist Party 5.3 million`), or the country the editors give
+        the division (decisions.toml [[division_country]]); else the register's own entry (the Soviet party,
+        the movement's parties)."""
+        general = self._ref_id(element)
+        bodies = self.rules.bodies
+        following = element.getnext()
+        if following is not None and self._ref_id(following) in bodies.all_union \
+                and bodies.only_party_words.match(element.tail or ""):
+            # `the Turkmen Communist Party (of Bolsheviks) Central Committee`: words of the body's owner
+            element.tag = UNWRAP
+            etree.strip_tags(element.getparent(), UNWRAP)
+            return
+        text, at = self._context(element, block)
+        owner = bodies.owner(text, at, [])
+        override = self.override(passage, words)
+        if override is not None:
+            chosen, cert, evidence = override, ("" if override else "low"), "the editors' decision"
+        else:
+            if owner is not None and owner[0] == "all-union":
+                return
+            country, evidence = (owner[1], f"owner '{owner[1]}' named {owner[0]}") if owner else (None, "")
+            if country is None:
+                country = bodies.country_near(text, at)
+                evidence = f"the country the sentence names ('{country}')"
+            if country is None:
+                division = next((d.get(XML_ID) for d in element.iterancestors(tei("div"))
+                                 if d.get(XML_ID) in self.rules.division_countries), None)
+                if division is None:
+                    return  # the register's own entry: no other country is spoken of
+                country = self.rules.division_countries[division]
+                evidence = f"the division's country ({division}: '{country}', decisions.toml)"
+            chosen = bodies.owner_bodies.get(country, {}).get(general, "")
+            cert = "medium" if chosen else "low"
+            if not chosen:
+                evidence += ", whose party the register does not hold"
+            if owner is not None and owner[0] in ("before", "after"):
+                take_into(element, owner[0], owner[2][1] - owner[2][0])
+                words = " ".join("".join(element.itertext()).split())
+        self._apply(element, chosen, cert)
+        self.decisions.append(Decision(passage, words, chosen, "org", cert, evidence,
+                                       [f"{general}:another country's party"] if chosen != general else [],
+                                       _snippet(text, at)))
 
     def _from_context(self, element, block, passage, scope, form, candidates, evidence, rejected):
         if self.prefer.get(form) in candidates:

@@ -62,6 +62,9 @@ SPACE = re.compile(r"^\s+$")
 STATE_BEFORE = re.compile(r"(?<![\w'’-])(?:(?:People's|Socialist|Soviet|Federal|Democratic|Federative|Islamic|Arab)\s+)*"
                           r"(?:Republic|Kingdom|Empire|Principality|Grand Duchy|Duchy)\s+of\s+(?:the\s+)?$")
 LOWER_SUB_BODIES = ("presidium", "secretariat", "collegium", "bureau", "board")
+# a word that makes a kind of such a sub-body (`the political secretariat of the ECCI`, `the women's
+# secretariat of the Executive Committee`, `the executive board of the Tsentrosoiuz`)
+LOWER_SUB_BODY_KINDS = ("political", "women's", "women’s", "executive", "organisational", "organizational", "party")
 # `Southern Ukraine`, `Western Siberia`: a part of a country or region named by its compass side
 SIDE_BEFORE = re.compile(r"(?<![\w'’-])(?:Southern|Northern|Western|Eastern)\s$")
 # `CPSU (b)`, `All-Union CP (Bolshevik)`: the party's bracketed letter or word
@@ -84,7 +87,8 @@ class WholeNames:
         # OGPU`, `the secretariat of the Central Committee`)
         self.sub_body = re.compile(
             rf"(?<![\w'’-])(?P<name>(?:[A-Z][\w'’-]*\s+){{0,3}}(?:{'|'.join(map(re.escape, heads))})"
-            rf"|(?<=\bthe )(?:{'|'.join(LOWER_SUB_BODIES)}))\s+of\s+(?:the\s+)?$") if heads else None
+            rf"|(?:(?<=\bthe )|(?<=\ba )|(?<=\bof ))(?:(?:{'|'.join(LOWER_SUB_BODY_KINDS)})\s+)?(?:{'|'.join(LOWER_SUB_BODIES)}))"
+            rf"\s+of\s+(?:the\s+)?$") if heads else None
         # `NKVD Administration`, `VKP(b) Kraykom`: a sub-body's head word right after its body
         self.sub_body_after = re.compile(rf"\s(?:{'|'.join(map(re.escape, heads))})(?![\w'’-])") if heads else None
         self.parents = {e.id: e.data.get("parent", "") for e in matcher().registers.get("org", [])}
