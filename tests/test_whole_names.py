@@ -142,8 +142,8 @@ def test_a_places_whole_name_is_the_place_or_a_building_in_it(trees):
 
 
 def test_institutions_are_bodies_even_where_the_register_does_not_hold_them(trees):
-    """`Kazan University`, `the University of Brussels`, `the Library of Congress`, `the German Embassy`: bodies, with the place
-    in their name no place mention of its own; a sentence's verb is not the name's (`Finished Moscow
+    """`Kazan University`, `the University of Brussels`, `the Library of Congress`, `the German Embassy`:
+    bodies, with the place in their name no place mention of its own; a sentence's verb is not the name's (`Finished Moscow
     University.`), and a university's press is an imprint (`Yale University Press`)."""
     bodies = {words(n) for n in outermost(trees, ORG)}
     for name in ("Kazan University", "University of Brussels", "Library of Congress", "Lenin Institute",

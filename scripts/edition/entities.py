@@ -513,7 +513,8 @@ class Annotator:
         form = text[start:end]
         if form in self.matcher.compass_regions and not _compass_region(text, start, end):
             return None  # `West Siberian`, `West Germany`: part of another name
-        if form in self.matcher.member_plurals and (_people_of_the_party(text, start) or COUNTED_AFTER.match(text, end)):
+        if form in self.matcher.member_plurals and (_people_of_the_party(text, start)
+                                                    or COUNTED_AFTER.match(text, end)):
             return None  # `Old Bolsheviks`, `many Mensheviks`, `the Communists made up half`: people, not the party
         if form in self.matcher.party_only_after_the and (
                 not DEFINITE_BEFORE.search(text, max(0, start - 5), start)

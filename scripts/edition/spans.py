@@ -87,7 +87,8 @@ class WholeNames:
         # OGPU`, `the secretariat of the Central Committee`)
         self.sub_body = re.compile(
             rf"(?<![\w'’-])(?P<name>(?:[A-Z][\w'’-]*\s+){{0,3}}(?:{'|'.join(map(re.escape, heads))})"
-            rf"|(?:(?<=\bthe )|(?<=\ba )|(?<=\bof ))(?:(?:{'|'.join(LOWER_SUB_BODY_KINDS)})\s+)?(?:{'|'.join(LOWER_SUB_BODIES)}))"
+            rf"|(?:(?<=\bthe )|(?<=\ba )|(?<=\bof ))"
+            rf"(?:(?:{'|'.join(LOWER_SUB_BODY_KINDS)})\s+)?(?:{'|'.join(LOWER_SUB_BODIES)}))"
             rf"\s+of\s+(?:the\s+)?$") if heads else None
         # `NKVD Administration`, `VKP(b) Kraykom`: a sub-body's head word right after its body
         self.sub_body_after = re.compile(rf"\s(?:{'|'.join(map(re.escape, heads))})(?![\w'’-])") if heads else None
