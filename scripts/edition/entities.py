@@ -54,7 +54,7 @@ from lxml import etree
 from . import ED_NS, tei
 from .model import Document
 from .registers import Entry, load_registers
-from .tree import replace_slot
+from .tree import milestones_lifted, replace_slot
 
 ANNOTATOR = "#edition-editors"
 # Working attributes handed to the identify stage (stripped by serialize)
@@ -823,21 +823,23 @@ def annotate(doc: Document) -> Document:
     annotator.corrected, annotator.misread = misreadings(doc, m)
     report["periodicals"] = mark_periodicals(text, m.rules)
     skip = {tei(s) for s in (*SKIP, *settings.get("skip_elements", []))}
-    visible = _visible(text, skip, annotator.in_bibl)
-    for element in visible:
-        # the children before any name is inserted: a new name's tail is text already read
-        children = list(element)
-        _annotate_slot(annotator, element, None)
-        for child in children:
-            _annotate_slot(annotator, element, child)
-    # second pass: the surnames of people the register does not know, met on their own
-    annotator.learn_unregistered(ordinary)
-    if annotator.unregistered_again is not None:
-        for element in _visible(text, skip):
+    # a page break kept inside a mended paragraph stands between two words, not between two names
+    with milestones_lifted(text, tei("pb"), type="mended"):
+        visible = _visible(text, skip, annotator.in_bibl)
+        for element in visible:
+            # the children before any name is inserted: a new name's tail is text already read
             children = list(element)
-            _annotate_slot(annotator, element, None, unregistered_only=True)
+            _annotate_slot(annotator, element, None)
             for child in children:
-                _annotate_slot(annotator, element, child, unregistered_only=True)
+                _annotate_slot(annotator, element, child)
+        # second pass: the surnames of people the register does not know, met on their own
+        annotator.learn_unregistered(ordinary)
+        if annotator.unregistered_again is not None:
+            for element in _visible(text, skip):
+                children = list(element)
+                _annotate_slot(annotator, element, None, unregistered_only=True)
+                for child in children:
+                    _annotate_slot(annotator, element, child, unregistered_only=True)
     report["linked_existing"] = link_existing_names(text, m)
     report.update(annotator.counts)
     queue = review_queue(text, m, ordinary)

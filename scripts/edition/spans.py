@@ -53,6 +53,7 @@ from . import tei
 from .entities import ANNOTATOR, SENTENCE_WORDS_BEFORE_BODY, matcher
 from .identify import rules, rules_data
 from .model import Document
+from .tree import milestones_lifted
 
 ORG, PLACE, PERSON, CHOICE = tei("orgName"), tei("placeName"), tei("persName"), tei("choice")
 READINGS = {tei(t) for t in ("abbr", "expan", "sic", "corr", "orig", "reg")}
@@ -154,17 +155,18 @@ def compose(doc: Document) -> Document:
         _take_the_bracketed_letter(name)
     hoisted = sum(_hoist_out_of_choice(choice) for choice in list(text.iter(CHOICE)))
     composed = linked = 0
-    for parent in {name.getparent() for name in text.iter(ORG, PLACE)}:
-        i = 0
-        while i < len(parent):
-            outer = _compose_at(parent, i, rules)
-            if outer is None:
-                i += 1
-                continue
-            composed += 1
-            linked += bool(outer.get("ref"))
-            # the whole may be the part of a longer name: look again from the name before it
-            i = max(parent.index(outer) - 1, 0)
+    with milestones_lifted(text, tei("pb"), type="mended"):  # `the collegium of the <pb/>OGPU` is one name
+        for parent in {name.getparent() for name in text.iter(ORG, PLACE)}:
+            i = 0
+            while i < len(parent):
+                outer = _compose_at(parent, i, rules)
+                if outer is None:
+                    i += 1
+                    continue
+                composed += 1
+                linked += bool(outer.get("ref"))
+                # the whole may be the part of a longer name: look again from the name before it
+                i = max(parent.index(outer) - 1, 0)
     report["whole_names"], report["whole_names_linked"] = composed, linked
     report["names_around_a_choice"] = hoisted
     return doc

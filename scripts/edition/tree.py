@@ -10,6 +10,7 @@ names become markup without re-parsing strings.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from typing import Callable, Iterable, Union
 
 from lxml import etree
@@ -116,3 +117,67 @@ def source_line(element: etree._Element | None) -> int:
             return int(element.get(SOURCE_LINE))
         element = element.getparent()
     return 0
+
+
+@contextmanager
+def milestones_lifted(root: etree._Element, tag: str, **attributes: str):
+    """Take the milestones `tag` with these attributes out of the text for the time of the `with` block, and
+    put each back where it stood in its parent's text: a page break that a mended paragraph keeps between
+    two words (`the Central <pb type="mended"/>Committee`) does not cut the name the words make. The block
+    may wrap the text in elements (names), never change it: a milestone goes back inside the element that
+    now holds its place, at the end of the text before it where it stands between two."""
+    lifted = []
+    for milestone in list(root.iter(tag)):
+        if any(milestone.get(k) != v for k, v in attributes.items()) or len(milestone):
+            continue
+        parent = milestone.getparent()
+        offset = len("".join(_text_before(parent, milestone)))
+        lifted.append((parent, offset, milestone))
+        _remove_keeping_tail(milestone)
+    try:
+        yield len(lifted)
+    finally:
+        for parent, offset, milestone in lifted:
+            _insert_at(parent, offset, milestone)
+
+
+def _text_before(parent, milestone) -> list[str]:
+    parts = [parent.text or ""]
+    for child in parent:
+        if child is milestone:
+            break
+        parts.append("".join(child.itertext()) if isinstance(child.tag, str) else "")
+        parts.append(child.tail or "")
+    return parts
+
+
+def _remove_keeping_tail(element) -> None:
+    parent, previous = element.getparent(), element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + (element.tail or "")
+    else:
+        parent.text = (parent.text or "") + (element.tail or "")
+    parent.remove(element)
+
+
+def _insert_at(parent, offset: int, milestone) -> None:
+    """Put `milestone` at character `offset` of `parent`'s text, descending into the element that holds it."""
+    position = len(parent.text or "")
+    if offset <= position:
+        milestone.tail, parent.text = (parent.text or "")[offset:], (parent.text or "")[:offset]
+        parent.insert(0, milestone)
+        return
+    for index, child in enumerate(parent):
+        inner = len("".join(child.itertext())) if isinstance(child.tag, str) else 0
+        if offset < position + inner:  # within the child (a name now holding the words around it)
+            _insert_at(child, offset - position, milestone)
+            return
+        position += inner
+        tail = child.tail or ""
+        if offset <= position + len(tail):
+            at = offset - position
+            milestone.tail, child.tail = tail[at:], tail[:at]
+            parent.insert(index + 1, milestone)
+            return
+        position += len(tail)
+    parent.append(milestone)  # past the end: the text was changed, which the block must not do
