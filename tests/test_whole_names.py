@@ -165,10 +165,16 @@ def test_a_body_housed_in_another_and_a_republics_body_in_its_republic_are_whole
 
 
 def test_the_west_is_a_region_and_not_a_part_of_other_names(trees):
-    west = [p for p in outermost(trees, PLACE) if ref(p) == "the-west"]
-    assert len(west) > 20
-    for place in west:
-        assert words(place) == "West" and not re.match(r"[-–]\w|\s+[A-Z]", place.tail or ""), place.tail
+    """`the West`, `the North` (the exiles' and special settlers' North), `the East` (where the deportees'
+    trains went): regions; `West Siberian`, `the North Caucasus`, `the University of Toilers of the East` are
+    other names, or parts of them."""
+    compass = {"the-west": "West", "the-north": "North", "the-east": "East", "the-south": "South"}
+    regions = [p for p in outermost(trees, PLACE) if ref(p) in compass]
+    assert len([p for p in regions if ref(p) == "the-west"]) > 20 and len(regions) > 30
+    for place in regions:
+        assert words(place) == compass[ref(place)], words(place)
+        assert not re.match(r"[-–]\w|\s+[A-Z]", place.tail or ""), place.tail
+        assert not any(a.tag == ORG for a in place.iterancestors()), words(place)
 
 
 def test_a_citations_imprint_in_running_text_is_no_place(trees):

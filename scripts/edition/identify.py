@@ -23,7 +23,10 @@ text gives, in this order (the rules are data: data/registers/decisions.toml):
    register's `default`.
 
 A body named like an all-Union one (`Central Committee`, `Politburo`, `TsIK`)
-is that body unless the text names another owner beside it (`edition.bodies`).
+is that body unless the text names another owner beside it (`edition.bodies`);
+a party named by the words every country's shares (`the Communist Party`, `the
+Social-Democracy`) is the party of the country the passage speaks of (beside it,
+in the sentence or the one before, or the division's, as the editors give it).
 
 What the evidence does not decide stays without @ref, with cert="low", and is
 queued for the editors (`edition names`). Every decision among several entries
