@@ -47,7 +47,7 @@ from lxml import etree
 from . import DATA, SOURCE_LINE, tei
 from .model import ConversionError, Document
 from .registers import KINDS, load_registers
-from .tree import rewrite_text, source_line
+from .tree import inside, rewrite_text, source_line
 
 CORRECTIONS = DATA / "corrections"
 EDITORS = "#edition-editors"
@@ -200,6 +200,7 @@ def correct(doc: Document, directory: Path | None = None) -> Document:
     if not entries:
         return doc
     reader = Reader(doc, entries)
+    stats["names_read_in_part"] = unwrap_names_read_in_part(text, reader.pattern)
     rewrite_text(text, reader.pattern, reader, skip=SKIP)
     counts = {c.label: reader.counts.get(id(c), 0) for c in entries}
     stats["entries"] = len(entries)
@@ -210,6 +211,36 @@ def correct(doc: Document, directory: Path | None = None) -> Document:
     for c in stale:
         doc.warn(None, f"correction {c.where} '{c.label}' matched nothing in the text (stale data?)")
     return doc
+
+
+def unwrap_names_read_in_part(text: etree._Element, pattern: re.Pattern) -> int:
+    """A damaged name the entities stage read in part ("Buryat- <placeName>Mongolia</placeName>",
+    the place Mongolia): a correction's reading that holds the whole name element and more is
+    one name, so the part's element is taken away and the corrected form is named (`named`)."""
+    unwrapped = 0
+    for name in list(text.iter(*NAME_TAGS)):
+        if len(name) or not name.text or inside(name.getparent(), {tei(t) for t in SKIP}):
+            continue
+        previous = name.getprevious()
+        before = (previous.tail if previous is not None else name.getparent().text) or ""
+        start, end = len(before), len(before) + len(name.text)
+        joined = before + name.text + (name.tail or "")
+        if any(m.start() <= start and end <= m.end() and (m.start(), m.end()) != (start, end)
+               for m in pattern.finditer(joined)):
+            _unwrap(name)
+            unwrapped += 1
+    return unwrapped
+
+
+def _unwrap(element: etree._Element) -> None:
+    """Put the element's text (it holds no element) in its place in its parent's text."""
+    parent, previous = element.getparent(), element.getprevious()
+    words = (element.text or "") + (element.tail or "")
+    if previous is not None:
+        previous.tail = (previous.tail or "") + words
+    else:
+        parent.text = (parent.text or "") + words
+    parent.remove(element)
 
 
 class Reader:

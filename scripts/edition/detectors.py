@@ -29,7 +29,8 @@ from pathlib import Path
 from lxml import etree
 
 from . import DATA, TEI_DIR, XML_ID, tei
-from .search import passage_text
+from .damaged_names import damaged_names, repeated_words
+from .search import is_passage, passage_text
 
 DECISIONS = DATA / "decisions"
 
@@ -44,6 +45,7 @@ DETECTORS = {
     "short-paragraph": "a paragraph of a few words that is no heading, signature, caption, verse or item",
     "unmarked-loss": "a join or a paragraph end over evidently lost text without a gap",
     "contradicted-gap": "an editorial note on lost text contradicted by the text that follows",
+    "damaged-name": "a register form glued to a word, split by a line-break hyphen or cut at its start",
 }
 
 # where a paragraph is not prose: verse, lists, speeches, title pages, letters' furniture
@@ -335,6 +337,22 @@ def contradicted_gaps(key: str, p: etree._Element, texts: dict) -> list[Case]:
     return []
 
 
+def damaged_name_cases(key: str, root: etree._Element) -> list[Case]:
+    """Every passage of the text, front matter and notes too: a name is damaged wherever it stands."""
+    passages = [e for e in root.find(tei("text")).iter() if isinstance(e.tag, str) and is_passage(e)
+                and not _editors_note(e)]
+    texts = [passage_text(e)[0] for e in passages]
+    words = repeated_words(texts)
+    return [Case("damaged-name", key, _id(e), f"{d.kind}: {d.received!r} ({d.form}): "
+                 f"{_excerpt(text[max(0, d.at - 30):d.at + len(d.received) + 30])}", passage=text)
+            for e, text in zip(passages, texts) for d in damaged_names(text, words)]
+
+
+def _editors_note(element: etree._Element) -> bool:
+    """The edition's own words, which may quote a fault they describe."""
+    return any(e.get("resp") == "#edition-editors" and e.tag == tei("note") for e in (element, *element.iterancestors()))
+
+
 def _context(text: str, m: re.Match, width: int = 25) -> str:
     return f"…{text[max(0, m.start() - width):m.end() + width]}…"
 
@@ -368,13 +386,14 @@ def detect(path: Path) -> Report:
         report.cases += contradicted_gaps(key, p, texts)
     # residue and scripts everywhere in the reading text, not only in prose
     for element in root.find(tei("text")).iter(tei("p"), tei("head"), tei("item"), tei("l"), tei("note")):
-        if any(e.get("resp") == "#edition-editors" and e.tag == tei("note") for e in (element, *element.iterancestors())):
-            continue  # the edition's own words, which may quote a fault they describe
+        if _editors_note(element):
+            continue
         text = passage_text(element)[0]
         report.cases += residue(key, element, text)
         report.cases += glued_note_numbers(key, element, text)
         report.cases += foreign_script(key, element, text, scripts)
     report.cases += mended_dashes(key, root)
+    report.cases += damaged_name_cases(key, root)
     # a decision's literal is read in the whole passage, not in the excerpt shown
     by_id = {_id(p): text for p, text in texts.items()}
     for case in report.cases:
