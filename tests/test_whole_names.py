@@ -301,3 +301,14 @@ def _text_before(holder, milestone) -> list[str]:
         if isinstance(node, str):
             parts.append(node)
     return parts
+
+
+def test_a_work_cited_without_quotation_marks_is_a_title_naming_no_place(trees):
+    """`the third book of The Quiet Don`, `Kolyma Tales`, `The Gulag Archipelago`: titles (rules.toml `works`),
+    in which the Don, Kolyma and the Gulag are no mentions."""
+    from edition.entities import matcher
+    works = set(matcher().rules.get("works", []))
+    titles = [t for root in trees.values() for t in root.find(tei("text")).iter(tei("title"))
+              if t.get("level") == "m" and words(t) in works]
+    assert {"The Quiet Don", "Kolyma Tales", "Gulag Archipelago"} <= {words(t) for t in titles}
+    assert all(not [n for n in t.iter() if n.tag in NAMES] for t in titles)

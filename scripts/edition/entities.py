@@ -881,10 +881,16 @@ def _without_possessive(form: str) -> str:
 def mark_periodicals(text_element, rules: dict) -> int:
     """Newspapers and journals as titles (`title level="j"`): those rules.toml names, anywhere, and
     a capitalised run right after a word for a periodical (`the newspaper "Soviet Russia"`, `the
-    journal BOLSHEVIK`). Names inside a title are no mentions: the entities pass skips titles."""
+    journal BOLSHEVIK`); and the works rules.toml names (`title level="m"`), which the texts cite without
+    quotation marks (`the third book of The Quiet Don`). Names inside a title are no mentions: the
+    entities pass skips titles."""
     pattern = _periodical_pattern(tuple(rules.get("periodicals", [])), tuple(rules.get("periodical_words", [])))
-    if pattern is None:
-        return 0
+    count = _mark_titles(text_element, pattern, "j") if pattern is not None else 0
+    works = _periodical_pattern(tuple(rules.get("works", [])), ())
+    return count + (_mark_titles(text_element, works, "m") if works is not None else 0)
+
+
+def _mark_titles(text_element, pattern: re.Pattern, level: str) -> int:
     count = 0
     for element in _visible(text_element, {tei(t) for t in PERIODICAL_SKIP}):
         for after in [None, *element]:
@@ -895,7 +901,7 @@ def mark_periodicals(text_element, rules: dict) -> int:
             for found in pattern.finditer(text):
                 group = next(g for g in ("quoted", "title", "named") if found.group(g))
                 start = found.start(group)
-                title = etree.Element(tei("title"), level="j")
+                title = etree.Element(tei("title"), level=level)
                 title.text = found.group(group)
                 if titles:
                     titles[-1].tail = text[pos:start]
