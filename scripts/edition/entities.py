@@ -79,6 +79,7 @@ INITIAL = r"(?:Shch|Sh|Ch|Kh|Zh|Ts|Ye|Yu|Ya|Yo|Iu|Ia|[A-Z])"
 CONTRACTION_AFTER = re.compile(r"['’]t\b")
 NUMBER_AFTER = re.compile(r"[-–]\d")
 LOWER_NEXT = re.compile(r"[\"”»]?\s+([a-z]+)\b")
+HYPHENED_NEXT = re.compile(r"[-–]([a-z]+)\b")
 # A surname as the Latin alphabet writes it, accents included (`Broué`, `Kühne`)
 SURNAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"
 # `Evg. Preobrazhensky`, `Konst.`: an abbreviated forename, taken only when it fits
@@ -299,7 +300,8 @@ class Matcher:
         return bool(kinds & {entry.kind for entry, _ in readings} & {"person", "org"})
 
     def thing_after_person(self, text: str, end: int) -> bool:
-        following = LOWER_NEXT.match(text, end, end + 30)
+        """`the Lenin recruitment`, `the Stalin era`, and joined by a hyphen, `Stalin-era reality`."""
+        following = LOWER_NEXT.match(text, end, end + 30) or HYPHENED_NEXT.match(text, end, end + 30)
         return bool(following and following.group(1) in self.thing_heads_lower)
 
     def inside_compound(self, text: str, start: int, end: int, kinds: set[str]) -> bool:

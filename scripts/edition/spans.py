@@ -19,7 +19,8 @@ The shapes, composed until none is left (`VKP(b) Central Committee Politburo`,
 - a body, `of` (`of the`), its owner: `the Central Committee of the VKP(b)`,
   `the Politburo of the Central Committee`, `VSNKh of the RSFSR`; `in` and a place
   whose own body it is (`the CC in Uzbekistan`); a body housed in another, `at`
-  (`the Hoover Institution at Stanford University`);
+  (`the Hoover Institution at Stanford University`), or attached to it, `under` (`the
+  Institute of Marxism-Leninism under the Central Committee of the CPSU`: the institute);
 - a sub-body the register does not hold, in capitals, before `of` and its body
   (`the Presidium of the CCC`, `the Special Department of the GPU`) or after it
   (`NKVD Administration`, `VKP(b) Kraykom`);
@@ -78,6 +79,7 @@ BUILDINGS = {"prison", "building", "camp"}
 OF = re.compile(r"^\s+of\s+(?:the\s+)?$")
 IN = re.compile(r"^\s+in\s+(?:the\s+)?$")
 AT = re.compile(r"^\s+at\s+(?:the\s+)?$")
+UNDER = re.compile(r"^\s+under\s+(?:the\s+)?$")
 
 
 class WholeNames:
@@ -167,6 +169,9 @@ def compose(doc: Document) -> Document:
                 linked += bool(outer.get("ref"))
                 # the whole may be the part of a longer name: look again from the name before it
                 i = max(parent.index(outer) - 1, 0)
+    # a reading made one whole name by the shapes above (`OGPU` and `United State Political Administration under
+    # the USSR Council of Peoples Commissars`) is one mention with the other reading
+    hoisted += sum(_hoist_out_of_choice(choice) for choice in list(text.iter(CHOICE)))
     report["whole_names"], report["whole_names_linked"] = composed, linked
     report["names_around_a_choice"] = hoisted
     return doc
@@ -224,6 +229,15 @@ def _compose_at(parent, i: int, rules: WholeNames):
     if child.tag == ORG and following is not None and following.tag == ORG and AT.match(child.tail or "") \
             and words(child).split()[-1] in rules.housed:
         return _wrap(parent, child, following, child, following, rules)  # `the Hoover Institution at Stanford`
+    if child.tag == ORG and following is not None and following.tag == ORG and UNDER.match(child.tail or ""):
+        # `the Institute of Marxism-Leninism under the Central Committee of the CPSU`: the body the first names,
+        # attached to the second
+        outer = _wrap(parent, child, following, child, following, rules)
+        for attribute in ("ref", "cert"):
+            outer.attrib.pop(attribute, None)
+            if child.get(attribute):
+                outer.set(attribute, child.get(attribute))
+        return outer
     if child.tag == PLACE:
         return _compose_place(parent, child, i, rules)
     if child.tag != ORG:
