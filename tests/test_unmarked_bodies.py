@@ -6,11 +6,15 @@ detector (`edition names --view bodies`) lists, over the whole built edition, th
 names headed by an institution word and the abbreviations in capitals that no name element
 covers. Before the register was completed it counted 1320 mentions of 693 names (the detector
 as it now stands, over the edition as it was; 931 of 490 once the names stage marked some
-unregistered bodies and institutions); after, 446 mentions of 211 names, nearly all of them no
-organisation's (a journal's abbreviation in a reference, `Collected Works`, a heading set in
-capitals), generic (`the Communist Party`, `the Control Commission`) or bodies the texts name
-too vaguely to identify. The count may fall; a rise means a body the register does not hold
-has come in.
+unregistered bodies and institutions); after, 446 mentions of 211 names. Read one by one (453
+mentions of 216 names on main 4a3ad77), those that are bodies are in the register now (OGIZ,
+the Supreme Tribunal, 'the Communist Party' and 'the Control Commission' as the texts
+mean them, the party's variant names); those that are no gap of the register (a title, a
+transliterated Russian title, a place, a treaty, a heading in capitals, a kind of body) are
+left in data/registers/not_bodies.toml, each with its reason: 58 mentions of 52 names remain,
+bodies the entities stage misses though the register holds them (a name broken by a page
+break or a bracketed gloss) and bodies too vague to identify. The count may fall; a rise means
+a body the register does not hold has come in.
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ from lxml import etree
 
 from edition import TEI_NS, tei
 from edition.registers import load_registers
-from edition.unmarked_bodies import body_heads, candidates, reading, unmarked_bodies
+from edition.unmarked_bodies import _left_by, body_heads, candidates, left_names, reading, scan, unmarked_bodies
 
-# the level the completed register reaches (446), with a margin for a reworded sentence
-UNMARKED_BODIES_AT_MOST = 455
+# the level the completed register and the names read and left reach (58), with a margin for a
+# reworded sentence
+UNMARKED_BODIES_AT_MOST = 65
 
 
 def test_the_edition_names_no_more_unmarked_bodies_than_the_completed_register_leaves():
@@ -32,7 +37,22 @@ def test_the_edition_names_no_more_unmarked_bodies_than_the_completed_register_l
     # the bodies the evaluation missed are marked now
     assert not names & {"Moscow University", "Hoover Institution", "USSR Procuracy", "KGB", "JPRS",
                         "Samara Agricultural Institute", "Belorussian Military District", "Second International",
-                        "Unified State Political Directorate", "Cadet Party"}
+                        "Unified State Political Directorate", "Cadet Party", "OGIZ", "Control Commission",
+                        "German CP", "Communist Party", "Kashketin Commission"}
+
+
+def test_every_name_left_as_no_body_says_why_and_still_meets_its_passages():
+    left = left_names()
+    assert len(left) > 100
+    assert [e["name"] for e in left if len(e.get("why", "").split()) < 2] == []
+    # an entry no passage needs any more is stale: the text or the register changed under it
+    assert scan()[1] == []
+
+
+def test_a_name_left_with_a_context_is_left_only_in_the_passages_holding_it():
+    left = [{"name": "CPSU", "context": "What is the CPSU?", "why": "the title of Burtin's article"}]
+    assert _left_by(left, "CPSU", 'Yu. Burtin\'s article "What is the CPSU?" was significant') == 0
+    assert _left_by(left, "CPSU", "a member of the CPSU since 1956") is None
 
 
 def test_every_organisation_is_mentioned_and_described():

@@ -236,7 +236,9 @@ def test_a_party_every_country_has_is_the_party_of_the_country_spoken_of(trees):
     assert {ref(n) for n in votes} == {"kpd", "spd"}
     elsewhere = [n for text_id in ("furr", "pavlova") for n in outermost({text_id: text_of(trees, text_id)}, ORG)
                  if words(n) == "Communist Party"]
-    assert len(elsewhere) > 15 and {ref(n) for n in elsewhere} == {"party"}
+    # (but for the editors' decision that `the Communist Party in their countries` is no one party)
+    assert len(elsewhere) > 15 and {ref(n) for n in elsewhere if ref(n) or n.get("cert") != "low"} == {"party"}
+    assert len([n for n in elsewhere if not ref(n)]) <= 1
 
 
 def test_communists_name_their_party_only_as_the_communists_and_not_when_counted(trees):

@@ -12,12 +12,15 @@ reading view shows it: the edited reading of a choice, notes as passages of thei
 ranked by frequency. The head words are the rules' `institution_heads` and `body_heads`
 (data/registers/rules.toml) less those that head a place, an event or a meeting, and with
 the few heads that only ever name a body and need no rule of the entities stage.
+What was read and found to be no gap of the register (a title, a place, a heading in
+capitals, a kind of body) is left by data/registers/not_bodies.toml, each with its reason.
 `edition names --view bodies` prints the list.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +60,8 @@ CAPITALS_WORD = re.compile(r"[A-Z]{2,}")
 NOT_BODY_ABBREVIATIONS = {"NEP", "PSS", "ROSSPEN", "GF"}
 ABBREVIATION = re.compile(r"(?<![\w’'-])[A-Z][A-Z]{1,6}(?:\([bB]\))?(?![\w’'-])")
 ROMAN = re.compile(r"^[IVXLCDM]+$")
+# the names read and left, with why: data/registers/not_bodies.toml
+NOT_BODIES = "not_bodies.toml"
 
 
 @dataclass
@@ -160,9 +165,30 @@ def _passage_id(element: etree._Element) -> str:
     return "?"
 
 
+def left_names(registers: Path = REGISTERS) -> list[dict]:
+    """The names read and left as no gap of the register: `name`, `why`, and `context` where
+    only the passages holding that literal are meant."""
+    path = Path(registers) / NOT_BODIES
+    return tomllib.loads(path.read_text(encoding="utf-8")).get("left", []) if path.exists() else []
+
+
+def _left_by(left: list[dict], name: str, text: str) -> int | None:
+    """The entry of `left` that leaves this name in this passage's text, if any."""
+    return next((i for i, entry in enumerate(left)
+                 if entry["name"] == name and entry.get("context", "") in text), None)
+
+
 def unmarked_bodies(tei_dir: Path = TEI_DIR, registers: Path = REGISTERS) -> list[Finding]:
     """Every unmarked body name of the edition, most frequent first."""
+    return scan(tei_dir, registers)[0]
+
+
+def scan(tei_dir: Path = TEI_DIR, registers: Path = REGISTERS) -> tuple[list[Finding], list[dict]]:
+    """The unmarked body names of the edition, most frequent first, and the entries of
+    not_bodies.toml that left none (stale)."""
     entries, rules = load_registers(registers)
+    left = left_names(registers)
+    used: set[int] = set()
     heads = body_heads(rules)
     # an abbreviation the places' or persons' register holds (`USSR`, `RSFSR`) names no body
     other_names = frozenset(form for kind in ("place", "person") for entry in entries.get(kind, [])
@@ -176,9 +202,14 @@ def unmarked_bodies(tei_dir: Path = TEI_DIR, registers: Path = REGISTERS) -> lis
         for passage in (e for e in (body if body is not None else root).iter() if is_passage(e)):
             text, cover = reading(passage)
             for name, at in candidates(text, cover, heads, other_names):
+                leaving = _left_by(left, name, text)
+                if leaving is not None:
+                    used.add(leaving)
+                    continue
                 finding = findings.setdefault(name, Finding(name))
                 finding.texts[path.stem] += 1
                 if not finding.example:
                     context = " ".join(text[max(0, at - 50): at + len(name) + 50].replace(BARRIER, " ").split())
                     finding.example = f"{_passage_id(passage)}: {context}"
-    return sorted(findings.values(), key=lambda f: (-f.count, f.name))
+    stale = [entry for i, entry in enumerate(left) if i not in used]
+    return sorted(findings.values(), key=lambda f: (-f.count, f.name)), stale
