@@ -113,9 +113,10 @@ def index(register: str):
 
 
 def index_letter(entry) -> str:
-    """The letter an entry is filed under: its sort name's first letter, without accents."""
+    """The letter an entry is filed under: its sort name's first letter, without accents; a name that opens
+    with a numeral (`29th Rifle Division`) is filed before A, under 0-9 (a fragment an address may hold)."""
     first = unicodedata.normalize("NFKD", entry.sort_name.lstrip("«“\"'(["))[:1].upper()
-    return first if first.isalpha() else "#"
+    return first if first.isalpha() else "0-9"
 
 
 def index_letters(entries) -> dict[str, str]:

@@ -3,7 +3,7 @@
     Kamenev Zinoviev            both words (AND is implied)
     Kamenev OR Zinoviev         either
     Trotsky NOT Lenin           the first without the second
-    (Kamenev OR Zinoviev) trial grouping
+    (Kamenev OR Zinoviev) trial grouping (unless the whole is a name a register spells so)
     "show trial"                a phrase
     kulak*                      a prefix
 
@@ -152,6 +152,10 @@ class _Parser:
 
 def parse(text: str, spellings: dict[Form, list[Form]] | None = None) -> Query:
     """The reader's query; `spellings` ({key: the forms of its group}) widens the names it holds."""
+    if spellings and "(" in text and '"' not in text and key(tokens(text)) in spellings:
+        # a name the registers spell with a bracket (`CPSU (b)`, `the republic Communist Party (of Bolsheviks)
+        # Central Committee`): the name, not a grouping
+        text = f'"{text}"'
     lexemes = _lexemes(text)
     terms = sum(1 for kind, _ in lexemes if kind == "term")
     if not terms:
