@@ -102,6 +102,10 @@ LATER_DRAWS: list[tuple[int, list, Path]] = [
     # issue 12's fourth tuning sample (twelfth draw), drawn at 2026-12-06 17:01:28 UTC: marked blind, like the
     # first three, to find the rules' faults; tuned on, so it measures nothing
     (1796576488, FIFTH_DRAW, GOLD / "entities_tuning4.toml"),
+    # issue 12's fifth blind sample (thirteenth draw), drawn at 2026-12-06 17:34:27 UTC, after the rules were
+    # frozen at main commit 3afa7a9: marked by hand from the plain text before the annotation was looked
+    # at; it measures the frozen rules and is never tuned on
+    (1796578467, FIFTH_DRAW, GOLD / "entities_blind5.toml"),
 ]
 DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW), (6, THIRD_DRAW), (7, FOURTH_DRAW)]  # 4: the issue's number
 if FIFTH_SEED is not None:
