@@ -68,7 +68,7 @@ def test_the_owners_own_body_is_named_where_the_register_holds_it(trees):
 
 
 def test_bodies_side_by_side_that_own_nothing_of_each_other_stay_apart(trees):
-    """A list (`VChK GPU OGPU NKVD`) and a place after a body (`Mehring Books Oak Park`) are no owner's body."""
+    """A list (`VChK GPU OGPU NKVD`) and a place after a body (a publisher and its town) are no owner's body."""
     for name in outermost(trees, ORG):
         parts = [p for p in name if p.tag in NAMES]
         assert len(parts) <= 2 or name.text or any((p.tail or "").strip() for p in parts[:-1]), words(name)
@@ -142,12 +142,13 @@ def test_a_places_whole_name_is_the_place_or_a_building_in_it(trees):
 
 
 def test_institutions_are_bodies_even_where_the_register_does_not_hold_them(trees):
-    """`Kazan University`, `the University of Brussels`, `the Library of Congress`, `the German Embassy`:
-    bodies, with the place in their name no place mention of its own; a sentence's verb is not the name's (`Finished Moscow
+    """`Kazan University`, `the University of Brussels`, `the Library of Congress`, `the German Embassy`, a
+    group named in quotation marks (`the "All-Union Trotskyist Center"`): bodies, with the place in their name
+    no place mention of its own; a sentence's verb is not the name's (`Finished Moscow
     University.`), and a university's press is an imprint (`Yale University Press`)."""
     bodies = {words(n) for n in outermost(trees, ORG)}
     for name in ("Kazan University", "University of Brussels", "Library of Congress", "Lenin Institute",
-                 "German Embassy", "French Embassy"):
+                 "German Embassy", "French Embassy", "All-Union Trotskyist Center", "Moscow Center"):
         assert name in bodies, name
     assert not [b for b in bodies if re.match(r"(?:Finished|Entered|Graduated|Studied) ", b)]
     assert not [b for b in bodies if b.endswith("University") and "Press" in b]

@@ -146,6 +146,8 @@ QUANTIFIED_BEFORE = re.compile(r"\b(?:[Mm]any|[Ss]ome|[Mm]ost|[Aa]ll|[Ff]ew|[Oo]
                                r"|[Tt]housands|[Hh]undreds|number|majority|minority|part|half|third|quarter)"
                                r"\s+of\s+the\s+$")
 OF_THE_BEFORE = re.compile(r"\bof\s+the\s+$")
+# a group's name in quotation marks: capitalised words ending in a word for a group
+QUOTED_GROUP = re.compile(r"(?<=[\"“«])(?P<name>(?:[A-Z][\w'’-]*\s+){1,4}(?:Center|Centre|Bloc|Group))(?=[\"”»])")
 COUNTED_AFTER = re.compile(r"\s+(?:made up|make up|constituted|accounted for|numbered|themselves)\b")
 # A citation's imprint: the place of publication before its publisher (`Moskva: Progress, 1993`,
 # `Moscow : "Kniga i biznes"`) or its year (`, Tbilisi, 1989.`), after the title or author's comma
@@ -446,6 +448,8 @@ class Annotator:
         - a body's proper name in capitals after `the` (`the Cipher Bureau`, `the Secret Department`), not
           a generic one (`the Regional Committee`) nor one before `of` and a body, which makes a whole
           name with it (edition.spans);
+        - a group's name in quotation marks, as the show trials named the alleged ones (`the "All-Union
+          Trotskyist Center"`, `the "Moscow Center"`), not a title after a word for a work;
         - an institution named by its place or patron (`Kazan University`, `the Lenin Institute`) or by
           what follows `of` (`the University of Brussels`, `the Library of Congress`); a place within
           is part of its name, not a mention, and a university's press is an imprint (`Yale University
@@ -454,6 +458,7 @@ class Annotator:
         candidates = [(b, True) for b in (m.unregistered_body.finditer(text) if m.unregistered_body else ())]
         candidates += [(i, False) for i in (m.institution_of.finditer(text) if m.institution_of else ())]
         candidates += [(i, False) for i in (m.institution.finditer(text) if m.institution else ())]
+        candidates += [(g, False) for g in QUOTED_GROUP.finditer(text)]
         for body, needs_modifier in candidates:
             start, end = body.span("name")
             start += SENTENCE_WORDS_BEFORE_BODY.match(text, start).end() - start

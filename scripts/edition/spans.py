@@ -63,7 +63,7 @@ SPACE = re.compile(r"^\s+$")
 # a state's official name before the country: `the Republic of Cuba`, `the People's Republic of China`
 STATE_BEFORE = re.compile(r"(?<![\w'’-])(?:(?:People's|Socialist|Soviet|Federal|Democratic|Federative|Islamic|Arab)\s+)*"
                           r"(?:Republic|Kingdom|Empire|Principality|Grand Duchy|Duchy)\s+of\s+(?:the\s+)?$")
-LOWER_SUB_BODIES = ("presidium", "secretariat", "collegium", "bureau", "board")
+LOWER_SUB_BODIES = ("presidium", "secretariat", "collegium", "bureau", "board", "ispolkom")
 # a word that makes a kind of such a sub-body (`the political secretariat of the ECCI`, `the women's
 # secretariat of the Executive Committee`, `the executive board of the Tsentrosoiuz`)
 LOWER_SUB_BODY_KINDS = ("political", "women's", "women’s", "executive", "organisational", "organizational", "party")
@@ -297,7 +297,7 @@ def _owner_and_body(first, second, rules: WholeNames):
     body after it (`USSR Gosplan`); of two bodies, the one the other's entry implies is the owner
     (`VKP(b) Central Committee`, in the Russian order `Central Committee VKP(b)`). Bodies side by side
     that imply nothing of each other are a list (`VChK GPU OGPU NKVD`), unless the second is a kind of
-    sub-body (`Comintern Secretariat`); a place after a body is not its owner (`Mehring Books Oak Park`)."""
+    sub-body (`Comintern Secretariat`); a place after a body is not its owner (a publisher and its town)."""
     if (first.tag, second.tag) == (PLACE, ORG):
         return second, first
     if (first.tag, second.tag) != (ORG, ORG):
