@@ -317,3 +317,10 @@ def test_a_work_cited_without_quotation_marks_is_a_title_naming_no_place(trees):
               if t.get("level") == "m" and words(t) in works]
     assert {"The Quiet Don", "Kolyma Tales", "Gulag Archipelago"} <= {words(t) for t in titles}
     assert all(not [n for n in t.iter() if n.tag in NAMES] for t in titles)
+
+
+def test_a_lone_t_is_comrade_unless_it_is_the_persons_own_initial(trees):
+    """The translators render т. (comrade) as `T.`: `T. Yagoda` is comrade Yagoda, the name only `Yagoda`; but
+    `T. Sapronov` is Timofei Sapronov, his initial part of his name."""
+    spans = [words(n) for n in outermost(trees, PERSON) if re.fullmatch(r"T\. [A-Z][a-z]+", words(n))]
+    assert spans == ["T. Sapronov"]

@@ -549,8 +549,10 @@ class Annotator:
         explicit = [e for e, is_explicit in readings if is_explicit]
         initials = _search_before(INITIALS_BEFORE, text, start)
         letters = INITIAL_LETTER.findall(initials.group(1)) if initials and initials.end() == start else []
-        if letters and _abbreviation(letters):
-            letters = []
+        if letters and _abbreviation(letters) and not (
+                letters == ["T"] and any(e.kind == "person" and e.forenames and e.initials_fit(letters)
+                                         for e, _ in readings)):
+            letters = []  # `T. Yagoda`: comrade Yagoda; but `T. Sapronov` is Timofei Sapronov
         if len(explicit) == 1:
             entry = explicit[0]
             if entry.kind == "person" and letters and INITIAL_LETTER.match(form):
