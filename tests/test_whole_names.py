@@ -324,3 +324,17 @@ def test_a_lone_t_is_comrade_unless_it_is_the_persons_own_initial(trees):
     `T. Sapronov` is Timofei Sapronov, his initial part of his name."""
     spans = [words(n) for n in outermost(trees, PERSON) if re.fullmatch(r"T\. [A-Z][a-z]+", words(n))]
     assert spans == ["T. Sapronov"]
+
+
+def test_an_american_imprint_names_no_place_and_an_order_of_a_person_is_his_command(trees):
+    """`(New Haven, CT: Yale University Press, 2003)` is an imprint, as `Moskva: Progress`; `by order of
+    Kamenev` names Kamenev, where `the Order of Lenin` is a decoration; `All-Union CPSU` is the party alone."""
+    for root in trees.values():
+        for place in root.iter(PLACE):
+            assert not re.match(r",\s*[A-Z]{2}\s?:", place.tail or ""), words(place)
+        for text in root.xpath("//text()[re:test(., 'by order of $')]",
+                               namespaces={"re": "http://exslt.org/regular-expressions"}):
+            following = text.getparent().getnext() if text.is_tail else None
+            assert following is not None and following.tag == PERSON, str(text)[-40:]
+    assert not [n for n in outermost(trees, ORG) if words(n) == "All-Union CPSU"]
+    assert [n for n in outermost(trees, ORG) if words(n) == "Constitutional Democrats" and ref(n) == "kadets"]

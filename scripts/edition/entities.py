@@ -151,13 +151,14 @@ QUOTED_GROUP = re.compile(r"(?<=[\"“«])(?P<name>(?:[A-Z][\w'’-]*\s+){1,4}(?
 COUNTED_AFTER = re.compile(r"\s+(?:made up|make up|constituted|accounted for|numbered|themselves)\b")
 # A citation's imprint: the place of publication before its publisher (`Moskva: Progress, 1993`,
 # `Moscow : "Kniga i biznes"`) or its year (`, Tbilisi, 1989.`), after the title or author's comma
-IMPRINT_BEFORE = re.compile(r"[,.;)\]]\s*$")
+IMPRINT_BEFORE = re.compile(r"[,.;()\]]\s*$")
 # in running text only a citation's shape says so: `(Copenhagen, 1978)`, `"Stalin's Special Departments".
 # Copenhagen, 1989`
 IMPRINT_IN_PROSE_BEFORE = re.compile(r"(?:\(|[\"”»’][.,]?)\s*$")
 YEAR = r"(?:1[89]|20)\d\d(?!\d)"
 YEAR_AFTER = re.compile(rf",\s*{YEAR}")
-IMPRINT_AFTER = re.compile(rf"\s?:\s*[\"“«]?[A-ZА-Я]|,\s*{YEAR}(?:\s*[-–]\s*\d+)?\s*(?:[.,;)]|$)")
+# (an American imprint names its state: `(New Haven, CT: Yale University Press, 2003)`)
+IMPRINT_AFTER = re.compile(rf"(?:,\s*[A-Z]{{2}}(?![\w.]))?\s?:\s*[\"“«]?[A-ZА-Я]|,\s*{YEAR}(?:\s*[-–]\s*\d+)?\s*(?:[.,;)]|$)")
 
 
 @dataclass
@@ -336,9 +337,10 @@ class Matcher:
 
     def after_blocking_word(self, text: str, start: int, end: int, quoted: bool = True) -> bool:
         """`the steamship Ilyich`, `Order of Lenin`, `the "Ilyich"`: a thing named after someone."""
-        before = text[max(0, start - 40):start].lower()
-        if any(before.rstrip(' "“«').endswith(w) for w in self.not_after):
-            return True
+        before = text[max(0, start - 40):start]
+        if any(before.lower().rstrip(' "“«').endswith(w) for w in self.not_after) \
+                and not re.search(r"\border of\s*$", before):
+            return True  # (`by order of Kamenev`: a command, where `the Order of Lenin` is a decoration)
         in_quotes = before.endswith(("the \"", "the “", "the «")) and text[end:end + 1] in "\"”»"
         return quoted and in_quotes and end < len(text)
 

@@ -70,7 +70,7 @@ LOWER_SUB_BODY_KINDS = ("political", "women's", "women’s", "executive", "organ
 # `Southern Ukraine`, `Western Siberia`: a part of a country or region named by its compass side
 SIDE_BEFORE = re.compile(r"(?<![\w'’-])(?:Southern|Northern|Western|Eastern)\s$")
 # `CPSU (b)`, `All-Union CP (Bolshevik)`: the party's bracketed letter or word
-PARTY_LETTER = re.compile(r"\s?\((?:b|B|Bolshevik|Bolsheviks|of Bolsheviks)\)")
+PARTY_LETTER = re.compile(r"\s?\((?:b|B|[Bb]olshevik|[Bb]olsheviks|of [Bb]olsheviks)\)")
 # `the Moscow region`, `Leningrad oblast`: a region named for its city, in lower case
 REGION_AFTER = re.compile(r"\s(?:region|oblast|province)(?![\w'’-])")
 REGION_WORDS = ("Oblast", "Region", "Province", "oblast", "region", "province")
@@ -251,7 +251,9 @@ def _compose_at(parent, i: int, rules: WholeNames):
     if after:  # `NKVD Administration`
         return _take_words(parent, child, i, child.tail, after.end(), "after")
     owner = rules.owner_word_before.search(before or "") if rules.owner_word_before else None
-    if owner:  # `All-Union Central Executive Committee`, `Ukrainian GPU`
+    if owner and not (owner.group("word") in rules.all_union_marks and ref_id(child) in rules.all_union_owners):
+        # `All-Union Central Executive Committee`, `Ukrainian GPU`, `Armenian VKP(b)`; not `All-Union CPSU`, where
+        # the word says nothing of the all-Union party itself
         outer = _take_words(parent, child, i, before, owner.start("word"), "before")
         _link_whole(outer, child, owner.group("word"), "" if owner.group("word") not in rules.all_union_marks
                     else "party", rules)
