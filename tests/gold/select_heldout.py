@@ -110,6 +110,10 @@ LATER_DRAWS: list[tuple[int, list, Path]] = [
     # frozen at main commit 471d3bf: marked by hand from the plain text before the annotation was looked
     # at; it measures the frozen rules and is never tuned on
     (1796580086, FIFTH_DRAW, GOLD / "entities_blind6.toml"),
+    # issue 12's seventh blind sample (fifteenth draw), drawn at 2026-12-06 18:18:56 UTC, after the rules were
+    # frozen at main commit c07e235: marked by hand from the plain text before the annotation was looked
+    # at; it measures the frozen rules and is never tuned on
+    (1796581136, FIFTH_DRAW, GOLD / "entities_blind7.toml"),
 ]
 DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW), (6, THIRD_DRAW), (7, FOURTH_DRAW)]  # 4: the issue's number
 if FIFTH_SEED is not None:
