@@ -313,3 +313,20 @@ def test_blind_sample_wrong_references_are_at_most_half_a_percent_of_tagged_name
     wrong = sum(f["wrong_ref"] for f in figures.values())
     assert sum(f["linked"] for f in figures.values()) > 200
     assert wrong / tagged <= 0.005, figures
+
+
+def test_two_markers_of_the_fifteenth_draw_agree_closely():
+    """The ceiling of the measure: the fifteenth draw marked a second time, independently, from the same
+    headers. Taking the first marker as gold, the second's mentions agree at P 0.996 R 0.986 for persons,
+    0.989 / 1.000 for places and 1.000 / 0.990 for organisations: the edition's shortfall on that draw
+    (places P 0.946, organisations 0.933 / 0.924) is the rules', not the markers' disagreement."""
+    first = gold_paragraphs(BLIND_SAMPLES["blind7"])
+    second = gold_paragraphs(Path(__file__).parent / "gold" / "entities_blind7_second.toml")
+    assert [p["contains"] for p in first] == [p["contains"] for p in second]
+    for kind in KINDS:
+        gold = sum(len(p[kind]) for p in first)
+        other = sum(len(p[kind]) for p in second)
+        both = sum(sum((Counter(m.rsplit("=", 1)[0] for m in a[kind])
+                        & Counter(m.rsplit("=", 1)[0] for m in b[kind])).values()) for a, b in zip(first, second))
+        print(f"\n{kind}: first {gold}, second {other}, both {both}: P {both / other:.3f} R {both / gold:.3f}")
+        assert both / other >= 0.98 and both / gold >= 0.98, kind
