@@ -47,7 +47,7 @@ from lxml import etree
 from . import DATA, SOURCE_LINE, tei
 from .model import ConversionError, Document
 from .registers import KINDS, load_registers
-from .tree import inside, rewrite_text, source_line
+from .tree import inside, remove_keeping_text, rewrite_text, source_line
 
 CORRECTIONS = DATA / "corrections"
 EDITORS = "#edition-editors"
@@ -227,20 +227,9 @@ def unwrap_names_read_in_part(text: etree._Element, pattern: re.Pattern) -> int:
         joined = before + name.text + (name.tail or "")
         if any(m.start() <= start and end <= m.end() and (m.start(), m.end()) != (start, end)
                for m in pattern.finditer(joined)):
-            _unwrap(name)
+            remove_keeping_text(name)
             unwrapped += 1
     return unwrapped
-
-
-def _unwrap(element: etree._Element) -> None:
-    """Put the element's text (it holds no element) in its place in its parent's text."""
-    parent, previous = element.getparent(), element.getprevious()
-    words = (element.text or "") + (element.tail or "")
-    if previous is not None:
-        previous.tail = (previous.tail or "") + words
-    else:
-        parent.text = (parent.text or "") + words
-    parent.remove(element)
 
 
 class Reader:

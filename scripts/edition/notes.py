@@ -42,7 +42,7 @@ from . import SOURCE_LINE, XML_ID, tei
 from .model import Document
 from .profile import ProfileError
 from .patterns import guarded
-from .tree import rewrite_text, source_line, text_of
+from .tree import remove_keeping_text, rewrite_text, source_line, text_of
 
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 BLOCK_TAGS = (tei("p"), tei("head"), tei("item"), tei("milestone"))
@@ -237,7 +237,7 @@ class NoteLinker:
             return [block]
         offset = len(block.text or "")
         line = source_line(first_pb)
-        _remove_keeping_tail(first_pb)
+        remove_keeping_text(first_pb)
         self.counts["unjoined"] += 1
         return split_element(block, [(offset, line)])
 
@@ -356,7 +356,7 @@ class NoteLinker:
     def _split(self, block: etree._Element, offsets: list[tuple[int, int]]) -> list[etree._Element]:
         for pb in [pb for pb in block if pb.tag == tei("pb") and
                    any(o == source_line(pb) for _, o in offsets)]:
-            _remove_keeping_tail(pb)
+            remove_keeping_text(pb)
             self.counts["unjoined"] = self.counts.get("unjoined", 0) + 1
         return split_element(block, offsets)
 
@@ -695,17 +695,6 @@ def _retag(block: etree._Element, tag: str) -> etree._Element:
     if parent is not None:
         parent.replace(block, p)
     return p
-
-
-def _remove_keeping_tail(element: etree._Element) -> None:
-    parent = element.getparent()
-    tail = element.tail or ""
-    previous = element.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(element)
 
 
 def _drop_if_empty(element: etree._Element) -> None:

@@ -133,7 +133,7 @@ def milestones_lifted(root: etree._Element, tag: str, **attributes: str):
         parent = milestone.getparent()
         offset = len("".join(_text_before(parent, milestone)))
         lifted.append((parent, offset, milestone))
-        _remove_keeping_tail(milestone)
+        remove_keeping_text(milestone)
     try:
         yield len(lifted)
     finally:
@@ -151,12 +151,15 @@ def _text_before(parent, milestone) -> list[str]:
     return parts
 
 
-def _remove_keeping_tail(element) -> None:
+def remove_keeping_text(element: etree._Element) -> None:
+    """Take out an element that holds no element (a milestone, a name read in part): its text and
+    its tail stay where they stood in its parent's text."""
     parent, previous = element.getparent(), element.getprevious()
+    words = (element.text or "") + (element.tail or "")
     if previous is not None:
-        previous.tail = (previous.tail or "") + (element.tail or "")
+        previous.tail = (previous.tail or "") + words
     else:
-        parent.text = (parent.text or "") + (element.tail or "")
+        parent.text = (parent.text or "") + words
     parent.remove(element)
 
 
