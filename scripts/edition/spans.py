@@ -232,9 +232,8 @@ def _compose_at(parent, i: int, rules: WholeNames):
     if child.tag == ORG and following is not None and following.tag == ORG and UNDER.match(child.tail or ""):
         # `the Institute of Marxism-Leninism under the Central Committee of the CPSU`: the body the first names,
         # attached to the second
-        outer = _wrap(parent, child, following, child, following, rules)
+        outer = _enclose(parent, child, following)
         for attribute in ("ref", "cert"):
-            outer.attrib.pop(attribute, None)
             if child.get(attribute):
                 outer.set(attribute, child.get(attribute))
         return outer
@@ -314,11 +313,17 @@ def _owner_and_body(first, second, rules: WholeNames):
 
 
 def _wrap(parent, first, last, head, owner, rules: WholeNames):
+    outer = _enclose(parent, first, last)
+    _link_whole(outer, head, words(owner), ref_id(owner), rules)
+    return outer
+
+
+def _enclose(parent, first, last):
+    """One name around two side by side and the words between them."""
     outer = _outer(parent, first)
     for part in (first, last):
         outer.append(part)  # a part moves with its tail: the words between stay inside
     outer.tail, last.tail = last.tail, None
-    _link_whole(outer, head, words(owner), ref_id(owner), rules)
     return outer
 
 
