@@ -118,7 +118,23 @@ WORK_BEFORE = re.compile(rf"\b(?:{WORKS}|biography)\s+$")
 TITLE_ENDS = re.compile(r"\s*[,.;:)]")  # not `In the novel Rubin recalls`: the subject of the sentence
 # or after the work's author (`in the article by T.P. Korzhikhina "The Political System in the USSR"`)
 AFTER_WORK_BY = re.compile(rf"\b(?:{WORKS})\s+(?:by|of)\s+(?:[A-Z][\w.'’-]*\s*){{1,4}},?\s*[\"“«]$")
-AFTER_AUTHOR = re.compile(r"(?:\b[A-ZÀ-Þ][\w'’-]*[a-zß-ÿ]\s*,|\bCf\.:?)\s*$")
+AFTER_AUTHOR = re.compile(r"(?:\b[A-ZÀ-Þ][\w'’-]*[a-zß-ÿ]\s*,|(?<![\w.])(?:[A-Z]\.\s*)+,|\bCf\.:?)\s*$")
+# (an author may sign with his initials alone: `G. G., “Inside the Right-Centrist Bloc (A Letter from Moscow)”`)
+# A document cited by its title, anywhere: a quotation opening with `On`, `About` or `Concerning` after a word
+# for a document in the same clause (`the decree of the TsIK and Sovnarkom of the USSR, “On the Establishment of
+# a Unified Passport System for the USSR”`), or opening with such a word itself (`the "Appeal to All Members of
+# the VKP(b)"`, `"Order of the Council of People's Commissars on the Implementation of ..."`). A quotation after
+# `wrote:` or a full stop is speech (`“On the tenth anniversary of the October Revolution, to present ...”`).
+DOCUMENTS = (r"decrees?|resolutions?|directives?|circulars?|letters?|laws?|orders?|reports?|speech|speeches|theses|"
+             r"decisions?|instructions?|declarations?|statements?|appeals?|platforms?|programm?e?s?|regulations|"
+             r"statutes?|questions?|works?|texts?|meeting|conference|round table|session|agenda|item")
+DOCUMENT_BEFORE = re.compile(rf"\b(?:{DOCUMENTS}|{WORKS})\b[^.;:!?\"“”«»]{{0,100}}$", re.IGNORECASE)
+ABOUT_OPENER = re.compile(r"[\"“«](?:On|About|Concerning|Regarding)\s+(?![0-9])(?!(?:January|February|March|April|May|"
+                          r"June|July|August|September|October|November|December)\b)")
+DOCUMENT_OPENER = re.compile(r"[\"“«](?:Appeal|Order|Decree|Resolution|Letter|Declaration|Statement|Theses|Instruction|"
+                             r"Directive|Circular|Regulations?|Statute|Address|Manifesto)\s+(?:to|of|on|about|for|from|by)\s")
+# a quotation followed by what it names: `“Illustrated Russia,” an emigré newspaper published in Paris`
+WORK_AFTER = re.compile(rf"[,\s]*(?:an?|the)\s+(?:[\w'’-]+\s+){{0,2}}(?:{WORKS}|newspaper|journal|magazine|weekly|daily)\b")
 # `Alikhanov, Sergei.`: a bibliography's inverted name, the forename after the comma
 INVERTED_FORENAME = re.compile(r",\s+(?P<forename>[A-Z][a-z]+)\b(?!\s+[A-Z][a-z]+\s)")
 LOWER_WORD = re.compile(r"\b[a-zа-яё][\w'’]*")
@@ -763,13 +779,23 @@ def _abbreviation(letters: list[str]) -> bool:
 
 def _titles(text: str, in_bibl: bool, in_note: bool) -> list[tuple[int, int]]:
     """Spans of quoted titles: every quotation in a bibliography, those after an author in a note,
-    those after a word for a work anywhere."""
+    those after or before a word for a work anywhere, and documents cited by their titles."""
     if '"' not in text and "“" not in text and "«" not in text:
         return []
     return [m.span() for m in QUOTED.finditer(text)
             if in_bibl or (in_note and AFTER_AUTHOR.search(text[max(0, m.start() - 60):m.start()]))
             or AFTER_WORK.search(text[max(0, m.start() - 30):m.start() + 1])
-            or AFTER_WORK_BY.search(text[max(0, m.start() - 80):m.start() + 1])]
+            or AFTER_WORK_BY.search(text[max(0, m.start() - 80):m.start() + 1])
+            or _document_title(text, m)]
+
+
+def _document_title(text: str, quotation: re.Match) -> bool:
+    start = quotation.start()
+    if DOCUMENT_OPENER.match(text, start):
+        return True
+    if ABOUT_OPENER.match(text, start) and DOCUMENT_BEFORE.search(text[max(0, start - 110):start]):
+        return True
+    return bool(WORK_AFTER.match(text, quotation.end()))
 
 
 def _compass_region(text: str, start: int, end: int) -> bool:
