@@ -80,6 +80,10 @@ OF = re.compile(r"^\s+of\s+(?:the\s+)?$")
 IN = re.compile(r"^\s+in\s+(?:the\s+)?$")
 AT = re.compile(r"^\s+at\s+(?:the\s+)?$")
 UNDER = re.compile(r"^\s+under\s+(?:the\s+)?$")
+# `the CC of party in Turkmenistan`, `the Central Committee of the communist parties of Azerbaijan and Armenia`:
+# the body of a republic's party, its party named in lower case before the republic
+OF_THE_PARTY_OF = re.compile(r"^\s+of\s+(?:the\s+)?(?:[Cc]ommunist\s+)?part(?:y|ies)\s+(?:of|in)\s+(?:the\s+)?$")
+AND = re.compile(r"^\s+and\s+(?:the\s+)?$")
 
 
 class WholeNames:
@@ -226,6 +230,9 @@ def _compose_at(parent, i: int, rules: WholeNames):
     if child.tag == ORG and following is not None and IN.match(child.tail or "") \
             and ref_id(child) in rules.owner_bodies.get(words(following), {}).values():
         return _wrap(parent, child, following, child, following, rules)  # `the CC in Uzbekistan`, Uzbekistan's
+    if child.tag == ORG and following is not None and following.tag == PLACE \
+            and OF_THE_PARTY_OF.match(child.tail or "") and _owned_body(child, following, rules):
+        return _party_of_republics(parent, child, following, rules)
     if child.tag == ORG and following is not None and following.tag == ORG and AT.match(child.tail or "") \
             and words(child).split()[-1] in rules.housed:
         return _wrap(parent, child, following, child, following, rules)  # `the Hoover Institution at Stanford`
@@ -258,6 +265,31 @@ def _compose_at(parent, i: int, rules: WholeNames):
                     else "party", rules)
         return outer
     return None
+
+
+def _owned_body(head, owner, rules: WholeNames) -> str | None:
+    """The owner's own body of the head's kind (decisions.toml [[owner]]): `Central Committee` and `Armenia`
+    make the Armenian party's, whether identify linked the head to the general entry or to that body."""
+    bodies = rules.owner_bodies.get(words(owner), {})
+    head_ref = ref_id(head)
+    return bodies.get(head_ref) or (head_ref if head_ref in bodies.values() else None)
+
+
+def _party_of_republics(parent, head, owner, rules: WholeNames):
+    """`the Central Committee of the communist parties of Azerbaijan and Armenia`: one head, two republics'
+    parties. The first republic makes the whole name with the head; the next, after `and`, names its own
+    body of the same kind, which the register holds (an orgName, not the republic)."""
+    kind = next((general for general, body in rules.owner_bodies.get(words(owner), {}).items()
+                 if body == _owned_body(head, owner, rules)), None)
+    outer = _wrap(parent, head, owner, head, owner, rules)
+    following = outer.getnext()
+    if kind and following is not None and following.tag == PLACE and AND.match(outer.tail or ""):
+        body = rules.owner_bodies.get(words(following), {}).get(kind)
+        if body:
+            following.tag = ORG
+            following.set("ref", f"orgs.xml#{body}")
+            following.attrib.pop("cert", None)
+    return outer
 
 
 def _compose_place(parent, place, i: int, rules: WholeNames):
