@@ -56,7 +56,7 @@ from .identify import rules, rules_data
 from .model import Document
 from .tree import milestones_lifted
 
-ORG, PLACE, PERSON, CHOICE = tei("orgName"), tei("placeName"), tei("persName"), tei("choice")
+ORG, PLACE, PERSON, CHOICE, FOREIGN = tei("orgName"), tei("placeName"), tei("persName"), tei("choice"), tei("foreign")
 READINGS = {tei(t) for t in ("abbr", "expan", "sic", "corr", "orig", "reg")}
 PARTS = {ORG, PLACE}
 SPACE = re.compile(r"^\s+$")
@@ -307,6 +307,15 @@ def _compose_place(parent, place, i: int, rules: WholeNames):
         outer = _take_words(parent, place, i, before, side.start(), "before", PLACE)
         outer.set("ref", place.get("ref"))  # `Southern Ukraine` is in Ukraine: the register holds no part of it
         del outer.attrib["cert"]
+        return outer
+    region_word = place.getnext()
+    if SPACE.match(place.tail or "") and region_word is not None and region_word.tag == FOREIGN \
+            and words(region_word) in REGION_WORDS and rules.region_of(words(place)):
+        # `the Ivanovo <foreign>oblast</foreign>`: the region's word kept in its Russian form, italic
+        outer = _outer(parent, place, PLACE)
+        outer.extend([place, region_word])
+        outer.tail, region_word.tail = region_word.tail, None
+        outer.set("ref", f"places.xml#{rules.region_of(words(place))}")
         return outer
     region = REGION_AFTER.match(place.tail or "")
     entry = rules.region_of(words(place)) if region else None
