@@ -111,8 +111,11 @@ QUOTED = re.compile(r"[\"“«][^\"”»]{3,300}[\"”»]")
 # or after `Cf.:`; a quotation after `wrote:` or `said,` is speech and keeps its names.
 # Anywhere, a quotation right after a word for a work is its title (`In his article "Stalin
 # and the Red Army" Voroshilov ...`, `the novel "Darkness at Noon"`): no persons or places there.
-WORKS = r"article|articles|book|books|essay|pamphlet|brochure|play|novel|poem|story|film|opera|collection"
-AFTER_WORK = re.compile(rf"\b(?:{WORKS}|entitled|titled|headline|headed|title|topic|theme|subject)\s*,?\s*[\"“«]$")
+WORKS = (r"article|articles|book|books|essay|pamphlet|brochure|play|novel|poem|story|film|opera|collection|"
+         r"publication|publications|anthology|compilation|monograph|memoirs")
+# (`the collection of documents "Stalin's Politburo in the 30s"`: what the work gathers may stand between)
+AFTER_WORK = re.compile(rf"\b(?:(?:{WORKS})(?:\s+of\s+(?:documents|articles|essays|materials|papers|letters))?|"
+                        rf"entitled|titled|headline|headed|title|topic|theme|subject)\s*,?\s*[\"“«]$")
 # a person's name right after a word for a work is its title (`In his book Stalin, Trotsky stressed`)
 WORK_BEFORE = re.compile(rf"\b(?:{WORKS}|biography)\s+$")
 TITLE_ENDS = re.compile(r"\s*[,.;:)]")  # not `In the novel Rubin recalls`: the subject of the sentence
