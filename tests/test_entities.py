@@ -308,6 +308,37 @@ def test_quoted_title_after_a_word_for_a_work_holds_no_names(trees):
     assert [received(n) for n in paragraph.iter(tei("persName"))].count("Rosa Luxemburg") == 1
 
 
+def test_a_document_cited_by_its_title_holds_no_names(trees):
+    """A quotation opening with `On` after a word for a document (`the decree of the Central Executive Committee
+    and Council of People's Commissars of the USSR, “On the Establishment of a Unified Passport System for the
+    USSR ...”`), one opening with a document's word (`the "Appeal to All Members of the VKP(b)"`), one followed by
+    what it is (`“Illustrated Russia,” an emigré newspaper`), an article signed with initials (`G. G., “Inside the
+    Right-Centrist Bloc (A Letter from Moscow)”`), a collection of documents' title: no name inside is a mention.
+    Speech after a full stop keeps its names (`“On the tenth anniversary of the October Revolution, ...”`)."""
+    rogovin, pavlova = text_of(trees, "rogovin"), text_of(trees, "pavlova")
+    cases = ((rogovin, "On the Establishment of a Unified Passport System for the USSR", "USSR"),
+             (rogovin, "Appeal to All Members of the VKP(b)", "VKP(b)"),
+             (rogovin, "Illustrated Russia", "Russia"),
+             (rogovin, "Inside the Right-Centrist Bloc (A Letter from Moscow)", "Moscow"),
+             (rogovin, "On the Factional Work of Syrtsov, Lominadze and others", "Syrtsov"),
+             (pavlova, "Order of the Council of People's Commissars on the Implementation", "Council of People's Commissars"),
+             (pavlova, "Stalin's Politburo in the 30s", "Politburo"))
+    for root, title, name in cases:
+        block = _block_containing(root, title)
+        text = received(block)
+        at = text.index(title)
+        spans, offset = [], 0
+        for element in block.iter(tei("persName"), tei("placeName"), tei("orgName")):
+            spans.append(received(element))
+        # the name's words occur in the title; none of the block's names may be those words there
+        inside = text[at:at + len(title)]
+        assert name in inside
+        assert spans.count(name) <= text.count(name) - inside.count(name), (title, name)
+    speech = _block_containing(rogovin, "On the tenth anniversary of the October Revolution")
+    assert "October Revolution" in [received(n) for n in speech.iter(tei("orgName"), tei("persName"))] or \
+        not any("October" in received(n) for n in speech.iter(tei("placeName")))
+
+
 def test_thing_named_after_a_person_in_lower_case_is_not_the_person(trees):
     # Pavlova: `The Lenin recruitment has already rendered the first service`; Rogovin: `on the Lenin mausoleum`
     paragraph = _block_containing(text_of(trees, "pavlova"), "recruitment has already rendered the first service")
