@@ -134,7 +134,7 @@ DOCUMENTS = (r"decrees?|resolutions?|directives?|circulars?|letters?|laws?|order
 DOCUMENT_BEFORE = re.compile(rf"\b(?:{DOCUMENTS}|{WORKS})\b[^.;:!?\"“”«»]{{0,100}}$", re.IGNORECASE)
 ABOUT_OPENER = re.compile(r"[\"“«](?:On|About|Concerning|Regarding)\s+(?![0-9])(?!(?:January|February|March|April|May|"
                           r"June|July|August|September|October|November|December)\b)")
-DOCUMENT_OPENER = re.compile(r"[\"“«](?:Appeal|Order|Decree|Resolution|Letter|Declaration|Statement|Theses|Instruction|"
+DOCUMENT_OPENER = re.compile(r"[\"“«](?:Draft\s+)?(?:Appeal|Order|Decree|Resolution|Letter|Declaration|Statement|Theses|Instruction|"
                              r"Directive|Circular|Regulations?|Statute|Address|Manifesto)\s+(?:to|of|on|about|for|from|by)\s")
 # a quotation followed by what it names: `“Illustrated Russia,” an emigré newspaper published in Paris`
 WORK_AFTER = re.compile(rf"[,\s]*(?:an?|the)\s+(?:[\w'’-]+\s+){{0,2}}(?:{WORKS}|newspaper|journal|magazine|weekly|daily)\b")
@@ -166,7 +166,7 @@ QUANTIFIED_BEFORE = re.compile(r"\b(?:[Mm]any|[Ss]ome|[Mm]ost|[Aa]ll|[Ff]ew|[Oo]
                                r"\s+of\s+the\s+$")
 OF_THE_BEFORE = re.compile(r"\bof\s+the\s+$")
 # a group's name in quotation marks: capitalised words ending in a word for a group
-QUOTED_GROUP = re.compile(r"(?<=[\"“«])(?P<name>(?:[A-Z][\w'’-]*\s+){1,4}(?:Center|Centre|Bloc|Group))(?=[\"”»])")
+QUOTED_GROUP = re.compile(r"(?<=[\"“«])(?P<name>(?:[A-Z][\w'’-]*\s+){1,4}(?:[Cc]enter|[Cc]entre|Bloc|Group))(?=[\"”»])")
 COUNTED_AFTER = re.compile(r"\s+(?:made up|make up|constituted|accounted for|numbered|themselves)\b")
 # A citation's imprint: the place of publication before its publisher (`Moskva: Progress, 1993`,
 # `Moscow : "Kniga i biznes"`) or its year (`, Tbilisi, 1989.`), after the title or author's comma
@@ -176,6 +176,8 @@ IMPRINT_BEFORE = re.compile(r"[,.;()\]]\s*$")
 IMPRINT_IN_PROSE_BEFORE = re.compile(r"(?:\(|[\"”»’][.,]?)\s*$")
 YEAR = r"(?:1[89]|20)\d\d(?!\d)"
 YEAR_AFTER = re.compile(rf",\s*{YEAR}")
+# a place, a colon, a publisher and a year: an imprint wherever it stands
+PUBLISHER_AND_YEAR_AFTER = re.compile(rf"\s?:\s*[\"“«]?[A-ZА-Я][^.;:()]{{0,80}}?,?[\"”»']*\s*{YEAR}(?!\d)")
 # (an American imprint names its state: `(New Haven, CT: Yale University Press, 2003)`)
 IMPRINT_AFTER = re.compile(rf"(?:,\s*[A-Z]{{2}}(?![\w.]))?\s?:\s*[\"“«]?[A-ZА-Я]|,\s*{YEAR}(?:\s*[-–]\s*\d+)?\s*(?:[.,;)]|$)")
 
@@ -806,6 +808,8 @@ def _compass_region(text: str, start: int, end: int) -> bool:
 
 
 def _imprint_in_prose(text: str, start: int, end: int) -> bool:
+    if IMPRINT_BEFORE.search(text, max(0, start - 3), start) and PUBLISHER_AND_YEAR_AFTER.match(text, end):
+        return True  # `Vlast' i oppozitsii, Moskva: Tovarishestvo "Zhurnal 'Teatr,'" 1993`
     return bool(IMPRINT_IN_PROSE_BEFORE.search(text, max(0, start - 3), start) and YEAR_AFTER.match(text, end))
 
 
@@ -927,7 +931,30 @@ def mark_periodicals(text_element, rules: dict) -> int:
     pattern = _periodical_pattern(tuple(rules.get("periodicals", [])), tuple(rules.get("periodical_words", [])))
     count = _mark_titles(text_element, pattern, "j") if pattern is not None else 0
     works = _periodical_pattern(tuple(rules.get("works", [])), ())
-    return count + (_mark_titles(text_element, works, "m") if works is not None else 0)
+    count += _mark_titles(text_element, works, "m") if works is not None else 0
+    return count + _mark_glossed_titles(text_element)
+
+
+def _mark_glossed_titles(text_element) -> int:
+    """A Russian title the translator glosses, after a word for a work (`the novel "Moskva. 41-y" [Moscow,
+    1941]`, `the book "Narodonaseleniye SSSR" [The Population of the USSR]`): the title and its translation
+    are titles (`title level="m"` inside the term and the gloss), so no name inside them is a mention."""
+    count = 0
+    for seg in text_element.iter(tei("seg")):
+        previous = seg.getprevious()
+        before = (previous.tail if previous is not None else seg.getparent().text) or ""
+        if seg.get("type") != "glossed" or not (seg.text or "").lstrip().startswith(('"', "“", "«")) \
+                or not AFTER_WORK.search(before[-40:] + '"'):
+            continue
+        for part in seg.iter(tei("term"), tei("gloss")):
+            if part.find(tei("title")) is not None or not "".join(part.itertext()).strip():
+                continue
+            title = etree.Element(tei("title"), level="m")
+            title.text, part.text = part.text, None
+            title.extend(list(part))
+            part.append(title)
+            count += 1
+    return count
 
 
 def _mark_titles(text_element, pattern: re.Pattern, level: str) -> int:

@@ -71,6 +71,9 @@ LOWER_SUB_BODY_KINDS = ("political", "women's", "women’s", "executive", "organ
 SIDE_BEFORE = re.compile(r"(?<![\w'’-])(?:Southern|Northern|Western|Eastern)\s$")
 # `CPSU (b)`, `All-Union CP (Bolshevik)`: the party's bracketed letter or word
 PARTY_LETTER = re.compile(r"\s?\((?:b|B|[Bb]olshevik|[Bb]olsheviks|of [Bb]olsheviks)\)")
+# `the Azerbaijan SSR`, `the Ukrainian Soviet Socialist Republic`: a republic named with its country
+REPUBLIC_AFTER = re.compile(r"\s(?:SSR|ASSR|Soviet\s+Socialist\s+Republic|Soviet\s+Republic|Autonomous\s+Soviet\s+"
+                            r"Socialist\s+Republic)(?![\w'’-])")
 # `the Moscow region`, `Leningrad oblast`: a region named for its city, in lower case
 REGION_AFTER = re.compile(r"\s(?:region|oblast|province)(?![\w'’-])")
 REGION_WORDS = ("Oblast", "Region", "Province", "oblast", "region", "province")
@@ -306,6 +309,13 @@ def _compose_place(parent, place, i: int, rules: WholeNames):
     if side and rules.place_types.get(ref_id(place)) in ("country", "region"):
         outer = _take_words(parent, place, i, before, side.start(), "before", PLACE)
         outer.set("ref", place.get("ref"))  # `Southern Ukraine` is in Ukraine: the register holds no part of it
+        del outer.attrib["cert"]
+        return outer
+    republic = REPUBLIC_AFTER.match(place.tail or "")
+    if republic and rules.place_types.get(ref_id(place)) in ("country", "region"):
+        # `the Azerbaijan SSR`: the republic the register holds under its country's name
+        outer = _take_words(parent, place, i, place.tail, republic.end(), "after", PLACE)
+        outer.set("ref", place.get("ref"))
         del outer.attrib["cert"]
         return outer
     region_word = place.getnext()
