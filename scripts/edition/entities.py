@@ -106,6 +106,7 @@ COMPOUND_RIGHT = re.compile(r"(?:[-–—][A-Z][\w'’]*)+")
 COMPOUND_HEAD = re.compile(r"(?:\s+(?:and|the|[A-Z][\w'’-]*))*\s+([a-z]+)")
 CAPITAL_NEXT = re.compile(r"\s+[A-ZА-Я]")
 QUOTED = re.compile(r"[\"“«][^\"”»]{3,300}[\"”»]")
+QUOTATION_MARKS = re.compile(r"[\"“«]")
 # In a note, a quotation right after an author's name and a comma is the title of
 # his article (`P. Broué, “Party Opposition to Stalin ...”`, `[L. Trotsky, “...”`)
 # or after `Cf.:`; a quotation after `wrote:` or `said,` is speech and keeps its names.
@@ -131,7 +132,8 @@ AFTER_AUTHOR = re.compile(r"(?:\b[A-ZÀ-Þ][\w'’-]*[a-zß-ÿ]\s*,|(?<![\w.])(?
 DOCUMENTS = (r"decrees?|resolutions?|directives?|circulars?|letters?|laws?|orders?|reports?|speech|speeches|theses|"
              r"decisions?|instructions?|declarations?|statements?|appeals?|platforms?|programm?e?s?|regulations|"
              r"statutes?|questions?|works?|texts?|meeting|conference|round table|session|agenda|item")
-DOCUMENT_BEFORE = re.compile(rf"\b(?:{DOCUMENTS}|{WORKS})\b[^.;:!?\"“”«»]{{0,100}}$", re.IGNORECASE)
+# (an initial's full stop ends no clause: `a report from the Commission chaired by M. Solomentsev, "About ..."`)
+DOCUMENT_BEFORE = re.compile(rf"\b(?:{DOCUMENTS}|{WORKS})\b(?:[^.;:!?\"“”«»]|(?<=\b[A-Z])\.){{0,100}}$", re.IGNORECASE)
 ABOUT_OPENER = re.compile(r"[\"“«](?:On|About|Concerning|Regarding)\s+(?![0-9])(?!(?:January|February|March|April|May|"
                           r"June|July|August|September|October|November|December)\b)")
 DOCUMENT_OPENER = re.compile(r"[\"“«](?:Draft\s+)?(?:Appeal|Order|Decree|Resolution|Letter|Declaration|Statement|Theses|Instruction|"
@@ -411,11 +413,11 @@ class Annotator:
                 found.append(Mention(start, end, None, "person", "low", text))
         return found
 
-    def finditer(self, text: str, parent: etree._Element) -> list[Mention]:
+    def finditer(self, text: str, parent: etree._Element, said_before: str = "") -> list[Mention]:
         mentions = []
         # in a bibliographic reference a quoted string is the title of an article: no names there
         citing = parent in self.in_bibl or _in_note(parent)
-        titles = _titles(text, parent in self.in_bibl, _in_note(parent))
+        titles = _titles(text, parent in self.in_bibl, _in_note(parent), said_before)
         matches = self.matcher.matches(text, self.misread)
         # where a registered body's name begins: a place just before it is its owner (`the USSR Central
         # Executive Committee`, `the Tomsk NKVD Administration`), a part of its whole name (edition.spans)
@@ -782,7 +784,7 @@ def _abbreviation(letters: list[str]) -> bool:
     return bool(ABBREVIATIONS & set(letters)) or letters == ["T"]
 
 
-def _titles(text: str, in_bibl: bool, in_note: bool) -> list[tuple[int, int]]:
+def _titles(text: str, in_bibl: bool, in_note: bool, said_before: str = "") -> list[tuple[int, int]]:
     """Spans of quoted titles: every quotation in a bibliography, those after an author in a note,
     those after or before a word for a work anywhere, and documents cited by their titles."""
     if '"' not in text and "“" not in text and "«" not in text:
@@ -791,14 +793,15 @@ def _titles(text: str, in_bibl: bool, in_note: bool) -> list[tuple[int, int]]:
             if in_bibl or (in_note and AFTER_AUTHOR.search(text[max(0, m.start() - 60):m.start()]))
             or AFTER_WORK.search(text[max(0, m.start() - 30):m.start() + 1])
             or AFTER_WORK_BY.search(text[max(0, m.start() - 80):m.start() + 1])
-            or _document_title(text, m)]
+            or _document_title(text, m, said_before)]
 
 
-def _document_title(text: str, quotation: re.Match) -> bool:
+def _document_title(text: str, quotation: re.Match, said_before: str = "") -> bool:
+    """(`said_before`: the block's words before this text, where a name stands between them)"""
     start = quotation.start()
     if DOCUMENT_OPENER.match(text, start):
         return True
-    if ABOUT_OPENER.match(text, start) and DOCUMENT_BEFORE.search(text[max(0, start - 110):start]):
+    if ABOUT_OPENER.match(text, start) and DOCUMENT_BEFORE.search((said_before + text[:start])[-110:]):
         return True
     return bool(WORK_AFTER.match(text, quotation.end()))
 
@@ -1150,7 +1153,7 @@ def _annotate_slot(annotator: Annotator, parent, after, unregistered_only: bool 
     if unregistered_only:
         mentions = annotator.unregistered_mentions(text, parent)
     else:
-        mentions = list(annotator.finditer(text, parent))
+        mentions = list(annotator.finditer(text, parent, _said_before(parent, after, text)))
     if not mentions:
         return
     head = text[:mentions[0].start]
@@ -1161,6 +1164,22 @@ def _annotate_slot(annotator: Annotator, parent, after, unregistered_only: bool 
         element.tail = text[mention.end:following]
         elements.append(element)
     replace_slot(parent, after, head, elements)
+
+
+def _said_before(parent, after, text: str) -> str:
+    """The words of the block before a slot that holds a quotation: a document's word may stand before a name
+    that precedes its title (`a report from the Commission chaired by M. Solomentsev, "About the Case ..."`)."""
+    if not QUOTATION_MARKS.search(text):
+        return ""
+    said = [parent.text or ""]
+    for child in parent:
+        if child is after:
+            said.append("".join(child.itertext()))
+            break
+        said.append("".join(child.itertext()) + (child.tail or ""))
+    else:
+        return ""
+    return "".join(said)[-110:] if after is not None else ""
 
 
 def _italic_title(element) -> bool:
