@@ -784,12 +784,18 @@ def _abbreviation(letters: list[str]) -> bool:
     return bool(ABBREVIATIONS & set(letters)) or letters == ["T"]
 
 
+# a work's title without quotation marks, between a word for the work and its imprint: `his first book, Knowledge
+# and Power. The Role of Stalin's Secret Chancellery in the Soviet System of Government (Copenhagen, 1978)`
+UNQUOTED_TITLE = re.compile(rf"\b(?:{WORKS}),?\s+(?P<title>[A-Z][^()\"“”«»]{{10,200}}?)\s*\((?:[A-Z][\w.'’ -]+,\s*)?{YEAR}\)")
+
+
 def _titles(text: str, in_bibl: bool, in_note: bool, said_before: str = "") -> list[tuple[int, int]]:
     """Spans of quoted titles: every quotation in a bibliography, those after an author in a note,
     those after or before a word for a work anywhere, and documents cited by their titles."""
+    unquoted = [m.span("title") for m in UNQUOTED_TITLE.finditer(text)]
     if '"' not in text and "“" not in text and "«" not in text:
-        return []
-    return [m.span() for m in QUOTED.finditer(text)
+        return unquoted
+    return unquoted + [m.span() for m in QUOTED.finditer(text)
             if in_bibl or (in_note and AFTER_AUTHOR.search(text[max(0, m.start() - 60):m.start()]))
             or AFTER_WORK.search(text[max(0, m.start() - 30):m.start() + 1])
             or AFTER_WORK_BY.search(text[max(0, m.start() - 80):m.start() + 1])
