@@ -322,7 +322,10 @@ def test_a_document_cited_by_its_title_holds_no_names(trees):
              (rogovin, "Inside the Right-Centrist Bloc (A Letter from Moscow)", "Moscow"),
              (rogovin, "On the Factional Work of Syrtsov, Lominadze and others", "Syrtsov"),
              (pavlova, "Order of the Council of People's Commissars on the Implementation", "Council of People's Commissars"),
-             (pavlova, "Stalin's Politburo in the 30s", "Politburo"))
+             (pavlova, "Stalin's Politburo in the 30s", "Politburo"),
+             (rogovin, "About the Case of the So-Called 'Union of Marxist-Leninists.'", "Union of Marxist-Leninists"),
+             (pavlova, "The Role of Stalin's Secret Chancellery in the Soviet System", "Stalin"),
+             (pavlova, "Draft Regulations on Cells of the RCP(b)", "RCP(b)"))
     for root, title, name in cases:
         block = _block_containing(root, title)
         text = received(block)
@@ -337,6 +340,21 @@ def test_a_document_cited_by_its_title_holds_no_names(trees):
     speech = _block_containing(rogovin, "On the tenth anniversary of the October Revolution")
     assert "October Revolution" in [received(n) for n in speech.iter(tei("orgName"), tei("persName"))] or \
         not any("October" in received(n) for n in speech.iter(tei("placeName")))
+
+
+def test_a_glossed_russian_title_and_an_imprint_in_prose_name_no_place(trees):
+    """`the novel "Moskva. 41-y" [Moscow, 1941]`: the title and the translator's rendering of it are titles;
+    `Vlast' i oppozitsii, Moskva: Tovarishestvo "Zhurnal 'Teatr,'" 1993`: an imprint, wherever it stands."""
+    medvedev, rogovin = text_of(trees, "medvedev"), text_of(trees, "rogovin")
+    novel = _block_containing(medvedev, "The author of the novel")
+    for seg in novel.iter(tei("seg")):
+        if "Moskva" in received(seg):
+            assert [received(t) for t in seg.iter(tei("title"))] == ["Moskva. 41-y", "Moscow, 1941"]
+            assert not list(seg.iter(tei("placeName")))
+    front = _block_containing(rogovin, "Vlast' i oppozitsii")
+    assert "Moskva" not in [received(p) for p in front.iter(tei("placeName"))]
+    # glossed words that are no titles keep their names (`members of "Narodnaya Volya" ['Peoples Freedom"]`)
+    assert any(received(o) == "Narodnaya Volya" for o in medvedev.iter(tei("orgName")))
 
 
 def test_thing_named_after_a_person_in_lower_case_is_not_the_person(trees):

@@ -371,3 +371,16 @@ def test_a_place_before_its_regions_russian_word_is_the_region(trees):
                 raise AssertionError(f"{words(before)} oblast: the city, not its region")
     regions = {(words(p), ref(p)) for p in outermost(trees, PLACE)}
     assert ("Moscow oblast", "moscow-oblast") in regions
+
+
+def test_an_alleged_centre_in_quotation_marks_and_a_republic_named_ssr_are_whole(trees):
+    """The Shakhty trial's "Kharkov center" and "Moscow center" are alleged bodies, with no city inside them
+    as a mention; `the Azerbaijan SSR` is the republic, one place."""
+    bodies = {words(n) for n in outermost(trees, ORG)}
+    assert {"Kharkov center", "Moscow center"} <= bodies
+    for root in trees.values():
+        for body in root.find(tei("text")).iter(ORG):
+            if words(body).endswith(" center"):
+                assert not list(body.iter(PLACE)), words(body)
+    places = {(words(p), ref(p)) for p in outermost(trees, PLACE)}
+    assert ("Azerbaijan SSR", "azerbaijan") in places
