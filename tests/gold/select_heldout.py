@@ -117,6 +117,13 @@ LATER_DRAWS: list[tuple[int, list, Path]] = [
     # issue 12's fifth tuning sample (sixteenth draw), drawn at 2026-12-06 19:16:59 UTC: marked blind, like the first
     # four, to find the rules' faults; tuned on, so it measures nothing
     (1796584619, FIFTH_DRAW, GOLD / "entities_tuning5.toml"),
+    # issue 12's sixth tuning sample (seventeenth draw), drawn at 2026-12-06 19:35:17 UTC: marked blind, like the first
+    # five, to find the rules' faults; tuned on, so it measures nothing. The fifth draw's proportions, but Pavlova had
+    # only 13 paragraphs left undrawn (of 19 asked): it takes all 13, so no Pavlova paragraph is left for a later draw
+    (1796585717, [("rogovin", "p", 33), ("rogovin", "note", 3), ("rogovin", "caption", 1), ("medvedev", "p", 24),
+                  ("medvedev", "note", 2), ("pavlova", "p", 13), ("furr", "p", 4), ("furr", "note", 1),
+                  ("gurdzhiyev", "p", 3)],
+     GOLD / "entities_tuning6.toml"),
 ]
 DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW), (6, THIRD_DRAW), (7, FOURTH_DRAW)]  # 4: the issue's number
 if FIFTH_SEED is not None:
