@@ -151,6 +151,16 @@ def _body_name(words: list[re.Match], heads: set[str]) -> tuple[int, int] | None
     return _body_name(rest, heads) if rest and first < len(words) else None
 
 
+def _titles_covered(text: str, cover: str, passage: etree._Element) -> str:
+    """The quoted titles the entities stage reads as titles (`the resolution "On the Unity of the Party"`, the
+    "Draft Regulations on Cells of the RCP(b)"): covered as a title element is, their words no candidate's."""
+    from .entities import _in_note, _titles
+
+    for start, end in _titles(text, False, _in_note(passage)):
+        cover = cover[:start] + "o" * (end - start) + cover[end:]
+    return cover
+
+
 def _in_capitals(text: str, m: re.Match) -> bool:
     """A word of a line set in capitals (`END OF FICHE`), no abbreviation."""
     before = text[:m.start()].split()[-1:]
@@ -201,6 +211,7 @@ def scan(tei_dir: Path = TEI_DIR, registers: Path = REGISTERS) -> tuple[list[Fin
         body = root.find(f".//{tei('text')}")
         for passage in (e for e in (body if body is not None else root).iter() if is_passage(e)):
             text, cover = reading(passage)
+            cover = _titles_covered(text, cover, passage)
             for name, at in candidates(text, cover, heads, other_names):
                 leaving = _left_by(left, name, text)
                 if leaving is not None:
