@@ -294,3 +294,16 @@ def test_bodies_of_other_parties_are_entries_of_their_own_each_part_of_its_party
     listing = etree.parse(str(TEI_DIR / "orgs.xml")).getroot()
     relations = {(r.get("active"), r.get("passive")) for r in listing.iter(tei("relation"))}
     assert ("#cc-kpd", "#kpd") in relations and ("#politburo-ukraine", "#cc-ukraine") in relations
+
+
+def test_a_forename_and_patronymic_alone_is_the_one_of_that_name_the_division_named_last(by_id):
+    """`Nikolai Ivanovich` is the register's default (Bukharin) only where no other Nikolai Ivanovich was named
+    before in the division: said of Muralov just named (Rogovin's chapter on the capitulators), it is Muralov;
+    Medvedev's `Sergei Ivanovich` after Kavtaradze is Kavtaradze, where three entries share the address."""
+    muralov = passage_holding(by_id, "rogovin", "Some of the more respectable capitulators were set loose")
+    assert [ref_of(n) for n in mentions_in(muralov, "Nikolai Ivanovich")] == ["muralov"]
+    (sergei, *_) = [e for key, e in by_id.items() if key == "medvedev.1.9.3.p18"]
+    assert {ref_of(n) for n in mentions_in(sergei, "Sergei Ivanovich")} == {"kavtaradze"}
+    bukharin = [ref_of(n) for key, e in by_id.items() if key.startswith("rogovin.7.")
+                for n in mentions_in(e, "Nikolai Ivanovich")]
+    assert bukharin and set(bukharin) == {"bukharin"}

@@ -122,6 +122,10 @@ def rules() -> Rules:
                  {d["division"]: d["country"] for d in data.get("division_country", [])})
 
 
+# a forename and a patronymic, the Russian polite address (`Nikolai Ivanovich`, `Sergei Ivanovich`)
+PATRONYMIC_ADDRESS = re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+(?:ovich|evich|ich|ovna|evna|ichna)")
+
+
 class Scope:
     """What the text has said so far, within one division (a chapter, a section)."""
 
@@ -302,6 +306,9 @@ class Identifier:
             rejected.update(dated)
             return found[0], "medium", found[1]
         remembered = [e for e, _ in scope.fuller.get(form, []) if e in alive]
+        if remembered and PATRONYMIC_ADDRESS.fullmatch(form):
+            latest, where = next((e, p) for e, p in reversed(scope.fuller[form]) if e in alive)
+            return latest, "medium", f"the last of that name and patronymic the division names ({where})"
         if len(set(remembered)) == 1:
             where = next(p for e, p in scope.fuller[form] if e == remembered[0])
             return remembered[0], "medium", f"named in full earlier in the division ({where})"
@@ -472,7 +479,14 @@ class Identifier:
         """A fuller mention (initials or forename with the surname) lends its entry to later bare
         uses of the surname in the division; a forename or alias alone (`Papuliya`) does not."""
         entry = self.ids.get(self._ref_id(element))
-        if entry is None or entry.kind != "person" or words in entry.surnames:
+        if entry is None or entry.kind != "person":
+            return
+        # any mention of him lends his forename and patronymic, which are his name-and-patronymic address
+        # (`Nikolai Ivanovich`, said of Muralov just named, not of Bukharin, the register's default)
+        for forename in entry.data.get("forename", []):
+            for patronymic in entry.data.get("patronymic", []):
+                scope.remember(f"{forename} {patronymic}", entry.id, passage)
+        if words in entry.surnames:
             return
         for surname in entry.surnames:
             if re.search(rf"\b{re.escape(surname)}\b", words):
