@@ -138,6 +138,8 @@ ABOUT_OPENER = re.compile(r"[\"“«](?:On|About|Concerning|Regarding)\s+(?![0-9
                           r"June|July|August|September|October|November|December)\b)")
 DOCUMENT_OPENER = re.compile(r"[\"“«](?:Draft\s+)?(?:Appeal|Order|Decree|Resolution|Letter|Declaration|Statement|Theses|Instruction|"
                              r"Directive|Circular|Regulations?|Statute|Address|Manifesto)\s+(?:to|of|on|about|for|from|by)\s")
+# a capitalised quotation right after a name's possessive: his work's title (`Kaganovich's "Memorial Notes"`)
+AUTHORS_BEFORE = re.compile(r"\b[A-Z][\w-]*[a-z]['’]s\s+$")
 # a quotation followed by what it names: `“Illustrated Russia,” an emigré newspaper published in Paris`
 WORK_AFTER = re.compile(rf"[,\s]*(?:an?|the)\s+(?:[\w'’-]+\s+){{0,2}}(?:{WORKS}|newspaper|journal|magazine|weekly|daily)\b")
 # `Alikhanov, Sergei.`: a bibliography's inverted name, the forename after the comma
@@ -809,6 +811,8 @@ def _document_title(text: str, quotation: re.Match, said_before: str = "") -> bo
         return True
     if ABOUT_OPENER.match(text, start) and DOCUMENT_BEFORE.search((said_before + text[:start])[-110:]):
         return True
+    if AUTHORS_BEFORE.search(text, max(0, start - 40), start) and text[start + 1:start + 2].isupper():
+        return True  # `Kaganovich's "Memorial Notes"`: a work by its author's possessive
     return bool(WORK_AFTER.match(text, quotation.end()))
 
 
