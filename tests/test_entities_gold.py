@@ -30,7 +30,7 @@ BLIND = Path(__file__).parent / "gold" / "entities_blind.toml"
 # marked blind, then tuned on (issue 12, 2026-12-06): each found the faults of the rules before they were
 # frozen, so their figures measure nothing unseen; they hold the level reached, against regressions
 TUNING = {name: Path(__file__).parent / "gold" / f"entities_{name}.toml"
-          for name in ("tuning", "tuning2", "tuning3", "tuning4", "tuning5", "tuning6")}
+          for name in ("tuning", "tuning2", "tuning3", "tuning4", "tuning5", "tuning6", "tuning7")}
 SAMPLES = {"first": GOLD, "held-out": HELD_OUT, "blind": BLIND, **TUNING}
 BLOCKS = {tei(t) for t in ("p", "item", "head", "l", "ab", "label", "figDesc", "note")}
 KINDS = {"persons": tei("persName"), "places": tei("placeName"), "orgs": tei("orgName")}
@@ -200,6 +200,8 @@ TUNED_LEVELS = {
     # 19:36-19:41, tuned on in round 6 until the seventh freeze
     ("tuning5", "persons"): (0.99, 0.99), ("tuning5", "places"): (0.99, 0.97), ("tuning5", "orgs"): (0.95, 0.89),
     ("tuning6", "persons"): (0.99, 0.97), ("tuning6", "places"): (0.99, 0.95), ("tuning6", "orgs"): (0.96, 0.92),
+    # the nineteenth draw (seed 1796586683): 15 of Pavlova's long paragraphs, marked blind at 19:51-19:56
+    ("tuning7", "persons"): (0.99, 0.95), ("tuning7", "places"): (0.90, 0.90), ("tuning7", "orgs"): (0.98, 0.91),
 }
 
 

@@ -384,3 +384,13 @@ def test_an_alleged_centre_in_quotation_marks_and_a_republic_named_ssr_are_whole
                 assert not list(body.iter(PLACE)), words(body)
     places = {(words(p), ref(p)) for p in outermost(trees, PLACE)}
     assert ("Azerbaijan SSR", "azerbaijan") in places
+
+
+def test_a_committee_named_in_lower_case_after_its_place_is_a_body(trees):
+    """`the secretary of the Irkutsk provincial committee of the RCP (b)`: a body the register does not hold
+    (no @ref, cert="low"), its place part of its name; several committees (`the Siberian provincial
+    committees`) are no one body's name."""
+    bodies = {words(n): n for n in outermost(trees, ORG)}
+    irkutsk = bodies["Irkutsk provincial committee of the RCP (b)"]
+    assert irkutsk.get("cert") == "low" and not list(irkutsk.iter(PLACE))
+    assert not [w for w in bodies if re.search(r"\b(?:provincial|regional|oblast|district) (?:party )?committees$", w)]

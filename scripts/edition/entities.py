@@ -107,6 +107,8 @@ COMPOUND_HEAD = re.compile(r"(?:\s+(?:and|the|[A-Z][\w'’-]*))*\s+([a-z]+)")
 CAPITAL_NEXT = re.compile(r"\s+[A-ZА-Я]")
 QUOTED = re.compile(r"[\"“«][^\"”»]{3,300}[\"”»]")
 QUOTATION_MARKS = re.compile(r"[\"“«]")
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december"}
 # In a note, a quotation right after an author's name and a comma is the title of
 # his article (`P. Broué, “Party Opposition to Stalin ...”`, `[L. Trotsky, “...”`)
 # or after `Cf.:`; a quotation after `wrote:` or `said,` is speech and keeps its names.
@@ -251,6 +253,10 @@ class Matcher:
         lower = rules.get("institution_heads_lower", {})
         self.lower_institution = re.compile(
             rf"\s+(?:(?:{'|'.join(lower['modifiers'])})\s+)+(?:{'|'.join(lower['heads'])})\b") if lower else None
+        # the same with its place, as a body's name the register may not hold (`the Irkutsk provincial committee`)
+        self.lower_body = re.compile(
+            rf"(?<![\w'’-])(?P<name>[A-Z][\w'’-]*[a-z][\w'’-]*(?:\s+(?:{'|'.join(lower['modifiers'])}))+"
+            rf"\s+(?:{'|'.join(lower['heads'])}))(?![\w'’-])") if lower else None
         self.forenames = {f for e in registers.get("person", []) for f in e.forenames}
         self.forenames |= set(rules.get("other_forenames", []))
         # `Ivan Kravel`: a known forename before a capitalised word names a person
@@ -477,6 +483,8 @@ class Annotator:
           name with it (edition.spans);
         - a group's name in quotation marks, as the show trials named the alleged ones (`the "All-Union
           Trotskyist Center"`, `the "Moscow Center"`), not a title after a word for a work;
+        - a committee named in lower case after its place (`the Irkutsk provincial committee`, rules.toml
+          institution_heads_lower), its place part of its name;
         - an institution named by its place or patron (`Kazan University`, `the Lenin Institute`) or by
           what follows `of` (`the University of Brussels`, `the Library of Congress`); a place within
           is part of its name, not a mention, and a university's press is an imprint (`Yale University
@@ -486,6 +494,9 @@ class Annotator:
         candidates += [(i, False) for i in (m.institution_of.finditer(text) if m.institution_of else ())]
         candidates += [(i, False) for i in (m.institution.finditer(text) if m.institution else ())]
         candidates += [(g, False) for g in QUOTED_GROUP.finditer(text)]
+        candidates += [(b, False) for b in (m.lower_body.finditer(text) if m.lower_body else ())
+                       if b.group("name").split()[0].lower() not in self.ordinary | MONTHS
+                       and not b.group("name").endswith("s")]  # (`the Siberian provincial committees`: several)
         for body, needs_modifier in candidates:
             start, end = body.span("name")
             start += SENTENCE_WORDS_BEFORE_BODY.match(text, start).end() - start
