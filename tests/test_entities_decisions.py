@@ -307,3 +307,13 @@ def test_a_forename_and_patronymic_alone_is_the_one_of_that_name_the_division_na
     bukharin = [ref_of(n) for key, e in by_id.items() if key.startswith("rogovin.7.")
                 for n in mentions_in(e, "Nikolai Ivanovich")]
     assert bukharin and set(bukharin) == {"bukharin"}
+
+
+def test_a_descriptor_decides_a_bare_surname_the_register_gives_two_people(by_id):
+    """`Admiral Orlov` among the Red Army's commanders (Pavlova) is the naval commander V. M. Orlov, not the
+    NKVD's A. M. Orlov (held once since the register's duplicate was merged); the pseudonym "Orlov" of
+    Rogovin's Goltsman is no one's."""
+    admiral = passage_holding(by_id, "pavlova", "Muralov, Admiral Orlov")
+    assert [ref_of(n) for n in mentions_in(admiral, "Orlov")] == ["orlov-vm"]
+    pseudonym = passage_holding(by_id, "rogovin", "figured under the pseudonym")
+    assert [ref_of(n) for n in mentions_in(pseudonym, "Orlov")] == [""]

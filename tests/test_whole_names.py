@@ -394,3 +394,21 @@ def test_a_committee_named_in_lower_case_after_its_place_is_a_body(trees):
     irkutsk = bodies["Irkutsk provincial committee of the RCP (b)"]
     assert irkutsk.get("cert") == "low" and not list(irkutsk.iter(PLACE))
     assert not [w for w in bodies if re.search(r"\b(?:provincial|regional|oblast|district) (?:party )?committees$", w)]
+
+
+def test_a_translated_title_a_forename_with_its_nickname_and_the_republics_bodies(trees):
+    """The translator's bracket after a title cited in italics translates it: its names are no mentions
+    (Rogovin's `[The Second World War in the Memoirs of Winston Churchill, ...]`); `Papuliya (Pavel)
+    Ordzhonikidze` is one name; `the Central Executive Committee and the SNK of the republics` are many
+    bodies, no mention of the all-Union ones."""
+    rogovin = next(r for k, r in trees.items() if k.startswith("rogovin"))
+    (bracket,) = rogovin.xpath("//t:note[@type='translator'][starts-with(., '[The Second World War in the Memoirs')]",
+                               namespaces={"t": "http://www.tei-c.org/ns/1.0"})
+    assert not list(bracket.iter(PERSON))
+    people = {words(p) for p in outermost(trees, PERSON)}
+    assert "Papuliya (Pavel) Ordzhonikidze" in people
+    for root in trees.values():
+        for body in root.find(tei("text")).iter(ORG):
+            following = (body.tail or "")[:40]
+            if ref(body) in ("tsik", "sovnarkom") and re.match(r"\s+of\s+the\s+(?:\w+\s+)?republics\b", following):
+                raise AssertionError(f"{words(body)}{following}: the republics' bodies linked to the all-Union one")

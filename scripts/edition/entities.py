@@ -46,7 +46,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import chain
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import ahocorasick
 from lxml import etree
@@ -94,6 +94,7 @@ FORENAME_SURNAME = re.compile(
 # `Petr and ` before `Levan Agniashvili`: the first forename of two that share one surname
 FORENAME_JOINED = re.compile(r"(?<![\w.-])(?P<forename>[A-Z][a-z]{2,})\s+and\s+$")
 # `Vissarion (Beso) Lominadze`, `Papuliya (Pavel) Ordzhonikidze`: a forename and, in brackets, another
+NICKNAME_BETWEEN = re.compile(r"\s+\([A-Z][a-z]+\)\s+")
 FORENAME_NICKNAME = re.compile(r"(?<![\w.-])(?P<forename>[A-Z][a-z]{2,})\s+\([A-Z][a-z]+\)\s+$")
 FORENAME_PATRONYMIC = re.compile(
     r"\b(?P<forename>[A-Z][a-z]+)\s+(?P<patronymic>[A-Z][a-z]+(?:ovich|evich|ich|ovna|evna|ichna|inichna))\s+$")
@@ -170,7 +171,7 @@ PARTYS_WORD = re.compile(r"(?:\(\s*|\(of\s+|Part(?:y|ies)\s+of\s+)$")
 QUANTIFIED_BEFORE = re.compile(r"\b(?:[Mm]any|[Ss]ome|[Mm]ost|[Aa]ll|[Ff]ew|[Oo]ne|[Nn]one|[Ss]everal|[Ee]ach|[Bb]oth"
                                r"|[Tt]housands|[Hh]undreds|number|majority|minority|part|half|third|quarter)"
                                r"\s+of\s+the\s+$")
-OF_THE_BEFORE = re.compile(r"\bof\s+the\s+$")
+OF_THE_BEFORE = re.compile(r"\b(?:of|among)\s+the\s+$")  # `the searches of the Communists`, `among the Communists`
 # a group's name in quotation marks: capitalised words ending in a word for a group
 QUOTED_GROUP = re.compile(r"(?<=[\"“«])(?P<name>(?:[A-Z][\w'’-]*\s+){1,4}(?:[Cc]enter|[Cc]entre|Bloc|Group))(?=[\"”»])")
 COUNTED_AFTER = re.compile(r"\s+(?:made up|make up|constituted|accounted for|numbered|themselves)\b")
@@ -438,6 +439,9 @@ class Annotator:
                 continue  # a citation's place of publication is its imprint, not a place the text speaks of
             before_body = (end + 1) in bodies and text[end:end + 1] == " "
             mention = self.judge(text, start, end, readings, parent in self.in_bibl, before_body)
+            if mention is not None and mentions and _his_own_forename(mentions[-1], mention, text):
+                # `Papuliya (Pavel) Ordzhonikidze`: his forename, a name of its own, and his surname make one name
+                mention = replace(mention, start=mentions.pop().start)
             if mention is not None and (not mentions or mention.start >= mentions[-1].end):
                 mentions.append(mention)
         # `V. M. Mikhaylov`, `K. M. Ots`: initials before a capitalised word name a person
@@ -563,7 +567,7 @@ class Annotator:
             return None  # `Old Bolsheviks`, `many Mensheviks`, `the Communists made up half`: people, not the party
         if form in self.matcher.party_only_after_the and (
                 not DEFINITE_BEFORE.search(text, max(0, start - 5), start)
-                or (form in self.matcher.member_plurals and OF_THE_BEFORE.search(text, max(0, start - 8), start))):
+                or (form in self.matcher.member_plurals and OF_THE_BEFORE.search(text, max(0, start - 11), start))):
             # `Communists were prohibited`, `an agent of Social-Democracy`: people, a movement; `the searches
             # of the Communists`: its members, where `the Bolsheviks` would be the party of old
             return None
@@ -1153,7 +1157,8 @@ def _visible(root, skip: set[str], in_bibl: set | None = None) -> list:
     found = []
 
     def walk(element, bibliographic):
-        if not isinstance(element.tag, str) or element.tag in skip or _italic_title(element):
+        if not isinstance(element.tag, str) or element.tag in skip or _italic_title(element) \
+                or _translated_title(element):
             return
         bibliographic = bibliographic or element.tag in BIBLS
         found.append(element)
@@ -1201,6 +1206,21 @@ def _said_before(parent, after, text: str) -> str:
     else:
         return ""
     return "".join(said)[-110:] if after is not None else ""
+
+
+def _his_own_forename(forename: Mention, surname: Mention, text: str) -> bool:
+    return forename.kind == surname.kind == "person" and forename.entry is not None \
+        and forename.entry is surname.entry and bool(NICKNAME_BETWEEN.fullmatch(text, forename.end, surname.start))
+
+
+def _translated_title(element) -> bool:
+    """The translator's bracket right after a title cited in italics (`<hi rend="italic">Vtoraia mirovaia voina v
+    vospominaniakh U. Cherkhillia ...</hi> [The Second World War in the Memoirs of Winston Churchill ...]`): the
+    title's translation, whose names are no mentions, as the title's are not."""
+    if element.tag != NOTE or element.get("type") != "translator" or (element.getparent() is None):
+        return False
+    previous = element.getprevious()
+    return previous is not None and not (previous.tail or "").strip() and _italic_title(previous)
 
 
 def _italic_title(element) -> bool:

@@ -122,6 +122,10 @@ def rules() -> Rules:
                  {d["division"]: d["country"] for d in data.get("division_country", [])})
 
 
+# after a body: the republics' bodies of its kind (`the TsIK of the autonomous republics`, `the Central Executive
+# Committee and the SNK of the republics`)
+OF_THE_REPUBLICS = re.compile(r"(?:\s+and\s+(?:the\s+)?[A-Z][\w()'’-]*(?:\s+[A-Z][\w()'’-]*){0,4})?\s+of\s+the\s+"
+                              r"(?:union\s+|national\s+|autonomous\s+|Union\s+)?republics\b")
 # a forename and a patronymic, the Russian polite address (`Nikolai Ivanovich`, `Sergei Ivanovich`)
 PATRONYMIC_ADDRESS = re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+(?:ovich|evich|ich|ovna|evna|ichna)")
 
@@ -177,6 +181,9 @@ class Identifier:
         words = " ".join("".join(element.itertext()).split())
         passage, block = self.passage(element)
         scope = self.scope(element)
+        if element.tag == tei("orgName") and self._ref_id(element) and self._of_the_republics(element, words, passage,
+                                                                                               block):
+            return
         if self._ref_id(element) in self.rules.bodies.all_union:
             self._whose_body(element, words, passage, block, scope)
             return
@@ -217,6 +224,19 @@ class Identifier:
             self._remember(element, words, passage, scope)
         elif chosen:
             scope.local[(passage, words)] = chosen
+
+    def _of_the_republics(self, element, words, passage, block) -> bool:
+        """`the Central Executive Committee and the SNK of the republics`: each republic's, many bodies, none of
+        them one body's name, and no mention of the all-Union body: the name is taken out, the decision kept."""
+        text, at = self._context(element, block)
+        if not OF_THE_REPUBLICS.match(text, at[1]) or self.override(passage, words) is not None:
+            return False
+        general = self._ref_id(element)
+        self.decisions.append(Decision(passage, words, "", "org", "low", "the bodies of the republics: many, no one body",
+                                       [f"{general}:not the all-Union body"], _snippet(text, at)))
+        element.tag = UNWRAP
+        etree.strip_tags(element.getparent(), UNWRAP)
+        return True
 
     def _whose_body(self, element, words, passage, block, scope) -> None:
         """`the Central Committee of the Communist Party of Azerbaijan`, `the Georgian CP Central
