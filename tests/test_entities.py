@@ -325,7 +325,8 @@ def test_a_document_cited_by_its_title_holds_no_names(trees):
              (pavlova, "Stalin's Politburo in the 30s", "Politburo"),
              (rogovin, "About the Case of the So-Called 'Union of Marxist-Leninists.'", "Union of Marxist-Leninists"),
              (pavlova, "The Role of Stalin's Secret Chancellery in the Soviet System", "Stalin"),
-             (pavlova, "Draft Regulations on Cells of the RCP(b)", "RCP(b)"))
+             (pavlova, "Draft Regulations on Cells of the RCP(b)", "RCP(b)"),
+             (pavlova, "Rules for the Handling of Secret Documents of the Central Committee of the RCP", "Central Committee"))
     for root, title, name in cases:
         block = _block_containing(root, title)
         text = received(block)

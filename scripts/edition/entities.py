@@ -116,7 +116,7 @@ MONTHS = {"january", "february", "march", "april", "may", "june", "july", "augus
 # Anywhere, a quotation right after a word for a work is its title (`In his article "Stalin
 # and the Red Army" Voroshilov ...`, `the novel "Darkness at Noon"`): no persons or places there.
 WORKS = (r"article|articles|book|books|essay|pamphlet|brochure|play|novel|poem|story|film|opera|collection|"
-         r"publication|publications|anthology|compilation|monograph|memoirs")
+         r"publication|publications|anthology|compilation|monograph|memoirs|works")
 # (`the collection of documents "Stalin's Politburo in the 30s"`: what the work gathers may stand between)
 AFTER_WORK = re.compile(rf"\b(?:(?:{WORKS})(?:\s+of\s+(?:documents|articles|essays|materials|papers|letters))?|"
                         rf"entitled|titled|headline|headed|title|topic|theme|subject)\s*,?\s*[\"“«]$")
@@ -140,7 +140,8 @@ DOCUMENT_BEFORE = re.compile(rf"\b(?:{DOCUMENTS}|{WORKS})\b(?:[^.;:!?\"“”«�
 ABOUT_OPENER = re.compile(r"[\"“«](?:On|About|Concerning|Regarding)\s+(?![0-9])(?!(?:January|February|March|April|May|"
                           r"June|July|August|September|October|November|December)\b)")
 DOCUMENT_OPENER = re.compile(r"[\"“«](?:Draft\s+)?(?:Appeal|Order|Decree|Resolution|Letter|Declaration|Statement|Theses|Instruction|"
-                             r"Directive|Circular|Regulations?|Statute|Address|Manifesto)\s+(?:to|of|on|about|for|from|by)\s")
+                             r"Directive|Circular|Regulations?|Statute|Address|Manifesto|Rules|Procedure|Provisions|Charter)"
+                             r"\s+(?:to|of|on|about|for|from|by)\s")
 # a capitalised quotation right after a name's possessive: his work's title (`Kaganovich's "Memorial Notes"`)
 AUTHORS_BEFORE = re.compile(r"\b[A-Z][\w-]*[a-z]['’]s\s+$")
 # a quotation followed by what it names: `“Illustrated Russia,” an emigré newspaper published in Paris`
