@@ -68,13 +68,8 @@ FIFTH_SEED = 1796562322  # the Unix time of the draw: 2026-12-06 13:05:22 UTC
 # 1500-4000 characters, and the draws after the seventeenth take Pavlova's share from them, fewer since longer (12
 # long paragraphs hold about as many words as the 19 of the fifth draw)
 LONG = (1501, 4000)
-EIGHTEENTH_DRAW = [
-    ("rogovin", "p", 33), ("rogovin", "note", 3), ("rogovin", "caption", 1),
-    ("medvedev", "p", 24), ("medvedev", "note", 2),
-    ("pavlova", "long", 12),
-    ("furr", "p", 4), ("furr", "note", 1),
-    ("gurdzhiyev", "p", 3),
-]
+EIGHTEENTH_DRAW = [("pavlova", "long", 12) if text == "pavlova" else (text, kind, count)
+                   for text, kind, count in FIFTH_DRAW]
 GOLD = Path(__file__).parent
 # Draws after the fifth, each (seed, [(text, kind, how many)], the sample it was marked in): seeded
 # with the Unix time of the draw; each leaves out every passage of the samples drawn before it
