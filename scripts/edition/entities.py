@@ -52,6 +52,7 @@ import ahocorasick
 from lxml import etree
 
 from . import ED_NS, tei
+from .dates import MONTHS
 from .model import Document
 from .registers import Entry, load_registers
 from .tree import milestones_lifted, replace_slot
@@ -95,7 +96,7 @@ FORENAME_SURNAME = re.compile(
 FORENAME_JOINED = re.compile(r"(?<![\w.-])(?P<forename>[A-Z][a-z]{2,})\s+and\s+$")
 # `Vissarion (Beso) Lominadze`, `Papuliya (Pavel) Ordzhonikidze`: a forename and, in brackets, another
 NICKNAME_BETWEEN = re.compile(r"\s+\([A-Z][a-z]+\)\s+")
-FORENAME_NICKNAME = re.compile(r"(?<![\w.-])(?P<forename>[A-Z][a-z]{2,})\s+\([A-Z][a-z]+\)\s+$")
+FORENAME_NICKNAME = re.compile(rf"(?<![\w.-])(?P<forename>[A-Z][a-z]{{2,}}){NICKNAME_BETWEEN.pattern}$")
 FORENAME_PATRONYMIC = re.compile(
     r"\b(?P<forename>[A-Z][a-z]+)\s+(?P<patronymic>[A-Z][a-z]+(?:ovich|evich|ich|ovna|evna|ichna|inichna))\s+$")
 # the capitalised words after a name; a closing quotation mark may stand between (`the "Stalin" Constitution`)
@@ -108,8 +109,6 @@ COMPOUND_HEAD = re.compile(r"(?:\s+(?:and|the|[A-Z][\w'’-]*))*\s+([a-z]+)")
 CAPITAL_NEXT = re.compile(r"\s+[A-ZА-Я]")
 QUOTED = re.compile(r"[\"“«][^\"”»]{3,300}[\"”»]")
 QUOTATION_MARKS = re.compile(r"[\"“«]")
-MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december"}
 # In a note, a quotation right after an author's name and a comma is the title of
 # his article (`P. Broué, “Party Opposition to Stalin ...”`, `[L. Trotsky, “...”`)
 # or after `Cf.:`; a quotation after `wrote:` or `said,` is speech and keeps its names.
@@ -137,8 +136,7 @@ DOCUMENTS = (r"decrees?|resolutions?|directives?|circulars?|letters?|laws?|order
              r"statutes?|questions?|works?|texts?|meeting|conference|round table|session|agenda|item")
 # (an initial's full stop ends no clause: `a report from the Commission chaired by M. Solomentsev, "About ..."`)
 DOCUMENT_BEFORE = re.compile(rf"\b(?:{DOCUMENTS}|{WORKS})\b(?:[^.;:!?\"“”«»]|(?<=\b[A-Z])\.){{0,100}}$", re.IGNORECASE)
-ABOUT_OPENER = re.compile(r"[\"“«](?:On|About|Concerning|Regarding)\s+(?![0-9])(?!(?:January|February|March|April|May|"
-                          r"June|July|August|September|October|November|December)\b)")
+ABOUT_OPENER = re.compile(rf"[\"“«](?:On|About|Concerning|Regarding)\s+(?![0-9])(?!(?:{'|'.join(MONTHS)})\b)")
 DOCUMENT_OPENER = re.compile(r"[\"“«](?:Draft\s+)?(?:Appeal|Order|Decree|Resolution|Letter|Declaration|Statement|Theses|Instruction|"
                              r"Directive|Circular|Regulations?|Statute|Address|Manifesto|Rules|Procedure|Provisions|Charter)"
                              r"\s+(?:to|of|on|about|for|from|by)\s")
@@ -500,7 +498,7 @@ class Annotator:
         candidates += [(i, False) for i in (m.institution.finditer(text) if m.institution else ())]
         candidates += [(g, False) for g in QUOTED_GROUP.finditer(text)]
         candidates += [(b, False) for b in (m.lower_body.finditer(text) if m.lower_body else ())
-                       if b.group("name").split()[0].lower() not in self.ordinary | MONTHS
+                       if _proper_word(b.group("name").split()[0], self.ordinary)
                        and not b.group("name").endswith("s")]  # (`the Siberian provincial committees`: several)
         for body, needs_modifier in candidates:
             start, end = body.span("name")
@@ -972,7 +970,7 @@ def _mark_glossed_titles(text_element) -> int:
     for seg in text_element.iter(tei("seg")):
         previous = seg.getprevious()
         before = (previous.tail if previous is not None else seg.getparent().text) or ""
-        if seg.get("type") != "glossed" or not (seg.text or "").lstrip().startswith(('"', "“", "«")) \
+        if seg.get("type") != "glossed" or not QUOTATION_MARKS.match((seg.text or "").lstrip()) \
                 or not AFTER_WORK.search(before[-40:] + '"'):
             continue
         for part in seg.iter(tei("term"), tei("gloss")):
@@ -1196,17 +1194,20 @@ def _annotate_slot(annotator: Annotator, parent, after, unregistered_only: bool 
 def _said_before(parent, after, text: str) -> str:
     """The words of the block before a slot that holds a quotation: a document's word may stand before a name
     that precedes its title (`a report from the Commission chaired by M. Solomentsev, "About the Case ..."`)."""
-    if not QUOTATION_MARKS.search(text):
-        return ""
+    if after is None or not QUOTATION_MARKS.search(text):
+        return ""  # (the block's own first words: nothing stands before them)
     said = [parent.text or ""]
     for child in parent:
+        said.append("".join(child.itertext()))
         if child is after:
-            said.append("".join(child.itertext()))
-            break
-        said.append("".join(child.itertext()) + (child.tail or ""))
-    else:
-        return ""
-    return "".join(said)[-110:] if after is not None else ""
+            return "".join(said)[-110:]
+        said.append(child.tail or "")
+    return ""
+
+
+def _proper_word(word: str, ordinary: set[str]) -> bool:
+    """A word the text never writes in lower case, and no month's name (`April party conference`)."""
+    return word.lower() not in ordinary and word not in MONTHS
 
 
 def _his_own_forename(forename: Mention, surname: Mention, text: str) -> bool:

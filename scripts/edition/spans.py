@@ -234,7 +234,7 @@ def _compose_at(parent, i: int, rules: WholeNames):
             and ref_id(child) in rules.owner_bodies.get(words(following), {}).values():
         return _wrap(parent, child, following, child, following, rules)  # `the CC in Uzbekistan`, Uzbekistan's
     if child.tag == ORG and following is not None and following.tag == PLACE \
-            and OF_THE_PARTY_OF.match(child.tail or "") and _owned_body(child, following, rules):
+            and OF_THE_PARTY_OF.match(child.tail or "") and _owned_body(ref_id(child), words(following), rules):
         return _party_of_republics(parent, child, following, rules)
     if child.tag == ORG and following is not None and following.tag == ORG and AT.match(child.tail or "") \
             and words(child).split()[-1] in rules.housed:
@@ -270,11 +270,10 @@ def _compose_at(parent, i: int, rules: WholeNames):
     return None
 
 
-def _owned_body(head, owner, rules: WholeNames) -> str | None:
+def _owned_body(head_ref: str, owner_words: str, rules: WholeNames) -> str | None:
     """The owner's own body of the head's kind (decisions.toml [[owner]]): `Central Committee` and `Armenia`
     make the Armenian party's, whether identify linked the head to the general entry or to that body."""
-    bodies = rules.owner_bodies.get(words(owner), {})
-    head_ref = ref_id(head)
+    bodies = rules.owner_bodies.get(owner_words, {})
     return bodies.get(head_ref) or (head_ref if head_ref in bodies.values() else None)
 
 
@@ -282,8 +281,8 @@ def _party_of_republics(parent, head, owner, rules: WholeNames):
     """`the Central Committee of the communist parties of Azerbaijan and Armenia`: one head, two republics'
     parties. The first republic makes the whole name with the head; the next, after `and`, names its own
     body of the same kind, which the register holds (an orgName, not the republic)."""
-    kind = next((general for general, body in rules.owner_bodies.get(words(owner), {}).items()
-                 if body == _owned_body(head, owner, rules)), None)
+    owned = _owned_body(ref_id(head), words(owner), rules)
+    kind = next((general for general, body in rules.owner_bodies.get(words(owner), {}).items() if body == owned), None)
     outer = _wrap(parent, head, owner, head, owner, rules)
     following = outer.getnext()
     if kind and following is not None and following.tag == PLACE and AND.match(outer.tail or ""):
@@ -383,8 +382,7 @@ def _link_whole(outer, head, owner_words: str, owner_ref: str, rules: WholeNames
     where the register holds it, else none (cert="low")."""
     head_ref = ref_id(head)
     # the owner's own body: the head's general entry's counterpart, or the head as identify decided it
-    bodies = rules.owner_bodies.get(owner_words, {})
-    owned = bodies.get(head_ref) or (head_ref if head_ref in bodies.values() else None)
+    owned = _owned_body(head_ref, owner_words, rules)
     if head_ref and rules.implied(owner_ref, head_ref):
         outer.set("ref", head.get("ref"))
         if head.get("cert"):
