@@ -71,6 +71,10 @@ LONG = (1501, 4000)
 EIGHTEENTH_DRAW = [("pavlova", "long", 12) if text == "pavlova" else (text, kind, count)
                    for text, kind, count in FIFTH_DRAW]
 GOLD = Path(__file__).parent
+# The twenty-first draw (issue 12's eighth tuning sample): 41 passages, about half the blind draws' proportions (the
+# eighteenth draw's, halved), Pavlova's share from her long paragraphs; no Medvedev note, since none is left undrawn
+TUNING8_DRAW = [("rogovin", "p", 16), ("rogovin", "note", 2), ("rogovin", "caption", 1), ("medvedev", "p", 12),
+                ("pavlova", "long", 6), ("furr", "p", 2), ("furr", "note", 1), ("gurdzhiyev", "p", 1)]
 # Draws after the fifth, each (seed, [(text, kind, how many)], the sample it was marked in): seeded
 # with the Unix time of the draw; each leaves out every passage of the samples drawn before it
 # (their passages carry their draw's `seed`). A tuning sample may be drawn and marked to find the
@@ -151,6 +155,10 @@ LATER_DRAWS: list[tuple[int, list, Path]] = [
                   ("medvedev", "note", 1), ("pavlova", "long", 12), ("furr", "p", 4), ("furr", "note", 1),
                   ("gurdzhiyev", "p", 3)],
      GOLD / "entities_blind9.toml"),
+    # issue 12's eighth tuning sample (twenty-first draw), drawn at 2026-12-06 22:04:00 UTC: marked blind, like the
+    # first seven, to find the rules' faults; tuned on, so it measures nothing. About half the blind draws' proportions
+    # (TUNING8_DRAW); no Medvedev note, none being left undrawn
+    (1796594640, TUNING8_DRAW, GOLD / "entities_tuning8.toml"),
 ]
 DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW), (6, THIRD_DRAW), (7, FOURTH_DRAW)]  # 4: the issue's number
 if FIFTH_SEED is not None:
