@@ -142,6 +142,11 @@ DOCUMENT_OPENER = re.compile(r"[\"“«](?:Draft\s+)?(?:Appeal|Order|Decree|Reso
                              r"\s+(?:to|of|on|about|for|from|by)\s")
 # a capitalised quotation right after a name's possessive: his work's title (`Kaganovich's "Memorial Notes"`)
 AUTHORS_BEFORE = re.compile(r"\b[A-Z][\w-]*[a-z]['’]s\s+$")
+# or right after its author's initials and surname, as Pavlova cites (`M. Eastman "After the death of Lenin"`)
+AUTHOR_BEFORE = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,2}[A-Z][a-z][\w'’-]*\s+$")
+# a quotation right after a word for a meeting is its title (`the round table "Stalin's model of socialism"`)
+EVENT_BEFORE = re.compile(r"\b(?:round table|conference|seminar|symposium|colloquium|exhibition)(?:\s+meeting)?\s+$",
+                          re.IGNORECASE)
 # a quotation followed by what it names: `“Illustrated Russia,” an emigré newspaper published in Paris`
 WORK_AFTER = re.compile(rf"[,\s]*(?:an?|the)\s+(?:[\w'’-]+\s+){{0,2}}(?:{WORKS}|newspaper|journal|magazine|weekly|daily)\b")
 # `Alikhanov, Sergei.`: a bibliography's inverted name, the forename after the comma
@@ -168,12 +173,18 @@ WORD_BEFORE_PLURAL = re.compile(r"([\w'’]+)\s+$")
 PARTYS_WORD = re.compile(r"(?:\(\s*|\(of\s+|Part(?:y|ies)\s+of\s+)$")
 # members counted or quantified are people, not the party: `many of the Bolsheviks`, `a third of the Communists`
 QUANTIFIED_BEFORE = re.compile(r"\b(?:[Mm]any|[Ss]ome|[Mm]ost|[Aa]ll|[Ff]ew|[Oo]ne|[Nn]one|[Ss]everal|[Ee]ach|[Bb]oth"
-                               r"|[Tt]housands|[Hh]undreds|number|majority|minority|part|half|third|quarter)"
+                               r"|[Tt]housands|[Hh]undreds|number|majority|minority|part|portion|proportion|share|half|third|quarter"
+                               r"|oldest|best)"
                                r"\s+of\s+the\s+$")
+SO_CALLED_BEFORE = re.compile(r"\b[Ss]o-called\.?\s+$")
+OLD_BEFORE = re.compile(r"\b[Oo]ld\s+$")
 OF_THE_BEFORE = re.compile(r"\b(?:of|among)\s+the\s+$")  # `the searches of the Communists`, `among the Communists`
 # a group's name in quotation marks: capitalised words ending in a word for a group
 QUOTED_GROUP = re.compile(r"(?<=[\"“«])(?P<name>(?:[A-Z][\w'’-]*\s+){1,4}(?:[Cc]enter|[Cc]entre|Bloc|Group))(?=[\"”»])")
 COUNTED_AFTER = re.compile(r"\s+(?:made up|make up|constituted|accounted for|numbered|themselves)\b")
+# members of a place or singled out by a clause are people: `the Bolsheviks of Omsk`, `the Bolsheviks whose
+# contributions were...`
+MEMBERS_AFTER = re.compile(r"\s+(?:of\s+(?!the\b)[A-Z]|who\b|whose\b|whom\b)")
 # A citation's imprint: the place of publication before its publisher (`Moskva: Progress, 1993`,
 # `Moscow : "Kniga i biznes"`) or its year (`, Tbilisi, 1989.`), after the title or author's comma
 IMPRINT_BEFORE = re.compile(r"[,.;()\]]\s*$")
@@ -217,6 +228,19 @@ class Matcher:
             for entry in entries:
                 for form, explicit in entry.surface_forms():
                     forms.setdefault(form, []).append((entry, explicit))
+        # a party's adjective is one of its forms, allowed only before a word for its people (judge)
+        adjectives = rules.get("party_adjectives", {})
+        orgs = {entry.id: entry for entry in registers.get("org", [])}
+        for adjective, org_id in adjectives.get("adjectives", {}).items():
+            forms.setdefault(adjective, []).append((orgs[org_id], True))
+        self.party_adjectives = set(adjectives.get("adjectives", {}))
+        so_called = rules.get("so_called_groups", {})
+        for group, org_id in so_called.items():
+            forms.setdefault(group, []).append((orgs[org_id], True))
+        self.so_called = set(so_called)
+        words = "|".join(map(re.escape, adjectives.get("nouns", [])))
+        others = "|".join(map(re.escape, sorted(self.party_adjectives, key=len, reverse=True)))
+        self.party_people_after = re.compile(rf"(?:\s+and\s+(?:{others}))?\s+(?:{words})\b") if words else None
         surnames = {form for form, readings in forms.items() if not all(explicit for _, explicit in readings)}
         for form, readings in forms.items():
             if form in surnames:
@@ -300,6 +324,13 @@ class Matcher:
                 chosen.append((start, end, readings))
                 last_end = end
         return chosen
+
+    def names_the_party(self, text: str, start: int, end: int) -> bool:
+        """`the Bolshevik exiles`, `a Bolshevik deputy`, `Socialist-Revolutionary and Menshevik parties`: the
+        adjective names the party before a word for its people or its organisation; `an old Bolshevik` is a
+        person, `the Bolshevik tradition` the party's views."""
+        return bool(self.party_people_after and self.party_people_after.match(text, end)
+                    and not OLD_BEFORE.search(text, max(0, start - 6), start))
 
     def inside_institution(self, text: str, end: int, person: bool = False) -> bool:
         """`Kirov Plant`, `Moscow Oblast Committee`: the name belongs to a longer name.
@@ -429,7 +460,8 @@ class Annotator:
         matches = self.matcher.matches(text, self.misread)
         # where a registered body's name begins: a place just before it is its owner (`the USSR Central
         # Executive Committee`, `the Tomsk NKVD Administration`), a part of its whole name (edition.spans)
-        bodies = {start for start, _, readings in matches if any(e.kind == "org" for e, _ in readings)}
+        bodies = {start for start, end, readings in matches if any(e.kind == "org" for e, _ in readings)
+                  and text[start:end] not in self.matcher.party_adjectives}
         for start, end, readings in matches:
             if any(a <= start and end <= b for a, b in titles):
                 continue
@@ -559,10 +591,22 @@ class Annotator:
         if kinds == {"place"} and self.matcher.event_after_place(text, end):
             return None
         form = text[start:end]
+        if form in self.matcher.party_adjectives:
+            if not self.matcher.names_the_party(text, start, end):
+                return None  # `Bolshevik principles`, `an old Bolshevik`: views, a person
+            entry = readings[0][0]
+            return Mention(start, end, entry, "org", "medium", text, claimants=[entry], candidates=[entry],
+                           evidence="the party's adjective before a word for its people")
+        if form in self.matcher.so_called:
+            if not SO_CALLED_BEFORE.search(text, max(0, start - 12), start):
+                return None  # `old and new opposition groups`: words, not a name
+            entry = readings[0][0]
+            return Mention(start, end, entry, "org", "medium", text, claimants=[entry], candidates=[entry],
+                           evidence="a group's name in lower case after `so-called`")
         if form in self.matcher.compass_regions and not _compass_region(text, start, end):
             return None  # `West Siberian`, `West Germany`: part of another name
         if form in self.matcher.member_plurals and (_people_of_the_party(text, start)
-                                                    or COUNTED_AFTER.match(text, end)):
+                                                    or COUNTED_AFTER.match(text, end) or MEMBERS_AFTER.match(text, end)):
             return None  # `Old Bolsheviks`, `many Mensheviks`, `the Communists made up half`: people, not the party
         if form in self.matcher.party_only_after_the and (
                 not DEFINITE_BEFORE.search(text, max(0, start - 5), start)
@@ -825,8 +869,12 @@ def _document_title(text: str, quotation: re.Match, said_before: str = "") -> bo
         return True
     if ABOUT_OPENER.match(text, start) and DOCUMENT_BEFORE.search((said_before + text[:start])[-110:]):
         return True
-    if AUTHORS_BEFORE.search(text, max(0, start - 40), start) and text[start + 1:start + 2].isupper():
-        return True  # `Kaganovich's "Memorial Notes"`: a work by its author's possessive
+    if (AUTHORS_BEFORE.search(text, max(0, start - 40), start) or AUTHOR_BEFORE.search(text, max(0, start - 40), start)) \
+            and text[start + 1:start + 2].isupper():
+        # `Kaganovich's "Memorial Notes"`, `M. Eastman "After the death of Lenin"`: a work by its author
+        return True
+    if EVENT_BEFORE.search(text, max(0, start - 30), start):
+        return True  # `a round table meeting "Stalin's model of socialism..."`: a meeting's title
     return bool(WORK_AFTER.match(text, quotation.end()))
 
 

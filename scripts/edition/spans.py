@@ -109,6 +109,7 @@ class WholeNames:
         self.owner_word_before = re.compile(
             rf"(?<![\w'’(-])(?P<word>{'|'.join(map(re.escape, owner_words))})\s$") if owner_words else None
         self.member_plurals = matcher().member_plurals
+        self.party_adjectives = matcher().party_adjectives
         # a body housed in another, joined by `at`: `the Hoover Institution at Stanford University`
         self.housed = set(data.get("housed", []))
         self.place_types = {e.id: e.data.get("type", "") for e in matcher().registers.get("place", [])}
@@ -350,7 +351,8 @@ def _owner_and_body(first, second, rules: WholeNames):
     that imply nothing of each other are a list (`VChK GPU OGPU NKVD`), unless the second is a kind of
     sub-body (`Comintern Secretariat`); a place after a body is not its owner (a publisher and its town)."""
     if (first.tag, second.tag) == (PLACE, ORG):
-        return second, first
+        # `the Petrograd Bolshevik organization`: the party's adjective is the party, not a body of the city
+        return None if words(second) in rules.party_adjectives else (second, first)
     if (first.tag, second.tag) != (ORG, ORG):
         return None
     if rules.implied(ref_id(first), ref_id(second)):
