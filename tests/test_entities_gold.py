@@ -30,7 +30,7 @@ BLIND = Path(__file__).parent / "gold" / "entities_blind.toml"
 # marked blind, then tuned on (issue 12, 2026-12-06): each found the faults of the rules before they were
 # frozen, so their figures measure nothing unseen; they hold the level reached, against regressions
 TUNING = {name: Path(__file__).parent / "gold" / f"entities_{name}.toml"
-          for name in ("tuning", "tuning2", "tuning3", "tuning4", "tuning5", "tuning6", "tuning7")}
+          for name in ("tuning", "tuning2", "tuning3", "tuning4", "tuning5", "tuning6", "tuning7", "tuning8")}
 SAMPLES = {"first": GOLD, "held-out": HELD_OUT, "blind": BLIND, **TUNING}
 BLOCKS = {tei(t) for t in ("p", "item", "head", "l", "ab", "label", "figDesc", "note")}
 KINDS = {"persons": tei("persName"), "places": tei("placeName"), "orgs": tei("orgName")}
@@ -188,9 +188,10 @@ def test_org_mentions_precision_and_recall_against_gold(figures):
 # The samples tuned on (the first blind sample among them, once its faults were fixed): (sample, kind) ->
 # (precision, recall) each held at, the level measured at main 4210d1b where the rules were frozen
 TUNED_LEVELS = {
-    # (the first blind sample's orgs at 0.98: its marker read Medvedev's `the "leftist" opposition` as a generic
-    # reference; the later markers, and the edition since round 6, read it as the Left Opposition's name)
-    ("blind", "persons"): (0.99, 0.99), ("blind", "places"): (0.99, 0.96), ("blind", "orgs"): (0.98, 0.97),
+    # (the first blind sample's orgs at 0.97: its marker read Medvedev's `the "leftist" opposition` as a generic
+    # reference, and Pavlova's `the so-called. right bias` as words; the later markers, and the edition since
+    # rounds 6 and 8, read the one as the Left Opposition's name, the other as the Right Opposition's)
+    ("blind", "persons"): (0.99, 0.99), ("blind", "places"): (0.99, 0.97), ("blind", "orgs"): (0.97, 0.97),
     ("tuning", "persons"): (0.99, 0.97), ("tuning", "places"): (0.97, 0.96), ("tuning", "orgs"): (0.92, 0.85),
     ("tuning2", "persons"): (0.98, 0.98), ("tuning2", "places"): (0.96, 0.96), ("tuning2", "orgs"): (0.92, 0.90),
     ("tuning3", "persons"): (0.99, 0.98), ("tuning3", "places"): (0.95, 0.99), ("tuning3", "orgs"): (0.95, 0.89),
@@ -201,7 +202,9 @@ TUNED_LEVELS = {
     ("tuning5", "persons"): (0.99, 0.99), ("tuning5", "places"): (0.99, 0.97), ("tuning5", "orgs"): (0.95, 0.89),
     ("tuning6", "persons"): (0.99, 0.97), ("tuning6", "places"): (0.99, 0.95), ("tuning6", "orgs"): (0.96, 0.92),
     # the nineteenth draw (seed 1796586683): 15 of Pavlova's long paragraphs, marked blind at 19:51-19:56
-    ("tuning7", "persons"): (0.99, 0.95), ("tuning7", "places"): (0.90, 0.90), ("tuning7", "orgs"): (0.98, 0.91),
+    ("tuning7", "persons"): (0.99, 0.95), ("tuning7", "places"): (0.90, 0.90), ("tuning7", "orgs"): (0.98, 0.96),
+    # the twenty-first draw (seed 1796594640): 41 passages, marked blind at 22:04-22:08, tuned on in round 8
+    ("tuning8", "persons"): (0.99, 0.98), ("tuning8", "places"): (0.94, 0.88), ("tuning8", "orgs"): (0.97, 0.91),
 }
 
 

@@ -341,7 +341,11 @@ class Matcher:
         following = FOLLOWING_WORDS.match(text, end, end + 80)
         if not following:
             return False
-        for word in CAPITALISED.findall(following.group(0)):
+        for found in CAPITALISED.finditer(following.group(0)):
+            word = found.group(0)
+            if word == "Party" and self.party_people_after \
+                    and self.party_people_after.match(text, following.start() + found.end()):
+                return False  # `Moscow Party leader Khrushchev`: the city's party people, the city a mention
             if word.lower() in self.group_heads:
                 return False  # `the Riutin Platform`, `the Moscow Trotskyist Center`: a group, the name a mention
             if person and self._head_in(word.lower(), self.event_heads):
