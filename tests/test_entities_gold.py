@@ -204,7 +204,7 @@ TUNED_LEVELS = {
     # the nineteenth draw (seed 1796586683): 15 of Pavlova's long paragraphs, marked blind at 19:51-19:56
     ("tuning7", "persons"): (0.99, 0.95), ("tuning7", "places"): (0.90, 0.90), ("tuning7", "orgs"): (0.98, 0.96),
     # the twenty-first draw (seed 1796594640): 41 passages, marked blind at 22:04-22:08, tuned on in round 8
-    ("tuning8", "persons"): (0.99, 0.98), ("tuning8", "places"): (0.94, 0.88), ("tuning8", "orgs"): (0.97, 0.91),
+    ("tuning8", "persons"): (0.99, 0.98), ("tuning8", "places"): (0.99, 0.94), ("tuning8", "orgs"): (0.97, 0.91),
 }
 
 
