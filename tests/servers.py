@@ -8,15 +8,29 @@ from contextlib import contextmanager
 
 from waitress.server import create_server
 
+# how long the serving thread waits on its sockets before it looks whether it should stop (seconds)
+POLL = 0.05
+
 
 @contextmanager
 def serving(app) -> Iterator[str]:
-    """The app served until the block ends; yields its base URL (http://127.0.0.1:PORT)."""
+    """The app served until the block ends; yields its base URL (http://127.0.0.1:PORT).
+
+    The thread runs waitress's loop a poll at a time and stops before the sockets are closed: closing
+    them under a thread blocked in `select` made it fail now and then with EBADF (`server.run()` has no
+    way to be stopped)."""
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stopping = threading.Event()
+
+    def run() -> None:
+        while not stopping.is_set():
+            server.asyncore.loop(timeout=POLL, map=server._map, use_poll=server.adj.asyncore_use_poll, count=1)
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
-        server.close()
+        stopping.set()
         thread.join(timeout=5)
+        server.close()

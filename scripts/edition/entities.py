@@ -441,7 +441,7 @@ class Annotator:
         found = []
         if _in_italics(parent):
             return found
-        titles = _titles(text, parent in self.in_bibl, _in_note(parent))
+        titles = title_spans(text, parent in self.in_bibl, within_note(parent))
         for end, surname in self.unregistered_again.iter(text):
             start, end = end - len(surname) + 1, end + 1
             if start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".-"):
@@ -459,8 +459,8 @@ class Annotator:
     def finditer(self, text: str, parent: etree._Element, said_before: str = "") -> list[Mention]:
         mentions = []
         # in a bibliographic reference a quoted string is the title of an article: no names there
-        citing = parent in self.in_bibl or _in_note(parent)
-        titles = _titles(text, parent in self.in_bibl, _in_note(parent), said_before)
+        citing = parent in self.in_bibl or within_note(parent)
+        titles = title_spans(text, parent in self.in_bibl, within_note(parent), said_before)
         matches = self.matcher.matches(text, self.misread)
         # where a registered body's name begins: a place just before it is its owner (`the USSR Central
         # Executive Committee`, `the Tomsk NKVD Administration`), a part of its whole name (edition.spans)
@@ -853,7 +853,7 @@ def _abbreviation(letters: list[str]) -> bool:
 UNQUOTED_TITLE = re.compile(rf"\b(?:{WORKS}),?\s+(?P<title>[A-Z][^()\"“”«»]{{10,200}}?)\s*\((?:[A-Z][\w.'’ -]+,\s*)?{YEAR}\)")
 
 
-def _titles(text: str, in_bibl: bool, in_note: bool, said_before: str = "") -> list[tuple[int, int]]:
+def title_spans(text: str, in_bibl: bool, in_note: bool, said_before: str = "") -> list[tuple[int, int]]:
     """Spans of quoted titles: every quotation in a bibliography, those after an author in a note,
     those after or before a word for a work anywhere, and documents cited by their titles."""
     unquoted = [m.span("title") for m in UNQUOTED_TITLE.finditer(text)]
@@ -907,7 +907,7 @@ def _imprint(text: str, start: int, end: int) -> bool:
     return bool(IMPRINT_BEFORE.search(text, max(0, start - 3), start) and IMPRINT_AFTER.match(text, end))
 
 
-def _in_note(element) -> bool:
+def within_note(element) -> bool:
     return element.tag == NOTE or any(a.tag == NOTE for a in element.iterancestors(NOTE))
 
 
@@ -1209,7 +1209,7 @@ def _visible(root, skip: set[str], in_bibl: set | None = None) -> list:
 
     def walk(element, bibliographic):
         if not isinstance(element.tag, str) or element.tag in skip or _italic_title(element) \
-                or _translated_title(element):
+                or is_translated_title(element):
             return
         bibliographic = bibliographic or element.tag in BIBLS
         found.append(element)
@@ -1267,7 +1267,7 @@ def _his_own_forename(forename: Mention, surname: Mention, text: str) -> bool:
         and forename.entry is surname.entry and bool(NICKNAME_BETWEEN.fullmatch(text, forename.end, surname.start))
 
 
-def _translated_title(element) -> bool:
+def is_translated_title(element) -> bool:
     """The translator's bracket right after a title cited in italics (`<hi rend="italic">Vtoraia mirovaia voina v
     vospominaniakh U. Cherkhillia ...</hi> [The Second World War in the Memoirs of Winston Churchill ...]`): the
     title's translation, whose names are no mentions, as the title's are not."""

@@ -28,7 +28,7 @@ from pathlib import Path
 from lxml import etree
 
 from . import TEI_DIR, XML_ID, tei
-from .entities import _in_note, _titles, _translated_title
+from .entities import is_translated_title, title_spans, within_note
 from .registers import REGISTERS, load_registers
 from .search import REGISTER_FILES, is_passage, is_received_reading
 
@@ -97,7 +97,7 @@ def reading(passage: etree._Element) -> tuple[str, str]:
         if not top and (is_passage(node) or is_received_reading(node)):
             add(BARRIER, "o")
             return
-        if node.tag in COVERED or _translated_title(node):
+        if node.tag in COVERED or is_translated_title(node):
             mark = "o"  # (the translator's bracket after a cited title is the title's translation)
         elif node.tag in NAMED and mark == " ":
             mark = "n"
@@ -155,7 +155,7 @@ def _body_name(words: list[re.Match], heads: set[str]) -> tuple[int, int] | None
 def _titles_covered(text: str, cover: str, passage: etree._Element) -> str:
     """The quoted titles the entities stage reads as titles (`the resolution "On the Unity of the Party"`, the
     "Draft Regulations on Cells of the RCP(b)"): covered as a title element is, their words no candidate's."""
-    for start, end in _titles(text, False, _in_note(passage)):
+    for start, end in title_spans(text, False, within_note(passage)):
         cover = cover[:start] + "o" * (end - start) + cover[end:]
     return cover
 
