@@ -465,3 +465,44 @@ def test_a_quotation_after_its_author_or_a_meeting_is_a_title(trees):
         shown = received(paragraph)
         assert words.replace("Lenin", "@").replace("Stalin's", "@'s") not in shown, shown
         assert words in received(_block_containing(pavlova, words))
+
+
+def test_a_city_s_organisation_of_the_party_is_one_body(trees):
+    # Medvedev: `Stalin went to work on the Baku organization of the RSDRP`: neither the city nor the party alone
+    paragraph = _block_containing(text_of(trees, "medvedev"), "went to work on the Baku organization of the")
+    outer = [n for n in paragraph.iter(tei("orgName")) if received(n).startswith("Baku organization of the")]
+    assert len(outer) == 1 and outer[0].get("cert") == "low" and not outer[0].get("ref")
+    assert outer[0].getparent().tag == tei("p")  # the whole is the mention; the city and the party are its parts
+
+
+def test_signatures_name_their_authors(trees):
+    # Rogovin's `– V. R.` (in italics) and Pavlova's `- I.P.` after their remarks within quotations
+    for key, form, person in (("rogovin", "V. R.", "rogovin"), ("pavlova", "I.P.", "pavlova")):
+        signed = [n for n in text_of(trees, key).iter(tei("persName")) if received(n) == form]
+        assert len(signed) > 20 and {n.get("ref") for n in signed} == {f"persons.xml#{person}"}, (key, len(signed))
+
+
+def test_signature_initials_before_a_surname_are_that_person_s():
+    from lxml import etree
+
+    from edition.entities import Annotator, matcher
+    annotator = Annotator(matcher())
+    annotator.learn_signatures({"I.P.": "pavlova"})
+    paragraph = etree.Element(tei("p"))
+    found = annotator.finditer("as the physiologist I.P. Pavlov wrote (emphasis mine - I.P.).", paragraph)
+    signed = [(m.group(), m.entry.id if m.entry else None) for m in found]
+    assert ("I.P.", "pavlova") in signed and signed.count(("I.P.", "pavlova")) == 1, signed
+
+
+def test_a_country_s_initials_before_a_title_are_the_country(trees):
+    # Medvedev: `special ambassador of U.S. President F. Roosevelt`: no person `U.S. President`
+    paragraph = _block_containing(text_of(trees, "medvedev"), "special ambassador of U.S. President")
+    assert "U.S." in {received(n) for n in paragraph.iter(tei("placeName"))}
+    assert not [n for n in paragraph.iter(tei("persName")) if "President" in received(n)]
+
+
+def test_a_translated_title_inside_a_quoted_title_holds_no_names(trees):
+    # Rogovin's note: `Korsakov, “Stanovlenie Instituta filosofii ... [Founding of the Institute of Philosophy and
+    # the Fate of Philosophers under the Stalinist Regime],”`
+    note = _block_containing(text_of(trees, "rogovin"), "Founding of the Institute of Philosophy", ("note",))
+    assert not list(note.iter(tei("orgName")))

@@ -138,7 +138,8 @@ DOCUMENTS = (r"decrees?|resolutions?|directives?|circulars?|letters?|laws?|order
 DOCUMENT_BEFORE = re.compile(rf"\b(?:{DOCUMENTS}|{WORKS})\b(?:[^.;:!?\"“”«»]|(?<=\b[A-Z])\.){{0,100}}$", re.IGNORECASE)
 ABOUT_OPENER = re.compile(rf"[\"“«](?:On|About|Concerning|Regarding)\s+(?![0-9])(?!(?:{'|'.join(MONTHS)})\b)")
 DOCUMENT_OPENER = re.compile(r"[\"“«](?:Draft\s+)?(?:Appeal|Order|Decree|Resolution|Letter|Declaration|Statement|Theses|Instruction|"
-                             r"Directive|Circular|Regulations?|Statute|Address|Manifesto|Rules|Procedure|Provisions|Charter)"
+                             r"Directive|Circular|Regulations?|Statute|Address|Manifesto|Rules|Procedure|Provisions|Charter|"
+                             r"Additions?|Amendments?|Supplement|Addendum)"
                              r"\s+(?:to|of|on|about|for|from|by)\s")
 # a capitalised quotation right after a name's possessive: his work's title (`Kaganovich's "Memorial Notes"`)
 AUTHORS_BEFORE = re.compile(r"\b[A-Z][\w-]*[a-z]['’]s\s+$")
@@ -151,11 +152,12 @@ EVENT_BEFORE = re.compile(r"\b(?:round table|conference|seminar|symposium|colloq
 WORK_AFTER = re.compile(rf"[,\s]*(?:an?|the)\s+(?:[\w'’-]+\s+){{0,2}}(?:{WORKS}|newspaper|journal|magazine|weekly|daily)\b")
 # `Alikhanov, Sergei.`: a bibliography's inverted name, the forename after the comma
 INVERTED_FORENAME = re.compile(r",\s+(?P<forename>[A-Z][a-z]+)\b(?!\s+[A-Z][a-z]+\s)")
+OPEN_QUOTATION_AT_END = re.compile(r"[“«][^”»]*$")  # a quotation opened and not yet closed
 LOWER_WORD = re.compile(r"\b[a-zа-яё][\w'’]*")
 INITIALS_ONLY = re.compile(rf"(?:{INITIAL}\.\s?)+")
 # Abbreviations that look like initials but are not: `St. Petersburg`, `Cf. Stalin`
 ABBREVIATIONS = {"St", "No", "Cf", "Dr", "Mr", "Mrs", "Ms", "Vol", "Lt", "Gen", "Col", "Op", "Ed", "Tov", "Com", "See"}
-WORD_BEFORE = re.compile(r"([A-Z][a-z'’]+|[a-z][a-z-]+)\s+$")
+WORD_BEFORE = re.compile(r"([A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?|[a-z][a-z-]+)\s+$")  # `Mir-Djafar Bagirov`
 OPENING_WORD = re.compile(r"([A-Z][a-z]+)\s+")
 PRESS_AFTER = re.compile(r"\s+(?:Press|P\.)")
 # words before a body's name that are the sentence's, not the name's
@@ -234,6 +236,7 @@ class Matcher:
         for adjective, org_id in adjectives.get("adjectives", {}).items():
             forms.setdefault(adjective, []).append((orgs[org_id], True))
         self.party_adjectives = set(adjectives.get("adjectives", {}))
+        self.local_organizations_of = set(rules.get("local_organizations_of", []))
         so_called = rules.get("so_called_groups", {})
         for group, org_id in so_called.items():
             forms.setdefault(group, []).append((orgs[org_id], True))
@@ -424,6 +427,9 @@ class Annotator:
         # found in its corrected reading, the correction then stands inside the name
         self.corrected: dict[str, str] = {}
         self.misread: ahocorasick.Automaton | None = None
+        # the initials by which the text's author or translator signs an interpolation (`– V. R.`)
+        self.signatures: dict[str, Entry] = {}
+        self.signature: re.Pattern | None = None
         self.counts = {"persName": 0, "placeName": 0, "orgName": 0, "with_ref": 0,
                        "undecided": 0, "initials_unmatched": 0, "unregistered": 0}
 
@@ -436,6 +442,16 @@ class Annotator:
             for surname in surnames:
                 self.unregistered_again.add_word(surname, surname)
             self.unregistered_again.make_automaton()
+
+    def learn_signatures(self, signatures: dict[str, str]) -> None:
+        """The profile's signatures (`[entities] signatures`): `V. R.` in Rogovin's bracketed remarks within a
+        quotation, `I.P.` in Pavlova's, name their authors, whom the initials alone would not tell."""
+        persons = {entry.id: entry for entry in self.matcher.registers.get("person", [])}
+        self.signatures = {form: persons[person] for form, person in signatures.items()}
+        if self.signatures:
+            forms = "|".join(map(re.escape, sorted(self.signatures, key=len, reverse=True)))
+            # (not initials before a surname: `I.P. Pavlov` is the physiologist)
+            self.signature = re.compile(rf"(?<![\w.])(?:{forms})(?!\w)(?![\s*]*[A-Z][a-z])")
 
     def unregistered_mentions(self, text: str, parent) -> list[Mention]:
         found = []
@@ -507,6 +523,10 @@ class Annotator:
             self.unregistered.add(surname)
             mentions.append(Mention(start, found.end(), None, "person", "low", text))
         mentions += self.forenames_sharing_a_surname(text, mentions)
+        for signed in self.signature.finditer(text) if self.signature else ():
+            if not any(signed.start() < m.end and m.start < signed.end() for m in mentions):
+                mentions.append(Mention(signed.start(), signed.end(), self.signatures[signed.group()], "person", None,
+                                        text, evidence="the author's signature (profile)"))
         if not _in_italics(parent):
             bodies = self.unregistered_bodies(text, mentions, titles)
             # a place within a body's name is part of it (`the University of Brussels`)
@@ -633,8 +653,8 @@ class Annotator:
             if len(fitting) == 1:
                 return named(full.start(), fitting[0], "forename and patronymic")
             return named(full.start(), None, "forename and patronymic fit no entry", "low")
-        if INITIALS_ONLY.fullmatch(form) and CAPITAL_NEXT.match(text, end, end + 4):
-            return None  # `N. I.` before a surname: the surname's match takes the initials
+        if INITIALS_ONLY.fullmatch(form) and CAPITAL_NEXT.match(text, end, end + 4) and "place" not in kinds:
+            return None  # `N. I.` before a surname: the surname's match takes the initials (`U.S. President`: a place)
         explicit = [e for e, is_explicit in readings if is_explicit]
         initials = _search_before(INITIALS_BEFORE, text, start)
         letters = INITIAL_LETTER.findall(initials.group(1)) if initials and initials.end() == start else []
@@ -944,6 +964,7 @@ def annotate(doc: Document) -> Document:
     ordinary = set(LOWER_WORD.findall(" ".join(text.itertext())))
     annotator.ordinary = ordinary
     annotator.corrected, annotator.misread = misreadings(doc, m)
+    annotator.learn_signatures(settings.get("signatures", {}))
     report["periodicals"] = mark_periodicals(text, m.rules)
     skip = {tei(s) for s in (*SKIP, *settings.get("skip_elements", []))}
     # a page break kept inside a mended paragraph stands between two words, not between two names
@@ -963,6 +984,7 @@ def annotate(doc: Document) -> Document:
                 _annotate_slot(annotator, element, None, unregistered_only=True)
                 for child in children:
                     _annotate_slot(annotator, element, child, unregistered_only=True)
+    report["signatures_in_italics"] = _mark_italic_signatures(text, annotator)
     report["linked_existing"] = link_existing_names(text, m)
     report.update(annotator.counts)
     queue = review_queue(text, m, ordinary)
@@ -1175,6 +1197,21 @@ def _derived(word: str, m: Matcher) -> bool:
     return cache[word]
 
 
+def _mark_italic_signatures(text_element, annotator: Annotator) -> int:
+    """`– <hi rend="italic">V. R.</hi>)`: a signature set in italics, which the passes above leave alone (italics
+    in notes are titles), is its author's name."""
+    marked = 0
+    for hi in text_element.iter(HI):
+        form = (hi.text or "").strip()
+        if len(hi) or form not in annotator.signatures:
+            continue
+        name = annotator.element(Mention(0, len(form), annotator.signatures[form], "person", None, form))
+        name.tail, hi.text = hi.text[hi.text.index(form) + len(form):], hi.text[:hi.text.index(form)]
+        hi.append(name)
+        marked += 1
+    return marked
+
+
 def link_existing_names(text_element, m: Matcher) -> int:
     """Give @ref to the person names an earlier stage encoded without one.
 
@@ -1274,7 +1311,13 @@ def is_translated_title(element) -> bool:
     if element.tag != NOTE or element.get("type") != "translator" or (element.getparent() is None):
         return False
     previous = element.getprevious()
-    return previous is not None and not (previous.tail or "").strip() and _italic_title(previous)
+    if previous is not None and not (previous.tail or "").strip() and _italic_title(previous):
+        return True
+    # or inside a quoted title, before its closing mark (`Korsakov, “Stanovlenie Instituta filosofii ... [Founding
+    # of the Institute of Philosophy ...],”`), in a note or a bibliography
+    before = (previous.tail if previous is not None else element.getparent().text) or ""
+    return bool(OPEN_QUOTATION_AT_END.search(before)) and any(
+        a.tag in (tei("note"), tei("bibl")) for a in element.iterancestors())
 
 
 def _italic_title(element) -> bool:

@@ -87,6 +87,8 @@ UNDER = re.compile(r"^\s+under\s+(?:the\s+)?$")
 # the body of a republic's party, its party named in lower case before the republic
 OF_THE_PARTY_OF = re.compile(r"^\s+of\s+(?:the\s+)?(?:[Cc]ommunist\s+)?part(?:y|ies)\s+(?:of|in)\s+(?:the\s+)?$")
 AND = re.compile(r"^\s+and\s+(?:the\s+)?$")
+# a city's organisation of the party: `the Baku organization of the RSDRP`
+LOCAL_ORGANIZATION = re.compile(r"\s+(?:party\s+)?organi[sz]ations?\s+of\s+(?:the\s+)?")
 
 
 class WholeNames:
@@ -110,6 +112,7 @@ class WholeNames:
             rf"(?<![\w'’(-])(?P<word>{'|'.join(map(re.escape, owner_words))})\s$") if owner_words else None
         self.member_plurals = matcher().member_plurals
         self.party_adjectives = matcher().party_adjectives
+        self.local_organizations_of = matcher().local_organizations_of
         # a body housed in another, joined by `at`: `the Hoover Institution at Stanford University`
         self.housed = set(data.get("housed", []))
         self.place_types = {e.id: e.data.get("type", "") for e in matcher().registers.get("place", [])}
@@ -247,6 +250,12 @@ def _compose_at(parent, i: int, rules: WholeNames):
         for attribute in ("ref", "cert"):
             if child.get(attribute):
                 outer.set(attribute, child.get(attribute))
+        return outer
+    if child.tag == PLACE and following is not None and following.tag == ORG \
+            and LOCAL_ORGANIZATION.fullmatch(child.tail or "") and ref_id(following) in rules.local_organizations_of:
+        # `the Baku organization of the RSDRP`: a city's organisation of the party, which the register does not hold
+        outer = _enclose(parent, child, following)
+        outer.set("cert", "low")
         return outer
     if child.tag == PLACE:
         return _compose_place(parent, child, i, rules)
