@@ -506,3 +506,11 @@ def test_a_translated_title_inside_a_quoted_title_holds_no_names(trees):
     # the Fate of Philosophers under the Stalinist Regime],”`
     note = _block_containing(text_of(trees, "rogovin"), "Founding of the Institute of Philosophy", ("note",))
     assert not list(note.iter(tei("orgName")))
+
+
+def test_a_name_split_by_supplied_letters_is_marked_whole(trees):
+    # Pavlova quotes Zinoviev and Kamenev: `V[ladimir] I[lyich] never took these letters back`, six times
+    paragraph = _block_containing(text_of(trees, "pavlova"), "Vladimir Ilyich never took these letters back")
+    whole = [n for n in paragraph.iter(tei("persName")) if received(n) == "Vladimir Ilyich"]
+    assert len(whole) == 6 and {n.get("ref") for n in whole} == {"persons.xml#lenin"}
+    assert all(len(n.findall(tei("supplied"))) == 2 for n in whole)  # the author's supplied letters kept inside

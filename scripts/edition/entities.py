@@ -73,6 +73,8 @@ SKIP = ("teiHeader", "title", "persName", "placeName", "orgName", "rs", "idno", 
 HI = tei("hi")
 NOTE = tei("note")
 HEAD = tei("head")
+SUPPLIED = tei("supplied")
+NAME_ELEMENTS = (tei("persName"), tei("placeName"), tei("orgName"))
 BIBLS = {tei("bibl"), tei("listBibl"), tei("biblStruct")}
 
 # Initials as the sources write them: `I. N. `, `I.N.`, `Ye. A. `, `Yu.G.`, `H.K.`
@@ -985,6 +987,7 @@ def annotate(doc: Document) -> Document:
                 for child in children:
                     _annotate_slot(annotator, element, child, unregistered_only=True)
     report["signatures_in_italics"] = _mark_italic_signatures(text, annotator)
+    report["names_with_supplied_letters"] = _mark_names_with_supplied_letters(text, m)
     report["linked_existing"] = link_existing_names(text, m)
     report.update(annotator.counts)
     queue = review_queue(text, m, ordinary)
@@ -1195,6 +1198,75 @@ def _derived(word: str, m: Matcher) -> bool:
         cache[word] = any(end - len(form) + 1 == 0 and len(form) >= 4
                           for end, (form, _readings) in m.automaton.iter(word))
     return cache[word]
+
+
+def _mark_names_with_supplied_letters(text_element, m: Matcher) -> int:
+    """`V<supplied>ladimir</supplied> I<supplied>lyich</supplied>`: a name whose letters the author supplied in
+    brackets (`V[ladimir] I[lyich]`) is split by them, and no slot holds it whole. Read with its supplied
+    letters, a form of one register entry only is marked around them."""
+    marked = 0
+    for element in [e for e in text_element.iter() if any(c.tag == SUPPLIED for c in e)]:
+        if element.tag in NAME_ELEMENTS or any(a.tag in NAME_ELEMENTS for a in element.iterancestors()):
+            continue
+        reading, segments = _reading_with_supplied(element)
+        for start, end, readings in reversed(m.matches(reading)):
+            entries = _unique(e for e, _ in readings if e.id)
+            inside = [s for s in segments if s[0] < end and start < s[1]]
+            if len(entries) != 1 or not any(s[3] == "supplied" for s in inside) \
+                    or inside[0][3] in ("supplied", "barrier") or inside[-1][3] == "barrier":
+                continue
+            name = etree.Element(tei(ELEMENT_FOR_KIND[entries[0].kind]))
+            name.set("ref", f"{REGISTER_FILE[entries[0].kind]}#{entries[0].id}")
+            name.set("resp", ANNOTATOR)
+            name.set("cert", "medium")
+            _wrap_segments(element, name, inside, start, end)
+            marked += 1
+    return marked
+
+
+def _reading_with_supplied(element) -> tuple[str, list[tuple[int, int, object, str]]]:
+    """The element's words with its supplied letters, and where each piece stands: (start, end, node, what),
+    `what` being "text" (the element's), "tail" (a child's), "supplied" or "barrier" (any other child, read as
+    a sign no name crosses)."""
+    reading, segments = "", []
+
+    def add(piece: str, node, what: str) -> None:
+        nonlocal reading
+        segments.append((len(reading), len(reading) + len(piece), node, what))
+        reading += piece
+
+    add(element.text or "", element, "text")
+    for child in element:
+        if child.tag == SUPPLIED and not len(child):
+            add(child.text or "", child, "supplied")
+        else:
+            add("\x00", child, "barrier")
+        add(child.tail or "", child, "tail")
+    return reading, segments
+
+
+def _wrap_segments(element, name, inside, start: int, end: int) -> None:
+    """Put the words from `start` to `end` of the element's reading into `name`: the first piece is a text or
+    a tail, the last a tail or a supplied part; the children between move in with their tails."""
+    first_start, _, first_node, first_what = inside[0]
+    last_start, _, last_node, last_what = inside[-1]
+    head = (element.text if first_what == "text" else first_node.tail) or ""
+    cut = start - first_start
+    name.text = head[cut:]
+    if first_what == "text":
+        element.text = head[:cut]
+        element.insert(0, name)
+    else:
+        first_node.tail = head[:cut]
+        element.insert(element.index(first_node) + 1, name)
+    for _, _, node, what in inside[1:]:
+        if what in ("supplied", "barrier") and node.getparent() is element:
+            name.append(node)  # with its tail
+    if last_what == "tail":
+        tail = last_node.tail or ""
+        name.tail, last_node.tail = tail[end - last_start:], tail[:end - last_start]
+    else:
+        name.tail, last_node.tail = last_node.tail, None
 
 
 def _mark_italic_signatures(text_element, annotator: Annotator) -> int:
