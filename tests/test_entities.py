@@ -514,3 +514,18 @@ def test_a_name_split_by_supplied_letters_is_marked_whole(trees):
     whole = [n for n in paragraph.iter(tei("persName")) if received(n) == "Vladimir Ilyich"]
     assert len(whole) == 6 and {n.get("ref") for n in whole} == {"persons.xml#lenin"}
     assert all(len(n.findall(tei("supplied"))) == 2 for n in whole)  # the author's supplied letters kept inside
+
+
+def test_initials_alone_are_the_one_person_the_division_named_with_them(trees):
+    # Pavlova quotes the Ulyanovs' letters: `talked with M.I. (Ulyanova - I.P.)`, `she told V.I. about this
+    # reprimand`: Maria Ilyinichna and Vladimir Ilyich, named in the chapter; the translation's `A.I., authorized
+    # representatives of the Council of Labor and Defense` has lost the name, and the initials are no mention
+    pavlova = text_of(trees, "pavlova")
+    for words, initials, person in (("talked with M.I.", "M.I.", "ulyanova"), ("told V.I. about this reprimand", "V.I.", "lenin")):
+        marked = {received(n): n.get("ref") for n in _block_containing(pavlova, words).iter(tei("persName"))}
+        assert marked.get(initials) == f"persons.xml#{person}", marked
+    paragraph = _block_containing(pavlova, "it would be quite enough for A.I.")
+    assert "A.I." not in {received(n) for n in paragraph.iter(tei("persName"))}
+    # nor Furr's `C.C.` (the Central Committee), nor a bibliography's inverted `Nevezhin, V. A.`
+    for root in trees.values():
+        assert not [n for n in root.iter(tei("persName")) if received(n) in ("C.C.", "U.S.", "S.R.")]

@@ -181,6 +181,11 @@ QUANTIFIED_BEFORE = re.compile(r"\b(?:[Mm]any|[Ss]ome|[Mm]ost|[Aa]ll|[Ff]ew|[Oo]
                                r"|oldest|best)"
                                r"\s+of\s+the\s+$")
 SO_CALLED_BEFORE = re.compile(r"\b[Ss]o-called\.?\s+$")
+# two initials standing alone, neither before a surname nor after one (`in the care of V.I.`, `talked with M.I.`):
+# a person the text has named (the identify stage finds whom); not an abbreviation (rules.toml not_initials)
+INITIALS_ALONE = re.compile(r"(?<![\w.’'-])(?:[A-Z]\.\s?){2}(?![\w.])(?!\s*(?:[A-Z][a-z]|[A-Z]\.|\[|\(\s*[A-Z][a-z]))")
+INVERTED_BEFORE = re.compile(r"[A-Z][\w'’-]*[a-z],\s*$")  # `Nevezhin, V. A.`: a bibliography's inverted name
+INITIALS_ALONE_EVIDENCE = "initials alone"
 OLD_BEFORE = re.compile(r"\b[Oo]ld\s+$")
 OF_THE_BEFORE = re.compile(r"\b(?:of|among)\s+the\s+$")  # `the searches of the Communists`, `among the Communists`
 # a group's name in quotation marks: capitalised words ending in a word for a group
@@ -239,6 +244,7 @@ class Matcher:
             forms.setdefault(adjective, []).append((orgs[org_id], True))
         self.party_adjectives = set(adjectives.get("adjectives", {}))
         self.local_organizations_of = set(rules.get("local_organizations_of", []))
+        self.not_initials = {form.replace(" ", "") for form in rules.get("not_initials", [])}
         so_called = rules.get("so_called_groups", {})
         for group, org_id in so_called.items():
             forms.setdefault(group, []).append((orgs[org_id], True))
@@ -529,6 +535,8 @@ class Annotator:
             if not any(signed.start() < m.end and m.start < signed.end() for m in mentions):
                 mentions.append(Mention(signed.start(), signed.end(), self.signatures[signed.group()], "person", None,
                                         text, evidence="the author's signature (profile)"))
+        if not citing and not _in_italics(parent):
+            mentions += self.initials_alone(text, mentions, titles)
         if not _in_italics(parent):
             bodies = self.unregistered_bodies(text, mentions, titles)
             # a place within a body's name is part of it (`the University of Brussels`)
@@ -575,6 +583,20 @@ class Annotator:
             if blocking or any(a <= start and end <= b for a, b in titles):
                 continue
             found.append(Mention(start, end, None, "org", "low", text))
+        return found
+
+    def initials_alone(self, text: str, mentions: list[Mention], titles) -> list[Mention]:
+        """`she told V.I. about this reprimand`: two initials alone name someone the text has named; marked
+        without @ref, for the identify stage to find whom in the division (`edition.identify`)."""
+        found = []
+        for initials in INITIALS_ALONE.finditer(text):
+            start, end = initials.span()
+            if initials.group().replace(" ", "") in self.matcher.not_initials \
+                    or INVERTED_BEFORE.search(text, max(0, start - 40), start) \
+                    or any(start < m.end and m.start < end for m in mentions) \
+                    or any(a <= start and end <= b for a, b in titles):
+                continue
+            found.append(Mention(start, end, None, "person", "low", text, evidence=INITIALS_ALONE_EVIDENCE))
         return found
 
     def forenames_sharing_a_surname(self, text: str, mentions: list[Mention]) -> list[Mention]:

@@ -47,7 +47,8 @@ from functools import lru_cache
 from lxml import etree
 
 from . import XML_ID, tei
-from .entities import CANDIDATES, CLAIMANTS, EVIDENCE, REGISTER_FILE, UNIDENTIFIED, ELEMENT_FOR_KIND, matcher
+from .entities import (CANDIDATES, CLAIMANTS, EVIDENCE, INITIALS_ALONE_EVIDENCE, REGISTER_FILE, UNIDENTIFIED,
+                       ELEMENT_FOR_KIND, matcher)
 from .model import Document
 from .registers import REGISTERS, Entry, RegisterError
 from .bodies import SENTENCE_END, Bodies, take_into
@@ -190,6 +191,9 @@ class Identifier:
         if self.rules.bodies.national(self._ref_id(element), words):
             self._whose_party(element, words, passage, block)
             return
+        if element.get(EVIDENCE) == INITIALS_ALONE_EVIDENCE:
+            self._initials_alone(element, words, passage, block, scope)
+            return
         claimants = (element.get(CLAIMANTS) or "").split()
         if len(set(claimants)) < 2:
             self._remember(element, words, passage, scope)
@@ -224,6 +228,27 @@ class Identifier:
             self._remember(element, words, passage, scope)
         elif chosen:
             scope.local[(passage, words)] = chosen
+
+    def _initials_alone(self, element, words, passage, block, scope: Scope) -> None:
+        """`in the care of V.I.`, `talked with M.I.`: the one person the division has named whose forename and
+        patronymic (or forename and surname) have these initials. Several, or none, and the initials are taken
+        for no name: the translation's `A.I., authorized representatives` has lost the name it abbreviated."""
+        override = self.override(passage, words)
+        named = {entry for entry, _ in scope.fuller.get(_initials_key(words), [])}
+        if override is not None:
+            chosen, cert, evidence = override, ("" if override else "low"), "the editors' decision"
+        elif len(named) == 1:
+            chosen, cert, evidence = named.pop(), "medium", "initials of the one the division has named"
+        else:
+            chosen, cert, evidence = "", "low", f"initials of {len(named)} the division has named: no mention"
+        self.decisions.append(Decision(passage, words, chosen, "person", cert, evidence,
+                                       [f"{other}:also named with these initials" for other in sorted(named)],
+                                       _snippet(*self._context(element, block))))
+        if not chosen and override is None:
+            element.tag = UNWRAP
+            etree.strip_tags(element.getparent(), UNWRAP)
+            return
+        self._apply(element, chosen, cert)
 
     def _of_the_republics(self, element, words, passage, block) -> bool:
         """`the Central Executive Committee and the SNK of the republics`: each republic's, many bodies, none of
@@ -506,11 +531,19 @@ class Identifier:
         for forename in entry.data.get("forename", []):
             for patronymic in entry.data.get("patronymic", []):
                 scope.remember(f"{forename} {patronymic}", entry.id, passage)
+                scope.remember(_initials_key(f"{forename[0]}. {patronymic[0]}."), entry.id, passage)
+            for surname in entry.surnames:
+                scope.remember(_initials_key(f"{forename[0]}. {surname[0]}."), entry.id, passage)  # `L. D.`, `R. M.`
         if words in entry.surnames:
             return
         for surname in entry.surnames:
             if re.search(rf"\b{re.escape(surname)}\b", words):
                 scope.remember(surname, entry.id, passage)
+
+
+def _initials_key(initials: str) -> str:
+    """`V. I.`, `V.I.` -> `initials:VI`: a key of the division's memory no name's words can be."""
+    return "initials:" + "".join(ch for ch in initials if ch.isupper())
 
 
 def identify(doc: Document) -> Document:
