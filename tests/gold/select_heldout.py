@@ -168,6 +168,10 @@ LATER_DRAWS: list[tuple[int, list, Path]] = [
     # measures the frozen rules and is never tuned on. The eighteenth draw's proportions, but no Medvedev note is
     # left undrawn, so Medvedev's share of 26 is taken from his paragraphs (TWENTY_SECOND_DRAW)
     (1796596415, TWENTY_SECOND_DRAW, GOLD / "entities_blind10.toml"),
+    # issue 12's eleventh blind sample (twenty-third draw), drawn at 2026-12-06 23:10:22 UTC, after the rules were
+    # frozen at main commit 1b140cf: marked by hand from the plain text before the annotation was looked at; it
+    # measures the frozen rules and is never tuned on. The twenty-second draw's proportions (TWENTY_SECOND_DRAW)
+    (1796598622, TWENTY_SECOND_DRAW, GOLD / "entities_blind11.toml"),
 ]
 DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW), (6, THIRD_DRAW), (7, FOURTH_DRAW)]  # 4: the issue's number
 if FIFTH_SEED is not None:
