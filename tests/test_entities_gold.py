@@ -190,8 +190,10 @@ def test_org_mentions_precision_and_recall_against_gold(figures):
 TUNED_LEVELS = {
     # (the first blind sample's orgs at 0.97: its marker read Medvedev's `the "leftist" opposition` as a generic
     # reference, and Pavlova's `the so-called. right bias` as words; the later markers, and the edition since
-    # rounds 6 and 8, read the one as the Left Opposition's name, the other as the Right Opposition's)
-    ("blind", "persons"): (0.99, 0.99), ("blind", "places"): (0.99, 0.97), ("blind", "orgs"): (0.97, 0.97),
+    # rounds 6 and 8, read the one as the Left Opposition's name, the other as the Right Opposition's; its places
+    # at 0.98: its marker read Pavlova's `the Union` of 1922 as no name, the markers of the twentieth and twenty-third
+    # draws as the USSR, which the edition follows since round 10)
+    ("blind", "persons"): (0.99, 0.99), ("blind", "places"): (0.98, 0.97), ("blind", "orgs"): (0.97, 0.97),
     ("tuning", "persons"): (0.99, 0.97), ("tuning", "places"): (0.97, 0.96), ("tuning", "orgs"): (0.92, 0.85),
     ("tuning2", "persons"): (0.98, 0.98), ("tuning2", "places"): (0.96, 0.96), ("tuning2", "orgs"): (0.92, 0.90),
     ("tuning3", "persons"): (0.99, 0.98), ("tuning3", "places"): (0.95, 0.99), ("tuning3", "orgs"): (0.95, 0.89),

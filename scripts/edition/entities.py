@@ -141,7 +141,7 @@ DOCUMENT_BEFORE = re.compile(rf"\b(?:{DOCUMENTS}|{WORKS})\b(?:[^.;:!?\"“”«�
 ABOUT_OPENER = re.compile(rf"[\"“«](?:On|About|Concerning|Regarding)\s+(?![0-9])(?!(?:{'|'.join(MONTHS)})\b)")
 DOCUMENT_OPENER = re.compile(r"[\"“«](?:Draft\s+)?(?:Appeal|Order|Decree|Resolution|Letter|Declaration|Statement|Theses|Instruction|"
                              r"Directive|Circular|Regulations?|Statute|Address|Manifesto|Rules|Procedure|Provisions|Charter|"
-                             r"Additions?|Amendments?|Supplement|Addendum)"
+                             r"Additions?|Amendments?|Supplement|Addendum|Collection|Code|Bulletin)"
                              r"\s+(?:to|of|on|about|for|from|by)\s")
 # a capitalised quotation right after a name's possessive: his work's title (`Kaganovich's "Memorial Notes"`)
 AUTHORS_BEFORE = re.compile(r"\b[A-Z][\w-]*[a-z]['’]s\s+$")
@@ -186,6 +186,7 @@ SO_CALLED_BEFORE = re.compile(r"\b[Ss]o-called\.?\s+$")
 INITIALS_ALONE = re.compile(r"(?<![\w.’'-])(?:[A-Z]\.\s?){2}(?![\w.])(?!\s*(?:[A-Z][a-z]|[A-Z]\.|\[|\(\s*[A-Z][a-z]))")
 INVERTED_BEFORE = re.compile(r"[A-Z][\w'’-]*[a-z],\s*$")  # `Nevezhin, V. A.`: a bibliography's inverted name
 INITIALS_ALONE_EVIDENCE = "initials alone"
+OF_AFTER = re.compile(r"\s+of\b")
 OLD_BEFORE = re.compile(r"\b[Oo]ld\s+$")
 OF_THE_BEFORE = re.compile(r"\b(?:of|among)\s+the\s+$")  # `the searches of the Communists`, `among the Communists`
 # a group's name in quotation marks: capitalised words ending in a word for a group
@@ -245,6 +246,17 @@ class Matcher:
         self.party_adjectives = set(adjectives.get("adjectives", {}))
         self.local_organizations_of = set(rules.get("local_organizations_of", []))
         self.not_initials = {form.replace(" ", "") for form in rules.get("not_initials", [])}
+        places = {entry.id: entry for entry in registers.get("place", [])}
+        short = rules.get("short_after_the", {})
+        for name, entry_id in short.items():
+            forms.setdefault(name, []).append(((orgs | places)[entry_id], True))
+        self.short_after_the = set(short)
+        # a family by its surname in the plural (`the Slepkovs`, `the Kaganoviches`): the surname's readings
+        for entry in registers.get("person", []):
+            for surname in entry.surnames:
+                for plural in _plurals(surname):
+                    if plural not in forms or all(e.kind == "person" for e, _ in forms[plural]):
+                        forms.setdefault(plural, []).append((entry, False))
         so_called = rules.get("so_called_groups", {})
         for group, org_id in so_called.items():
             forms.setdefault(group, []).append((orgs[org_id], True))
@@ -645,6 +657,13 @@ class Annotator:
             entry = readings[0][0]
             return Mention(start, end, entry, "org", "medium", text, claimants=[entry], candidates=[entry],
                            evidence="the party's adjective before a word for its people")
+        if form in self.matcher.short_after_the:
+            if not DEFINITE_BEFORE.search(text, max(0, start - 5), start) or NAME_GOES_ON.match(text, end) \
+                    or OF_AFTER.match(text, end):
+                return None  # `the Union of Marxist-Leninists`, `the Union Bureau`: another name
+            entry = readings[0][0]
+            return Mention(start, end, entry, entry.kind, "medium", text, claimants=[entry], candidates=[entry],
+                           evidence="a short name after `the`")
         if form in self.matcher.so_called:
             if not SO_CALLED_BEFORE.search(text, max(0, start - 12), start):
                 return None  # `old and new opposition groups`: words, not a name
@@ -864,6 +883,13 @@ def _in_address(text: str, start: int, end: int) -> bool:
     right = text.find(" ", end)
     token = text[left:right if right >= 0 else len(text)]
     return "/" in token and ("www." in token or "://" in token or token.count("/") > 1) or "@" in token
+
+
+def _plurals(surname: str) -> list[str]:
+    """`Slepkovs`, `Kaganoviches`, `Yaroslavskys`: a family's plural of a surname long enough to be no word."""
+    if len(surname) < 5 or not surname[0].isupper() or not surname[-1].isalpha():
+        return []
+    return [surname + ("es" if surname.endswith(("ch", "sh", "s", "x", "z")) else "s")]
 
 
 def _spelled_as(name: str, names: list[str]) -> bool:
