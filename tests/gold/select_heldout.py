@@ -172,6 +172,10 @@ LATER_DRAWS: list[tuple[int, list, Path]] = [
     # frozen at main commit 1b140cf: marked by hand from the plain text before the annotation was looked at; it
     # measures the frozen rules and is never tuned on. The twenty-second draw's proportions (TWENTY_SECOND_DRAW)
     (1796598622, TWENTY_SECOND_DRAW, GOLD / "entities_blind11.toml"),
+    # issue 12's twelfth blind sample (twenty-fourth draw), drawn at 2026-12-06 23:36:44 UTC, after the rules were
+    # frozen at main commit eff974f: marked by hand from the plain text before the annotation was looked at; it
+    # measures the frozen rules and is never tuned on. The twenty-second draw's proportions (TWENTY_SECOND_DRAW)
+    (1796600204, TWENTY_SECOND_DRAW, GOLD / "entities_blind12.toml"),
 ]
 DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW), (6, THIRD_DRAW), (7, FOURTH_DRAW)]  # 4: the issue's number
 if FIFTH_SEED is not None:
