@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from collections.abc import Callable
 from itertools import chain
 from dataclasses import dataclass, field, replace
 
@@ -238,32 +239,29 @@ class Matcher:
             for entry in entries:
                 for form, explicit in entry.surface_forms():
                     forms.setdefault(form, []).append((entry, explicit))
-        # a party's adjective is one of its forms, allowed only before a word for its people (judge)
-        adjectives = rules.get("party_adjectives", {})
-        orgs = {entry.id: entry for entry in registers.get("org", [])}
-        for adjective, org_id in adjectives.get("adjectives", {}).items():
-            forms.setdefault(adjective, []).append((orgs[org_id], True))
-        self.party_adjectives = set(adjectives.get("adjectives", {}))
         self.local_organizations_of = set(rules.get("local_organizations_of", []))
         self.not_initials = {form.replace(" ", "") for form in rules.get("not_initials", [])}
-        places = {entry.id: entry for entry in registers.get("place", [])}
-        short = rules.get("short_after_the", {})
-        for name, entry_id in short.items():
-            forms.setdefault(name, []).append(((orgs | places)[entry_id], True))
-        self.short_after_the = set(short)
+        # forms that name their entry only where the words around allow it (judge): a party's adjective before a
+        # word for its people, a short name right after `the`, a lower-case group's name after `so-called`
+        adjectives = rules.get("party_adjectives", {})
+        self.party_adjectives = set(adjectives.get("adjectives", {}))
+        words = "|".join(map(re.escape, adjectives.get("nouns", [])))
+        others = "|".join(map(re.escape, sorted(self.party_adjectives, key=len, reverse=True)))
+        self.party_people_after = re.compile(rf"(?:\s+and\s+(?:{others}))?\s+(?:{words})\b") if words else None
+        entries = {entry.id: entry for kind in ("org", "place") for entry in registers.get(kind, [])}
+        self.conditional_forms: dict[str, Callable[[str, int, int], str | None]] = {}
+        for table, allowed in ((adjectives.get("adjectives", {}), self.names_the_party),
+                               (rules.get("short_after_the", {}), _short_name_after_the),
+                               (rules.get("so_called_groups", {}), _called_so)):
+            for form, entry_id in table.items():
+                forms.setdefault(form, []).append((entries[entry_id], True))
+                self.conditional_forms[form] = allowed
         # a family by its surname in the plural (`the Slepkovs`, `the Kaganoviches`): the surname's readings
         for entry in registers.get("person", []):
             for surname in entry.surnames:
                 for plural in _plurals(surname):
                     if plural not in forms or all(e.kind == "person" for e, _ in forms[plural]):
                         forms.setdefault(plural, []).append((entry, False))
-        so_called = rules.get("so_called_groups", {})
-        for group, org_id in so_called.items():
-            forms.setdefault(group, []).append((orgs[org_id], True))
-        self.so_called = set(so_called)
-        words = "|".join(map(re.escape, adjectives.get("nouns", [])))
-        others = "|".join(map(re.escape, sorted(self.party_adjectives, key=len, reverse=True)))
-        self.party_people_after = re.compile(rf"(?:\s+and\s+(?:{others}))?\s+(?:{words})\b") if words else None
         surnames = {form for form, readings in forms.items() if not all(explicit for _, explicit in readings)}
         for form, readings in forms.items():
             if form in surnames:
@@ -348,12 +346,14 @@ class Matcher:
                 last_end = end
         return chosen
 
-    def names_the_party(self, text: str, start: int, end: int) -> bool:
+    def names_the_party(self, text: str, start: int, end: int) -> str | None:
         """`the Bolshevik exiles`, `a Bolshevik deputy`, `Socialist-Revolutionary and Menshevik parties`: the
         adjective names the party before a word for its people or its organisation; `an old Bolshevik` is a
-        person, `the Bolshevik tradition` the party's views."""
-        return bool(self.party_people_after and self.party_people_after.match(text, end)
-                    and not OLD_BEFORE.search(text, max(0, start - 6), start))
+        person, `the Bolshevik tradition` the party's views. The evidence, or None."""
+        if self.party_people_after and self.party_people_after.match(text, end) \
+                and not OLD_BEFORE.search(text, max(0, start - 6), start):
+            return "the party's adjective before a word for its people"
+        return None
 
     def inside_institution(self, text: str, end: int, person: bool = False) -> bool:
         """`Kirov Plant`, `Moscow Oblast Committee`: the name belongs to a longer name.
@@ -651,25 +651,14 @@ class Annotator:
         if kinds == {"place"} and self.matcher.event_after_place(text, end):
             return None
         form = text[start:end]
-        if form in self.matcher.party_adjectives:
-            if not self.matcher.names_the_party(text, start, end):
-                return None  # `Bolshevik principles`, `an old Bolshevik`: views, a person
-            entry = readings[0][0]
-            return Mention(start, end, entry, "org", "medium", text, claimants=[entry], candidates=[entry],
-                           evidence="the party's adjective before a word for its people")
-        if form in self.matcher.short_after_the:
-            if not DEFINITE_BEFORE.search(text, max(0, start - 5), start) or NAME_GOES_ON.match(text, end) \
-                    or OF_AFTER.match(text, end):
-                return None  # `the Union of Marxist-Leninists`, `the Union Bureau`: another name
+        allowed = self.matcher.conditional_forms.get(form)
+        if allowed is not None:
+            evidence = allowed(text, start, end)
+            if evidence is None:
+                return None  # `Bolshevik principles`, `the Union of Marxist-Leninists`, `old and new opposition groups`
             entry = readings[0][0]
             return Mention(start, end, entry, entry.kind, "medium", text, claimants=[entry], candidates=[entry],
-                           evidence="a short name after `the`")
-        if form in self.matcher.so_called:
-            if not SO_CALLED_BEFORE.search(text, max(0, start - 12), start):
-                return None  # `old and new opposition groups`: words, not a name
-            entry = readings[0][0]
-            return Mention(start, end, entry, "org", "medium", text, claimants=[entry], candidates=[entry],
-                           evidence="a group's name in lower case after `so-called`")
+                           evidence=evidence)
         if form in self.matcher.compass_regions and not _compass_region(text, start, end):
             return None  # `West Siberian`, `West Germany`: part of another name
         if form in self.matcher.member_plurals and (_people_of_the_party(text, start)
@@ -883,6 +872,22 @@ def _in_address(text: str, start: int, end: int) -> bool:
     right = text.find(" ", end)
     token = text[left:right if right >= 0 else len(text)]
     return "/" in token and ("www." in token or "://" in token or token.count("/") > 1) or "@" in token
+
+
+def _short_name_after_the(text: str, start: int, end: int) -> str | None:
+    """`the government of the Union`: right after `the`, and not the head of another name (`the Union of
+    Marxist-Leninists`, `the Union Bureau`)."""
+    if DEFINITE_BEFORE.search(text, max(0, start - 5), start) and not NAME_GOES_ON.match(text, end) \
+            and not OF_AFTER.match(text, end):
+        return "a short name after `the`"
+    return None
+
+
+def _called_so(text: str, start: int, end: int) -> str | None:
+    """`the so-called right bias`, `the so-called. new opposition`: a group's lower-case name the text calls so."""
+    if SO_CALLED_BEFORE.search(text, max(0, start - 12), start):
+        return "a group's name in lower case after `so-called`"
+    return None
 
 
 def _plurals(surname: str) -> list[str]:
