@@ -63,7 +63,8 @@ SPACE = re.compile(r"^\s+$")
 # a state's official name before the country: `the Republic of Cuba`, `the People's Republic of China`
 STATE_BEFORE = re.compile(r"(?<![\w'’-])(?:(?:People's|Socialist|Soviet|Federal|Democratic|Federative|Islamic|Arab)\s+)*"
                           r"(?:Republic|Kingdom|Empire|Principality|Grand Duchy|Duchy)\s+of\s+(?:the\s+)?$")
-LOWER_SUB_BODIES = ("presidium", "secretariat", "collegium", "bureau", "board", "ispolkom")
+LOWER_SUB_BODIES = ("presidium", "secretariat", "collegium", "bureau", "board", "ispolkom", "special sector",
+                    "secret department")
 # a word that makes a kind of such a sub-body (`the political secretariat of the ECCI`, `the women's
 # secretariat of the Executive Committee`, `the executive board of the Tsentrosoiuz`)
 LOWER_SUB_BODY_KINDS = ("political", "women's", "women’s", "executive", "organisational", "organizational", "party")
