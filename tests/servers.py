@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from waitress.server import create_server
@@ -12,9 +12,8 @@ from waitress.server import create_server
 POLL = 0.05
 
 
-@contextmanager
-def serving(app) -> Iterator[str]:
-    """The app served until the block ends; yields its base URL (http://127.0.0.1:PORT).
+def start(app) -> tuple[str, Callable[[], None]]:
+    """Serve the app; return its base URL (http://127.0.0.1:PORT) and the function that stops it.
 
     The thread runs waitress's loop a poll at a time and stops before the sockets are closed: closing
     them under a thread blocked in `select` made it fail now and then with EBADF (`server.run()` has no
@@ -28,9 +27,20 @@ def serving(app) -> Iterator[str]:
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
+
+    def stop() -> None:
         stopping.set()
         thread.join(timeout=5)
         server.close()
+
+    return f"http://127.0.0.1:{server.effective_port}", stop
+
+
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """The app served until the block ends; yields its base URL."""
+    url, stop = start(app)
+    try:
+        yield url
+    finally:
+        stop()

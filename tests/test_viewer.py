@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import threading
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -97,20 +96,14 @@ class LiveServer:
     """The real app under waitress on a free loopback port, in a thread."""
 
     def __init__(self, app):
-        from waitress.server import create_server
-        self.server = create_server(app, host="127.0.0.1", port=0, threads=4)
-        self.url = f"http://127.0.0.1:{self.server.effective_port}"
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
+        from servers import start
+        self.url, self.close = start(app)
 
     def get(self, path: str, **kwargs) -> requests.Response:
         return requests.get(self.url + path, timeout=30, **kwargs)
 
     def post(self, path: str, **kwargs) -> requests.Response:
         return requests.post(self.url + path, timeout=30, **kwargs)
-
-    def close(self) -> None:
-        self.server.close()
 
 
 @pytest.fixture(scope="module")
