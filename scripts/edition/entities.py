@@ -544,7 +544,7 @@ class Annotator:
             mentions.append(Mention(start, found.end(), None, "person", "low", text))
         mentions += self.forenames_sharing_a_surname(text, mentions)
         for signed in self.signature.finditer(text) if self.signature else ():
-            if not any(signed.start() < m.end and m.start < signed.end() for m in mentions):
+            if not _overlaps(signed.start(), signed.end(), mentions):
                 mentions.append(Mention(signed.start(), signed.end(), self.signatures[signed.group()], "person", None,
                                         text, evidence="the author's signature (profile)"))
         if not citing and not _in_italics(parent):
@@ -605,7 +605,7 @@ class Annotator:
             start, end = initials.span()
             if initials.group().replace(" ", "") in self.matcher.not_initials \
                     or INVERTED_BEFORE.search(text, max(0, start - 40), start) \
-                    or any(start < m.end and m.start < end for m in mentions) \
+                    or _overlaps(start, end, mentions) \
                     or any(a <= start and end <= b for a, b in titles):
                 continue
             found.append(Mention(start, end, None, "person", "low", text, evidence=INITIALS_ALONE_EVIDENCE))
@@ -874,6 +874,10 @@ def _in_address(text: str, start: int, end: int) -> bool:
     return "/" in token and ("www." in token or "://" in token or token.count("/") > 1) or "@" in token
 
 
+def _overlaps(start: int, end: int, mentions: list[Mention]) -> bool:
+    return any(start < m.end and m.start < end for m in mentions)
+
+
 def _short_name_after_the(text: str, start: int, end: int) -> str | None:
     """`the government of the Union`: right after `the`, and not the head of another name (`the Union of
     Marxist-Leninists`, `the Union Bureau`)."""
@@ -1040,7 +1044,7 @@ def annotate(doc: Document) -> Document:
                 for child in children:
                     _annotate_slot(annotator, element, child, unregistered_only=True)
     report["signatures_in_italics"] = _mark_italic_signatures(text, annotator)
-    report["names_with_supplied_letters"] = _mark_names_with_supplied_letters(text, m)
+    report["names_with_supplied_letters"] = _mark_names_with_supplied_letters(text, annotator)
     report["linked_existing"] = link_existing_names(text, m)
     report.update(annotator.counts)
     queue = review_queue(text, m, ordinary)
@@ -1253,7 +1257,7 @@ def _derived(word: str, m: Matcher) -> bool:
     return cache[word]
 
 
-def _mark_names_with_supplied_letters(text_element, m: Matcher) -> int:
+def _mark_names_with_supplied_letters(text_element, annotator: Annotator) -> int:
     """`V<supplied>ladimir</supplied> I<supplied>lyich</supplied>`: a name whose letters the author supplied in
     brackets (`V[ladimir] I[lyich]`) is split by them, and no slot holds it whole. Read with its supplied
     letters, a form of one register entry only is marked around them."""
@@ -1262,17 +1266,14 @@ def _mark_names_with_supplied_letters(text_element, m: Matcher) -> int:
         if element.tag in NAME_ELEMENTS or any(a.tag in NAME_ELEMENTS for a in element.iterancestors()):
             continue
         reading, segments = _reading_with_supplied(element)
-        for start, end, readings in reversed(m.matches(reading)):
+        for start, end, readings in reversed(annotator.matcher.matches(reading)):
             entries = _unique(e for e, _ in readings if e.id)
             inside = [s for s in segments if s[0] < end and start < s[1]]
             if len(entries) != 1 or not any(s[3] == "supplied" for s in inside) \
                     or inside[0][3] in ("supplied", "barrier") or inside[-1][3] == "barrier":
                 continue
-            name = etree.Element(tei(ELEMENT_FOR_KIND[entries[0].kind]))
-            name.set("ref", f"{REGISTER_FILE[entries[0].kind]}#{entries[0].id}")
-            name.set("resp", ANNOTATOR)
-            name.set("cert", "medium")
-            _wrap_segments(element, name, inside, start, end)
+            name = annotator.element(Mention(start, end, entries[0], entries[0].kind, "medium", reading))
+            _wrap_segments(element, name, inside, start, end)  # (its text is set there, the first piece's)
             marked += 1
     return marked
 
@@ -1331,7 +1332,8 @@ def _mark_italic_signatures(text_element, annotator: Annotator) -> int:
         if len(hi) or form not in annotator.signatures:
             continue
         name = annotator.element(Mention(0, len(form), annotator.signatures[form], "person", None, form))
-        name.tail, hi.text = hi.text[hi.text.index(form) + len(form):], hi.text[:hi.text.index(form)]
+        at = hi.text.index(form)
+        name.tail, hi.text = hi.text[at + len(form):], hi.text[:at]
         hi.append(name)
         marked += 1
     return marked
