@@ -191,11 +191,19 @@ OF_AFTER = re.compile(r"\s+of\b")
 OLD_BEFORE = re.compile(r"\b[Oo]ld\s+$")
 OF_THE_BEFORE = re.compile(r"\b(?:of|among)\s+the\s+$")  # `the searches of the Communists`, `among the Communists`
 # a group's name in quotation marks: capitalised words ending in a word for a group
-QUOTED_GROUP = re.compile(r"(?<=[\"“«])(?P<name>(?:[A-Z][\w'’-]*\s+){1,4}(?:[Cc]enter|[Cc]entre|Bloc|Group))(?=[\"”»])")
+QUOTED_GROUP = re.compile(r"(?<=[\"“«])(?P<name>(?:[A-Z][\w'’-]*\s+){1,4}(?:[Cc]enter|[Cc]entre|Bloc|Group))"
+                          r"(?=[.,]?[\"”»])")  # (the American comma or stop inside: `the "Leningrad center."`)
+# a numbered unit of an army or a fleet: `the 25th Division`, `commanded the 14th Army`, `the 1st Horse Army`
+NUMBERED_UNIT = re.compile(r"(?<![\w'’-])(?P<name>\d+(?:st|nd|rd|th|d)\s+(?:[A-Z][\w'’-]*\s+){0,2}"
+                           r"(?:Army|Armies|Division|Corps|Regiment|Brigade|Fleet|Flotilla))(?![\w'’-])")
 COUNTED_AFTER = re.compile(r"\s+(?:made up|make up|constituted|accounted for|numbered|themselves)\b")
 # members of a place or singled out by a clause are people: `the Bolsheviks of Omsk`, `the Bolsheviks whose
 # contributions were...`
 MEMBERS_AFTER = re.compile(r"\s+(?:of\s+(?!the\b)[A-Z]|who\b|whose\b|whom\b)")
+# a word for a number or a generation of people and `of` before the plural without `the` makes its members a set
+# of people: `an entire generation of Bolsheviks`, `many thousands of Bolsheviks`, `the guard of Bolsheviks`
+COLLECTIVE_OF_BEFORE = re.compile(r"\b(?:generations?|thousands|hundreds|dozens|tens|millions|guard|cohorts?|"
+                                  r"detachments?|masses|handful|circles?|cadres|families|arrests|executions)\s+of\s+$")
 # A citation's imprint: the place of publication before its publisher (`Moskva: Progress, 1993`,
 # `Moscow : "Kniga i biznes"`) or its year (`, Tbilisi, 1989.`), after the title or author's comma
 IMPRINT_BEFORE = re.compile(r"[,.;()\]]\s*$")
@@ -564,6 +572,7 @@ class Annotator:
           name with it (edition.spans);
         - a group's name in quotation marks, as the show trials named the alleged ones (`the "All-Union
           Trotskyist Center"`, `the "Moscow Center"`), not a title after a word for a work;
+        - a numbered unit of an army or a fleet (`the 25th Division`, `the 14th Army`);
         - a committee named in lower case after its place (`the Irkutsk provincial committee`, rules.toml
           institution_heads_lower), its place part of its name;
         - an institution named by its place or patron (`Kazan University`, `the Lenin Institute`) or by
@@ -575,6 +584,7 @@ class Annotator:
         candidates += [(i, False) for i in (m.institution_of.finditer(text) if m.institution_of else ())]
         candidates += [(i, False) for i in (m.institution.finditer(text) if m.institution else ())]
         candidates += [(g, False) for g in QUOTED_GROUP.finditer(text)]
+        candidates += [(u, False) for u in NUMBERED_UNIT.finditer(text)]
         candidates += [(b, False) for b in (m.lower_body.finditer(text) if m.lower_body else ())
                        if _proper_word(b.group("name").split()[0], self.ordinary)
                        and not b.group("name").endswith("s")]  # (`the Siberian provincial committees`: several)
@@ -977,6 +987,8 @@ def _people_of_the_party(text: str, start: int) -> bool:
     if PARTYS_WORD.search(text, max(0, start - 30), start):
         return True  # `Communist Party (of Bolsheviks)`: a word of the party's name, not a name of its own
     if QUANTIFIED_BEFORE.search(text, max(0, start - 30), start):
+        return True
+    if COLLECTIVE_OF_BEFORE.search(text, max(0, start - 30), start):
         return True
     before = WORD_BEFORE_PLURAL.search(text, max(0, start - 30), start)
     return bool(before) and before.group(1) not in PARTY_AFTER_WORDS

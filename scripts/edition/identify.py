@@ -64,6 +64,10 @@ YEAR = re.compile(r"(?<![\d/.-])(1[89]\d\d)(?!\d)")
 UNWRAP = "{urn:x-edition:working}unwrap"
 # between two names of one list: a comma, `and`, `or`
 LIST_GLUE = re.compile(r"^\s*(?:,|;|,?\s+and|,?\s+or)\s*$")
+# `in` or `near` before a name that a person and a place share, alone or after another name and `and`: the place
+# (`in Kuybyshev`, `in Solikamsk and Kuybyshev`); not before a possessive (`in Gorky's novels`)
+IN_A_PLACE_BEFORE = re.compile(r"\b(?:in|near)\s+(?:[A-Z][\w'’-]*\s+(?:and|or)\s+)?$")
+POSSESSIVE_AFTER = re.compile(r"['’]s?\b")
 
 
 class DecisionsError(RegisterError):
@@ -373,6 +377,10 @@ class Identifier:
         of) while a descriptor names another: `V. Smirnov, who was appointed people's commissar of
         the Navy in 1938` is not V. M. Smirnov (shot 1937)."""
         text, at = self._context(element, block)
+        places = [c for c in claimants if c != chosen and c in self.ids and self.ids[c].kind == "place"]
+        if places and self.ids[chosen].kind == "person" and self._in_a_place(text, at):
+            rejected[chosen] = "a place is meant"  # `in Solikamsk and Kuybyshev`: the city of his name
+            return places[0], "medium", "a place is meant (`in` before the name)"
         ruled_out: dict[str, str] = {}
         self._dates_fit(text, at, block, [chosen], ruled_out)
         if not ruled_out:
@@ -384,6 +392,11 @@ class Identifier:
         rejected[chosen] = "dates: " + self._life(chosen)
         return found[0], "medium", f"{found[1]}; the initials' bearer ruled out by his dates"
 
+    @staticmethod
+    def _in_a_place(text, at) -> bool:
+        """`sent to party work in Solikamsk and Kuybyshev`: the city, not the man."""
+        return bool(IN_A_PLACE_BEFORE.search(text, max(0, at[0] - 40), at[0])) and not POSSESSIVE_AFTER.match(text, at[1])
+
     def _kind_fits(self, element, text, at, candidates, rejected) -> list[str]:
         kinds = {self.ids[c].kind for c in candidates if c in self.ids}
         if len(kinds) < 2:
@@ -391,6 +404,8 @@ class Identifier:
         wanted = self._neighbour_kind(element)
         after = re.match(r"\s+([A-Z]\w+)", text[at[1]:at[1] + 30])
         if after and after.group(1) in self.rules.place_heads:
+            wanted = "place"
+        if self._in_a_place(text, at):
             wanted = "place"
         if not wanted:
             return candidates

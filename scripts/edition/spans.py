@@ -19,8 +19,8 @@ The shapes, composed until none is left (`VKP(b) Central Committee Politburo`,
 - a body, `of` (`of the`), its owner: `the Central Committee of the VKP(b)`,
   `the Politburo of the Central Committee`, `VSNKh of the RSFSR`; `in` and a place
   whose own body it is (`the CC in Uzbekistan`); a body housed in another, `at`
-  (`the Hoover Institution at Stanford University`), or attached to it, `under` (`the
-  Institute of Marxism-Leninism under the Central Committee of the CPSU`: the institute);
+  (`the Hoover Institution at Stanford University`), or attached to it, `under` or
+  `within` (`the Institute of Marxism-Leninism under the Central Committee of the CPSU`: the institute);
 - a sub-body the register does not hold, in capitals, before `of` and its body
   (`the Presidium of the CCC`, `the Special Department of the GPU`) or after it
   (`NKVD Administration`, `VKP(b) Kraykom`);
@@ -29,7 +29,7 @@ The shapes, composed until none is left (`VKP(b) Central Committee Politburo`,
 - a place's whole name: a state's official name (`the Republic of Cuba`, Cuba's), a
   region named for its city in lower case (`the Moscow region`, the Moscow Oblast),
   a building named for its place (`Butyrki Prison`: the prison itself; `Vladimir
-  Prison`, a prison in Vladimir, is no entry: cert="low").
+  Prison` or `Barnaul City Prison`, a prison in the city, is no entry: cert="low").
 
 The whole name points where its head points only when the owner is the one the
 head's entry already implies: an all-Union owner (`USSR`, `VKP(b)`) or the
@@ -63,7 +63,7 @@ SPACE = re.compile(r"^\s+$")
 # a state's official name before the country: `the Republic of Cuba`, `the People's Republic of China`
 STATE_BEFORE = re.compile(r"(?<![\w'’-])(?:(?:People's|Socialist|Soviet|Federal|Democratic|Federative|Islamic|Arab)\s+)*"
                           r"(?:Republic|Kingdom|Empire|Principality|Grand Duchy|Duchy)\s+of\s+(?:the\s+)?$")
-LOWER_SUB_BODIES = ("presidium", "secretariat", "collegium", "bureau", "board", "ispolkom", "special sector",
+LOWER_SUB_BODIES = ("presidium", "secretariat", "collegium", "bureau", "buro", "board", "ispolkom", "special sector",
                     "secret department")
 # a word that makes a kind of such a sub-body (`the political secretariat of the ECCI`, `the women's
 # secretariat of the Executive Committee`, `the executive board of the Tsentrosoiuz`)
@@ -84,6 +84,9 @@ OF = re.compile(r"^\s+of\s+(?:the\s+)?$")
 IN = re.compile(r"^\s+in\s+(?:the\s+)?$")
 AT = re.compile(r"^\s+at\s+(?:the\s+)?$")
 UNDER = re.compile(r"^\s+under\s+(?:the\s+)?$")
+# `the Institute of World Literature within the Academy of Sciences`: an institution within another; not `the
+# opposition within the Comintern`, a group within a body
+WITHIN = re.compile(r"^\s+within\s+(?:the\s+)?$")
 # `the CC of party in Turkmenistan`, `the Central Committee of the communist parties of Azerbaijan and Armenia`:
 # the body of a republic's party, its party named in lower case before the republic
 OF_THE_PARTY_OF = re.compile(r"^\s+of\s+(?:the\s+)?(?:[Cc]ommunist\s+)?part(?:y|ies)\s+(?:of|in)\s+(?:the\s+)?$")
@@ -119,7 +122,7 @@ class WholeNames:
         self.place_types = {e.id: e.data.get("type", "") for e in matcher().registers.get("place", [])}
         place_heads = rules().place_heads
         self.place_head_after = re.compile(
-            rf"\s(?:{'|'.join(map(re.escape, sorted(place_heads)))})(?![\w'’-])") if place_heads else None
+            rf"\s(?:[A-Z][\w'’-]*\s+)?(?:{'|'.join(map(re.escape, sorted(place_heads)))})(?![\w'’-])") if place_heads else None
 
     def region_of(self, city: str) -> str | None:
         """The register's region named for `city` (`Moscow` -> `Moscow Oblast`), if it holds one."""
@@ -244,7 +247,9 @@ def _compose_at(parent, i: int, rules: WholeNames):
     if child.tag == ORG and following is not None and following.tag == ORG and AT.match(child.tail or "") \
             and words(child).split()[-1] in rules.housed:
         return _wrap(parent, child, following, child, following, rules)  # `the Hoover Institution at Stanford`
-    if child.tag == ORG and following is not None and following.tag == ORG and UNDER.match(child.tail or ""):
+    if child.tag == ORG and following is not None and following.tag == ORG and (
+            UNDER.match(child.tail or "") or (WITHIN.match(child.tail or "")
+                                              and set(words(child).split()) & matcher().institution_kinds)):
         # `the Institute of Marxism-Leninism under the Central Committee of the CPSU`: the body the first names,
         # attached to the second
         outer = _enclose(parent, child, following)
