@@ -30,7 +30,8 @@ BLIND = Path(__file__).parent / "gold" / "entities_blind.toml"
 # marked blind, then tuned on (issue 12, 2026-12-06): each found the faults of the rules before they were
 # frozen, so their figures measure nothing unseen; they hold the level reached, against regressions
 TUNING = {name: Path(__file__).parent / "gold" / f"entities_{name}.toml"
-          for name in ("tuning", "tuning2", "tuning3", "tuning4", "tuning5", "tuning6", "tuning7", "tuning8")}
+          for name in ("tuning", "tuning2", "tuning3", "tuning4", "tuning5", "tuning6", "tuning7", "tuning8",
+                       "tuning9")}
 SAMPLES = {"first": GOLD, "held-out": HELD_OUT, "blind": BLIND, **TUNING}
 BLOCKS = {tei(t) for t in ("p", "item", "head", "l", "ab", "label", "figDesc", "note")}
 KINDS = {"persons": tei("persName"), "places": tei("placeName"), "orgs": tei("orgName")}
@@ -153,7 +154,7 @@ def test_every_gold_reference_names_a_register_entry():
     ids = {e.id for entries in registers.values() for e in entries}
     for sample in SAMPLES.values():
         for paragraph in gold_paragraphs(sample):
-            for mention in paragraph["persons"] + paragraph["places"] + paragraph.get("orgs", []):
+            for mention in paragraph.get("persons", []) + paragraph["places"] + paragraph.get("orgs", []):
                 ref = mention.rsplit("=", 1)[1]
                 assert not ref or ref in ids, (sample.name, mention)
 
@@ -207,6 +208,9 @@ TUNED_LEVELS = {
     ("tuning7", "persons"): (0.99, 0.95), ("tuning7", "places"): (0.90, 0.90), ("tuning7", "orgs"): (0.98, 0.96),
     # the twenty-first draw (seed 1796594640): 41 passages, marked blind at 22:04-22:08, tuned on in round 8
     ("tuning8", "persons"): (0.99, 0.98), ("tuning8", "places"): (0.99, 0.94), ("tuning8", "orgs"): (0.97, 0.91),
+    # the twenty-fifth draw (seed 1796604072): 262 passages marked blind for places and organisations only at
+    # 00:43-00:55 on 2026-12-07 (places 0.934/0.929, organisations 0.899/0.885 when scored), tuned on in round 11
+    ("tuning9", "places"): (0.96, 0.95), ("tuning9", "orgs"): (0.92, 0.92),
 }
 
 
