@@ -276,6 +276,17 @@ def _compose_at(parent, i: int, rules: WholeNames):
     if after:  # `NKVD Administration`
         return _take_words(parent, child, i, child.tail, after.end(), "after")
     owner = rules.owner_word_before.search(before or "") if rules.owner_word_before else None
+    if owner and owner.group("word").endswith(("'s", "’s")):
+        # `the republic's Council of People's Commissars`: the republic's own body, its possessive outside the
+        # name as any possessive's; the register's body of that owner where it holds one, else none
+        owned = _owned_body(ref_id(child), owner.group("word"), rules)
+        if owned:
+            child.set("ref", f"orgs.xml#{owned}")
+            child.attrib.pop("cert", None)
+        else:
+            child.attrib.pop("ref", None)
+            child.set("cert", "low")
+        return None
     if owner and not (owner.group("word") in rules.all_union_marks and ref_id(child) in rules.all_union_owners):
         # `All-Union Central Executive Committee`, `Ukrainian GPU`, `Armenian VKP(b)`; not `All-Union CPSU`, where
         # the word says nothing of the all-Union party itself

@@ -90,6 +90,10 @@ TWENTY_SECOND_DRAW = [("rogovin", "p", 33), ("rogovin", "note", 3), ("rogovin", 
 TUNING9_DRAW = [("rogovin", "p", 110), ("rogovin", "note", 10), ("rogovin", "long", 6), ("medvedev", "p", 95),
                 ("medvedev", "long", 8), ("pavlova", "long", 8), ("pavlova", "note", 10), ("furr", "p", 25),
                 ("furr", "note", 3)]
+# The twenty-sixth draw (issue 12's tenth tuning sample): as the twenty-fifth, places and organisations only, a
+# little smaller; four of Pavlova's long paragraphs
+TUNING10_DRAW = [("rogovin", "p", 95), ("rogovin", "note", 8), ("rogovin", "long", 5), ("medvedev", "p", 80),
+                 ("medvedev", "long", 6), ("pavlova", "long", 4), ("furr", "p", 20), ("furr", "note", 2)]
 LATER_DRAWS: list[tuple[int, list, Path]] = [
     # the tuning sample (sixth draw), drawn at 2026-12-06 14:13:28 UTC: marked blind to find the
     # names stage's faults before its rules are frozen; tuned on, so it measures nothing
@@ -186,6 +190,9 @@ LATER_DRAWS: list[tuple[int, list, Path]] = [
     # issue 12's ninth tuning sample (twenty-fifth draw), drawn at 2026-12-07 00:41:12 UTC: marked blind for places
     # and organisations, to find the rules' faults; tuned on, so it measures nothing (TUNING9_DRAW)
     (1796604072, TUNING9_DRAW, GOLD / "entities_tuning9.toml"),
+    # issue 12's tenth tuning sample (twenty-sixth draw), drawn at 2026-12-07 01:12:44 UTC: marked blind for places and
+    # organisations, to find the rules' faults; tuned on, so it measures nothing (TUNING10_DRAW)
+    (1796605964, TUNING10_DRAW, GOLD / "entities_tuning10.toml"),
 ]
 DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW), (6, THIRD_DRAW), (7, FOURTH_DRAW)]  # 4: the issue's number
 if FIFTH_SEED is not None:
