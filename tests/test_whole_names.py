@@ -527,3 +527,35 @@ def test_an_office_or_departments_of_a_body_are_named_whole_with_it(trees):
     for name in ("Prosecutor's Office of the People's Commissariat of Justice", "Foreign Departments of the NKVD"):
         assert bodies[name].get("cert") == "low" and not ref(bodies[name]) and list(bodies[name].iter(ORG))[1:]
     assert "Plenipotentiary Representative Office" not in bodies
+
+
+def test_a_texts_own_short_names_name_their_entry_where_they_stand_alone(trees):
+    """The profile's `[entities] short_names`: Furr's `the Presidium` of 1952 is the Central Committee's (the
+    Politburo renamed), not `the Presidium of the Supreme Soviet`; Rogovin's `the “Union”` is Riutin's Union of
+    Marxist-Leninists, not `the Union Bureau` or `Soviet Union`. Each such mention says where it comes from."""
+    furr = next(r for k, r in trees.items() if k.startswith("furr"))
+    presidia = [n for n in furr.find(tei("text")).iter(ORG) if words(n) == "Presidium"]
+    assert len(presidia) >= 8 and {ref(n) for n in presidia} == {"politburo"}
+    assert all(n.get("cert") == "medium" for n in presidia)
+    for name in furr.find(tei("text")).iter(ORG):
+        assert not (words(name) == "Presidium" and re.match(r"\s+of\b", name.tail or "")), "Presidium of …"
+    rogovin = next(r for k, r in trees.items() if k.startswith("rogovin"))
+    unions = [n for n in rogovin.find(tei("text")).iter(ORG) if words(n) == "Union"]
+    assert len(unions) >= 10 and {ref(n) for n in unions} == {"union-of-marxist-leninists"}
+    for name in rogovin.find(tei("text")).iter(ORG):
+        assert not (words(name) == "Union" and re.match(r"[”\"]?\s+[A-Z]", name.tail or "")), words(name)
+
+
+def test_abbreviated_bodies_events_of_places_and_the_sides_of_a_continent(trees):
+    """Furr's `the October 1937 C.C. Plenum` names the Central Committee (the initials are a body's, not a
+    person's before a surname); `the Yalta and Potsdam conferences` and `the Paris Commune` are events named for
+    places, no place mention; `West Europe` is Europe, the side inside the name."""
+    furr = next(r for k, r in trees.items() if k.startswith("furr"))
+    block = next(p for p in furr.iter(tei("p")) if "October 1937 C.C. Plenum" in "".join(p.itertext()))
+    assert "central-committee" in {ref(n) for n in block.iter(ORG) if words(n) == "C.C."}
+    medvedev = next(r for k, r in trees.items() if k.startswith("medvedev"))
+    for words_ in ("the Yalta and Potsdam conferences", "after the Paris Commune"):
+        block = next(p for p in medvedev.iter(tei("p")) if words_ in " ".join("".join(p.itertext()).split()))
+        assert not {words(p) for p in block.iter(PLACE)} & {"Yalta", "Potsdam", "Paris"}, words_
+    wests = [p for p in outermost(trees, PLACE) if words(p) == "West Europe"]
+    assert len(wests) >= 3 and {ref(p) for p in wests} == {"europe"}

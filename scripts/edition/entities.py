@@ -83,6 +83,7 @@ INITIAL = r"(?:Shch|Sh|Ch|Kh|Zh|Ts|Ye|Yu|Ya|Yo|Iu|Ia|[A-Z])"
 CONTRACTION_AFTER = re.compile(r"['’]t\b")
 NUMBER_AFTER = re.compile(r"[-–]\d")
 LOWER_NEXT = re.compile(r"[\"”»]?\s+([a-z]+)\b")
+PLACE_AND_PLACE_NEXT = re.compile(r"\s+and\s+[A-Z][\w'’-]*")
 HYPHENED_NEXT = re.compile(r"[-–]([a-z]+)\b")
 # A surname as the Latin alphabet writes it, accents included (`Broué`, `Kühne`)
 SURNAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"
@@ -185,6 +186,8 @@ SO_CALLED_BEFORE = re.compile(r"\b[Ss]o-called\.?\s+$")
 # two initials standing alone, neither before a surname nor after one (`in the care of V.I.`, `talked with M.I.`):
 # a person the text has named (the identify stage finds whom); not an abbreviation (rules.toml not_initials)
 INITIALS_ALONE = re.compile(r"(?<![\w.’'-])(?:[A-Z]\.\s?){2}(?![\w.])(?!\s*(?:[A-Z][a-z]|[A-Z]\.|\[|\(\s*[A-Z][a-z]))")
+# a capitalised word right before a short name makes it part of another name (`Soviet Union`, `Writers' Union`)
+CAPITALISED_WORD_BEFORE = re.compile(r"[A-Z][\w'’-]*[”\"»]?\s+[“\"«]?$")
 INVERTED_BEFORE = re.compile(r"[A-Z][\w'’-]*[a-z],\s*$")  # `Nevezhin, V. A.`: a bibliography's inverted name
 INITIALS_ALONE_EVIDENCE = "initials alone"
 OF_AFTER = re.compile(r"\s+of\b")
@@ -429,6 +432,9 @@ class Matcher:
         Trials` in capitals (institution heads); `the Leningrad opposition`, `Moscow leaders`,
         `a Moscow plant` keep the place."""
         following = LOWER_NEXT.match(text, end, end + 30)
+        shared = PLACE_AND_PLACE_NEXT.match(text, end, end + 60)
+        if shared:  # `the Yalta and Potsdam conferences`: two events sharing one head word
+            following = LOWER_NEXT.match(text, shared.end(), shared.end() + 30)
         return bool(following and (self._head_in(following.group(1), self.event_heads)
                                    or self._head_in(following.group(1), self.compound_heads)))
 
@@ -458,6 +464,9 @@ class Annotator:
         # the initials by which the text's author or translator signs an interpolation (`– V. R.`)
         self.signatures: dict[str, Entry] = {}
         self.signature: re.Pattern | None = None
+        # the words the text alone uses as a name (`the Presidium` of Furr's 1952: the CC's Presidium)
+        self.short_names: dict[str, Entry] = {}
+        self.short_name: re.Pattern | None = None
         self.counts = {"persName": 0, "placeName": 0, "orgName": 0, "with_ref": 0,
                        "undecided": 0, "initials_unmatched": 0, "unregistered": 0}
 
@@ -480,6 +489,29 @@ class Annotator:
             forms = "|".join(map(re.escape, sorted(self.signatures, key=len, reverse=True)))
             # (not initials before a surname: `I.P. Pavlov` is the physiologist)
             self.signature = re.compile(rf"(?<![\w.])(?:{forms})(?!\w)(?![\s*]*[A-Z][a-z])")
+
+    def learn_short_names(self, short_names: dict[str, str]) -> None:
+        """The profile's short names (`[entities] short_names`): a word that names one entry in this text alone,
+        standing on its own (Furr's `the Presidium` of 1952 is the Central Committee's, the Politburo renamed;
+        Rogovin's quoted `“Union”` is Riutin's Union of Marxist-Leninists). Not before `of` or another capitalised
+        word, nor after one: `the Presidium of the Supreme Soviet`, `the Union Bureau`, `Soviet Union`."""
+        entries = {entry.id: entry for kind in self.matcher.registers.values() for entry in kind}
+        self.short_names = {form: entries[entry] for form, entry in short_names.items()}
+        if self.short_names:
+            forms = "|".join(map(re.escape, sorted(self.short_names, key=len, reverse=True)))
+            self.short_name = re.compile(rf"(?<![\w'’-])(?:{forms})(?![\w'’-])(?![”\"»]?\s+(?:of\b|[A-Z]))")
+
+    def short_name_mentions(self, text: str, mentions: list[Mention], titles) -> list[Mention]:
+        found = []
+        for short in self.short_name.finditer(text) if self.short_name else ():
+            start, end = short.span()
+            if _overlaps(start, end, mentions) or CAPITALISED_WORD_BEFORE.search(text, max(0, start - 30), start) \
+                    or any(a <= start and end <= b for a, b in titles):
+                continue
+            entry = self.short_names[short.group()]
+            found.append(Mention(start, end, entry, entry.kind, "medium", text,
+                                 evidence="the text's own short name (profile)"))
+        return found
 
     def unregistered_mentions(self, text: str, parent) -> list[Mention]:
         found = []
@@ -557,6 +589,7 @@ class Annotator:
                                         text, evidence="the author's signature (profile)"))
         if not citing and not _in_italics(parent):
             mentions += self.initials_alone(text, mentions, titles)
+        mentions += self.short_name_mentions(text, mentions, titles)
         if not _in_italics(parent):
             bodies = self.unregistered_bodies(text, mentions, titles)
             # a place within a body's name is part of it (`the University of Brussels`)
@@ -695,8 +728,8 @@ class Annotator:
             if len(fitting) == 1:
                 return named(full.start(), fitting[0], "forename and patronymic")
             return named(full.start(), None, "forename and patronymic fit no entry", "low")
-        if INITIALS_ONLY.fullmatch(form) and CAPITAL_NEXT.match(text, end, end + 4) and "place" not in kinds:
-            return None  # `N. I.` before a surname: the surname's match takes the initials (`U.S. President`: a place)
+        if INITIALS_ONLY.fullmatch(form) and CAPITAL_NEXT.match(text, end, end + 4) and "person" in kinds:
+            return None  # `N. I.` before a surname: the surname's match takes them (not `U.S. President`, `C.C. Plenum`)
         explicit = [e for e, is_explicit in readings if is_explicit]
         initials = _search_before(INITIALS_BEFORE, text, start)
         letters = INITIAL_LETTER.findall(initials.group(1)) if initials and initials.end() == start else []
@@ -1036,6 +1069,7 @@ def annotate(doc: Document) -> Document:
     annotator.ordinary = ordinary
     annotator.corrected, annotator.misread = misreadings(doc, m)
     annotator.learn_signatures(settings.get("signatures", {}))
+    annotator.learn_short_names(settings.get("short_names", {}))
     report["periodicals"] = mark_periodicals(text, m.rules)
     skip = {tei(s) for s in (*SKIP, *settings.get("skip_elements", []))}
     # a page break kept inside a mended paragraph stands between two words, not between two names

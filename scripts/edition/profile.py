@@ -114,8 +114,9 @@ TABLE_KEYS: dict[str, frozenset[str] | None] = {
     "interventions.left_alone": frozenset({"name", "pattern", "why"}),
     # markup, entities
     "foreign": frozenset({"script", "lang"}),
-    "entities": frozenset({"prefer", "signatures", "skip", "skip_elements"}),
+    "entities": frozenset({"prefer", "signatures", "short_names", "skip", "skip_elements"}),
     "entities.prefer": OPEN,  # a name form -> its register entry
+    "entities.short_names": OPEN,  # a word the text alone uses as a name -> its register entry
 }
 # keys that describe the source to the profile's reader; no stage reads them
 DESCRIPTIVE_KEYS = frozenset({"format"})

@@ -68,8 +68,8 @@ LOWER_SUB_BODIES = ("presidium", "secretariat", "collegium", "bureau", "buro", "
 # a word that makes a kind of such a sub-body (`the political secretariat of the ECCI`, `the women's
 # secretariat of the Executive Committee`, `the executive board of the Tsentrosoiuz`)
 LOWER_SUB_BODY_KINDS = ("political", "women's", "women’s", "executive", "organisational", "organizational", "party")
-# `Southern Ukraine`, `Western Siberia`: a part of a country or region named by its compass side
-SIDE_BEFORE = re.compile(r"(?<![\w'’-])(?:Southern|Northern|Western|Eastern)\s$")
+# `Southern Ukraine`, `Western Siberia`, `West Europe`: a part of a country, region or continent named by its compass side
+SIDE_BEFORE = re.compile(r"(?<![\w'’-])(?:Southern|Northern|Western|Eastern|West|East|North|South)\s$")
 # `CPSU (b)`, `All-Union CP (Bolshevik)`: the party's bracketed letter or word
 PARTY_LETTER = re.compile(r"\s?\((?:b|B|[Bb]olshevik|[Bb]olsheviks|of [Bb]olsheviks)\)")
 # `the Azerbaijan SSR`, `the Ukrainian Soviet Socialist Republic`: a republic named with its country
@@ -332,7 +332,7 @@ def _compose_place(parent, place, i: int, rules: WholeNames):
         del outer.attrib["cert"]
         return outer
     side = SIDE_BEFORE.search(before or "")
-    if side and rules.place_types.get(ref_id(place)) in ("country", "region"):
+    if side and rules.place_types.get(ref_id(place)) in ("country", "region", "continent"):
         outer = _take_words(parent, place, i, before, side.start(), "before", PLACE)
         outer.set("ref", place.get("ref"))  # `Southern Ukraine` is in Ukraine: the register holds no part of it
         del outer.attrib["cert"]
