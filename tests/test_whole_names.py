@@ -559,3 +559,17 @@ def test_abbreviated_bodies_events_of_places_and_the_sides_of_a_continent(trees)
         assert not {words(p) for p in block.iter(PLACE)} & {"Yalta", "Potsdam", "Paris"}, words_
     wests = [p for p in outermost(trees, PLACE) if words(p) == "West Europe"]
     assert len(wests) >= 3 and {ref(p) for p in wests} == {"europe"}
+
+
+def test_institutions_named_for_a_patron_and_a_bodys_branch_in_a_place_are_one_name(trees):
+    """`the University imeni Sun Yatsen` and `the Tiflis Treasury` are institutions the register does not hold;
+    `the Leningrad administration of the NKVD` a branch named by its place and body, one name; `the Azov-Black
+    Sea regional committee` a committee named for a region of two words joined by a hyphen."""
+    bodies = {words(n): n for n in outermost(trees, ORG)}
+    for name in ("University imeni Sun Yatsen", "Tiflis Treasury", "Leningrad administration of the NKVD",
+                 "Azov-Black Sea regional committee"):
+        assert name in bodies and bodies[name].get("cert") == "low", name
+    assert not list(bodies["Tiflis Treasury"].iter(PLACE))
+    for body in outermost(trees, ORG):  # no patron of an institution is a person mention
+        assert not [p for p in body.iter(PERSON) if re.search(r"\bimeni\s+$", (p.getprevious().tail if
+                                                                                   p.getprevious() is not None else body.text) or "")]

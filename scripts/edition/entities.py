@@ -301,6 +301,11 @@ class Matcher:
         self.institution_of = re.compile(
             rf"(?<![\w'’-])(?P<name>(?:{word}\s+){{0,3}}(?:{institutions})\s+of\s+(?:the\s+)?{word}(?:\s+{word})?"
             rf"(?:\s+(?:of\s+the|of|and)\s+{word}(?:\s+{word})?){{0,3}})(?![\w'’-])") if institutions else None
+        # `the University imeni Sun Yatsen`, `the Pedagogical Institute imeni Gertsen`: named for its patron, whom
+        # `imeni` ("named for") keeps from being a mention of his own
+        self.institution_imeni = re.compile(
+            rf"(?<![\w'’-])(?P<name>(?:{word}\s+){{0,3}}(?:{institutions})\s+imeni\s+(?:[A-Z][\w'’.-]*\s+){{0,2}}"
+            rf"[A-Z][\w'’-]*)(?![\w'’-])") if institutions else None
         self.body_heads = sorted(rules.get("body_heads", []), key=len, reverse=True)
         self.generic_body_words = set(rules.get("generic_body_words", []))
         self.unregistered_body = re.compile(
@@ -311,7 +316,9 @@ class Matcher:
             rf"\s+(?:(?:{'|'.join(lower['modifiers'])})\s+)+(?:{'|'.join(lower['heads'])})\b") if lower else None
         # the same with its place, as a body's name the register may not hold (`the Irkutsk provincial committee`)
         self.lower_body = re.compile(
-            rf"(?<![\w'’-])(?P<name>[A-Z][\w'’-]*[a-z][\w'’-]*(?:\s+(?:{'|'.join(lower['modifiers'])}))+"
+            # (`the Azov-Black Sea regional committee`: a name of two words joined by a hyphen)
+            rf"(?<![\w'’-])(?P<name>(?:[A-Z][\w'’]*-)?[A-Z][\w'’-]*[a-z][\w'’-]*(?:\s+[A-Z][\w'’-]*[a-z])?"
+            rf"(?:\s+(?:{'|'.join(lower['modifiers'])}))+"
             rf"\s+(?:{'|'.join(lower['heads'])}))(?![\w'’-])") if lower else None
         self.forenames = {f for e in registers.get("person", []) for f in e.forenames}
         self.forenames |= set(rules.get("other_forenames", []))
@@ -614,6 +621,7 @@ class Annotator:
           Press`)."""
         m, found = self.matcher, []
         candidates = [(b, True) for b in (m.unregistered_body.finditer(text) if m.unregistered_body else ())]
+        candidates += [(i, False) for i in (m.institution_imeni.finditer(text) if m.institution_imeni else ())]
         candidates += [(i, False) for i in (m.institution_of.finditer(text) if m.institution_of else ())]
         candidates += [(i, False) for i in (m.institution.finditer(text) if m.institution else ())]
         candidates += [(g, False) for g in QUOTED_GROUP.finditer(text)]

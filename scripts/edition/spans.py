@@ -91,6 +91,9 @@ WITHIN = re.compile(r"^\s+within\s+(?:the\s+)?$")
 # the body of a republic's party, its party named in lower case before the republic
 OF_THE_PARTY_OF = re.compile(r"^\s+of\s+(?:the\s+)?(?:[Cc]ommunist\s+)?part(?:y|ies)\s+(?:of|in)\s+(?:the\s+)?$")
 AND = re.compile(r"^\s+and\s+(?:the\s+)?$")
+# a body's branch in a place: `the Kiev oblast department of the GPU`, `the Leningrad administration of the NKVD`
+PLACE_BRANCH_OF = re.compile(r"^\s+(?:(?:oblast|regional|city|district|kray|krai|provincial|republican)\s+)?"
+                             r"(?:department|administration|directorate|branch)\s+of\s+(?:the\s+)?$")
 # a city's organisation of the party: `the Baku organization of the RSDRP`
 LOCAL_ORGANIZATION = re.compile(r"\s+(?:party\s+)?organi[sz]ations?\s+of\s+(?:the\s+)?")
 
@@ -260,6 +263,12 @@ def _compose_at(parent, i: int, rules: WholeNames):
     if child.tag == PLACE and following is not None and following.tag == ORG \
             and LOCAL_ORGANIZATION.fullmatch(child.tail or "") and ref_id(following) in rules.local_organizations_of:
         # `the Baku organization of the RSDRP`: a city's organisation of the party, which the register does not hold
+        outer = _enclose(parent, child, following)
+        outer.set("cert", "low")
+        return outer
+    if child.tag == PLACE and following is not None and following.tag == ORG and PLACE_BRANCH_OF.match(child.tail or ""):
+        # `the Kiev oblast department of the GPU`, `the Leningrad administration of the NKVD`: a body's branch in a
+        # place, named by both, which the register does not hold
         outer = _enclose(parent, child, following)
         outer.set("cert", "low")
         return outer

@@ -94,6 +94,9 @@ TUNING9_DRAW = [("rogovin", "p", 110), ("rogovin", "note", 10), ("rogovin", "lon
 # little smaller; four of Pavlova's long paragraphs
 TUNING10_DRAW = [("rogovin", "p", 95), ("rogovin", "note", 8), ("rogovin", "long", 5), ("medvedev", "p", 80),
                  ("medvedev", "long", 6), ("pavlova", "long", 4), ("furr", "p", 20), ("furr", "note", 2)]
+# The twenty-seventh draw (issue 12's eleventh tuning sample): as the twenty-sixth, places and organisations only
+TUNING11_DRAW = [("rogovin", "p", 90), ("rogovin", "note", 8), ("rogovin", "long", 4), ("medvedev", "p", 80),
+                 ("medvedev", "long", 6), ("pavlova", "long", 4), ("furr", "p", 20), ("furr", "note", 2)]
 LATER_DRAWS: list[tuple[int, list, Path]] = [
     # the tuning sample (sixth draw), drawn at 2026-12-06 14:13:28 UTC: marked blind to find the
     # names stage's faults before its rules are frozen; tuned on, so it measures nothing
@@ -193,6 +196,9 @@ LATER_DRAWS: list[tuple[int, list, Path]] = [
     # issue 12's tenth tuning sample (twenty-sixth draw), drawn at 2026-12-07 01:12:44 UTC: marked blind for places and
     # organisations, to find the rules' faults; tuned on, so it measures nothing (TUNING10_DRAW)
     (1796605964, TUNING10_DRAW, GOLD / "entities_tuning10.toml"),
+    # issue 12's eleventh tuning sample (twenty-seventh draw), drawn at 2026-12-07 01:24:45 UTC: marked blind for places and
+    # organisations, to find the rules' faults; tuned on, so it measures nothing (TUNING11_DRAW)
+    (1796606685, TUNING11_DRAW, GOLD / "entities_tuning11.toml"),
 ]
 DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW), (6, THIRD_DRAW), (7, FOURTH_DRAW)]  # 4: the issue's number
 if FIFTH_SEED is not None:
