@@ -68,12 +68,18 @@ def test_the_owners_own_body_is_named_where_the_register_holds_it(trees):
 
 
 def test_bodies_side_by_side_that_own_nothing_of_each_other_stay_apart(trees):
-    """A list (`VChK GPU OGPU NKVD`) and a place after a body (a publisher and its town) are no owner's body."""
+    """A list (`VChK GPU OGPU NKVD`) and a place after a body (a publisher and its town) are no owner's body; a
+    state's abbreviation after a body is, in the Russian order (`Sovnarkom RSFSR`: the republic's, no @ref)."""
+    russian_order = 0
     for name in outermost(trees, ORG):
         parts = [p for p in name if p.tag in NAMES]
         assert len(parts) <= 2 or name.text or any((p.tail or "").strip() for p in parts[:-1]), words(name)
-        if len(parts) == 2 and not (parts[0].tail or "").strip() and not name.text:
-            assert parts[0].tag != ORG or parts[1].tag != PLACE, words(name)
+        if len(parts) == 2 and not (parts[0].tail or "").strip() and not name.text \
+                and (parts[0].tag, parts[1].tag) == (ORG, PLACE):
+            assert re.fullmatch(r"[A-Z][A-Za-z]*SR", words(parts[1])), words(name)
+            assert not ref(name) or ref(parts[1]) == "ussr", words(name)
+            russian_order += 1
+    assert russian_order >= 1
 
 
 def test_no_place_or_body_stands_as_a_mention_inside_a_whole_name_without_a_part_of_it(trees):
@@ -573,3 +579,19 @@ def test_institutions_named_for_a_patron_and_a_bodys_branch_in_a_place_are_one_n
     for body in outermost(trees, ORG):  # no patron of an institution is a person mention
         assert not [p for p in body.iter(PERSON) if re.search(r"\bimeni\s+$", (p.getprevious().tail if
                                                                                    p.getprevious() is not None else body.text) or "")]
+
+
+def test_a_sub_body_after_its_owners_possessive_and_an_institutions_patron_are_in_its_name(trees):
+    """`the Central Committee's Inspection Commission` is one name, the sub-body's; `the All-Union Academy of
+    Agricultural Sciences imeni V. L. Lenin` one name, its patron no person mention; `the Bolshevik Central
+    Committee` the party's; Rogovin's German `Communist party` the KPD, as his `the Communists` there."""
+    bodies = {words(n): n for n in outermost(trees, ORG)}
+    assert ref(bodies["Central Committee's Inspection Commission"]) == "central-auditing-commission"
+    academy = bodies["All-Union Academy of Agricultural Sciences imeni V. L. Lenin"]
+    assert ref(academy) == "vaskhnil" and not list(academy.iter(PERSON))
+    assert ref(bodies["Bolshevik Central Committee"]) == "central-committee"
+    for body in outermost(trees, ORG):  # a linked whole is no uncertain one
+        assert not (ref(body) and body.get("cert") == "low"), words(body)
+    rogovin = next(r for k, r in trees.items() if k.startswith("rogovin"))
+    parties = {ref(n) for n in rogovin.find(tei("text")).iter(ORG) if words(n) == "Communist party"}
+    assert parties == {"kpd"}

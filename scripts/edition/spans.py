@@ -91,6 +91,10 @@ WITHIN = re.compile(r"^\s+within\s+(?:the\s+)?$")
 # the body of a republic's party, its party named in lower case before the republic
 OF_THE_PARTY_OF = re.compile(r"^\s+of\s+(?:the\s+)?(?:[Cc]ommunist\s+)?part(?:y|ies)\s+(?:of|in)\s+(?:the\s+)?$")
 AND = re.compile(r"^\s+and\s+(?:the\s+)?$")
+POSSESSIVE = re.compile(r"^['’]s\s+$")
+IMENI = re.compile(r"\s+imeni\s+")
+IMENI_AFTER = re.compile(r"\s+imeni\s+(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]*(?![\w'’-])")
+STATE_ABBREVIATION = re.compile(r"[A-Z][A-Za-z]*SR")  # USSR, RSFSR, UkSSR, BSSR
 # a body's branch in a place: `the Kiev oblast department of the GPU`, `the Leningrad administration of the NKVD`
 PLACE_BRANCH_OF = re.compile(r"^\s+(?:(?:oblast|regional|city|district|kray|krai|provincial|republican)\s+)?"
                              r"(?:department|administration|directorate|branch)\s+of\s+(?:the\s+)?$")
@@ -238,6 +242,15 @@ def _compose_at(parent, i: int, rules: WholeNames):
         pair = _owner_and_body(child, following, rules)
         if pair is not None:  # `USSR Gosplan`, `VKP(b) Central Committee`, `Central Committee VKP(b)`
             return _wrap(parent, child, following, *pair, rules)
+    if child.tag == ORG and following is not None and following.tag == ORG and POSSESSIVE.match(child.tail or "") \
+            and (rules.implied(ref_id(child), ref_id(following)) or rules.parents.get(ref_id(following))) \
+            and not rules.implied(ref_id(following), ref_id(child)):
+        # `the Central Committee's Inspection Commission`: the sub-body named with its owner's possessive, one name
+        outer = _enclose(parent, child, following)
+        outer.set("ref", following.get("ref"))
+        if following.get("cert"):
+            outer.set("cert", following.get("cert"))
+        return outer
     if child.tag == ORG and following is not None and following.tag in PARTS and OF.match(child.tail or "") \
             and words(child) not in rules.member_plurals:  # `the Bolsheviks of Kronstadt`: people of a place
         return _wrap(parent, child, following, child, following, rules)  # `Gosplan of the USSR`
@@ -276,6 +289,18 @@ def _compose_at(parent, i: int, rules: WholeNames):
         return _compose_place(parent, child, i, rules)
     if child.tag != ORG:
         return None
+    if IMENI.fullmatch(child.tail or "") and following is not None and following.tag == PERSON:
+        # the patron marked as a person of his own (`imeni <persName>V. L. Lenin</persName>`): no mention, a word
+        # of the institution's name, as `named after Kirov`
+        following.tag = "patron"
+        etree.strip_tags(parent, "patron")
+    imeni = IMENI_AFTER.match(child.tail or "")
+    if imeni:  # `the All-Union Academy of Agricultural Sciences imeni V. L. Lenin`: its patron is in its name
+        outer = _take_words(parent, child, i, child.tail, imeni.end(), "after")
+        if child.get("ref"):
+            outer.set("ref", child.get("ref"))
+            del outer.attrib["cert"]
+        return outer
     before = parent[i - 1].tail if i else parent.text
     found = rules.sub_body.search(before or "") if rules.sub_body else None
     if found:  # `the Presidium of the CCC`
@@ -384,10 +409,14 @@ def _owner_and_body(first, second, rules: WholeNames):
     body after it (`USSR Gosplan`); of two bodies, the one the other's entry implies is the owner
     (`VKP(b) Central Committee`, in the Russian order `Central Committee VKP(b)`). Bodies side by side
     that imply nothing of each other are a list (`VChK GPU OGPU NKVD`), unless the second is a kind of
-    sub-body (`Comintern Secretariat`); a place after a body is not its owner (a publisher and its town)."""
+    sub-body (`Comintern Secretariat`); a place after a body is not its owner (a publisher and its town), unless
+    it is a state's abbreviation in the Russian order (`Sovnarkom RSFSR`)."""
     if (first.tag, second.tag) == (PLACE, ORG):
         # `the Petrograd Bolshevik organization`: the party's adjective is the party, not a body of the city
         return None if words(second) in rules.party_adjectives else (second, first)
+    if (first.tag, second.tag) == (ORG, PLACE) and STATE_ABBREVIATION.fullmatch(words(second)) \
+            and rules.place_types.get(ref_id(second)) == "country":
+        return first, second  # `Sovnarkom RSFSR`, `NKVD USSR`: the Russian order, the state's abbreviation after
     if (first.tag, second.tag) != (ORG, ORG):
         return None
     if rules.implied(ref_id(first), ref_id(second)):
@@ -422,10 +451,12 @@ def _link_whole(outer, head, owner_words: str, owner_ref: str, rules: WholeNames
     owned = _owned_body(head_ref, owner_words, rules)
     if head_ref and rules.implied(owner_ref, head_ref):
         outer.set("ref", head.get("ref"))
+        outer.attrib.pop("cert", None)  # (the words taken in were marked uncertain until linked)
         if head.get("cert"):
             outer.set("cert", head.get("cert"))
     elif owned:  # `the Central Committee of Ukraine`: the owner's own body (decisions.toml [[owner]])
         outer.set("ref", f"orgs.xml#{owned}")
+        outer.attrib.pop("cert", None)
     else:
         # another owner's body, which the register does not hold (`Sovnarkom of the RSFSR`); a head whose
         # entry is some other body's sub-body is not that one (`the Secretariat of the ECCI`)
