@@ -175,6 +175,15 @@ def test_names_command_prints_counts_and_review_queue():
     assert "Stalin" not in queue and "Stalinist" not in queue
 
 
+def test_names_command_read_by_a_pipe_that_closes_early_ends_quietly():
+    """`edition names --view bodies | head -1`: the reader stops reading; no internal error is reported."""
+    command = f"{sys.executable} -m edition.cli names --view bodies --limit 100 | head -1"
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+    assert done.stdout.startswith("Unmarked bodies:"), done.stdout
+    assert "error" not in done.stderr.lower(), done.stderr
+
+
 def test_names_command_refuses_an_unknown_text():
     done = subprocess.run([sys.executable, "-m", "edition.cli", "names", "no-such-text"],
                           capture_output=True, text=True, cwd=ROOT, timeout=60)

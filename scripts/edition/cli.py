@@ -506,6 +506,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"edition {args.command}: interrupted; nothing half-written was left behind", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader stopped reading (`edition names | head`): no error of ours; quiet, as other Unix tools
+        sys.stderr.close()
+        return 0
     except Exception as err:
         # a bug must still read as a message; EDITION_DEBUG=1 shows where it came from
         if os.environ.get("EDITION_DEBUG"):
