@@ -199,6 +199,11 @@ LATER_DRAWS: list[tuple[int, list, Path]] = [
     # issue 12's eleventh tuning sample (twenty-seventh draw), drawn at 2026-12-07 01:24:45 UTC: marked blind for places and
     # organisations, to find the rules' faults; tuned on, so it measures nothing (TUNING11_DRAW)
     (1796606685, TUNING11_DRAW, GOLD / "entities_tuning11.toml"),
+    # issue 12's thirteenth blind sample (twenty-sixth draw in its brief, written before the ninth to eleventh tuning
+    # draws were made; by time the twenty-eighth draw), drawn at 2026-12-07 02:01:48 UTC, after the rules were frozen at
+    # main commit bff3d56: marked by hand from the plain text before the annotation was looked at; it measures the frozen
+    # rules and is never tuned on. The twenty-second draw's proportions (TWENTY_SECOND_DRAW)
+    (1796608908, TWENTY_SECOND_DRAW, GOLD / "entities_blind13.toml"),
 ]
 DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW), (6, THIRD_DRAW), (7, FOURTH_DRAW)]  # 4: the issue's number
 if FIFTH_SEED is not None:
