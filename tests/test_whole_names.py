@@ -595,3 +595,15 @@ def test_a_sub_body_after_its_owners_possessive_and_an_institutions_patron_are_i
     rogovin = next(r for k, r in trees.items() if k.startswith("rogovin"))
     parties = {ref(n) for n in rogovin.find(tei("text")).iter(ORG) if words(n) == "Communist party"}
     assert parties == {"kpd"}
+
+
+def test_a_bodys_bracketed_abbreviation_before_its_owner_and_a_list_of_headlines(trees):
+    """`the Central Control Commission (CCC) of the RCP(b)`: one name, the abbreviation and the owner inside;
+    `"Serebryakova's Trotskyite Writers Salon," "The Traces of Trotskyism in the Uzbekistan Peoples Commissariat
+    of Agriculture"-articles with such headlines`: a list of titles, no mention in them."""
+    bodies = {words(n): n for n in outermost(trees, ORG)}
+    assert ref(bodies["Central Control Commission (CCC) of the RCP(b)"]) == "ccc"
+    medvedev = next(r for k, r in trees.items() if k.startswith("medvedev"))
+    block = next(p for p in medvedev.iter(tei("p")) if "-articles with such headlines" in "".join(p.itertext()))
+    named = {words(n) for n in block.iter(PERSON, ORG, PLACE)}
+    assert not named & {"Serebryakova", "Uzbekistan Peoples Commissariat of Agriculture", "Uzbekistan"}, named

@@ -156,6 +156,9 @@ AUTHOR_BEFORE = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,2}[A-Z][a-z][\w'’-]*\s
 EVENT_BEFORE = re.compile(r"\b(?:round table|conference|seminar|symposium|colloquium|exhibition)(?:\s+meeting)?\s+$",
                           re.IGNORECASE)
 # a quotation followed by what it names: `“Illustrated Russia,” an emigré newspaper published in Paris`
+# the word for the works joined to the last title by a dash or a hyphen (`"..."-articles with such headlines`)
+WORKS_JOINED_AFTER = re.compile(rf"\s*[-–—]\s*(?:{WORKS}|headlines?)\b")
+NEXT_QUOTATION = re.compile(r"\s*,?\s*[\"“][^\"“”]{1,200}[\"”]")
 WORK_AFTER = re.compile(rf"[,\s]*(?:an?|the)\s+(?:[\w'’-]+\s+){{0,2}}(?:{WORKS}|newspaper|journal|magazine|weekly|daily)\b")
 # `Alikhanov, Sergei.`: a bibliography's inverted name, the forename after the comma
 INVERTED_FORENAME = re.compile(r",\s+(?P<forename>[A-Z][a-z]+)\b(?!\s+[A-Z][a-z]+\s)")
@@ -1014,7 +1017,12 @@ def _document_title(text: str, quotation: re.Match, said_before: str = "") -> bo
         return True
     if EVENT_BEFORE.search(text, max(0, start - 30), start):
         return True  # `a round table meeting "Stalin's model of socialism..."`: a meeting's title
-    return bool(WORK_AFTER.match(text, quotation.end()))
+    end = quotation.end()
+    # a list of titles before the word for them: `"Trotskyite Sabotage in Science," "The Traces of Trotskyism in
+    # the Uzbekistan Peoples Commissariat of Agriculture"-articles with such headlines`
+    while (following := NEXT_QUOTATION.match(text, end)) is not None:
+        end = following.end()
+    return bool(WORK_AFTER.match(text, end) or WORKS_JOINED_AFTER.match(text, end))
 
 
 def _compass_region(text: str, start: int, end: int) -> bool:

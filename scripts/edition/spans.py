@@ -92,6 +92,7 @@ WITHIN = re.compile(r"^\s+within\s+(?:the\s+)?$")
 OF_THE_PARTY_OF = re.compile(r"^\s+of\s+(?:the\s+)?(?:[Cc]ommunist\s+)?part(?:y|ies)\s+(?:of|in)\s+(?:the\s+)?$")
 AND = re.compile(r"^\s+and\s+(?:the\s+)?$")
 POSSESSIVE = re.compile(r"^['’]s\s+$")
+CLOSED_BEFORE_OF = re.compile(r"^\)\s+of\s+(?:the\s+)?$")
 IMENI = re.compile(r"\s+imeni\s+")
 IMENI_AFTER = re.compile(r"\s+imeni\s+(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]*(?![\w'’-])")
 STATE_ABBREVIATION = re.compile(r"[A-Z][A-Za-z]*SR")  # USSR, RSFSR, UkSSR, BSSR
@@ -242,6 +243,16 @@ def _compose_at(parent, i: int, rules: WholeNames):
         pair = _owner_and_body(child, following, rules)
         if pair is not None:  # `USSR Gosplan`, `VKP(b) Central Committee`, `Central Committee VKP(b)`
             return _wrap(parent, child, following, *pair, rules)
+    if child.tag == ORG and following is not None and following.tag == ORG and (child.tail or "") == " (" \
+            and ref_id(child) and ref_id(child) == ref_id(following) and CLOSED_BEFORE_OF.match(following.tail or ""):
+        # `the Central Control Commission (CCC) of the RCP(b)`: a body with its abbreviation in brackets, before
+        # its owner; one name with it (its owner joins it next)
+        outer = _enclose(parent, child, following)
+        outer.tail, following.tail = outer.tail[1:], ")"
+        for attribute in ("ref", "cert"):
+            if child.get(attribute):
+                outer.set(attribute, child.get(attribute))
+        return outer
     if child.tag == ORG and following is not None and following.tag == ORG and POSSESSIVE.match(child.tail or "") \
             and (rules.implied(ref_id(child), ref_id(following)) or rules.parents.get(ref_id(following))) \
             and not rules.implied(ref_id(following), ref_id(child)):
