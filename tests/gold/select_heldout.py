@@ -204,6 +204,10 @@ LATER_DRAWS: list[tuple[int, list, Path]] = [
     # main commit bff3d56: marked by hand from the plain text before the annotation was looked at; it measures the frozen
     # rules and is never tuned on. The twenty-second draw's proportions (TWENTY_SECOND_DRAW)
     (1796608908, TWENTY_SECOND_DRAW, GOLD / "entities_blind13.toml"),
+    # issue 12's fourteenth blind sample (twenty-ninth draw), drawn at 2026-12-07 02:28:44 UTC, after the rules were
+    # frozen at main commit 11b8ff4: marked by hand from the plain text before the annotation was looked at; it
+    # measures the frozen rules and is never tuned on. The twenty-second draw's proportions (TWENTY_SECOND_DRAW)
+    (1796610524, TWENTY_SECOND_DRAW, GOLD / "entities_blind14.toml"),
 ]
 DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW), (6, THIRD_DRAW), (7, FOURTH_DRAW)]  # 4: the issue's number
 if FIFTH_SEED is not None:
