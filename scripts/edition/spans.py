@@ -24,6 +24,12 @@ The shapes, composed until none is left (`VKP(b) Central Committee Politburo`,
 - a sub-body the register does not hold, in capitals, before `of` and its body
   (`the Presidium of the CCC`, `the Special Department of the GPU`) or after it
   (`NKVD Administration`, `VKP(b) Kraykom`);
+- a sub-body after its owner's possessive (`the Central Committee's Inspection
+  Commission`); a body with its abbreviation in brackets before its owner (`the
+  Central Control Commission (CCC) of the RCP(b)`); a body's branch in a place (`the
+  Leningrad administration of the NKVD`); a state's abbreviation after a body, in the
+  Russian order (`Sovnarkom RSFSR`); an institution and its patron after `imeni`
+  (`... Agricultural Sciences imeni V. L. Lenin`: the patron no person mention);
 - one name in both readings of a choice (`RSDRP` and the translator's expansion) is
   one name around the choice;
 - a place's whole name: a state's official name (`the Republic of Cuba`, Cuba's), a
