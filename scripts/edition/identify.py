@@ -249,7 +249,7 @@ class Identifier:
                                        [f"{other}:also named with these initials" for other in sorted(named)],
                                        _snippet(*self._context(element, block))))
         if not chosen and override is None:
-            _unwrap(element)
+            unwrap(element)
             return
         self._apply(element, chosen, cert)
 
@@ -262,7 +262,7 @@ class Identifier:
         general = self._ref_id(element)
         self.decisions.append(Decision(passage, words, "", "org", "low", "the bodies of the republics: many, no one body",
                                        [f"{general}:not the all-Union body"], _snippet(text, at)))
-        _unwrap(element)
+        unwrap(element)
         return True
 
     def _whose_body(self, element, words, passage, block, scope) -> None:
@@ -303,7 +303,7 @@ class Identifier:
         if following is not None and self._ref_id(following) in bodies.all_union \
                 and bodies.only_party_words.match(element.tail or ""):
             # `the Turkmen Communist Party (of Bolsheviks) Central Committee`: words of the body's owner
-            _unwrap(element)
+            unwrap(element)
             return
         text, at = self._context(element, block)
         owner = bodies.owner(text, at, [])
@@ -598,7 +598,7 @@ def identify(doc: Document) -> Document:
     return doc
 
 
-def _unwrap(element) -> None:
+def unwrap(element) -> None:
     """Take the name element out, its words and children left in place."""
     element.tag = UNWRAP
     etree.strip_tags(element.getparent(), UNWRAP)
@@ -611,7 +611,7 @@ def _unwrap_if_kind_unknown(element) -> None:
         return
     kinds = {e.kind for es in matcher().registers.values() for e in es if e.id in candidates}
     if len(kinds) > 1:
-        _unwrap(element)
+        unwrap(element)
 
 
 def _snippet(text: str, at: tuple[int, int], width: int = 70) -> str:

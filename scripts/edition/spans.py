@@ -58,7 +58,7 @@ from lxml import etree
 
 from . import tei
 from .entities import ANNOTATOR, SENTENCE_WORDS_BEFORE_BODY, matcher
-from .identify import rules, rules_data
+from .identify import rules, rules_data, unwrap
 from .model import Document
 from .tree import milestones_lifted
 
@@ -255,18 +255,14 @@ def _compose_at(parent, i: int, rules: WholeNames):
         # its owner; one name with it (its owner joins it next)
         outer = _enclose(parent, child, following)
         outer.tail, following.tail = outer.tail[1:], ")"
-        for attribute in ("ref", "cert"):
-            if child.get(attribute):
-                outer.set(attribute, child.get(attribute))
+        _link_as(outer, child)
         return outer
     if child.tag == ORG and following is not None and following.tag == ORG and POSSESSIVE.match(child.tail or "") \
             and (rules.implied(ref_id(child), ref_id(following)) or rules.parents.get(ref_id(following))) \
             and not rules.implied(ref_id(following), ref_id(child)):
         # `the Central Committee's Inspection Commission`: the sub-body named with its owner's possessive, one name
         outer = _enclose(parent, child, following)
-        outer.set("ref", following.get("ref"))
-        if following.get("cert"):
-            outer.set("cert", following.get("cert"))
+        _link_as(outer, following)
         return outer
     if child.tag == ORG and following is not None and following.tag in PARTS and OF.match(child.tail or "") \
             and words(child) not in rules.member_plurals:  # `the Bolsheviks of Kronstadt`: people of a place
@@ -286,9 +282,7 @@ def _compose_at(parent, i: int, rules: WholeNames):
         # `the Institute of Marxism-Leninism under the Central Committee of the CPSU`: the body the first names,
         # attached to the second
         outer = _enclose(parent, child, following)
-        for attribute in ("ref", "cert"):
-            if child.get(attribute):
-                outer.set(attribute, child.get(attribute))
+        _link_as(outer, child)
         return outer
     if child.tag == PLACE and following is not None and following.tag == ORG \
             and LOCAL_ORGANIZATION.fullmatch(child.tail or "") and ref_id(following) in rules.local_organizations_of:
@@ -309,8 +303,7 @@ def _compose_at(parent, i: int, rules: WholeNames):
     if IMENI.fullmatch(child.tail or "") and following is not None and following.tag == PERSON:
         # the patron marked as a person of his own (`imeni <persName>V. L. Lenin</persName>`): no mention, a word
         # of the institution's name, as `named after Kirov`
-        following.tag = "patron"
-        etree.strip_tags(parent, "patron")
+        unwrap(following)
     imeni = IMENI_AFTER.match(child.tail or "")
     if imeni:  # `the All-Union Academy of Agricultural Sciences imeni V. L. Lenin`: its patron is in its name
         outer = _take_words(parent, child, i, child.tail, imeni.end(), "after")
@@ -449,6 +442,13 @@ def _wrap(parent, first, last, head, owner, rules: WholeNames):
     outer = _enclose(parent, first, last)
     _link_whole(outer, head, words(owner), ref_id(owner), rules)
     return outer
+
+
+def _link_as(outer, part) -> None:
+    """The whole takes the link (and its certainty) of the part that names it."""
+    for attribute in ("ref", "cert"):
+        if part.get(attribute):
+            outer.set(attribute, part.get(attribute))
 
 
 def _enclose(parent, first, last):
