@@ -88,6 +88,8 @@ LOWER_NEXT = re.compile(r"[\"”»]?\s+([a-z]+)\b")
 QUOTED_EVENT_AFTER = re.compile(r"[,.]?[\"”»]\s+(?:trial|trials|case|cases|affair|process)\b")
 PLACE_AND_PLACE_NEXT = re.compile(r"\s+and\s+[A-Z][\w'’-]*")
 HYPHENED_NEXT = re.compile(r"[-–]([a-z]+)\b")
+# a time named by a person's possessive is an era, as `the Stalin era`: `in Stalin's time`, `in Lenin's day`
+POSSESSIVE_TIME_NEXT = re.compile(r"['’]s\s+(?:time|times|era|epoch|day|days)\b")
 # A surname as the Latin alphabet writes it, accents included (`Broué`, `Kühne`)
 SURNAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"
 # `Evg. Preobrazhensky`, `Konst.`: an abbreviated forename, taken only when it fits
@@ -174,19 +176,27 @@ PRESS_AFTER = re.compile(r"\s+(?:Press|P\.)")
 SENTENCE_WORDS_BEFORE_BODY = re.compile(r"(?:(?:The|A|An|In|On|At|By|For|From|To|Of|And|But|With|As|His|Her|Its|Their"
                                         r"|This|That|Under|After|Before|When)\s+)*")
 # the word before a party's members' plural (`the Bolsheviks`, `against Bolsheviks`, `SRs and Mensheviks`,
-# `Joined Bolsheviks`): any other word before it (`Old`, `many`, `prominent`, `Georgian`, `were`) makes them
-# people, not the party
+# `Joined Bolsheviks`): any other word before it (`Old`, `many`, `prominent`, `Georgian`, `were`, a role's `as`:
+# `as Bolsheviks, they remained faithful`) makes them people, not the party
 PARTY_AFTER_WORDS = {"the", "The", "of", "by", "with", "to", "against", "for", "between", "among", "and", "or", "nor",
-                     "but", "from", "than", "as", "at", "on", "in", "into", "under", "over", "about", "toward",
+                     "but", "from", "than", "at", "on", "in", "into", "under", "over", "about", "toward",
                      "towards", "whom", "joined", "Joined"}
+KIND_OF_BEFORE = re.compile(r"\b(?:kind|sort|type)\s+of\s+(?:an?\s+)?$")
 DEFINITE_BEFORE = re.compile(r"(?<![\w-])[Tt]he\s+$")
+# a vote goes to a party, article or none: `voted for Communists`, `seven million for Social-Democrats`
+VOTES_FOR_BEFORE = re.compile(r"\b(?:vot(?:ed|es|e|ing)|votes\s+were\s+cast|million|thousand)\s+for\s+$")
+# the article of a pair of plurals covers both: `the Communists and Social-Democrats now had 221 seats`
+PAIRED_AFTER_THE = re.compile(r"(?<![\w-])[Tt]he\s+(?P<first>[A-Z][\w'’-]+)\s+(?:and|or)\s+$")
 NAME_GOES_ON = re.compile(r"[-–]\w|\s+[A-Z]")
 WORD_BEFORE_PLURAL = re.compile(r"([\w'’]+)\s+$")
 PARTYS_WORD = re.compile(r"(?:\(\s*|\(of\s+|Part(?:y|ies)\s+of\s+)$")
 # members counted or quantified are people, not the party: `many of the Bolsheviks`, `a third of the Communists`
 QUANTIFIED_BEFORE = re.compile(r"\b(?:[Mm]any|[Ss]ome|[Mm]ost|[Aa]ll|[Ff]ew|[Oo]ne|[Nn]one|[Ss]everal|[Ee]ach|[Bb]oth"
                                r"|[Tt]housands|[Hh]undreds|number|majority|minority|part|portion|proportion|share|half|third|quarter"
-                               r"|oldest|best)"
+                               r"|oldest|best"
+                               # what is done to persons: `the dismissal of the Mensheviks from trade unions`
+                               r"|dismissal|expulsion|expulsions|arrest|arrests|execution|executions|persecution"
+                               r"|release|rehabilitation)"
                                r"\s+of\s+the\s+$")
 SO_CALLED_BEFORE = re.compile(r"\b[Ss]o-called\.?\s+$")
 # two initials standing alone, neither before a surname nor after one (`in the care of V.I.`, `talked with M.I.`):
@@ -212,7 +222,7 @@ MEMBERS_AFTER = re.compile(r"\s+(?:of\s+(?!the\b)[A-Z]|who\b|whose\b|whom\b)")
 # a word for a number or a generation of people and `of` before the plural without `the` makes its members a set
 # of people: `an entire generation of Bolsheviks`, `many thousands of Bolsheviks`, `the guard of Bolsheviks`
 COLLECTIVE_OF_BEFORE = re.compile(r"\b(?:generations?|thousands|hundreds|dozens|tens|millions|guard|cohorts?|"
-                                  r"detachments?|masses|handful|circles?|cadres|families|arrests|executions)\s+of\s+$")
+                                  r"detachments?|masses|handful|circles?|cadres|families|arrests|executions|groups?)\s+of\s+$")
 # A citation's imprint: the place of publication before its publisher (`Moskva: Progress, 1993`,
 # `Moscow : "Kniga i biznes"`) or its year (`, Tbilisi, 1989.`), after the title or author's comma
 IMPRINT_BEFORE = re.compile(r"[,.;()\]]\s*$")
@@ -416,7 +426,10 @@ class Matcher:
         return bool(kinds & {entry.kind for entry, _ in readings} & {"person", "org"})
 
     def thing_after_person(self, text: str, end: int) -> bool:
-        """`the Lenin recruitment`, `the Stalin era`, and joined by a hyphen, `Stalin-era reality`."""
+        """`the Lenin recruitment`, `the Stalin era`, and joined by a hyphen, `Stalin-era reality`; a time by his
+        possessive, `in Stalin's time`."""
+        if POSSESSIVE_TIME_NEXT.match(text, end, end + 12):
+            return True
         following = LOWER_NEXT.match(text, end, end + 30) or HYPHENED_NEXT.match(text, end, end + 30)
         return bool(following and following.group(1) in self.thing_heads_lower)
 
@@ -710,6 +723,8 @@ class Annotator:
         if kinds == {"place"} and self.matcher.event_after_place(text, end):
             return None
         form = text[start:end]
+        if kinds == {"org"} and KIND_OF_BEFORE.search(text, max(0, start - 20), start):
+            return None  # `a sort of an order of sword bearers`: a body's name used for a kind of body
         allowed = self.matcher.conditional_forms.get(form)
         if allowed is not None:
             evidence = allowed(text, start, end)
@@ -724,7 +739,7 @@ class Annotator:
                                                     or COUNTED_AFTER.match(text, end) or MEMBERS_AFTER.match(text, end)):
             return None  # `Old Bolsheviks`, `many Mensheviks`, `the Communists made up half`: people, not the party
         if form in self.matcher.party_only_after_the and (
-                not DEFINITE_BEFORE.search(text, max(0, start - 5), start)
+                not _party_by_article(text, start, self.matcher.member_plurals)
                 or (form in self.matcher.member_plurals and OF_THE_BEFORE.search(text, max(0, start - 11), start))):
             # `Communists were prohibited`, `an agent of Social-Democracy`: people, a movement; `the searches
             # of the Communists`: its members, where `the Bolsheviks` would be the party of old
@@ -1033,6 +1048,15 @@ def _imprint_in_prose(text: str, start: int, end: int) -> bool:
     if IMPRINT_BEFORE.search(text, max(0, start - 3), start) and PUBLISHER_AND_YEAR_AFTER.match(text, end):
         return True  # `Vlast' i oppozitsii, Moskva: Tovarishestvo "Zhurnal 'Teatr,'" 1993`
     return bool(IMPRINT_IN_PROSE_BEFORE.search(text, max(0, start - 3), start) and YEAR_AFTER.match(text, end))
+
+
+def _party_by_article(text: str, start: int, plurals: set[str]) -> bool:
+    """`the Communists`, `voted for Communists`, `the Communists and Social-Democrats`: a movement's shared word
+    that names one party."""
+    if DEFINITE_BEFORE.search(text, max(0, start - 5), start) or VOTES_FOR_BEFORE.search(text, max(0, start - 30), start):
+        return True
+    pair = PAIRED_AFTER_THE.search(text, max(0, start - 40), start)
+    return bool(pair) and pair.group("first") in plurals
 
 
 def _people_of_the_party(text: str, start: int) -> bool:
