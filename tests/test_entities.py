@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+from lxml import etree
 
 from edition import ROOT, TEI_NS as TEI, tei
 
@@ -316,6 +317,17 @@ def test_quoted_title_after_a_word_for_a_work_holds_no_names(trees):
                                   ("p",))
     # she is named once before the title ("above all, Rosa Luxemburg"), and that mention stands
     assert [received(n) for n in paragraph.iter(tei("persName"))].count("Rosa Luxemburg") == 1
+
+
+def test_a_list_of_quoted_titles_after_the_word_for_them_holds_no_names(trees):
+    """Pavlova: `the compilers of the collections of documents "Stalin's Politburo in the 30s", "The Politburo of
+    the Central Committee of the RCP (b) - VKP(b): Meeting agendas..."`: a plural word for works, and each title
+    of the list after it, not only the first."""
+    paragraph = _block_containing(text_of(trees, "pavlova"), "compilers of the collections of documents")
+    markup = etree.tostring(paragraph, encoding="unicode")
+    titles = markup[markup.index("collections of documents"):markup.index("Catalog.")]
+    assert "Stalin's Politburo" in titles and "Name" not in titles, titles
+    assert "Politburo</orgName>" in markup[markup.index("Catalog."):]  # named after the titles, it is a name
 
 
 def test_a_document_cited_by_its_title_holds_no_names(trees):

@@ -124,7 +124,8 @@ QUOTATION_MARKS = re.compile(r"[\"“«]")
 # Anywhere, a quotation right after a word for a work is its title (`In his article "Stalin
 # and the Red Army" Voroshilov ...`, `the novel "Darkness at Noon"`): no persons or places there.
 WORKS = (r"article|articles|book|books|essay|pamphlet|brochure|play|novel|poem|story|film|opera|collection|"
-         r"publication|publications|anthology|compilation|monograph|memoirs|works")
+         r"publication|publications|anthology|compilation|monograph|memoirs|works|collections|compilations|monographs|"
+         r"pamphlets|brochures|novels|poems|films")
 # (`the collection of documents "Stalin's Politburo in the 30s"`: what the work gathers may stand between)
 AFTER_WORK = re.compile(rf"\b(?:(?:{WORKS})(?:\s+of\s+(?:documents|articles|essays|materials|papers|letters))?|"
                         rf"entitled|titled|headline|headed|title|topic|theme|subject)\s*,?\s*[\"“«]$")
@@ -1003,6 +1004,7 @@ def _abbreviation(letters: list[str]) -> bool:
 
 # a work's title without quotation marks, between a word for the work and its imprint: `his first book, Knowledge
 # and Power. The Role of Stalin's Secret Chancellery in the Soviet System of Government (Copenhagen, 1978)`
+TITLES_JOINED = re.compile(r"\s*(?:,|;|,?\s+and)\s*")
 UNQUOTED_TITLE = re.compile(rf"\b(?:{WORKS}),?\s+(?P<title>[A-Z][^()\"“”«»]{{10,200}}?)\s*\((?:[A-Z][\w.'’ -]+,\s*)?{YEAR}\)")
 
 
@@ -1012,11 +1014,20 @@ def title_spans(text: str, in_bibl: bool, in_note: bool, said_before: str = "") 
     unquoted = [m.span("title") for m in UNQUOTED_TITLE.finditer(text)]
     if '"' not in text and "“" not in text and "«" not in text:
         return unquoted
-    return unquoted + [m.span() for m in QUOTED.finditer(text)
-            if in_bibl or (in_note and AFTER_AUTHOR.search(text[max(0, m.start() - 60):m.start()]))
-            or AFTER_WORK.search(text[max(0, m.start() - 30):m.start() + 1])
-            or AFTER_WORK_BY.search(text[max(0, m.start() - 80):m.start() + 1])
-            or _document_title(text, m, said_before)]
+    quoted, last_end = [], None
+    for m in QUOTED.finditer(text):
+        if in_bibl or (in_note and AFTER_AUTHOR.search(text[max(0, m.start() - 60):m.start()])) \
+                or AFTER_WORK.search(text[max(0, m.start() - 30):m.start() + 1]) \
+                or AFTER_WORK_BY.search(text[max(0, m.start() - 80):m.start() + 1]) \
+                or _document_title(text, m, said_before) \
+                or (last_end is not None and TITLES_JOINED.fullmatch(text, last_end, m.start())):
+            # (the last: a list of titles after the word for them, `collections of documents "Stalin's
+            # Politburo in the 30s", "The Politburo of the Central Committee..."`)
+            quoted.append(m.span())
+            last_end = m.end()
+        else:
+            last_end = None
+    return unquoted + quoted
 
 
 def _document_title(text: str, quotation: re.Match, said_before: str = "") -> bool:
