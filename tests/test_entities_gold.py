@@ -297,7 +297,10 @@ BLIND_LEVELS = {
     # them): persons 263 gold, 257 tagged, 254 matched; places 55/53/46; orgs 154/156/142; no wrong @ref of 466
     # tagged. Two Pavlova passages hold 10 of the 16 place errors: the law gazettes' abbreviations `(SZ USSR)`,
     # `(SU RSFSR)`, read by the marker as titles, and Lenin's letter of 1922 on the `Union` of the republics
-    ("blind11", "persons"): (0.988, 0.965), ("blind11", "places"): (0.867, 0.836), ("blind11", "orgs"): (0.910, 0.922),
+    # (organisation recall 0.922 when scored counted the "Politburo" of a collection's quoted title, "Stalin's Politburo
+    # in the 30s", against a mention in Pavlova's prose the edition splits ("the Politburo of the Central Committee of
+    # the RCP (b) - VKP (b)"); the title holds no name since the list-of-titles rule of round 14: 0.916)
+    ("blind11", "persons"): (0.988, 0.965), ("blind11", "places"): (0.867, 0.836), ("blind11", "orgs"): (0.910, 0.916),
     # twenty-fourth draw at eff974f (the eleventh freeze): persons 314 gold, 311 tagged, 310 matched; places 56/56/53;
     # orgs 164/156/147; no wrong @ref of 523 tagged (82 passages marked of 83: one citation repeated word for word
     # elsewhere left out)

@@ -83,9 +83,7 @@ INITIAL = r"(?:Shch|Sh|Ch|Kh|Zh|Ts|Ye|Yu|Ya|Yo|Iu|Ia|[A-Z])"
 CONTRACTION_AFTER = re.compile(r"['’]t\b")
 NUMBER_AFTER = re.compile(r"[-–]\d")
 LOWER_NEXT = re.compile(r"[\"”»]?\s+([a-z]+)\b")
-# a body's name in quotation marks before a word for a trial: the show trial's name, no mention of the body the
-# trial alleged (the samples' markers, five passages against two)
-QUOTED_EVENT_AFTER = re.compile(r"[,.]?[\"”»]\s+(?:trial|trials|case|cases|affair|process)\b")
+CLOSING_QUOTE_NEXT = re.compile(r"[,.]?[\"”»]\s+([a-z]+)\b")
 PLACE_AND_PLACE_NEXT = re.compile(r"\s+and\s+[A-Z][\w'’-]*")
 HYPHENED_NEXT = re.compile(r"[-–]([a-z]+)\b")
 # a time named by a person's possessive is an era, as `the Stalin era`: `in Stalin's time`, `in Lenin's day`
@@ -301,6 +299,7 @@ class Matcher:
         self.institution_heads = set(rules.get("institution_heads", []))
         self.compound_heads = set(rules.get("compound_heads", []))
         self.event_heads = set(rules.get("event_heads", []))
+        self.quoted_event_heads = set(rules.get("quoted_event_heads", []))
         self.group_heads = set(rules.get("group_heads", []))
         self.not_after = {w.lower() for w in rules.get("not_a_name_after", [])}
         self.reviewed_not_names = set(rules.get("reviewed_not_names", []))
@@ -425,6 +424,11 @@ class Matcher:
             return False
         kinds = {entry.kind for entry, _ in self.automaton.get(left.group(0))[1]}
         return bool(kinds & {entry.kind for entry, _ in readings} & {"person", "org"})
+
+    def quoted_event_after(self, text: str, end: int) -> bool:
+        """`the "Industrial Party" trial`: the closing quotation mark and a word for a show trial."""
+        following = CLOSING_QUOTE_NEXT.match(text, end, end + 30)
+        return bool(following and following.group(1) in self.quoted_event_heads)
 
     def thing_after_person(self, text: str, end: int) -> bool:
         """`the Lenin recruitment`, `the Stalin era`, and joined by a hyphen, `Stalin-era reality`; a time by his
@@ -710,7 +714,7 @@ class Annotator:
         kinds = {entry.kind for entry, _ in readings}
         if self.matcher.after_blocking_word(text, start, end, quoted=kinds != {"org"}):
             return None  # an organisation in quotation marks is still itself (`the so-called "Industrial Party"`)
-        if kinds == {"org"} and QUOTED_EVENT_AFTER.match(text, end):
+        if kinds == {"org"} and self.matcher.quoted_event_after(text, end):
             return None  # `the "Industrial Party" trial`, `the "Union Bureau" case`: the trial, named for the body
         owner_of_body = before_body and kinds == {"place"}
         if "org" not in kinds and not owner_of_body and (
