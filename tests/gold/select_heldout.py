@@ -214,6 +214,10 @@ LATER_DRAWS: list[tuple[int, list, Path]] = [
     # frozen at main commit 11b8ff4: marked by hand from the plain text before the annotation was looked at; it
     # measures the frozen rules and is never tuned on. The twenty-second draw's proportions (TWENTY_SECOND_DRAW)
     (1796610524, TWENTY_SECOND_DRAW, GOLD / "entities_blind14.toml"),
+    # issue 12's fifteenth blind sample (thirtieth draw), drawn at 2026-12-07 04:13:53 UTC, after the rules were frozen at main
+    # commit fa44cfe: marked by hand from the plain text, by two markers each passage, before the annotation was looked
+    # at, against the one guide (CONVENTIONS.md); it measures the frozen rules and is never tuned on (THIRTIETH_DRAW)
+    (1796616833, THIRTIETH_DRAW, GOLD / "entities_blind15.toml"),
 ]
 DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW), (6, THIRD_DRAW), (7, FOURTH_DRAW)]  # 4: the issue's number
 if FIFTH_SEED is not None:
