@@ -16,6 +16,7 @@ entry, and the wrong links as a share of the names tagged.
 
 from __future__ import annotations
 
+import sys
 import tomllib
 from collections import Counter
 from pathlib import Path
@@ -203,7 +204,9 @@ TUNED_LEVELS = {
     # the sixteenth and seventeenth draws (seeds 1796584619, 1796585717), marked blind at 19:17-19:23 and
     # 19:36-19:41, tuned on in round 6 until the seventh freeze
     ("tuning5", "persons"): (0.99, 0.99), ("tuning5", "places"): (0.99, 0.97), ("tuning5", "orgs"): (0.95, 0.89),
-    ("tuning6", "persons"): (0.99, 0.97), ("tuning6", "places"): (0.99, 0.95), ("tuning6", "orgs"): (0.96, 0.92),
+    # (tuning6's organisations at 0.95 since round 15: its marker read "the German Communists" whose pamphlet Lenin
+    # mocked as people; the guide's settled reading 2, with two samples against it, makes them the KPD)
+    ("tuning6", "persons"): (0.99, 0.97), ("tuning6", "places"): (0.99, 0.95), ("tuning6", "orgs"): (0.95, 0.92),
     # the nineteenth draw (seed 1796586683): 15 of Pavlova's long paragraphs, marked blind at 19:51-19:56
     ("tuning7", "persons"): (0.99, 0.95), ("tuning7", "places"): (0.90, 0.90), ("tuning7", "orgs"): (0.98, 0.96),
     # the twenty-first draw (seed 1796594640): 41 passages, marked blind at 22:04-22:08, tuned on in round 8
@@ -344,14 +347,16 @@ def test_blind_sample_is_large_spread_over_the_texts_and_apart_from_earlier_samp
     earlier = {where(p) for other, sample in SAMPLES.items() if other != name for p in gold_paragraphs(sample)}
     five = {"furr", "gurdzhiyev", "medvedev", "pavlova", "rogovin"}
     assert {p["text"] for p in blind} <= five
-    # a text is left out of a draw only when every paragraph the draw could take from it is in a sample already
-    # (Gurdzhiyev's, after the twenty-ninth draw)
-    for key in five - {p["text"] for p in blind}:
-        (root,) = [tree for text_id, tree in trees.items() if text_id.startswith(key)]
-        paragraphs = [e for e in root.iter(tei("p"), tei("item"))
-                      if not any(a.tag == tei("note") for a in e.iterancestors())
-                      and 80 <= len(" ".join(own_text(e).split())) <= 1500]
-        assert paragraphs and all(key + root.getroottree().getpath(e) in earlier for e in paragraphs), key
+    # a text is left out of a draw only when it has no paragraph left that the draw could take (Gurdzhiyev's, after
+    # the twenty-ninth draw): the draws replayed up to this one (select_heldout.py)
+    left_out = five - {p["text"] for p in blind}
+    if left_out:
+        sys.path.insert(0, str(GOLD.parent))
+        import select_heldout
+        seed = blind[0]["seed"]
+        before = next(before for s, *_drawn, before in select_heldout.replay(seed) if s == seed)
+        for key in left_out:
+            assert not select_heldout.undrawn(key, "p", seed, before), key
     assert len(drawn) == len(blind), "each blind passage is found as itself"
     homonyms = tomllib.loads((GOLD.parent / "homonyms.toml").read_text(encoding="utf-8"))["decision"]
     assert not earlier & drawn

@@ -199,7 +199,9 @@ class Identifier:
             self._initials_alone(element, words, passage, block, scope)
             return
         claimants = (element.get(CLAIMANTS) or "").split()
-        if len(set(claimants)) < 2:
+        if len(set(claimants)) < 2 and (passage, words) not in self.rules.overrides:
+            # (one entry claims the name; the editors may still decide it meant another: a body the translation
+            # misnamed with another's words)
             self._remember(element, words, passage, scope)
             return
         candidates = [c for c in (element.get(CANDIDATES) or "").split()]

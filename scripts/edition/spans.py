@@ -99,6 +99,9 @@ OF_THE_PARTY_OF = re.compile(r"^\s+of\s+(?:the\s+)?(?:[Cc]ommunist\s+)?part(?:y|
 AND = re.compile(r"^\s+and\s+(?:the\s+)?$")
 POSSESSIVE = re.compile(r"^['’]s\s+$")
 CLOSED_BEFORE_OF = re.compile(r"^\)\s+of\s+(?:the\s+)?$")
+# a sub-body's name in quotation marks before its owner: `the "Special Commission" of the NKVD`
+QUOTED_BEFORE_OF = re.compile(r"^[”\"»]\s+of\s+(?:the\s+)?$")
+OPENING_QUOTE_AT_END = re.compile(r"[“\"«]$")
 IMENI = re.compile(r"\s+imeni\s+")
 IMENI_AFTER = re.compile(r"\s+imeni\s+(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]*(?![\w'’-])")
 STATE_ABBREVIATION = re.compile(r"[A-Z][A-Za-z]*SR")  # USSR, RSFSR, UkSSR, BSSR
@@ -255,6 +258,19 @@ def _compose_at(parent, i: int, rules: WholeNames):
         # its owner; one name with it (its owner joins it next)
         outer = _enclose(parent, child, following)
         outer.tail, following.tail = outer.tail[1:], ")"
+        _link_as(outer, child)
+        return outer
+    before = parent[i - 1].tail if i else parent.text
+    if child.tag == ORG and following is not None and following.tag == ORG and ref_id(child) \
+            and QUOTED_BEFORE_OF.match(child.tail or "") and OPENING_QUOTE_AT_END.search(before or ""):
+        # `the "Special Commission" of the NKVD`, `the "Union Bureau" of Mensheviks`: a sub-body's name in quotation
+        # marks and its owner, one name, the quotation marks inside it
+        outer = _enclose(parent, child, following)
+        if i:
+            parent[i - 1].tail, quote = before[:-1], before[-1]
+        else:
+            parent.text, quote = before[:-1], before[-1]
+        outer.text = quote + (outer.text or "")
         _link_as(outer, child)
         return outer
     if child.tag == ORG and following is not None and following.tag == ORG and POSSESSIVE.match(child.tail or "") \

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import sys
+from functools import lru_cache
 import tomllib
 from pathlib import Path
 
@@ -254,7 +255,16 @@ def candidates(root, kind: str) -> list[tuple[str, str]]:
     return found
 
 
-def main(only_seed: int | None = None) -> None:
+def _marked_before(seed: int) -> list[dict]:
+    """The passages a draw leaves out: the first sample's, the held-out passages of earlier draws (those without
+    `seed` are of seeds 4 to 6, so the first three draws left out the first sample only) and, after the seventh
+    draw, the homonym decisions' passages."""
+    first, held_out, decided = _samples()
+    return first + [g for g in held_out if g.get("seed", 6) < seed] + (decided if seed > 7 else [])
+
+
+@lru_cache(maxsize=1)
+def _samples() -> tuple[list[dict], list[dict], list[dict]]:
     first = tomllib.loads(FIRST_GOLD.read_text(encoding="utf-8"))["paragraph"]
     held_out = tomllib.loads(HELD_OUT_GOLD.read_text(encoding="utf-8"))["paragraph"]
     # their passages carry their draw's seed: left out only of later draws
@@ -263,21 +273,43 @@ def main(only_seed: int | None = None) -> None:
             held_out += tomllib.loads(sample.read_text(encoding="utf-8"))["paragraph"]
     decided = [d for sample in LATER_SAMPLES
                for d in tomllib.loads(sample.read_text(encoding="utf-8")).get("decision", [])]
+    return first, held_out, decided
+
+
+def _root(key: str, roots: dict = {}):  # noqa: B006 (one parse per text per process)
+    if key not in roots:
+        (path,) = [p for p in TEI_DIR.glob(f"{key}*.xml")]
+        roots[key] = etree.parse(str(path)).getroot()
+    return roots[key]
+
+
+def undrawn(key: str, kind: str, seed: int, drawn: set[str]) -> list[tuple[str, str]]:
+    """The passages of `key` and `kind` the draw of `seed` can take: neither drawn before it nor marked."""
+    marked = _marked_before(seed)
+    return [c for c in candidates(_root(key), kind) if c[0] not in drawn
+            and not any(g["text"] == key and g["contains"] in c[1] for g in marked)]
+
+
+def replay(until: int | None = None):
+    """Replay the draws in order, yielding (seed, text, kind, passages taken, passages drawn before it), up to the
+    draw of seed `until` (included)."""
     drawn: set[str] = set()
     for seed, draw in DRAWS:
         rng = random.Random(seed)
-        # left out: the first sample and the held-out passages of earlier draws (those without
-        # `seed` are of seeds 4 to 6, so the first three draws left out the first sample only)
-        marked = first + [g for g in held_out if g.get("seed", 6) < seed] + (decided if seed > 7 else [])
+        before = set(drawn)
         for key, kind, count in draw:
-            (path,) = [p for p in TEI_DIR.glob(f"{key}*.xml")]
-            root = etree.parse(str(path)).getroot()
-            pool = [c for c in candidates(root, kind) if c[0] not in drawn
-                    and not any(g["text"] == key and g["contains"] in c[1] for g in marked)]
-            for xml_id, text in rng.sample(pool, count):
-                drawn.add(xml_id)
-                if only_seed in (None, seed):
-                    print(f"### {key} {kind} {xml_id}\n{text}\n")
+            taken = rng.sample(undrawn(key, kind, seed, drawn), count)
+            drawn.update(xml_id for xml_id, _text in taken)
+            yield seed, key, kind, taken, before
+        if seed == until:
+            return
+
+
+def main(only_seed: int | None = None) -> None:
+    for seed, key, kind, taken, _before in replay(only_seed):
+        if only_seed in (None, seed):
+            for xml_id, text in taken:
+                print(f"### {key} {kind} {xml_id}\n{text}\n")
 
 
 if __name__ == "__main__":
