@@ -219,6 +219,10 @@ LATER_DRAWS: list[tuple[int, list, Path]] = [
     # commit fa44cfe: marked by hand from the plain text, by two markers each passage, before the annotation was looked
     # at, against the one guide (CONVENTIONS.md); it measures the frozen rules and is never tuned on (THIRTIETH_DRAW)
     (1796616833, THIRTIETH_DRAW, GOLD / "entities_blind15.toml"),
+    # issue 12's sixteenth blind sample (thirty-first draw), drawn at 2026-12-07 04:31:20 UTC, after the rules were frozen at main
+    # commit 874e0d7 (tuned on the fifteenth): marked by hand from the plain text, by two markers each passage, before
+    # the annotation was looked at, against CONVENTIONS.md; it measures the frozen rules and is never tuned on
+    (1796617880, THIRTIETH_DRAW, GOLD / "entities_blind16.toml"),
 ]
 DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW), (6, THIRD_DRAW), (7, FOURTH_DRAW)]  # 4: the issue's number
 if FIFTH_SEED is not None:
