@@ -147,7 +147,8 @@ DOCUMENT_BEFORE = re.compile(rf"\b(?:{DOCUMENTS}|{WORKS})\b(?:[^.;:!?\"“”«�
 ABOUT_OPENER = re.compile(rf"[\"“«](?:On|About|Concerning|Regarding)\s+(?![0-9])(?!(?:{'|'.join(MONTHS)})\b)")
 DOCUMENT_OPENER = re.compile(r"[\"“«](?:Draft\s+)?(?:Appeal|Order|Decree|Resolution|Letter|Declaration|Statement|Theses|Instruction|"
                              r"Directive|Circular|Regulations?|Statute|Address|Manifesto|Rules|Procedure|Provisions|Charter|"
-                             r"Additions?|Amendments?|Supplement|Addendum|Collection|Code|Bulletin)"
+                             r"Additions?|Amendments?|Supplement|Addendum|Collection|Code|Bulletin|Considerations|Proposals?|"
+                             r"Report|Memorandum|Plan|Programm?e?)"
                              r"\s+(?:to|of|on|about|for|from|by)\s")
 # a capitalised quotation right after a name's possessive: his work's title (`Kaganovich's "Memorial Notes"`)
 AUTHORS_BEFORE = re.compile(r"\b[A-Z][\w-]*[a-z]['’]s\s+$")

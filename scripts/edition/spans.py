@@ -89,7 +89,7 @@ BUILDINGS = {"prison", "building", "camp"}
 OF = re.compile(r"^\s+of\s+(?:the\s+)?$")
 IN = re.compile(r"^\s+in\s+(?:the\s+)?$")
 AT = re.compile(r"^\s+at\s+(?:the\s+)?$")
-UNDER = re.compile(r"^\s+under\s+(?:the\s+)?$")
+UNDER = re.compile(r"^\s+[Uu]nder\s+(?:the\s+)?$")  # (`Institute Under the CPSU Central Committee`, a title's capitals)
 # `the Institute of World Literature within the Academy of Sciences`: an institution within another; not `the
 # opposition within the Comintern`, a group within a body
 WITHIN = re.compile(r"^\s+within\s+(?:the\s+)?$")
