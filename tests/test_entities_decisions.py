@@ -317,3 +317,17 @@ def test_a_descriptor_decides_a_bare_surname_the_register_gives_two_people(by_id
     assert [ref_of(n) for n in mentions_in(admiral, "Orlov")] == ["orlov-vm"]
     pseudonym = passage_holding(by_id, "rogovin", "figured under the pseudonym")
     assert [ref_of(n) for n in mentions_in(pseudonym, "Orlov")] == [""]
+
+
+def test_an_editors_override_decides_a_name_only_one_entry_claims(trees):
+    """A body the translation misnamed with another body's words: Rykov's `chairman of the Council of National
+    Economy` of 1924-1930, the register's form of the VSNKh, is the Sovnarkom he then chaired (decisions.toml
+    `override`); the same words elsewhere (Pavlova's `Supreme Council of National Economy`) keep the VSNKh."""
+    linked = {}
+    for root in trees.values():
+        for name in root.iter(tei("orgName")):
+            if "".join(name.itertext()) in ("Council of National Economy", "Supreme Council of National Economy"):
+                block = next(a for a in name.iterancestors() if a.get(XML_ID))
+                linked.setdefault(block.get(XML_ID), []).append((name.get("ref") or "").partition("#")[2])
+    assert linked.pop("rogovin.back.3.l1.i57") == ["sovnarkom"]
+    assert linked and all(set(refs) == {"vsnkh"} for refs in linked.values()), linked
