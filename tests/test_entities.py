@@ -572,3 +572,24 @@ def test_the_union_alone_is_the_ussr_and_a_hero_of_it_no_mention(trees):
             if received(name) == "Soviet Union":
                 before = "".join(name.xpath("preceding::text()[position() <= 2]"))
                 assert not re.search(r"[Hh]eroe?s? of the\s+$", before), before
+
+
+def test_a_dash_between_spaces_after_a_name_does_not_join_it_to_the_next_name(trees):
+    """Pavlova's list of who studied what, `O.V. Khlevnyuk - People's Commissariat of Heavy Industry, M. Tauger -
+    People's Commissariat of Agriculture`: a dash between spaces is punctuation, not the hyphen of `Kirov-Plant`,
+    so the person before it stays a mention. No initialled name before such a dash is left untagged anywhere."""
+    dashed = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,2}\s?[A-Z][a-z]{2,}\s[-–]\s[A-Z]")
+    names = (tei("persName"), tei("title"))
+    untagged = []
+    for root in trees.values():
+        for element in root.find(tei("text")).iter():
+            if any(a.tag in names for a in (element, *element.iterancestors())):
+                continue
+            untagged += dashed.findall(element.text or "")
+        for element in root.find(tei("text")).iter(*names):
+            if not any(a.tag in names for a in element.iterancestors()):
+                untagged += dashed.findall(element.tail or "")
+    assert not untagged, untagged
+    paragraph = _block_containing(text_of(trees, "pavlova"), "Khlevnyuk - People's Commissariat of Heavy Industry")
+    marked = [received(n) for n in paragraph.iter(tei("persName"))]
+    assert {"M. Tauger", "V. Barnet", "E. Rees"} <= set(marked) and marked.count("O.V. Khlevnyuk") == 2

@@ -78,6 +78,8 @@ def predicted(paragraph, tag) -> list[tuple[str, str]]:
             continue
         if any(a.tag in NAMES for a in name.iterancestors() if a is not block and block in a.iterancestors()):
             continue
+        if any(a.tag in EDITORIAL for a in name.iterancestors() if block in a.iterancestors()):
+            continue  # (a name in a translator's or editor's expansion: words own_text leaves out, the markers never saw)
         ref = (name.get("ref") or "").partition("#")[2]
         found.append((" ".join(own_text(name).split()), ref))
     return found
@@ -264,6 +266,7 @@ BLIND_SAMPLES = {
     "blind14": Path(__file__).parent / "gold" / "entities_blind14.toml",  # twenty-ninth, seed 1796610524, 02:28 UTC
     "blind15": Path(__file__).parent / "gold" / "entities_blind15.toml",  # thirtieth, seed 1796616833, 04:13 UTC
     "blind16": Path(__file__).parent / "gold" / "entities_blind16.toml",  # thirty-first, seed 1796617880, 04:31 UTC
+    "blind17": Path(__file__).parent / "gold" / "entities_blind17.toml",  # thirty-second, seed 1796618468, 04:41 UTC
 }
 SAMPLES.update(BLIND_SAMPLES)
 # (sample, kind) -> (precision, recall) measured when the sample was scored; the issue's targets are
@@ -328,6 +331,13 @@ BLIND_LEVELS = {
     # regional volumes, which the markers read as titles; most organisation misses are sub-bodies named with their owner
     # ("the Central Committee's Organizing Buro", "the press department of Central Committee")
     ("blind16", "persons"): (0.983, 0.987), ("blind16", "places"): (0.860, 0.948), ("blind16", "orgs"): (0.940, 0.902),
+    # thirty-second draw at 1175ccf (the sixteenth freeze, tuned on the sixteenth sample), two markers a passage: 81
+    # passages; persons 258 gold, 251 tagged, 248 matched; places 52/48/46; orgs 134/134/126 (137 tagged and
+    # precision 0.920 before `predicted` left out names in the translator's expansions, words the markers never saw);
+    # no wrong @ref of 433 tagged. Misses: Pavlova's list "O.V. Khlevnyuk - People's Commissariat of ...", where a
+    # spaced dash joined each name to the body after it (fixed since), and Lenin's lower-case "union of socialist
+    # republics" (4 of the 6 place misses)
+    ("blind17", "persons"): (0.988, 0.961), ("blind17", "places"): (0.958, 0.884), ("blind17", "orgs"): (0.940, 0.940),
 }
 
 

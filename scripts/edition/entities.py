@@ -107,7 +107,9 @@ FORENAME_NICKNAME = re.compile(rf"(?<![\w.-])(?P<forename>[A-Z][a-z]{{2,}}){NICK
 FORENAME_PATRONYMIC = re.compile(
     r"\b(?P<forename>[A-Z][a-z]+)\s+(?P<patronymic>[A-Z][a-z]+(?:ovich|evich|ich|ovna|evna|ichna|inichna))\s+$")
 # the capitalised words after a name; a closing quotation mark may stand between (`the "Stalin" Constitution`)
-FOLLOWING_WORDS = re.compile(r"[\"”»]?(?:[\s-]+[A-Z][\w'’-]*){1,4}")
+# (a hyphen joins a name to the next word, `Kirov-Plant`; a dash between spaces is punctuation: `O.V. Khlevnyuk -
+# People's Commissariat of Heavy Industry`, a list of who studied what)
+FOLLOWING_WORDS = re.compile(r"[\"”»]?(?:(?:\s+|[-–]\s*)[A-Z][\w'’-]*){1,4}")
 CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
 # names joined by a hyphen or, in Medvedev's translation, a dash: `the Zinovyev—Kamenev opposition`
 COMPOUND_LEFT = re.compile(r"[A-Z][\w'’]*(?:[-–—][A-Z][\w'’]*)*[-–—]$")
