@@ -327,7 +327,6 @@ def _compose_at(parent, i: int, rules: WholeNames):
             outer.set("ref", child.get("ref"))
             del outer.attrib["cert"]
         return outer
-    before = parent[i - 1].tail if i else parent.text
     found = rules.sub_body.search(before or "") if rules.sub_body else None
     if found:  # `the Presidium of the CCC`
         start = found.start("name") + SENTENCE_WORDS_BEFORE_BODY.match(found.group("name")).end()

@@ -294,11 +294,11 @@ def _samples() -> tuple[list[dict], list[dict], list[dict]]:
     return first, held_out, decided
 
 
-def _root(key: str, roots: dict = {}):  # noqa: B006 (one parse per text per process)
-    if key not in roots:
-        (path,) = [p for p in TEI_DIR.glob(f"{key}*.xml")]
-        roots[key] = etree.parse(str(path)).getroot()
-    return roots[key]
+@lru_cache(maxsize=None)
+def _root(key: str):
+    """One parse per text per process."""
+    (path,) = [p for p in TEI_DIR.glob(f"{key}*.xml")]
+    return etree.parse(str(path)).getroot()
 
 
 def undrawn(key: str, kind: str, seed: int, drawn: set[str]) -> list[tuple[str, str]]:
