@@ -14,6 +14,7 @@ from lxml import etree
 from edition import ROOT, TEI_NS as TEI, tei
 
 NAMES = (tei("persName"), tei("placeName"), tei("orgName"))
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 
 
 def text_of(trees, key):
@@ -593,3 +594,34 @@ def test_a_dash_between_spaces_after_a_name_does_not_join_it_to_the_next_name(tr
     paragraph = _block_containing(text_of(trees, "pavlova"), "Khlevnyuk - People's Commissariat of Heavy Industry")
     marked = [received(n) for n in paragraph.iter(tei("persName"))]
     assert {"M. Tauger", "V. Barnet", "E. Rees"} <= set(marked) and marked.count("O.V. Khlevnyuk") == 2
+
+
+def test_a_bare_opposition_after_its_full_name_refers_back_to_it(trees):
+    """Rogovin's biographical notes: `Supported Left Opposition, 1926–1929. ... Broke with Opposition in 1929`: the
+    bare word refers back to the body named before it in the passage (the marking guide's settled reading 24,
+    rules.toml `referring_heads`); an inline note's words are a passage of their own. No block of the edition leaves such a word untagged after a registered
+    `... Opposition`, nor tags one with an id other than the last such body's; a title's `of the Opposition` is
+    no mention."""
+    bare = re.compile(r"(?<![\w'’-])Opposition(?![\w'’-])")
+    untagged, other = [], []
+    for root in trees.values():
+        for block in root.find(tei("text")).iter(tei("p"), tei("item")):
+            last = None  # the @ref of the last registered `... Opposition` in reading order
+            for node in block.iter():
+                if any(a.tag == tei("note") for a in node.iterancestors() if block in a.iterancestors()):
+                    continue  # an inline note is a passage of its own (`the (Left – V. R.) Opposition`)
+                if node.tag in NAMES and node.get("ref") and received(node).endswith(" Opposition"):
+                    last = node.get("ref")
+                elif node.tag == tei("orgName") and received(node) == "Opposition" and last \
+                        and node.get("ref") != last:
+                    other.append((block.get(XML_ID), node.get("ref"), last))
+                for words in ((node.tail,) if node.tag in (*NAMES, tei("title"), tei("note")) else ()):
+                    for found in bare.finditer(words or ""):
+                        before = (words or "")[:found.start()]
+                        if last and not re.search(r"[A-Z][\w'’-]*[”\"»]?\s+[“\"«]?$|[A-Z][\w'’-]*\s+of\s+(?:the\s+)?$",
+                                                  before) and before:
+                            untagged.append((block.get(XML_ID), words[max(0, found.start() - 40):found.end()]))
+    assert not untagged, untagged
+    assert not other, other
+    note = _block_containing(text_of(trees, "rogovin"), "Broke with Opposition in 1929", ("item",))
+    assert ("Opposition", "orgs.xml#left-opposition") in {(received(n), n.get("ref")) for n in note.iter(tei("orgName"))}

@@ -206,6 +206,7 @@ SO_CALLED_BEFORE = re.compile(r"\b[Ss]o-called\.?\s+$")
 INITIALS_ALONE = re.compile(r"(?<![\w.’'-])(?:[A-Z]\.\s?){2}(?![\w.])(?!\s*(?:[A-Z][a-z]|[A-Z]\.|\[|\(\s*[A-Z][a-z]))")
 # a capitalised word right before a short name makes it part of another name (`Soviet Union`, `Writers' Union`)
 CAPITALISED_WORD_BEFORE = re.compile(r"[A-Z][\w'’-]*[”\"»]?\s+[“\"«]?$")
+NAME_OF_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+of\s+(?:the\s+)?$")  # `the Bulletin of the Opposition`
 INVERTED_BEFORE = re.compile(r"[A-Z][\w'’-]*[a-z],\s*$")  # `Nevezhin, V. A.`: a bibliography's inverted name
 INITIALS_ALONE_EVIDENCE = "initials alone"
 OF_AFTER = re.compile(r"\s+of\b")
@@ -303,6 +304,7 @@ class Matcher:
         self.compound_heads = set(rules.get("compound_heads", []))
         self.event_heads = set(rules.get("event_heads", []))
         self.quoted_event_heads = set(rules.get("quoted_event_heads", []))
+        self.referring_heads = list(rules.get("referring_heads", []))
         self.group_heads = set(rules.get("group_heads", []))
         self.not_after = {w.lower() for w in rules.get("not_a_name_after", [])}
         self.reviewed_not_names = set(rules.get("reviewed_not_names", []))
@@ -547,6 +549,27 @@ class Annotator:
                                  evidence="the text's own short name (profile)"))
         return found
 
+    def heads_referring_back(self, text: str, mentions: list[Mention], titles) -> list[Mention]:
+        """`Supported Left Opposition, 1926-1929 ... Broke with Opposition in 1929`: a bare head word (rules.toml
+        `referring_heads`) refers back to the body named before it in the same passage whose name ends with it,
+        the nearest if several (the marking guide's settled reading 24). Not after a capitalised word (`Left
+        Opposition` is a name of its own) nor in a name or title that goes on from an `of` (`the Bulletin of the
+        Opposition`); with no such body before it, the word is generic."""
+        found = []
+        for head in self.matcher.referring_heads:
+            for bare in re.finditer(rf"(?<![\w'’-]){re.escape(head)}(?![\w'’-])", text):
+                start, end = bare.span()
+                if _overlaps(start, end, mentions) or any(a <= start and end <= b for a, b in titles) \
+                        or CAPITALISED_WORD_BEFORE.search(text, max(0, start - 30), start) \
+                        or NAME_OF_BEFORE.search(text, max(0, start - 40), start):
+                    continue
+                named = [m for m in mentions if m.end <= start and m.kind == "org" and m.entry is not None
+                         and m.group().endswith(" " + head)]
+                if named:
+                    found.append(Mention(start, end, named[-1].entry, "org", "medium", text,
+                                         evidence=f"refers back to `{named[-1].group()}` named before it"))
+        return found
+
     def unregistered_mentions(self, text: str, parent) -> list[Mention]:
         found = []
         if _in_italics(parent):
@@ -624,6 +647,7 @@ class Annotator:
         if not citing and not _in_italics(parent):
             mentions += self.initials_alone(text, mentions, titles)
         mentions += self.short_name_mentions(text, mentions, titles)
+        mentions += self.heads_referring_back(text, mentions, titles)
         if not _in_italics(parent):
             bodies = self.unregistered_bodies(text, mentions, titles)
             # a place within a body's name is part of it (`the University of Brussels`)
