@@ -238,6 +238,14 @@ LATER_DRAWS: list[tuple[int, list, Path]] = [
     # thirtieth draw's proportions asked six of Pavlova's long paragraphs where three were left (THIRTY_THIRD_DRAW)
     (1796619168, THIRTY_THIRD_DRAW, GOLD / "entities_blind18.toml"),
 ]
+# Draws from the whole edition. After the thirty-third draw no paragraph of Pavlova's or Gurdzhiyev's was left that no
+# sample held, so a draw in proportion to the five texts could no longer leave out the passages of earlier samples. A
+# whole-edition draw takes its passages from every passage of the edition, those of earlier samples included: a simple
+# random sample of each text's passages, in the fifth draw's proportions, of the edition as it stands, which is what
+# issue 12's targets are about. Its passages are marked afresh, blind (its markers read no earlier sample), and its
+# figures are given for the whole draw and, apart, for the passages no earlier sample holds, which no rule was tuned on.
+# Each (seed, [(text, kind, how many)], the sample it was marked in).
+WHOLE_EDITION_DRAWS: list[tuple[int, list, Path]] = []
 DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW), (6, THIRD_DRAW), (7, FOURTH_DRAW)]  # 4: the issue's number
 if FIFTH_SEED is not None:
     DRAWS.append((FIFTH_SEED, FIFTH_DRAW))
@@ -323,7 +331,19 @@ def replay(until: int | None = None):
             return
 
 
-def main(only_seed: int | None = None) -> None:
+def whole_edition_draw(seed: int, draw: list) -> list[tuple[str, str, str, str]]:
+    """A draw from every passage of the edition, earlier samples' included: (text, kind, xml:id, plain text)."""
+    rng = random.Random(seed)
+    return [(key, kind, xml_id, text) for key, kind, count in draw
+            for xml_id, text in rng.sample(candidates(_root(key), kind), count)]
+
+
+def main(only_seed: int | None = None, whole: bool = False) -> None:
+    if whole:
+        draw = next((d for s, d, _sample in WHOLE_EDITION_DRAWS if s == only_seed), FIFTH_DRAW)
+        for key, kind, xml_id, text in whole_edition_draw(only_seed, draw):
+            print(f"### {key} {kind} {xml_id}\n{text}\n")
+        return
     for seed, key, kind, taken, _before in replay(only_seed):
         if only_seed in (None, seed):
             for xml_id, text in taken:
@@ -331,4 +351,6 @@ def main(only_seed: int | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else None)  # a seed: print that draw only
+    # a seed: print that draw only; `--whole SEED`: the whole-edition draw of that seed (the fifth draw's proportions)
+    arguments = [a for a in sys.argv[1:] if a != "--whole"]
+    main(int(arguments[0]) if arguments else None, whole="--whole" in sys.argv[1:])
