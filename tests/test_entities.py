@@ -625,3 +625,37 @@ def test_a_bare_opposition_after_its_full_name_refers_back_to_it(trees):
     assert not other, other
     note = _block_containing(text_of(trees, "rogovin"), "Broke with Opposition in 1929", ("item",))
     assert ("Opposition", "orgs.xml#left-opposition") in {(received(n), n.get("ref")) for n in note.iter(tei("orgName"))}
+
+
+def test_a_lower_case_communist_faction_of_a_body_names_the_party(trees):
+    """`the communist faction of the Congress of Soviets`, `of the Presidium of the VTsIK`: the party's members in a
+    body of the state (rules.toml `faction_adjectives`); the same word elsewhere is no name (`communist ideals`)."""
+    tagged, untagged = 0, []
+    for root in trees.values():
+        for block in root.find(tei("text")).iter(tei("p"), tei("item"), tei("note")):
+            words = received(block)
+            marked = [n for n in block.iter(tei("orgName")) if received(n) == "communist"]
+            found = len(re.findall(r"\bcommunist fr?actions? of\b", words))
+            tagged += len(marked)
+            if len(marked) < found:
+                untagged.append(block.get(XML_ID))
+            assert all(n.get("ref") == "orgs.xml#party" for n in marked)
+            assert len(marked) <= found, block.get(XML_ID)  # no other lower-case `communist` tagged
+    assert not untagged and tagged >= 4, (untagged, tagged)
+
+
+def test_the_central_committee_s_bulletin_is_a_title_not_a_mention_of_the_committee(trees):
+    """Pavlova's `the journal *Izvestia* of the Central Committee of the CPSU` (Izvestiia TsK KPSS): the words after
+    the italic title go on with it, and name no body; nowhere in the edition is a body tagged in such a title."""
+    seen = 0
+    for root in trees.values():
+        for title in root.iter(tei("title")):
+            if received(title) not in ("Izvestia", "Izvestiia"):
+                continue
+            following = title.getparent() if title.getparent().tag == tei("hi") else title
+            if re.match(r"\s+of\s+the\s*$", following.tail or "") or re.match(r"\s+of\s+the\s+Central", following.tail or ""):
+                seen += 1
+                after = following.getnext()
+                assert not (after is not None and after.tag == tei("orgName")
+                            and received(after).startswith("Central Committee")), received(title.getparent())
+    assert seen >= 2

@@ -206,6 +206,7 @@ SO_CALLED_BEFORE = re.compile(r"\b[Ss]o-called\.?\s+$")
 INITIALS_ALONE = re.compile(r"(?<![\w.’'-])(?:[A-Z]\.\s?){2}(?![\w.])(?!\s*(?:[A-Z][a-z]|[A-Z]\.|\[|\(\s*[A-Z][a-z]))")
 # a capitalised word right before a short name makes it part of another name (`Soviet Union`, `Writers' Union`)
 CAPITALISED_WORD_BEFORE = re.compile(r"[A-Z][\w'’-]*[”\"»]?\s+[“\"«]?$")
+FACTION_OF_AFTER = re.compile(r"\s+fr?actions?\s+of\b")
 NAME_OF_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+of\s+(?:the\s+)?$")  # `the Bulletin of the Opposition`
 INVERTED_BEFORE = re.compile(r"[A-Z][\w'’-]*[a-z],\s*$")  # `Nevezhin, V. A.`: a bibliography's inverted name
 INITIALS_ALONE_EVIDENCE = "initials alone"
@@ -282,7 +283,8 @@ class Matcher:
         self.conditional_forms: dict[str, Callable[[str, int, int], str | None]] = {}
         for table, allowed in ((adjectives.get("adjectives", {}), self.names_the_party),
                                (rules.get("short_after_the", {}), _short_name_after_the),
-                               (rules.get("so_called_groups", {}), _called_so)):
+                               (rules.get("so_called_groups", {}), _called_so),
+                               (rules.get("faction_adjectives", {}), _before_a_faction_of)):
             for form, entry_id in table.items():
                 forms.setdefault(form, []).append((entries[entry_id], True))
                 self.conditional_forms[form] = allowed
@@ -1000,6 +1002,14 @@ def _called_so(text: str, start: int, end: int) -> str | None:
     return None
 
 
+def _before_a_faction_of(text: str, start: int, end: int) -> str | None:
+    """`the communist faction of the Congress of Soviets`: a lower-case party word before `faction of`, the party's
+    members in a body of the state."""
+    if FACTION_OF_AFTER.match(text, end):
+        return "a party's word in lower case before `faction of`"
+    return None
+
+
 def _plurals(surname: str) -> list[str]:
     """`Slepkovs`, `Kaganoviches`, `Yaroslavskys`: a family's plural of a surname long enough to be no word."""
     if len(surname) < 5 or not surname[0].isupper() or not surname[-1].isalpha():
@@ -1039,10 +1049,20 @@ TITLES_JOINED = re.compile(r"\s*(?:,|;|,?\s+and)\s*")
 UNQUOTED_TITLE = re.compile(rf"\b(?:{WORKS}),?\s+(?P<title>[A-Z][^()\"“”«»]{{10,200}}?)\s*\((?:[A-Z][\w.'’ -]+,\s*)?{YEAR}\)")
 
 
+# the Central Committee's bulletin, its title naming its owner (`the journal Izvestia of the Central Committee of the
+# CPSU`, Izvestiia TsK KPSS): a title, no mention of the committee
+PERIODICAL_OF_BODY = re.compile(r"\bIzvestii?a\s+of\s+the\s+Central\s+Committee(?:\s+of\s+the\s+(?:CPSU|RCP|VKP)\s?(?:\(b\))?)?")
+
+
 def title_spans(text: str, in_bibl: bool, in_note: bool, said_before: str = "") -> list[tuple[int, int]]:
     """Spans of quoted titles: every quotation in a bibliography, those after an author in a note,
-    those after or before a word for a work anywhere, and documents cited by their titles."""
+    those after or before a word for a work anywhere, and documents cited by their titles; a periodical whose
+    title names its owner."""
     unquoted = [m.span("title") for m in UNQUOTED_TITLE.finditer(text)]
+    # (the title in italics ends the text before it: `*Izvestia* of the Central Committee`, said_before holding it)
+    before = said_before[-20:]
+    unquoted += [(max(0, m.start() - len(before)), m.end() - len(before))
+                 for m in PERIODICAL_OF_BODY.finditer(before + text) if m.end() > len(before)]
     if '"' not in text and "“" not in text and "«" not in text:
         return unquoted
     quoted, last_end = [], None
@@ -1542,8 +1562,9 @@ def _annotate_slot(annotator: Annotator, parent, after, unregistered_only: bool 
 
 def _said_before(parent, after, text: str) -> str:
     """The words of the block before a slot that holds a quotation: a document's word may stand before a name
-    that precedes its title (`a report from the Commission chaired by M. Solomentsev, "About the Case ..."`)."""
-    if after is None or not QUOTATION_MARKS.search(text):
+    that precedes its title (`a report from the Commission chaired by M. Solomentsev, "About the Case ..."`), and a
+    title in italics goes on after them (`*Izvestia* of the Central Committee`)."""
+    if after is None or not (QUOTATION_MARKS.search(text) or OF_AFTER.match(text)):
         return ""  # (the block's own first words: nothing stands before them)
     said = [parent.text or ""]
     for child in parent:
