@@ -116,7 +116,9 @@ COMPOUND_LEFT = re.compile(r"[A-Z][\w'’]*(?:[-–—][A-Z][\w'’]*)*[-–—]
 COMPOUND_RIGHT = re.compile(r"(?:[-–—][A-Z][\w'’]*)+")
 COMPOUND_HEAD = re.compile(r"(?:\s+(?:and|the|[A-Z][\w'’-]*))*\s+([a-z]+)")
 CAPITAL_NEXT = re.compile(r"\s+[A-ZА-Я]")
-QUOTED = re.compile(r"[\"“«][^\"”»]{3,300}[\"”»]")
+# (a straight mark after a letter or a stop closes, never opens: the machine translation drops opening marks, and
+# `... in the USSR", found in ... under the title "Organization ..."` must not pair across the stray closer)
+QUOTED = re.compile(r"(?:(?<![\w.,;:!?%])\"|[“«])[^\"”»]{3,300}[\"”»]")
 QUOTATION_MARKS = re.compile(r"[\"“«]")
 # In a note, a quotation right after an author's name and a comma is the title of
 # his article (`P. Broué, “Party Opposition to Stalin ...”`, `[L. Trotsky, “...”`)
@@ -207,6 +209,7 @@ INITIALS_ALONE = re.compile(r"(?<![\w.’'-])(?:[A-Z]\.\s?){2}(?![\w.])(?!\s*(?:
 # a capitalised word right before a short name makes it part of another name (`Soviet Union`, `Writers' Union`)
 CAPITALISED_WORD_BEFORE = re.compile(r"[A-Z][\w'’-]*[”\"»]?\s+[“\"«]?$")
 FACTION_OF_AFTER = re.compile(r"\s+fr?actions?\s+of\b")
+NAME_GOES_ON = re.compile(r"[”\"»]?\s+(?:of\b|[A-Z])")
 NAME_OF_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+of\s+(?:the\s+)?$")  # `the Bulletin of the Opposition`
 INVERTED_BEFORE = re.compile(r"[A-Z][\w'’-]*[a-z],\s*$")  # `Nevezhin, V. A.`: a bibliography's inverted name
 INITIALS_ALONE_EVIDENCE = "initials alone"
@@ -369,9 +372,10 @@ class Matcher:
             if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
                 continue
             if start > 0 and text[start - 1] == "-" and not self.joined_to_name(text, start - 1, readings) \
-                    and not INITIALS_ONLY.match(form):
+                    and not INITIALS_ONLY.match(form) and not _whole_person_name(form, readings):
                 continue  # `Pro-Khrushchev`, `anti-Stalin`, `Austria-Hungary`; but `Syrtsov-Lominadze` joins two
                 # persons, and a hyphen for a dash may stand before initials (`designers worked-V. I Aleksandrov`)
+                # or a forename and surname (`members of the Politburo of the German Communist Party-Hermann Remmele`)
             if end + 1 < len(text) and text[end + 1].isalnum():
                 continue
             if CONTRACTION_AFTER.match(text, end + 1) or _in_address(text, start, end + 1):
@@ -553,20 +557,23 @@ class Annotator:
 
     def heads_referring_back(self, text: str, mentions: list[Mention], titles) -> list[Mention]:
         """`Supported Left Opposition, 1926-1929 ... Broke with Opposition in 1929`: a bare head word (rules.toml
-        `referring_heads`) refers back to the body named before it in the same passage whose name ends with it,
-        the nearest if several (the marking guide's settled reading 24). Not after a capitalised word (`Left
+        `referring_heads`) refers back to the body named before it in the same passage whose name has it for its
+        head (`Left Opposition`, `Library of Congress`), the nearest if several (the marking guide's settled reading
+        24). Not after a capitalised word (`Left
         Opposition` is a name of its own) nor in a name or title that goes on from an `of` (`the Bulletin of the
-        Opposition`); with no such body before it, the word is generic."""
+        Opposition`) or into one (`the Bureau of the Central Committee`); with no such body before it, the word is
+        generic."""
         found = []
         for head in self.matcher.referring_heads:
             for bare in re.finditer(rf"(?<![\w'’-]){re.escape(head)}(?![\w'’-])", text):
                 start, end = bare.span()
                 if _overlaps(start, end, mentions) or any(a <= start and end <= b for a, b in titles) \
                         or CAPITALISED_WORD_BEFORE.search(text, max(0, start - 30), start) \
-                        or NAME_OF_BEFORE.search(text, max(0, start - 40), start):
-                    continue
+                        or NAME_OF_BEFORE.search(text, max(0, start - 40), start) \
+                        or NAME_GOES_ON.match(text, end):
+                    continue  # (`the Bureau of the Central Committee`, `the Presidium Session`: a name of its own)
                 named = [m for m in mentions if m.end <= start and m.kind == "org" and m.entry is not None
-                         and m.group().endswith(" " + head)]
+                         and _head_word(m.group()) == head and m.group() != head]
                 if named:
                     found.append(Mention(start, end, named[-1].entry, "org", "medium", text,
                                          evidence=f"refers back to `{named[-1].group()}` named before it"))
@@ -1002,6 +1009,17 @@ def _called_so(text: str, start: int, end: int) -> str | None:
     return None
 
 
+def _head_word(name: str) -> str:
+    """The head of a body's name: its last word before any `of` (`Library of Congress`: Library)."""
+    return name.split(" of ")[0].split()[-1]
+
+
+def _whole_person_name(form: str, readings) -> bool:
+    """A person's form of two words or more (`Hermann Remmele`), which no prefix makes: after a hyphen it stands for
+    a dash."""
+    return " " in form and form[:1].isupper() and all(entry.kind == "person" for entry, _ in readings)
+
+
 def _before_a_faction_of(text: str, start: int, end: int) -> str | None:
     """`the communist faction of the Congress of Soviets`: a lower-case party word before `faction of`, the party's
     members in a body of the state."""
@@ -1049,6 +1067,9 @@ TITLES_JOINED = re.compile(r"\s*(?:,|;|,?\s+and)\s*")
 UNQUOTED_TITLE = re.compile(rf"\b(?:{WORKS}),?\s+(?P<title>[A-Z][^()\"“”«»]{{10,200}}?)\s*\((?:[A-Z][\w.'’ -]+,\s*)?{YEAR}\)")
 
 
+# a quotation followed by its imprint, a place of publication and a year closing a bracket, is a title (`("Stalin's Special
+# Departments". Copenhagen, 1989)`)
+TITLE_IMPRINT_AFTER = re.compile(rf"[.,]?\s*(?:[A-Z][\w'’.-]*\s?){{1,3}},\s*{YEAR}\s*\)")
 # the Central Committee's bulletin, its title naming its owner (`the journal Izvestia of the Central Committee of the
 # CPSU`, Izvestiia TsK KPSS): a title, no mention of the committee
 PERIODICAL_OF_BODY = re.compile(r"\bIzvestii?a\s+of\s+the\s+Central\s+Committee(?:\s+of\s+the\s+(?:CPSU|RCP|VKP)\s?(?:\(b\))?)?")
@@ -1070,7 +1091,7 @@ def title_spans(text: str, in_bibl: bool, in_note: bool, said_before: str = "") 
         if in_bibl or (in_note and AFTER_AUTHOR.search(text[max(0, m.start() - 60):m.start()])) \
                 or AFTER_WORK.search(text[max(0, m.start() - 30):m.start() + 1]) \
                 or AFTER_WORK_BY.search(text[max(0, m.start() - 80):m.start() + 1]) \
-                or _document_title(text, m, said_before) \
+                or _document_title(text, m, said_before) or TITLE_IMPRINT_AFTER.match(text, m.end()) \
                 or (last_end is not None and TITLES_JOINED.fullmatch(text, last_end, m.start())):
             # (the last: a list of titles after the word for them, `collections of documents "Stalin's
             # Politburo in the 30s", "The Politburo of the Central Committee..."`)
