@@ -713,3 +713,23 @@ def test_furr_s_initials_after_his_remarks_are_his(trees):
     furr = text_of(trees, "furr")
     signed = [n for n in furr.iter(tei("persName")) if received(n) == "GF"]
     assert len(signed) >= 3 and all(n.get("ref") == "persons.xml#furr" for n in signed)
+
+
+def test_a_document_s_title_opens_in_lower_case_too_and_a_work_s_title_may_follow_a_colon():
+    from edition.entities import title_spans
+
+    text = 'This is actually not a law but a "decision of the Central Executive Committee and the Council" -- i.e.'
+    assert [text[a:b] for a, b in title_spans(text, False, False)] == [
+        '"decision of the Central Executive Committee and the Council"']
+    text = 'Pravda published a lead article inspired by Stalin: “The Comintern on the Struggle against Right Deviations.”'
+    assert len(title_spans(text, False, False)) == 1
+    # a colon after a word that is no work's (`into play`) opens quoted speech, which keeps its names
+    text = 'where does "independence" come into play? Kamenev: "I think, since Vladimir Ilyich insists, it will be worse."'
+    assert title_spans(text, False, False) == []
+
+
+def test_a_place_before_events_names_the_events(trees):
+    """Settled reading 22: `the Sumgait events`, like `the Sumgait pogrom`, is no mention of the town."""
+    for root in trees.values():
+        for name in root.iter(tei("placeName")):
+            assert not re.match(r"\s+events?\b", name.tail or ""), received(name.getparent())[:100]

@@ -135,6 +135,8 @@ AFTER_WORK = re.compile(rf"\b(?:(?:{WORKS})(?:\s+of\s+(?:documents|articles|essa
 WORK_BEFORE = re.compile(rf"\b(?:{WORKS}|biography)\s+$")
 TITLE_ENDS = re.compile(r"\s*[,.;:)]")  # not `In the novel Rubin recalls`: the subject of the sentence
 # or after the work's author (`in the article by T.P. Korzhikhina "The Political System in the USSR"`)
+# a work and its title after a colon (`Pravda published a lead article inspired by Stalin: "The Comintern on ..."`)
+AFTER_WORK_COLON = re.compile(rf"\b(?:[Aa]n?|[Tt]he|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)\s+(?:[a-z]+\s+)?(?:{WORKS})\b[^.?!\"“«:]{{0,40}}:\s*[\"“«]$")
 AFTER_WORK_BY = re.compile(rf"\b(?:{WORKS})\s+(?:by|of)\s+(?:[A-Z][\w.'’-]*\s*){{1,4}},?\s*[\"“«]$")
 AFTER_AUTHOR = re.compile(r"(?:\b[A-ZÀ-Þ][\w'’-]*[a-zß-ÿ]\s*,|(?<![\w.])(?:[A-Z]\.\s*)+,|\bCf\.:?)\s*$")
 # (an author may sign with his initials alone: `G. G., “Inside the Right-Centrist Bloc (A Letter from Moscow)”`)
@@ -152,7 +154,9 @@ ABOUT_OPENER = re.compile(rf"[\"“«](?:On|About|Concerning|Regarding)\s+(?![0-
 DOCUMENT_OPENER = re.compile(r"[\"“«](?:Draft\s+)?(?:Appeal|Order|Decree|Resolution|Letter|Declaration|Statement|Theses|Instruction|"
                              r"Directive|Circular|Regulations?|Statute|Address|Manifesto|Rules|Procedure|Provisions|Charter|"
                              r"Additions?|Amendments?|Supplement|Addendum|Collection|Code|Bulletin|Considerations|Proposals?|"
-                             r"Report|Memorandum|Plan|Programm?e?)"
+                             r"Report|Memorandum|Plan|Programm?e?|Decision|"
+                             # (in lower case too: `not a law but a "decision of the Central Executive Committee ..."`)
+                             r"decision|resolution|decree|directive|instruction)"
                              r"\s+(?:to|of|on|about|for|from|by)\s")
 # a capitalised quotation right after a name's possessive: his work's title (`Kaganovich's "Memorial Notes"`)
 AUTHORS_BEFORE = re.compile(r"\b[A-Z][\w-]*[a-z]['’]s\s+$")
@@ -1091,6 +1095,7 @@ def title_spans(text: str, in_bibl: bool, in_note: bool, said_before: str = "") 
         if in_bibl or (in_note and AFTER_AUTHOR.search(text[max(0, m.start() - 60):m.start()])) \
                 or AFTER_WORK.search(text[max(0, m.start() - 30):m.start() + 1]) \
                 or AFTER_WORK_BY.search(text[max(0, m.start() - 80):m.start() + 1]) \
+                or AFTER_WORK_COLON.search(text[max(0, m.start() - 80):m.start() + 1]) \
                 or _document_title(text, m, said_before) or TITLE_IMPRINT_AFTER.match(text, m.end()) \
                 or (last_end is not None and TITLES_JOINED.fullmatch(text, last_end, m.start())):
             # (the last: a list of titles after the word for them, `collections of documents "Stalin's
