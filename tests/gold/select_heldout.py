@@ -255,6 +255,9 @@ WHOLE_EDITION_DRAWS: list[tuple[int, list, Path]] = [
     # the second (thirty-fifth draw), drawn at 2026-12-07 07:19:41 UTC, after the rules were frozen at main commit 61b7663
     # (tuned on the first): twice the first's size, marked as the first
     (1796627981, DOUBLE_FIFTH_DRAW, GOLD / "entities_whole2.toml"),
+    # the third (thirty-sixth draw), drawn at 2026-12-07 07:36:16 UTC, after the rules were frozen at main commit 529e19f
+    # (tuned on the second), marked as the first two
+    (1796628976, DOUBLE_FIFTH_DRAW, GOLD / "entities_whole3.toml"),
 ]
 DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW), (6, THIRD_DRAW), (7, FOURTH_DRAW)]  # 4: the number
 if FIFTH_SEED is not None:
