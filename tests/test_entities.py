@@ -733,3 +733,26 @@ def test_a_place_before_events_names_the_events(trees):
     for root in trees.values():
         for name in root.iter(tei("placeName")):
             assert not re.match(r"\s+events?\b", name.tail or ""), received(name.getparent())[:100]
+
+
+def test_a_qualifier_before_a_list_of_party_plurals_makes_them_all_people(trees):
+    """Medvedev: `Only a handful of former socialist-revolutionaries, Bundists, Mensheviks, Constitutional Democrats,
+    Dashnaks, Musavatists and anarchists were spared`: the first item's words qualify the list (settled reading 1)."""
+    paragraph = _block_containing(text_of(trees, "medvedev"), "a handful of former socialist-revolutionaries")
+    tagged = {received(n) for n in paragraph.iter(tei("orgName"))}
+    assert not tagged & {"Bundists", "Mensheviks", "Constitutional Democrats", "Dashnaks", "Musavatists"}, tagged
+
+
+def test_another_body_is_a_likeness_and_a_body_s_serial_or_history_a_title(trees):
+    """Pavlova: `There is another Politburo in the Politburo` (settled reading 7: the second only); `Verbatim Reports of
+    the Moscow Soviet ... (No. 15)` and the quoted `Short Course in the History of the CPSU (b)` are titles."""
+    pavlova = text_of(trees, "pavlova")
+    paragraph = _block_containing(pavlova, "another Politburo in the Politburo")
+    assert [received(n) for n in paragraph.iter(tei("orgName"))].count("Politburo") == 1
+    for words, body in (("Verbatim Reports of the Moscow Soviet", "Moscow Soviet"),
+                        ("Short Course in the History of the CPSU", "CPSU (b)")):
+        paragraph = _block_containing(pavlova, words)
+        assert body not in {received(n) for n in paragraph.iter(tei("orgName"))}, words
+    # `one or another Central Committee member` is the Central Committee
+    paragraph = _block_containing(text_of(trees, "medvedev"), "one or another Central Committee member")
+    assert "Central Committee" in {received(n) for n in paragraph.iter(tei("orgName"))}

@@ -156,8 +156,8 @@ DOCUMENT_OPENER = re.compile(r"[\"“«](?:Draft\s+)?(?:Appeal|Order|Decree|Reso
                              r"Additions?|Amendments?|Supplement|Addendum|Collection|Code|Bulletin|Considerations|Proposals?|"
                              r"Report|Memorandum|Plan|Programm?e?|Decision|"
                              # (in lower case too: `not a law but a "decision of the Central Executive Committee ..."`)
-                             r"decision|resolution|decree|directive|instruction)"
-                             r"\s+(?:to|of|on|about|for|from|by)\s")
+                             r"decision|resolution|decree|directive|instruction|Short\s+Course)"
+                             r"\s+(?:to|of|on|about|for|from|by|in)\s")
 # a capitalised quotation right after a name's possessive: his work's title (`Kaganovich's "Memorial Notes"`)
 AUTHORS_BEFORE = re.compile(r"\b[A-Z][\w-]*[a-z]['’]s\s+$")
 # or right after its author's initials and surname, as Pavlova cites (`M. Eastman "After the death of Lenin"`)
@@ -212,6 +212,10 @@ SO_CALLED_BEFORE = re.compile(r"\b[Ss]o-called\.?\s+$")
 INITIALS_ALONE = re.compile(r"(?<![\w.’'-])(?:[A-Z]\.\s?){2}(?![\w.])(?!\s*(?:[A-Z][a-z]|[A-Z]\.|\[|\(\s*[A-Z][a-z]))")
 # a capitalised word right before a short name makes it part of another name (`Soviet Union`, `Writers' Union`)
 CAPITALISED_WORD_BEFORE = re.compile(r"[A-Z][\w'’-]*[”\"»]?\s+[“\"«]?$")
+# the items of a list before a plural (`socialist-revolutionaries, Bundists, `), back to the list's first
+LIST_BEFORE = re.compile(r"(?:(?<![\w'’-])[\w'’-]+(?:\s+[A-Z][\w'’-]+)?,\s+)+$")
+# `There is another Politburo in the Politburo`: a likeness, no body (but `one or another Central Committee member`)
+ANOTHER_BEFORE = re.compile(r"(?<!\bor )\banother\s+$")
 FACTION_OF_AFTER = re.compile(r"\s+fr?actions?\s+of\b")
 NAME_GOES_ON = re.compile(r"[”\"»]?\s+(?:of\b|[A-Z])")
 NAME_OF_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+of\s+(?:the\s+)?$")  # `the Bulletin of the Opposition`
@@ -614,6 +618,8 @@ class Annotator:
                   and text[start:end] not in self.matcher.party_adjectives}
         for start, end, readings in matches:
             if any(a <= start and end <= b for a, b in titles):
+                continue
+            if ANOTHER_BEFORE.search(text, max(0, start - 9), start) and all(e.kind == "org" for e, _ in readings):
                 continue
             if ((citing and _imprint(text, start, end)) or _imprint_in_prose(text, start, end)) \
                     and all(e.kind == "place" for e, _ in readings):
@@ -1075,8 +1081,11 @@ UNQUOTED_TITLE = re.compile(rf"\b(?:{WORKS}),?\s+(?P<title>[A-Z][^()\"“”«»
 # Departments". Copenhagen, 1989)`)
 TITLE_IMPRINT_AFTER = re.compile(rf"[.,]?\s*(?:[A-Z][\w'’.-]*\s?){{1,3}},\s*{YEAR}\s*\)")
 # the Central Committee's bulletin, its title naming its owner (`the journal Izvestia of the Central Committee of the
-# CPSU`, Izvestiia TsK KPSS): a title, no mention of the committee
-PERIODICAL_OF_BODY = re.compile(r"\bIzvestii?a\s+of\s+the\s+Central\s+Committee(?:\s+of\s+the\s+(?:CPSU|RCP|VKP)\s?(?:\(b\))?)?")
+# CPSU`, Izvestiia TsK KPSS), and a body's verbatim reports: titles, no mention of the body
+PERIODICAL_OF_BODY = re.compile(r"\bIzvestii?a\s+of\s+the\s+Central\s+Committee(?:\s+of\s+the\s+(?:CPSU|RCP|VKP)\s?(?:\(b\))?)?"
+                                # a body's verbatim reports, up to their number in brackets (`Verbatim Reports of the
+                                # Moscow Soviet of Workers and Red Army Deputies (No. 15)`)
+                                r"|\bVerbatim\s+Reports?\s+of\s+the\s+[^()]{3,120}?(?=\s*\()")
 
 
 def title_spans(text: str, in_bibl: bool, in_note: bool, said_before: str = "") -> list[tuple[int, int]]:
@@ -1097,9 +1106,11 @@ def title_spans(text: str, in_bibl: bool, in_note: bool, said_before: str = "") 
                 or AFTER_WORK_BY.search(text[max(0, m.start() - 80):m.start() + 1]) \
                 or AFTER_WORK_COLON.search(text[max(0, m.start() - 80):m.start() + 1]) \
                 or _document_title(text, m, said_before) or TITLE_IMPRINT_AFTER.match(text, m.end()) \
-                or (last_end is not None and TITLES_JOINED.fullmatch(text, last_end, m.start())):
+                or (last_end is not None and TITLES_JOINED.fullmatch(text, last_end, m.start())
+                    and text[m.start() + 1:m.start() + 2].isupper()):
             # (the last: a list of titles after the word for them, `collections of documents "Stalin's
-            # Politburo in the 30s", "The Politburo of the Central Committee..."`)
+            # Politburo in the 30s", "The Politburo of the Central Committee..."`, each capitalised: a quotation
+            # in lower case after a title is quoted text, `the "Short Course ...", "he launched his attack ..."`)
             quoted.append(m.span())
             last_end = m.end()
         else:
@@ -1150,6 +1161,9 @@ def _party_by_article(text: str, start: int, plurals: set[str]) -> bool:
 def _people_of_the_party(text: str, start: int) -> bool:
     """`Old Bolsheviks`, `many Bolsheviks`, `Georgian Bolsheviks`: a word that makes the party's members a set
     of people; after an article, a preposition, a conjunction or punctuation the plural names the party."""
+    listed = LIST_BEFORE.search(text, max(0, start - 160), start)
+    if listed:  # `a handful of former socialist-revolutionaries, Bundists, Mensheviks`: the list's first words qualify all
+        start = listed.start()
     if PARTYS_WORD.search(text, max(0, start - 30), start):
         return True  # `Communist Party (of Bolsheviks)`: a word of the party's name, not a name of its own
     if QUANTIFIED_BEFORE.search(text, max(0, start - 30), start):
