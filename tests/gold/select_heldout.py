@@ -258,6 +258,9 @@ WHOLE_EDITION_DRAWS: list[tuple[int, list, Path]] = [
     # the third (thirty-sixth draw), drawn at 2026-12-07 07:36:16 UTC, after the rules were frozen at main commit 529e19f
     # (tuned on the second), marked as the first two
     (1796628976, DOUBLE_FIFTH_DRAW, GOLD / "entities_whole3.toml"),
+    # the fourth (thirty-seventh draw), drawn at 2026-12-07 07:50:48 UTC, after the rules were frozen at main commit
+    # 63e1c7e (tuned on the third), marked as the first three
+    (1796629848, DOUBLE_FIFTH_DRAW, GOLD / "entities_whole4.toml"),
 ]
 DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW), (6, THIRD_DRAW), (7, FOURTH_DRAW)]  # 4: the number
 if FIFTH_SEED is not None:
