@@ -567,10 +567,9 @@ class Annotator:
         """`Supported Left Opposition, 1926-1929 ... Broke with Opposition in 1929`: a bare head word (rules.toml
         `referring_heads`) refers back to the body named before it in the same passage whose name has it for its
         head (`Left Opposition`, `Library of Congress`), the nearest if several (the marking guide's settled reading
-        24). Not after a capitalised word (`Left
-        Opposition` is a name of its own) nor in a name or title that goes on from an `of` (`the Bulletin of the
-        Opposition`) or into one (`the Bureau of the Central Committee`); with no such body before it, the word is
-        generic."""
+        24). Not after a capitalised word (`Left Opposition` is a name of its own) nor in a name or title that goes
+        on from an `of` (`the Bulletin of the Opposition`) or into one (`the Bureau of the Central Committee`); with
+        no such body before it, the word is generic."""
         found = []
         for head in self.matcher.referring_heads:
             for bare in re.finditer(rf"(?<![\w'’-]){re.escape(head)}(?![\w'’-])", text):
@@ -1077,8 +1076,8 @@ TITLES_JOINED = re.compile(r"\s*(?:,|;|,?\s+and)\s*")
 UNQUOTED_TITLE = re.compile(rf"\b(?:{WORKS}),?\s+(?P<title>[A-Z][^()\"“”«»]{{10,200}}?)\s*\((?:[A-Z][\w.'’ -]+,\s*)?{YEAR}\)")
 
 
-# a quotation followed by its imprint, a place of publication and a year closing a bracket, is a title (`("Stalin's Special
-# Departments". Copenhagen, 1989)`)
+# a quotation followed by its imprint, a place of publication and a year closing a bracket, is a title
+# (`("Stalin's Special Departments". Copenhagen, 1989)`)
 TITLE_IMPRINT_AFTER = re.compile(rf"[.,]?\s*(?:[A-Z][\w'’.-]*\s?){{1,3}},\s*{YEAR}\s*\)")
 # the Central Committee's bulletin, its title naming its owner (`the journal Izvestia of the Central Committee of the
 # CPSU`, Izvestiia TsK KPSS), and a body's verbatim reports: titles, no mention of the body
