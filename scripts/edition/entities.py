@@ -217,7 +217,6 @@ LIST_BEFORE = re.compile(r"(?:(?<![\w'’-])[\w'’-]+(?:\s+[A-Z][\w'’-]+)?,\s
 # `There is another Politburo in the Politburo`: a likeness, no body (but `one or another Central Committee member`)
 ANOTHER_BEFORE = re.compile(r"(?<!\bor )\banother\s+$")
 FACTION_OF_AFTER = re.compile(r"\s+fr?actions?\s+of\b")
-NAME_GOES_ON = re.compile(r"[”\"»]?\s+(?:of\b|[A-Z])")
 NAME_OF_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+of\s+(?:the\s+)?$")  # `the Bulletin of the Opposition`
 INVERTED_BEFORE = re.compile(r"[A-Z][\w'’-]*[a-z],\s*$")  # `Nevezhin, V. A.`: a bibliography's inverted name
 INITIALS_ALONE_EVIDENCE = "initials alone"
@@ -317,7 +316,8 @@ class Matcher:
         self.compound_heads = set(rules.get("compound_heads", []))
         self.event_heads = set(rules.get("event_heads", []))
         self.quoted_event_heads = set(rules.get("quoted_event_heads", []))
-        self.referring_heads = list(rules.get("referring_heads", []))
+        # bare head words that refer back to a body named before them (Annotator.heads_referring_back)
+        self.referring_head = _standing_alone(rules["referring_heads"]) if rules.get("referring_heads") else None
         self.group_heads = set(rules.get("group_heads", []))
         self.not_after = {w.lower() for w in rules.get("not_a_name_after", [])}
         self.reviewed_not_names = set(rules.get("reviewed_not_names", []))
@@ -548,16 +548,12 @@ class Annotator:
         entries = {entry.id: entry for kind in self.matcher.registers.values() for entry in kind}
         self.short_names = {form: entries[entry] for form, entry in short_names.items()}
         if self.short_names:
-            forms = "|".join(map(re.escape, sorted(self.short_names, key=len, reverse=True)))
-            self.short_name = re.compile(rf"(?<![\w'’-])(?:{forms})(?![\w'’-])(?![”\"»]?\s+(?:of\b|[A-Z]))")
+            self.short_name = _standing_alone(self.short_names)
 
     def short_name_mentions(self, text: str, mentions: list[Mention], titles) -> list[Mention]:
         found = []
-        for short in self.short_name.finditer(text) if self.short_name else ():
+        for short in _words_alone(self.short_name, text, mentions, titles):
             start, end = short.span()
-            if _overlaps(start, end, mentions) or CAPITALISED_WORD_BEFORE.search(text, max(0, start - 30), start) \
-                    or any(a <= start and end <= b for a, b in titles):
-                continue
             entry = self.short_names[short.group()]
             found.append(Mention(start, end, entry, entry.kind, "medium", text,
                                  evidence="the text's own short name (profile)"))
@@ -571,19 +567,15 @@ class Annotator:
         on from an `of` (`the Bulletin of the Opposition`) or into one (`the Bureau of the Central Committee`); with
         no such body before it, the word is generic."""
         found = []
-        for head in self.matcher.referring_heads:
-            for bare in re.finditer(rf"(?<![\w'’-]){re.escape(head)}(?![\w'’-])", text):
-                start, end = bare.span()
-                if _overlaps(start, end, mentions) or any(a <= start and end <= b for a, b in titles) \
-                        or CAPITALISED_WORD_BEFORE.search(text, max(0, start - 30), start) \
-                        or NAME_OF_BEFORE.search(text, max(0, start - 40), start) \
-                        or NAME_GOES_ON.match(text, end):
-                    continue  # (`the Bureau of the Central Committee`, `the Presidium Session`: a name of its own)
-                named = [m for m in mentions if m.end <= start and m.kind == "org" and m.entry is not None
-                         and _head_word(m.group()) == head and m.group() != head]
-                if named:
-                    found.append(Mention(start, end, named[-1].entry, "org", "medium", text,
-                                         evidence=f"refers back to `{named[-1].group()}` named before it"))
+        for bare in _words_alone(self.matcher.referring_head, text, mentions, titles):
+            (start, end), head = bare.span(), bare.group()
+            if NAME_OF_BEFORE.search(text, max(0, start - 40), start):
+                continue  # `the Bulletin of the Opposition`
+            named = [m for m in mentions if m.end <= start and m.kind == "org" and m.entry is not None
+                     and _head_word(m.group()) == head and m.group() != head]
+            if named:
+                found.append(Mention(start, end, named[-1].entry, "org", "medium", text,
+                                     evidence=f"refers back to `{named[-1].group()}` named before it"))
         return found
 
     def unregistered_mentions(self, text: str, parent) -> list[Mention]:
@@ -1016,6 +1008,23 @@ def _called_so(text: str, start: int, end: int) -> str | None:
     if SO_CALLED_BEFORE.search(text, max(0, start - 12), start):
         return "a group's name in lower case after `so-called`"
     return None
+
+
+def _standing_alone(words) -> re.Pattern:
+    """The words standing on their own: not inside a longer word, nor before `of` or a capitalised word that makes
+    a longer name with them (`the Presidium of the Supreme Soviet`, `the Union Bureau`)."""
+    alternation = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    return re.compile(rf"(?<![\w'’-])(?:{alternation})(?![\w'’-])(?![”\"»]?\s+(?:of\b|[A-Z]))")
+
+
+def _words_alone(pattern: re.Pattern | None, text: str, mentions: list[Mention], titles):
+    """The matches of a `_standing_alone` pattern that no mention or title holds and no capitalised word precedes
+    (`Soviet Union`, `Left Opposition`)."""
+    for found in pattern.finditer(text) if pattern else ():
+        start, end = found.span()
+        if not (_overlaps(start, end, mentions) or CAPITALISED_WORD_BEFORE.search(text, max(0, start - 30), start)
+                or any(a <= start and end <= b for a, b in titles)):
+            yield found
 
 
 def _head_word(name: str) -> str:
