@@ -199,7 +199,8 @@ class Identifier:
             self._initials_alone(element, words, passage, block, scope)
             return
         claimants = (element.get(CLAIMANTS) or "").split()
-        if len(set(claimants)) < 2 and (passage, words) not in self.rules.overrides:
+        override = self.override(passage, words)
+        if len(set(claimants)) < 2 and override is None:
             # (one entry claims the name; the editors may still decide it meant another: a body the translation
             # misnamed with another's words)
             self._remember(element, words, passage, scope)
@@ -210,7 +211,6 @@ class Identifier:
         rejected: dict[str, str] = {}
         cert = element.get("cert")
 
-        override = self.override(passage, words)
         if override is not None:
             chosen, cert, evidence = override, ("" if override else "low"), "the editors' decision"
         elif chosen:
