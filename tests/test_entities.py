@@ -756,3 +756,61 @@ def test_another_body_is_a_likeness_and_a_body_s_serial_or_history_a_title(trees
     # `one or another Central Committee member` is the Central Committee
     paragraph = _block_containing(text_of(trees, "medvedev"), "one or another Central Committee member")
     assert "Central Committee" in {received(n) for n in paragraph.iter(tei("orgName"))}
+
+
+def test_a_place_s_committee_or_soviet_the_register_lacks_is_one_body_with_its_place(trees):
+    """`the Krasnodar <foreign>kraikom</foreign>`, `the Kazakh kraikom` (a Russian committee's word after its place,
+    rules.toml institution_heads_lower bare_heads), `Kronstadt Soviet`, `the Baku Soviet apparatus`: one body each,
+    the place no mention of its own (settled reading 23); over the whole edition, no place stands bare before such a
+    word, and no place's soviet is left untagged."""
+    from edition.entities import matcher
+
+    bare = matcher().bare_committee_heads
+    for root in trees.values():
+        for name in root.iter(tei("placeName")):
+            if any(a.tag == tei("orgName") for a in name.iterancestors()):
+                continue
+            following = name.getnext()
+            if (name.tail or "").strip() == "" and following is not None and following.tag == tei("foreign"):
+                assert " ".join(following.itertext()).strip() not in bare, received(name.getparent())[:120]
+            assert not re.match(rf"\s+(?:{'|'.join(bare)})\b", name.tail or ""), received(name.getparent())[:120]
+            # (the state's adjective before `Union`, `Republic`..., a capitalised word, is no soviet)
+            assert not re.match(r"\s+Soviet(?![\w'’-])(?!\s+[A-Z])", name.tail or ""), received(name.getparent())[:120]
+    furr, rogovin = text_of(trees, "furr"), text_of(trees, "rogovin")
+    for root, words, body in ((furr, "Kravtsov, First Secretary of the Krasnodar", "Krasnodar kraikom"),
+                              (rogovin, "a decree by the bureau of the Kazakh kraikom", "Kazakh kraikom"),
+                              (rogovin, "chairman of Kronstadt Soviet", "Kronstadt Soviet")):
+        paragraph = _block_containing(root, words)
+        assert body in {received(n) for n in paragraph.iter(tei("orgName"))}, words
+
+
+def test_a_place_s_head_word_of_its_own_kind_is_the_place_whole(trees):
+    """`Prinkipo Island` is the island the register holds (its type `island`), a mention whole (guide D, as
+    `Butyrki Prison`); `the Moscow River` a river the register does not hold, its city no mention."""
+    rogovin, medvedev = text_of(trees, "rogovin"), text_of(trees, "medvedev")
+    islands = [n for n in rogovin.iter(tei("placeName")) if received(n) == "Prinkipo Island"]
+    assert len(islands) == 2 and {n.get("ref") for n in islands} == {"places.xml#prinkipo"}
+    paragraph = _block_containing(medvedev, "the Moscow River")
+    (river,) = [n for n in paragraph.iter(tei("placeName")) if received(n) == "Moscow River"]
+    assert river.get("ref") is None and river.get("cert") == "low"
+
+
+def test_a_register_form_split_by_italics_and_a_republic_s_party_organization_are_one_name(trees):
+    """`the Khopior <foreign>okrug</foreign>` is the register's form `Khopior okrug`, one place; over the whole edition
+    no place stands bare before an italic word that makes a register form with it. `the party organization of the
+    Ukraine` is the Ukrainian party (decisions.toml [[owner]]), not a mention of the republic."""
+    from edition.spans import whole_names
+
+    rules = whole_names()
+    for root in trees.values():
+        for name in root.iter(tei("placeName")):
+            following = name.getnext()
+            if (name.tail or "").strip() == "" and following is not None and following.tag == tei("foreign") \
+                    and name.getparent().tag != tei("placeName"):
+                assert not rules.place_form(f"{received(name)} {received(following)}"), received(name.getparent())[:120]
+            before = name.getprevious().tail if name.getprevious() is not None else name.getparent().text
+            if re.search(r"\bparty\s+organi[sz]ation\s+of\s+(?:the\s+)?$", before or ""):
+                assert name.getparent().tag == tei("orgName"), received(name.getparent())[:120]
+    paragraph = _block_containing(text_of(trees, "medvedev"), "party organization of the Ukraine")
+    (party,) = [n for n in paragraph.iter(tei("orgName")) if received(n) == "party organization of the Ukraine"]
+    assert party.get("ref") == "orgs.xml#cp-ukraine"

@@ -229,6 +229,10 @@ QUOTED_GROUP = re.compile(r"(?<=[\"“«])(?P<name>(?:[A-Z][\w'’-]*\s+){1,4}(?
 # a numbered unit of an army or a fleet: `the 25th Division`, `commanded the 14th Army`, `the 1st Horse Army`
 NUMBERED_UNIT = re.compile(r"(?<![\w'’-])(?P<name>\d+(?:st|nd|rd|th|d)\s+(?:[A-Z][\w'’-]*\s+){0,2}"
                            r"(?:Army|Armies|Division|Corps|Regiment|Brigade|Fleet|Flotilla))(?![\w'’-])")
+# a place's soviet, which the register may not hold: `deputy chairman of Kronstadt Soviet`, `the Baku Soviet
+# apparatus`, `Moscow Provincial Soviet`; not the state's adjective (`Soviet Union`, `Soviet Russia`)
+PLACE_SOVIET = re.compile(r"(?<![\w'’-])(?P<name>(?P<place>[A-Z][\w'’]*[a-z](?:-[A-Z][\w'’]*[a-z])?)"
+                          r"(?:\s+(?:City|Provincial|Regional|Oblast|District|Town))?\s+Soviet)(?![\w'’-])(?!\s+[A-Z])")
 COUNTED_AFTER = re.compile(r"\s+(?:made up|make up|constituted|accounted for|numbered|themselves)\b")
 # members of a place or singled out by a clause are people: `the Bolsheviks of Omsk`, `the Bolsheviks whose
 # contributions were...`
@@ -346,14 +350,16 @@ class Matcher:
             rf"(?<![\w'’-])[Tt]he\s+(?P<name>(?:[A-Z][\w'’-]*\s+){{1,3}}(?:{'|'.join(map(re.escape, self.body_heads))}))"
             rf"(?![\w'’-])(?!\s+of\b)") if self.body_heads else None
         lower = rules.get("institution_heads_lower", {})
-        self.lower_institution = re.compile(
-            rf"\s+(?:(?:{'|'.join(lower['modifiers'])})\s+)+(?:{'|'.join(lower['heads'])})\b") if lower else None
+        # a head after its modifiers (`regional committee`), or a Russian committee's word that needs none (`kraikom`)
+        lower_head = (rf"(?:(?:\s+(?:{'|'.join(lower['modifiers'])}))+\s+(?:{'|'.join(lower['heads'])})"
+                      rf"|\s+(?:{'|'.join(lower.get('bare_heads', ['(?!)']))}))") if lower else ""
+        self.lower_institution = re.compile(rf"{lower_head}\b") if lower else None
         # the same with its place, as a body's name the register may not hold (`the Irkutsk provincial committee`)
         self.lower_body = re.compile(
             # (`the Azov-Black Sea regional committee`: a name of two words joined by a hyphen)
             rf"(?<![\w'’-])(?P<name>(?:[A-Z][\w'’]*-)?[A-Z][\w'’-]*[a-z][\w'’-]*(?:\s+[A-Z][\w'’-]*[a-z])?"
-            rf"(?:\s+(?:{'|'.join(lower['modifiers'])}))+"
-            rf"\s+(?:{'|'.join(lower['heads'])}))(?![\w'’-])") if lower else None
+            rf"{lower_head})(?![\w'’-])") if lower else None
+        self.bare_committee_heads = set(lower.get("bare_heads", []))
         self.forenames = {f for e in registers.get("person", []) for f in e.forenames}
         self.forenames |= set(rules.get("other_forenames", []))
         # `Ivan Kravel`: a known forename before a capitalised word names a person
@@ -674,6 +680,7 @@ class Annotator:
         - a group's name in quotation marks, as the show trials named the alleged ones (`the "All-Union
           Trotskyist Center"`, `the "Moscow Center"`), not a title after a word for a work;
         - a numbered unit of an army or a fleet (`the 25th Division`, `the 14th Army`);
+        - a place's soviet (`Kronstadt Soviet`, `the Baku Soviet apparatus`), its place part of its name;
         - a committee named in lower case after its place (`the Irkutsk provincial committee`, rules.toml
           institution_heads_lower), its place part of its name;
         - an institution named by its place or patron (`Kazan University`, `the Lenin Institute`) or by
@@ -687,6 +694,7 @@ class Annotator:
         candidates += [(i, False) for i in (m.institution.finditer(text) if m.institution else ())]
         candidates += [(g, False) for g in QUOTED_GROUP.finditer(text)]
         candidates += [(u, False) for u in NUMBERED_UNIT.finditer(text)]
+        candidates += [(s, False) for s in PLACE_SOVIET.finditer(text) if self._a_place(s.group("place"))]
         candidates += [(b, False) for b in (m.lower_body.finditer(text) if m.lower_body else ())
                        if _proper_word(b.group("name").split()[0], self.ordinary)
                        and not b.group("name").endswith("s")]  # (`the Siberian provincial committees`: several)
@@ -708,6 +716,10 @@ class Annotator:
                 continue
             found.append(Mention(start, end, None, "org", "low", text))
         return found
+
+    def _a_place(self, form: str) -> bool:
+        readings = self.matcher.automaton.get(form, (form, []))[1]
+        return bool(readings) and all(entry.kind == "place" for entry, _ in readings)
 
     def initials_alone(self, text: str, mentions: list[Mention], titles) -> list[Mention]:
         """`she told V.I. about this reprimand`: two initials alone name someone the text has named; marked

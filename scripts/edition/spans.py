@@ -108,6 +108,8 @@ STATE_ABBREVIATION = re.compile(r"[A-Z][A-Za-z]*SR")  # USSR, RSFSR, UkSSR, BSSR
 # a body's branch in a place: `the Kiev oblast department of the GPU`, `the Leningrad administration of the NKVD`
 PLACE_BRANCH_OF = re.compile(r"^\s+(?:(?:oblast|regional|city|district|kray|krai|provincial|republican)\s+)?"
                              r"(?:department|administration|directorate|branch)\s+of\s+(?:the\s+)?$")
+# a republic's party by its organisation: `the party organization of the Ukraine`
+PARTY_ORGANIZATION_BEFORE = re.compile(r"(?<![\w'’-])party\s+organi[sz]ation\s+of\s+(?:the\s+)?$")
 # a city's organisation of the party: `the Baku organization of the RSDRP`
 LOCAL_ORGANIZATION = re.compile(r"\s+(?:party\s+)?organi[sz]ations?\s+of\s+(?:the\s+)?")
 
@@ -137,6 +139,7 @@ class WholeNames:
         # a body housed in another, joined by `at`: `the Hoover Institution at Stanford University`
         self.housed = set(data.get("housed", []))
         self.place_types = {e.id: e.data.get("type", "") for e in matcher().registers.get("place", [])}
+        self.bare_committee_heads = matcher().bare_committee_heads
         place_heads = rules().place_heads
         self.place_head_after = re.compile(
             rf"\s(?:[A-Z][\w'’-]*\s+)?(?:{'|'.join(map(re.escape, sorted(place_heads)))})(?![\w'’-])") if place_heads else None
@@ -150,6 +153,12 @@ class WholeNames:
             if len(regions) == 1:
                 return regions.pop()
         return None
+
+    def place_form(self, form: str) -> str | None:
+        """The one place the register holds under `form`, if any."""
+        _form, readings = matcher().automaton.get(form, (None, []))
+        places = {entry.id for entry, _ in readings if entry.kind == "place"}
+        return places.pop() if len(places) == 1 and len(readings) == 1 else None
 
     def implied(self, owner: str, head: str) -> bool:
         """Is `owner` the one `head`'s entry already implies (all-Union, or an ancestor)?"""
@@ -390,6 +399,16 @@ def _compose_place(parent, place, i: int, rules: WholeNames):
         outer.set("ref", place.get("ref"))
         del outer.attrib["cert"]
         return outer
+    organization = PARTY_ORGANIZATION_BEFORE.search(before or "")
+    if organization and rules.place_types.get(ref_id(place)) in ("country", "region"):
+        # `the party organization of the Ukraine`: the republic's party (decisions.toml [[owner]]), where the register
+        # holds it; the republic no mention of its own
+        outer = _take_words(parent, place, i, before, organization.start(), "before", ORG)
+        party = rules.owner_bodies.get(words(place), {}).get("party")
+        if party:
+            outer.set("ref", f"orgs.xml#{party}")
+            del outer.attrib["cert"]
+        return outer
     side = SIDE_BEFORE.search(before or "")
     if side and rules.place_types.get(ref_id(place)) in ("country", "region", "continent"):
         outer = _take_words(parent, place, i, before, side.start(), "before", PLACE)
@@ -404,6 +423,23 @@ def _compose_place(parent, place, i: int, rules: WholeNames):
         del outer.attrib["cert"]
         return outer
     region_word = place.getnext()
+    if SPACE.match(place.tail or "") and region_word is not None and region_word.tag == FOREIGN \
+            and words(region_word) in rules.bare_committee_heads:
+        # `the Krasnodar <foreign>kraikom</foreign>`: the krai's committee, a body the register does not hold,
+        # its place part of its name
+        outer = _outer(parent, place, ORG)
+        outer.extend([place, region_word])
+        outer.tail, region_word.tail = region_word.tail, None
+        outer.set("cert", "low")
+        return outer
+    whole = rules.place_form(f"{words(place)} {words(region_word)}") if region_word is not None else None
+    if SPACE.match(place.tail or "") and region_word is not None and region_word.tag == FOREIGN and whole:
+        # `the Khopior <foreign>okrug</foreign>`: the register's own form of the place, its Russian word in italics
+        outer = _outer(parent, place, PLACE)
+        outer.extend([place, region_word])
+        outer.tail, region_word.tail = region_word.tail, None
+        outer.set("ref", f"places.xml#{whole}")
+        return outer
     if SPACE.match(place.tail or "") and region_word is not None and region_word.tag == FOREIGN \
             and words(region_word) in REGION_WORDS and rules.region_of(words(place)):
         # `the Ivanovo <foreign>oblast</foreign>`: the region's word kept in its Russian form, italic
@@ -422,7 +458,9 @@ def _compose_place(parent, place, i: int, rules: WholeNames):
     head = rules.place_head_after.match(place.tail or "") if rules.place_head_after else None
     if head:
         outer = _take_words(parent, place, i, place.tail, head.end(), "after", PLACE)
-        if rules.place_types.get(ref_id(place)) in BUILDINGS:
+        kind = rules.place_types.get(ref_id(place))
+        # `Butyrki Prison` is the prison the register holds; `Prinkipo Island` the island, its head word its type
+        if kind in BUILDINGS or kind == head.group().split()[-1].lower():
             outer.set("ref", place.get("ref"))
             del outer.attrib["cert"]
         return outer

@@ -262,6 +262,16 @@ WHOLE_EDITION_DRAWS: list[tuple[int, list, Path]] = [
     # 63e1c7e (tuned on the third), marked as the first three
     (1796629848, DOUBLE_FIFTH_DRAW, GOLD / "entities_whole4.toml"),
 ]
+# Draws of the passages no sample held at the time, from all five texts at once (a simple random sample of every
+# such paragraph, note and caption): to tune on text no rule had been tuned on. Each (seed, how many, the sample it was
+# marked in, the samples whose passages it left out: every sample there was when it was drawn).
+UNSEEN_DRAWS: list[tuple[int, int, Path, list[str]]] = [
+    # issue 12's twelfth tuning sample (thirty-eighth draw), drawn at 2026-12-07 08:52:07 UTC: 120 passages, 102 marked
+    (1796633527, 120, GOLD / "entities_tuning12.toml",
+     [*(f"entities{n}.toml" for n in ("", "_heldout", "_blind", *(f"_blind{i}" for i in range(2, 19)), "_blind7_second",
+                                      "_tuning", *(f"_tuning{i}" for i in range(2, 12)),
+                                      *(f"_whole{i}" for i in range(1, 5)))), "homonyms.toml"]),
+]
 DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW), (6, THIRD_DRAW), (7, FOURTH_DRAW)]  # 4: the issue's number
 if FIFTH_SEED is not None:
     DRAWS.append((FIFTH_SEED, FIFTH_DRAW))
@@ -352,6 +362,16 @@ def whole_edition_draw(seed: int, draw: list) -> list[tuple[str, str, str, str]]
     rng = random.Random(seed)
     return [(key, kind, xml_id, text) for key, kind, count in draw
             for xml_id, text in rng.sample(candidates(_root(key), kind), count)]
+
+
+def unseen_draw(seed: int, count: int, left_out: list[str]) -> list[tuple[str, str, str, str]]:
+    """A draw of the passages none of the samples `left_out` holds: (text, kind, xml:id, plain text)."""
+    marked = [g for name in left_out for document in [tomllib.loads((GOLD / name).read_text(encoding="utf-8"))]
+              for g in document.get("paragraph", []) + document.get("decision", [])]
+    pool = [(key, kind, xml_id, text) for key in ("rogovin", "medvedev", "furr", "pavlova", "gurdzhiyev")
+            for kind in ("p", "note", "caption") for xml_id, text in candidates(_root(key), kind)
+            if not any(g.get("text") == key and g.get("contains", "\0") in text for g in marked)]
+    return random.Random(seed).sample(pool, count)
 
 
 def main(only_seed: int | None = None, whole: bool = False) -> None:
