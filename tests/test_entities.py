@@ -814,3 +814,23 @@ def test_a_register_form_split_by_italics_and_a_republic_s_party_organization_ar
     paragraph = _block_containing(text_of(trees, "medvedev"), "party organization of the Ukraine")
     (party,) = [n for n in paragraph.iter(tei("orgName")) if received(n) == "party organization of the Ukraine"]
     assert party.get("ref") == "orgs.xml#cp-ukraine"
+
+
+def test_capitalised_words_before_a_sub_body_s_head_are_its_name_s(trees):
+    """`a report ... sent to the International Secretariat of the Left Opposition`: one body the register does not
+    hold, not the Central Committee's Secretariat; the Left Opposition inside it is part of its name."""
+    paragraph = _block_containing(text_of(trees, "rogovin"), "sent to the International Secretariat")
+    names = {received(n): n for n in paragraph.iter(tei("orgName"))}
+    whole = names["International Secretariat of the Left Opposition"]
+    assert whole.get("ref") is None and whole.get("cert") == "low"
+    assert "Secretariat of the Left Opposition" not in names
+
+
+def test_a_quotation_after_a_work_by_the_latter_is_its_title():
+    from edition.entities import title_spans
+
+    text = 'as well as an article by the latter, "The Economic Situation in the USSR," soon published in the Bulletin'
+    assert [text[a:b] for a, b in title_spans(text, False, False)] == ['"The Economic Situation in the USSR,"']
+    # (a quotation after a person's words, not after a work, stays quoted speech with its names)
+    text = 'said the latter, "The Economic Situation in the USSR is grave"'
+    assert title_spans(text, False, False) == []

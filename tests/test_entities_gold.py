@@ -32,7 +32,7 @@ BLIND = Path(__file__).parent / "gold" / "entities_blind.toml"
 # frozen, so their figures measure nothing unseen; they hold the level reached, against regressions
 TUNING = {name: Path(__file__).parent / "gold" / f"entities_{name}.toml"
           for name in ("tuning", "tuning2", "tuning3", "tuning4", "tuning5", "tuning6", "tuning7", "tuning8",
-                       "tuning9", "tuning10", "tuning11", "tuning12")}
+                       "tuning9", "tuning10", "tuning11", "tuning12", "tuning13")}
 SAMPLES = {"first": GOLD, "held-out": HELD_OUT, "blind": BLIND, **TUNING}
 BLOCKS = {tei(t) for t in ("p", "item", "head", "l", "ab", "label", "figDesc", "note")}
 KINDS = {"persons": tei("persName"), "places": tei("placeName"), "orgs": tei("orgName")}
@@ -232,12 +232,15 @@ TUNED_LEVELS = {
     # kinds at 08:55-09:20 (persons 0.976/0.980, places 0.927/0.944, organisations 0.990/0.887 when scored), tuned on
     # in the ninth round
     ("tuning12", "persons"): (0.97, 0.98), ("tuning12", "places"): (0.94, 0.96), ("tuning12", "orgs"): (0.98, 0.89),
+    # the thirty-ninth (seed 1796635118): 114 more of them, marked at 09:19-09:30 (persons 1.000/0.988, places
+    # 0.955/0.955, organisations 0.946/0.905 when scored), tuned on in the ninth round
+    ("tuning13", "persons"): (0.99, 0.98), ("tuning13", "places"): (0.96, 0.95), ("tuning13", "orgs"): (0.96, 0.92),
 }
 
 
 def test_unseen_draw_sample_is_its_seed_s_draw_of_passages_no_earlier_sample_held():
-    """The twelfth tuning sample is the draw of its seed from the passages the samples before it left unmarked
-    (select_heldout.UNSEEN_DRAWS), less the passages whose words stand elsewhere too, none twice."""
+    """The twelfth and thirteenth tuning samples are each the draw of its seed from the passages the samples before
+    it left unmarked (select_heldout.UNSEEN_DRAWS), less the passages whose words stand elsewhere too, none twice."""
     sys.path.insert(0, str(GOLD.parent))
     import select_heldout
 
@@ -247,7 +250,7 @@ def test_unseen_draw_sample_is_its_seed_s_draw_of_passages_no_earlier_sample_hel
         drawn = select_heldout.unseen_draw(seed, count, left_out)
         positions = [next(i for i, (key, _kind, _id, text) in enumerate(drawn)
                           if key == p["text"] and p["contains"] in text) for p in passages]
-        assert len(set(positions)) == len(passages) and count - len(passages) <= 20
+        assert len(set(positions)) == len(passages) and count - len(passages) <= count // 5
         assert all(p["seed"] == seed and {"persons", "places", "orgs"} <= set(p) for p in passages)
 
 

@@ -86,6 +86,16 @@ def test_no_two_entries_share_a_name_or_variant(registers):
     assert not shared, shared
 
 
+def test_no_name_or_form_holds_its_quotation_marks(registers):
+    """A form inside its quotation marks (`"Union of Marxist-Leninists"`) makes the mention's span take them in; the
+    marks are the text's, around the name, and the name alone is the form. (Marks around a word within the name stay:
+    `the "leftist" opposition`, tests/gold/CONVENTIONS.md.)"""
+    quoted = [(entry.id, name) for entries in registers.values() for entry in entries
+              for name in (entry.name, *entry.data.get("alias", []), *entry.data.get("form", []))
+              if re.fullmatch(r"[\"“«].*[\"”»]", name)]
+    assert not quoted, quoted
+
+
 def test_register_entry_keeps_old_style_dates_and_cyrillic(written):
     kamenev = by_id(written["person"], "kamenev-lb")
     birth = kamenev.find("t:birth", NS)

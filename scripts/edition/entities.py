@@ -137,7 +137,9 @@ TITLE_ENDS = re.compile(r"\s*[,.;:)]")  # not `In the novel Rubin recalls`: the 
 # or after the work's author (`in the article by T.P. Korzhikhina "The Political System in the USSR"`)
 # a work and its title after a colon (`Pravda published a lead article inspired by Stalin: "The Comintern on ..."`)
 AFTER_WORK_COLON = re.compile(rf"\b(?:[Aa]n?|[Tt]he|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)\s+(?:[a-z]+\s+)?(?:{WORKS})\b[^.?!\"“«:]{{0,40}}:\s*[\"“«]$")
-AFTER_WORK_BY = re.compile(rf"\b(?:{WORKS})\s+(?:by|of)\s+(?:[A-Z][\w.'’-]*\s*){{1,4}},?\s*[\"“«]$")
+# (`an article by the latter, "The Economic Situation in the USSR"`: the author named before)
+AFTER_WORK_BY = re.compile(rf"\b(?:{WORKS})\s+(?:by|of)\s+(?:(?:[A-Z][\w.'’-]*\s*){{1,4}}|the\s+(?:latter|former)\s*)"
+                           rf",?\s*[\"“«]$")
 AFTER_AUTHOR = re.compile(r"(?:\b[A-ZÀ-Þ][\w'’-]*[a-zß-ÿ]\s*,|(?<![\w.])(?:[A-Z]\.\s*)+,|\bCf\.:?)\s*$")
 # (an author may sign with his initials alone: `G. G., “Inside the Right-Centrist Bloc (A Letter from Moscow)”`)
 # A document cited by its title, anywhere: a quotation opening with `On`, `About` or `Concerning` after a word

@@ -102,6 +102,8 @@ CLOSED_BEFORE_OF = re.compile(r"^\)\s+of\s+(?:the\s+)?$")
 # a sub-body's name in quotation marks before its owner: `the "Special Commission" of the NKVD`
 QUOTED_BEFORE_OF = re.compile(r"^[”\"»]\s+of\s+(?:the\s+)?$")
 OPENING_QUOTE_AT_END = re.compile(r"[“\"«]$")
+# (`the International Secretariat of ...`: capitalised words after `the`, before a sub-body's head)
+CAPITALS_BEFORE = re.compile(r"(?<=\bthe\s)(?:[A-Z][a-z][\w'’-]*\s+){1,2}$")
 IMENI = re.compile(r"\s+imeni\s+")
 IMENI_AFTER = re.compile(r"\s+imeni\s+(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]*(?![\w'’-])")
 STATE_ABBREVIATION = re.compile(r"[A-Z][A-Za-z]*SR")  # USSR, RSFSR, UkSSR, BSSR
@@ -140,6 +142,7 @@ class WholeNames:
         self.housed = set(data.get("housed", []))
         self.place_types = {e.id: e.data.get("type", "") for e in matcher().registers.get("place", [])}
         self.bare_committee_heads = matcher().bare_committee_heads
+        self.sub_body_heads = set(heads)
         place_heads = rules().place_heads
         self.place_head_after = re.compile(
             rf"\s(?:[A-Z][\w'’-]*\s+)?(?:{'|'.join(map(re.escape, sorted(place_heads)))})(?![\w'’-])") if place_heads else None
@@ -291,7 +294,8 @@ def _compose_at(parent, i: int, rules: WholeNames):
         return outer
     if child.tag == ORG and following is not None and following.tag in PARTS and OF.match(child.tail or "") \
             and words(child) not in rules.member_plurals:  # `the Bolsheviks of Kronstadt`: people of a place
-        return _wrap(parent, child, following, child, following, rules)  # `Gosplan of the USSR`
+        outer = _wrap(parent, child, following, child, following, rules)  # `Gosplan of the USSR`
+        return _with_capitals_before(parent, outer, rules)
     if child.tag == ORG and following is not None and IN.match(child.tail or "") \
             and ref_id(child) in rules.owner_bodies.get(words(following), {}).values():
         return _wrap(parent, child, following, child, following, rules)  # `the CC in Uzbekistan`, Uzbekistan's
@@ -465,6 +469,25 @@ def _compose_place(parent, place, i: int, rules: WholeNames):
             del outer.attrib["cert"]
         return outer
     return None
+
+
+def _with_capitals_before(parent, outer, rules: WholeNames):
+    """`the International Secretariat of the Left Opposition`: the capitalised words after `the` that stand before a
+    sub-body's head word in the text are its name's (a body the register does not hold: no @ref)."""
+    head = outer[0]
+    index = parent.index(outer)
+    before = parent[index - 1].tail if index else parent.text
+    words_before = CAPITALS_BEFORE.search(before or "")
+    if not words_before or words(head) not in rules.sub_body_heads:
+        return outer
+    outer.text = before[words_before.start():] + (outer.text or "")
+    if index:
+        parent[index - 1].tail = before[:words_before.start()]
+    else:
+        parent.text = before[:words_before.start()]
+    outer.attrib.pop("ref", None)
+    outer.set("cert", "low")
+    return outer
 
 
 def _owner_and_body(first, second, rules: WholeNames):

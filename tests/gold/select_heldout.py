@@ -271,6 +271,12 @@ UNSEEN_DRAWS: list[tuple[int, int, Path, list[str]]] = [
      [*(f"entities{n}.toml" for n in ("", "_heldout", "_blind", *(f"_blind{i}" for i in range(2, 19)), "_blind7_second",
                                       "_tuning", *(f"_tuning{i}" for i in range(2, 12)),
                                       *(f"_whole{i}" for i in range(1, 5)))), "homonyms.toml"]),
+    # the thirteenth (thirty-ninth draw), drawn at 2026-12-07 09:18:38 UTC: 140 passages, 114 marked; the twelfth's
+    # passages left out as well
+    (1796635118, 140, GOLD / "entities_tuning13.toml",
+     [*(f"entities{n}.toml" for n in ("", "_heldout", "_blind", *(f"_blind{i}" for i in range(2, 19)), "_blind7_second",
+                                      "_tuning", *(f"_tuning{i}" for i in range(2, 13)),
+                                      *(f"_whole{i}" for i in range(1, 5)))), "homonyms.toml"]),
 ]
 DRAWS = [(4, FIRST_DRAW), (5, SECOND_DRAW), (6, THIRD_DRAW), (7, FOURTH_DRAW)]  # 4: the number
 if FIFTH_SEED is not None:
