@@ -50,5 +50,7 @@ def test_a_removal_without_its_record_would_be_lost():
 
 def test_superscript_note_digits_are_not_part_of_the_word():
     from edition.fidelity import words
-    assert words("at that time⁵ -- but") == ["at", "that", "time", "⁵", "but"]
+    assert words("at that time⁵ -- but") == ["at", "that", "time", "5", "but"]
+    # Pavlova's per-section number in superscript (`posts ^[189]¹⁸.`) is the edition's `<num>18</num>`: one word
+    assert words("to the party committee ^[189]¹⁸.") == words("to the party committee 189 18")
     assert built("furr-struggle-for-democratic-reform").fidelity["added_by_edition"] == 0

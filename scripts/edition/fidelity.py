@@ -36,8 +36,13 @@ EDITORIAL = {tei("corr"), tei("supplied"), tei("expan"), tei("reg")}
 SUPERSCRIPT_DIGITS = re.compile(r"([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
 
 
+# (a per-section note number the source prints in superscript, `^[189]¹⁸`, the edition keeps in plain digits,
+# `<num type="per-section">18</num>`: the same number)
+PLAIN_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
 def words(text: str) -> list[str]:
-    return WORD.findall(SUPERSCRIPT_DIGITS.sub(r" \1 ", text.lower()))
+    return WORD.findall(SUPERSCRIPT_DIGITS.sub(r" \1 ", text.lower()).translate(PLAIN_DIGITS))
 
 
 @dataclass
