@@ -834,3 +834,45 @@ def test_a_quotation_after_a_work_by_the_latter_is_its_title():
     # (a quotation after a person's words, not after a work, stays quoted speech with its names)
     text = 'said the latter, "The Economic Situation in the USSR is grave"'
     assert title_spans(text, False, False) == []
+
+
+def test_alleged_centres_quoted_in_lower_case_are_bodies_but_not_a_description_or_a_trial(trees):
+    """Settled readings and section E: `the "fascist center,"`, `the “illegal Trotskyist center”` (a charge's alleged
+    organisation, in quotation marks) are bodies the register does not hold; `“an illegal all-union center”`, quoted
+    whole with its article, is a description, and `the "parallel center" trial` the trial (settled reading 6). Over the
+    whole edition no quoted lower-case `... center` before `trial` or `case` is tagged."""
+    medvedev, rogovin = text_of(trees, "medvedev"), text_of(trees, "rogovin")
+    for root, words, body in ((medvedev, "Accused of belonging to the", "fascist center"),
+                              (rogovin, "prosecuted in the case of the", "illegal Trotskyist center")):
+        paragraph = _block_containing(root, words)
+        assert body in {received(n) for n in paragraph.iter(tei("orgName"))}, words
+    paragraph = _block_containing(rogovin, "an illegal all-union center")
+    assert not any("center" in received(n) for n in paragraph.iter(tei("orgName")))
+    for root in trees.values():
+        for name in root.iter(tei("orgName")):
+            if re.fullmatch(r"[a-z][\w'’ -]* cent(?:er|re)", received(name)):
+                assert not re.match(r"[.,]?[\"”»]\s+(?:trial|case)\b", name.tail or ""), received(name.getparent())[:120]
+
+
+def test_a_centre_a_congress_s_place_a_title_a_post_s_wording_and_the_far_north(trees):
+    """`the Foreign Bolshevik Center` and `the Kolkhoz Center` are bodies (rules.toml institution_kinds); `the
+    [Congress of] People's Deputies of the USSR` holds no place mention (settled readings 28, 36); what a periodical
+    `published "Correspondence from Moscow,"` is a title; `The secretariat of the Central Control Commission` is one
+    body, but `the secretary of the board of the Soviet Union of Writers` names the union alone (settled reading 32);
+    `sent to the far North` names the region."""
+    rogovin, medvedev, pavlova = (text_of(trees, t) for t in ("rogovin", "medvedev", "pavlova"))
+    for root, words, body in ((rogovin, "Member of Foreign Bolshevik Center", "Foreign Bolshevik Center"),
+                              (pavlova, "The secretariat of the Central Control Commission",
+                               "secretariat of the Central Control Commission")):
+        paragraph = _block_containing(root, words)
+        assert body in {received(n) for n in paragraph.iter(tei("orgName"))}, words
+    for root in trees.values():
+        for name in root.iter(tei("placeName")):
+            before = name.getprevious().tail if name.getprevious() is not None else name.getparent().text
+            assert not re.search(r"People['’]?s\s+Deputies\s+of\s+(?:the\s+)?$", before or ""), received(name)
+    paragraph = _block_containing(rogovin, 'published "Correspondence from Moscow,"')
+    assert "Moscow" not in {received(n) for n in paragraph.iter(tei("placeName"))}
+    paragraph = _block_containing(medvedev, "the secretary of the board of the Soviet Union of Writers")
+    assert "Soviet Union of Writers" in {received(n) for n in paragraph.iter(tei("orgName"))}
+    paragraph = _block_containing(rogovin, "sent to the far North")
+    assert "North" in {received(n) for n in paragraph.iter(tei("placeName"))}

@@ -138,6 +138,8 @@ TITLE_ENDS = re.compile(r"\s*[,.;:)]")  # not `In the novel Rubin recalls`: the 
 # a work and its title after a colon (`Pravda published a lead article inspired by Stalin: "The Comintern on ..."`)
 AFTER_WORK_COLON = re.compile(rf"\b(?:[Aa]n?|[Tt]he|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)\s+(?:[a-z]+\s+)?(?:{WORKS})\b[^.?!\"“«:]{{0,40}}:\s*[\"“«]$")
 # (`an article by the latter, "The Economic Situation in the USSR"`: the author named before)
+# (`The same issue of the Bulletin published "Correspondence from Moscow,"`: what a periodical printed)
+AFTER_PUBLISHED = re.compile(r"\b(?:published|printed|reprinted)\s+[\"“«]$")
 AFTER_WORK_BY = re.compile(rf"\b(?:{WORKS})\s+(?:by|of)\s+(?:(?:[A-Z][\w.'’-]*\s*){{1,4}}|the\s+(?:latter|former)\s*)"
                            rf",?\s*[\"“«]$")
 AFTER_AUTHOR = re.compile(r"(?:\b[A-ZÀ-Þ][\w'’-]*[a-zß-ÿ]\s*,|(?<![\w.])(?:[A-Z]\.\s*)+,|\bCf\.:?)\s*$")
@@ -193,6 +195,7 @@ PARTY_AFTER_WORDS = {"the", "The", "of", "by", "with", "to", "against", "for", "
                      "towards", "whom", "joined", "Joined"}
 KIND_OF_BEFORE = re.compile(r"\b(?:kind|sort|type)\s+of\s+(?:an?\s+)?$")
 DEFINITE_BEFORE = re.compile(r"(?<![\w-])[Tt]he\s+$")
+FAR_BEFORE = re.compile(r"(?<![\w-])the\s+far\s+$")
 # a vote goes to a party, article or none: `voted for Communists`, `seven million for Social-Democrats`
 VOTES_FOR_BEFORE = re.compile(r"\b(?:vot(?:ed|es|e|ing)|votes\s+were\s+cast|million|thousand)\s+for\s+$")
 # the article of a pair of plurals covers both: `the Communists and Social-Democrats now had 221 seats`
@@ -226,7 +229,12 @@ OF_AFTER = re.compile(r"\s+of\b")
 OLD_BEFORE = re.compile(r"\b[Oo]ld\s+$")
 OF_THE_BEFORE = re.compile(r"\b(?:of|among)\s+the\s+$")  # `the searches of the Communists`, `among the Communists`
 # a group's name in quotation marks: capitalised words ending in a word for a group
-QUOTED_GROUP = re.compile(r"(?<=[\"“«])(?P<name>(?:[A-Z][\w'’-]*\s+){1,4}(?:[Cc]enter|[Cc]entre|Bloc|Group))"
+QUOTED_GROUP = re.compile(r"(?<=[\"“«])(?P<name>(?:[A-Z][\w'’-]*\s+){1,4}(?:[Cc]enter|[Cc]entre|Bloc|Group)"
+                          # (or in lower case, the charge's words: `the "fascist center,"`, `the “illegal Trotskyist
+                          # center”`; not a plural, `"parallel" centers`, nor a description quoted whole with its
+                          # article, `“an illegal all-union center”`)
+                          r"|(?!(?:a|an|the|some|this|that|one)\s)(?:[a-z][\w'’-]*\s+)(?:[A-Za-z][\w'’-]*\s+){0,2}"
+                          r"cent(?:er|re))"
                           r"(?=[.,]?[\"”»])")  # (the American comma or stop inside: `the "Leningrad center."`)
 # a numbered unit of an army or a fleet: `the 25th Division`, `commanded the 14th Army`, `the 1st Horse Army`
 NUMBERED_UNIT = re.compile(r"(?<![\w'’-])(?P<name>\d+(?:st|nd|rd|th|d)\s+(?:[A-Z][\w'’-]*\s+){0,2}"
@@ -235,6 +243,8 @@ NUMBERED_UNIT = re.compile(r"(?<![\w'’-])(?P<name>\d+(?:st|nd|rd|th|d)\s+(?:[A
 # apparatus`, `Moscow Provincial Soviet`; not the state's adjective (`Soviet Union`, `Soviet Russia`)
 PLACE_SOVIET = re.compile(r"(?<![\w'’-])(?P<name>(?P<place>[A-Z][\w'’]*[a-z](?:-[A-Z][\w'’]*[a-z])?)"
                           r"(?:\s+(?:City|Provincial|Regional|Oblast|District|Town))?\s+Soviet)(?![\w'’-])(?!\s+[A-Z])")
+# the place in a congress's name: `the Congress of People's Deputies of the USSR` (tests/gold/CONVENTIONS.md 28, 36)
+DEPUTIES_OF_BEFORE = re.compile(r"\bPeople['’]?s\s+Deputies\s+of\s+(?:the\s+)?$")
 COUNTED_AFTER = re.compile(r"\s+(?:made up|make up|constituted|accounted for|numbered|themselves)\b")
 # members of a place or singled out by a clause are people: `the Bolsheviks of Omsk`, `the Bolsheviks whose
 # contributions were...`
@@ -694,7 +704,8 @@ class Annotator:
         candidates += [(i, False) for i in (m.institution_imeni.finditer(text) if m.institution_imeni else ())]
         candidates += [(i, False) for i in (m.institution_of.finditer(text) if m.institution_of else ())]
         candidates += [(i, False) for i in (m.institution.finditer(text) if m.institution else ())]
-        candidates += [(g, False) for g in QUOTED_GROUP.finditer(text)]
+        # (`the "parallel center" trial`: the trial, named for it; settled reading 6)
+        candidates += [(g, False) for g in QUOTED_GROUP.finditer(text) if not m.quoted_event_after(text, g.end())]
         candidates += [(u, False) for u in NUMBERED_UNIT.finditer(text)]
         candidates += [(s, False) for s in PLACE_SOVIET.finditer(text) if self._a_place(s.group("place"))]
         candidates += [(b, False) for b in (m.lower_body.finditer(text) if m.lower_body else ())
@@ -776,8 +787,9 @@ class Annotator:
             return None  # `the Lenin recruitment`, `a Stalin prize`: a thing named after him
         if kinds == {"person"} and WORK_BEFORE.search(text, max(0, start - 30), start) and TITLE_ENDS.match(text, end):
             return None  # `his book Stalin, Trotsky stressed`: a title without quotation marks
-        if kinds == {"place"} and self.matcher.event_after_place(text, end):
-            return None
+        if kinds == {"place"} and (self.matcher.event_after_place(text, end)
+                                   or DEPUTIES_OF_BEFORE.search(text, max(0, start - 30), start)):
+            return None  # (`the [Congress of] People's Deputies of the USSR`: a meeting, settled reading 36)
         form = text[start:end]
         if kinds == {"org"} and KIND_OF_BEFORE.search(text, max(0, start - 20), start):
             return None  # `a sort of an order of sword bearers`: a body's name used for a kind of body
@@ -1127,6 +1139,8 @@ def title_spans(text: str, in_bibl: bool, in_note: bool, said_before: str = "") 
                 or AFTER_WORK.search(text[max(0, m.start() - 30):m.start() + 1]) \
                 or AFTER_WORK_BY.search(text[max(0, m.start() - 80):m.start() + 1]) \
                 or AFTER_WORK_COLON.search(text[max(0, m.start() - 80):m.start() + 1]) \
+                or (AFTER_PUBLISHED.search(text[max(0, m.start() - 20):m.start() + 1])
+                    and text[m.start() + 1:m.start() + 2].isupper()) \
                 or _document_title(text, m, said_before) or TITLE_IMPRINT_AFTER.match(text, m.end()) \
                 or (last_end is not None and TITLES_JOINED.fullmatch(text, last_end, m.start())
                     and text[m.start() + 1:m.start() + 2].isupper()):
@@ -1162,7 +1176,9 @@ def _document_title(text: str, quotation: re.Match, said_before: str = "") -> bo
 
 
 def _compass_region(text: str, start: int, end: int) -> bool:
-    return bool(DEFINITE_BEFORE.search(text, max(0, start - 5), start)) and not NAME_GOES_ON.match(text, end)
+    # (`sent to the far North`: the region, its adjective in lower case)
+    return bool(DEFINITE_BEFORE.search(text, max(0, start - 5), start) or FAR_BEFORE.search(text, max(0, start - 9), start)) \
+        and not NAME_GOES_ON.match(text, end)
 
 
 def _imprint_in_prose(text: str, start: int, end: int) -> bool:

@@ -70,7 +70,9 @@ SPACE = re.compile(r"^\s+$")
 STATE_BEFORE = re.compile(r"(?<![\w'’-])(?:(?:People's|Socialist|Soviet|Federal|Democratic|Federative|Islamic|Arab)\s+)*"
                           r"(?:Republic|Kingdom|Empire|Principality|Grand Duchy|Duchy)\s+of\s+(?:the\s+)?$")
 LOWER_SUB_BODIES = ("presidium", "secretariat", "collegium", "bureau", "buro", "board", "ispolkom", "special sector",
-                    "secret department")
+                    "secret department", "cadres department", "publishing house")
+# a post before a lower-case part of a body makes its wording: `chairman of the board of Sibkrayselbank`
+POST_OF_BEFORE = re.compile(r"\b(?:chairman|secretary|head|director|deputy)\s+of\s+the\s+$")
 # a word that makes a kind of such a sub-body (`the political secretariat of the ECCI`, `the women's
 # secretariat of the Executive Committee`, `the executive board of the Tsentrosoiuz`)
 LOWER_SUB_BODY_KINDS = ("political", "women's", "women’s", "executive", "organisational", "organizational", "party")
@@ -124,7 +126,7 @@ class WholeNames:
         # OGPU`, `the secretariat of the Central Committee`)
         self.sub_body = re.compile(
             rf"(?<![\w'’-])(?P<name>(?:[A-Z][\w'’-]*\s+){{0,3}}(?:{'|'.join(map(re.escape, heads))})"
-            rf"|(?:(?<=\bthe )|(?<=\ba )|(?<=\bof ))"
+            rf"|(?:(?<=\b[Tt]he )|(?<=\ba )|(?<=\bof ))"  # (`The secretariat of the Central Control Commission`)
             rf"(?:(?:{'|'.join(LOWER_SUB_BODY_KINDS)})\s+)?(?:{'|'.join(LOWER_SUB_BODIES)}))"
             rf"\s+of\s+(?:the\s+)?$") if heads else None
         # `NKVD Administration`, `VKP(b) Kraykom`: a sub-body's head word right after its body
@@ -341,6 +343,8 @@ def _compose_at(parent, i: int, rules: WholeNames):
             del outer.attrib["cert"]
         return outer
     found = rules.sub_body.search(before or "") if rules.sub_body else None
+    if found and found.group("name")[:1].islower() and POST_OF_BEFORE.search(before, 0, found.start("name")):
+        found = None  # `the secretary of the board of the Union of Writers`: the post's wording (settled reading 32)
     if found:  # `the Presidium of the CCC`
         start = found.start("name") + SENTENCE_WORDS_BEFORE_BODY.match(found.group("name")).end()
         return _take_words(parent, child, i, before, start, "before")

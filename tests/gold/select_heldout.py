@@ -261,6 +261,9 @@ WHOLE_EDITION_DRAWS: list[tuple[int, list, Path]] = [
     # the fourth (thirty-seventh draw), drawn at 2026-12-07 07:50:48 UTC, after the rules were frozen at main commit
     # 63e1c7e (tuned on the third), marked as the first three
     (1796629848, DOUBLE_FIFTH_DRAW, GOLD / "entities_whole4.toml"),
+    # the fifth (fortieth draw), drawn at 2026-12-07 09:54:44 UTC, after the rules were frozen at main commit 10db410
+    # (tuned on the fourth and on the twelfth and thirteenth tuning samples), marked as the first four
+    (1796637284, DOUBLE_FIFTH_DRAW, GOLD / "entities_whole5.toml"),
 ]
 # Draws of the passages no sample held at the time, from all five texts at once (a simple random sample of every
 # such paragraph, note and caption): to tune on text no rule had been tuned on. Each (seed, how many, the sample it was
