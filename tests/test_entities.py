@@ -876,3 +876,22 @@ def test_a_centre_a_congress_s_place_a_title_a_post_s_wording_and_the_far_north(
     assert "Soviet Union of Writers" in {received(n) for n in paragraph.iter(tei("orgName"))}
     paragraph = _block_containing(rogovin, "sent to the far North")
     assert "North" in {received(n) for n in paragraph.iter(tei("placeName"))}
+
+
+def test_a_likeness_is_no_mention_and_institutions_the_register_lacks_are_bodies(trees):
+    """`Inquisition-like methods`, `Pilate-like` are derived words: over the whole edition no name stands before
+    `-like`, `-style` or `-type`. `the Inquisition and the Jesuits` are bodies of the register; `the Tiflis Geophysics
+    Observatory` and `the Club of Food Industry Workers` bodies it does not hold (rules.toml institution_kinds);
+    `in Lefortovskaya Prison-he had been beaten` names the prison whole, the hyphen a dash."""
+    for root in trees.values():
+        for tag in ("persName", "placeName", "orgName"):
+            for name in root.iter(tei(tag)):
+                assert not re.match(r"-(?:like|style|type)\b", name.tail or ""), received(name.getparent())[:120]
+    medvedev = text_of(trees, "medvedev")
+    for words, names in (("activities of the Inquisition and the Jesuits", {"Inquisition", "Jesuits"}),
+                         ("hired by the Tiflis Geophysics Observatory", {"Tiflis Geophysics Observatory"}),
+                         ("Club of Food Industry Workers", {"Club of Food Industry Workers"})):
+        paragraph = _block_containing(medvedev, words)
+        assert names <= {received(n) for n in paragraph.iter(tei("orgName"))}, words
+    paragraph = _block_containing(medvedev, "Lefortovskaya Prison-he")
+    assert "Lefortovskaya Prison" in {received(n) for n in paragraph.iter(tei("placeName"))}

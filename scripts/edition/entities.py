@@ -245,6 +245,7 @@ PLACE_SOVIET = re.compile(r"(?<![\w'’-])(?P<name>(?P<place>[A-Z][\w'’]*[a-z]
                           r"(?:\s+(?:City|Provincial|Regional|Oblast|District|Town))?\s+Soviet)(?![\w'’-])(?!\s+[A-Z])")
 # the place in a congress's name: `the Congress of People's Deputies of the USSR` (tests/gold/CONVENTIONS.md 28, 36)
 DEPUTIES_OF_BEFORE = re.compile(r"\bPeople['’]?s\s+Deputies\s+of\s+(?:the\s+)?$")
+LIKENESS_AFTER = re.compile(r"-(?:like|style|type)\b")
 COUNTED_AFTER = re.compile(r"\s+(?:made up|make up|constituted|accounted for|numbered|themselves)\b")
 # members of a place or singled out by a clause are people: `the Bolsheviks of Omsk`, `the Bolsheviks whose
 # contributions were...`
@@ -349,7 +350,8 @@ class Matcher:
         self.institution = re.compile(
             rf"(?<![\w'’-])(?P<name>(?:{word}\s+){{1,3}}(?:{institutions}))(?![\w'’-])") if institutions else None
         self.institution_of = re.compile(
-            rf"(?<![\w'’-])(?P<name>(?:{word}\s+){{0,3}}(?:{institutions})\s+of\s+(?:the\s+)?{word}(?:\s+{word})?"
+            # (`the Club of Food Industry Workers`: up to three words after `of`)
+            rf"(?<![\w'’-])(?P<name>(?:{word}\s+){{0,3}}(?:{institutions})\s+of\s+(?:the\s+)?{word}(?:\s+{word}){{0,2}}"
             rf"(?:\s+(?:of\s+the|of|and)\s+{word}(?:\s+{word})?){{0,3}})(?![\w'’-])") if institutions else None
         # `the University imeni Sun Yatsen`, `the Pedagogical Institute imeni Gertsen`: named for its patron, whom
         # `imeni` ("named for") keeps from being a mention of his own
@@ -408,6 +410,8 @@ class Matcher:
                 continue  # `Don't` is no river; `.../LITERAT/Ural/` is part of a web address
             if NUMBER_AFTER.match(text, end + 1):
                 continue  # `Tbilisi-56`, `Sumgait-88`: a name and a year name an event
+            if LIKENESS_AFTER.match(text, end + 1):
+                continue  # `Inquisition-like methods`, `Stalin-style`: a derived word, no mention
             found.append((start, end + 1, readings))
         found.sort(key=lambda m: (m[0], -m[1]))
         chosen, last_end = [], -1

@@ -147,7 +147,8 @@ class WholeNames:
         self.sub_body_heads = set(heads)
         place_heads = rules().place_heads
         self.place_head_after = re.compile(
-            rf"\s(?:[A-Z][\w'’-]*\s+)?(?:{'|'.join(map(re.escape, sorted(place_heads)))})(?![\w'’-])") if place_heads else None
+            # (`in Lefortovskaya Prison-he had been beaten`: a hyphen printed for a dash ends the name)
+            rf"\s(?:[A-Z][\w'’-]*\s+)?(?:{'|'.join(map(re.escape, sorted(place_heads)))})(?![\w'’]|-[A-Z])") if place_heads else None
 
     def region_of(self, city: str) -> str | None:
         """The register's region named for `city` (`Moscow` -> `Moscow Oblast`), if it holds one."""

@@ -264,6 +264,9 @@ WHOLE_EDITION_DRAWS: list[tuple[int, list, Path]] = [
     # the fifth (fortieth draw), drawn at 2026-12-07 09:54:44 UTC, after the rules were frozen at main commit 10db410
     # (tuned on the fourth and on the twelfth and thirteenth tuning samples), marked as the first four
     (1796637284, DOUBLE_FIFTH_DRAW, GOLD / "entities_whole5.toml"),
+    # the sixth (forty-first draw), drawn at 2026-12-07 10:19:18 UTC, after the rules were frozen at main commit bae224f
+    # (tuned on the fifth), marked as the first five
+    (1796638758, DOUBLE_FIFTH_DRAW, GOLD / "entities_whole6.toml"),
 ]
 # Draws of the passages no sample held at the time, from all five texts at once (a simple random sample of every
 # such paragraph, note and caption): to tune on text no rule had been tuned on. Each (seed, how many, the sample it was
