@@ -267,6 +267,9 @@ WHOLE_EDITION_DRAWS: list[tuple[int, list, Path]] = [
     # the sixth (forty-first draw), drawn at 2026-12-07 10:19:18 UTC, after the rules were frozen at main commit bae224f
     # (tuned on the fifth), marked as the first five
     (1796638758, DOUBLE_FIFTH_DRAW, GOLD / "entities_whole6.toml"),
+    # the seventh (forty-second draw), drawn at 2026-12-07 10:56:17 UTC, after the rules were frozen at main commit
+    # 37bfdbc (tuned on the sixth), marked as the first six; not tuned on
+    (1796640977, DOUBLE_FIFTH_DRAW, GOLD / "entities_whole7.toml"),
 ]
 # Draws of the passages no sample held at the time, from all five texts at once (a simple random sample of every
 # such paragraph, note and caption): to tune on text no rule had been tuned on. Each (seed, how many, the sample it was
