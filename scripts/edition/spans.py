@@ -436,25 +436,19 @@ def _compose_place(parent, place, i: int, rules: WholeNames):
             and words(region_word) in rules.bare_committee_heads:
         # `the Krasnodar <foreign>kraikom</foreign>`: the krai's committee, a body the register does not hold,
         # its place part of its name
-        outer = _outer(parent, place, ORG)
-        outer.extend([place, region_word])
-        outer.tail, region_word.tail = region_word.tail, None
+        outer = _with_word_after(parent, place, region_word, ORG)
         outer.set("cert", "low")
         return outer
     whole = rules.place_form(f"{words(place)} {words(region_word)}") if region_word is not None else None
     if SPACE.match(place.tail or "") and region_word is not None and region_word.tag == FOREIGN and whole:
         # `the Khopior <foreign>okrug</foreign>`: the register's own form of the place, its Russian word in italics
-        outer = _outer(parent, place, PLACE)
-        outer.extend([place, region_word])
-        outer.tail, region_word.tail = region_word.tail, None
+        outer = _with_word_after(parent, place, region_word, PLACE)
         outer.set("ref", f"places.xml#{whole}")
         return outer
     if SPACE.match(place.tail or "") and region_word is not None and region_word.tag == FOREIGN \
             and words(region_word) in REGION_WORDS and rules.region_of(words(place)):
         # `the Ivanovo <foreign>oblast</foreign>`: the region's word kept in its Russian form, italic
-        outer = _outer(parent, place, PLACE)
-        outer.extend([place, region_word])
-        outer.tail, region_word.tail = region_word.tail, None
+        outer = _with_word_after(parent, place, region_word, PLACE)
         outer.set("ref", f"places.xml#{rules.region_of(words(place))}")
         return outer
     region = REGION_AFTER.match(place.tail or "")
@@ -474,6 +468,14 @@ def _compose_place(parent, place, i: int, rules: WholeNames):
             del outer.attrib["cert"]
         return outer
     return None
+
+
+def _with_word_after(parent, name, word, tag: str):
+    """One name around a name and the italic word after it (`the Ivanovo <foreign>oblast</foreign>`)."""
+    outer = _outer(parent, name, tag)
+    outer.extend([name, word])
+    outer.tail, word.tail = word.tail, None
+    return outer
 
 
 def _with_capitals_before(parent, outer, rules: WholeNames):
