@@ -331,3 +331,47 @@ def test_an_editors_override_decides_a_name_only_one_entry_claims(trees):
                 linked.setdefault(block.get(XML_ID), []).append((name.get("ref") or "").partition("#")[2])
     assert linked.pop("rogovin.back.3.l1.i57") == ["sovnarkom"]
     assert linked and all(set(refs) == {"vsnkh"} for refs in linked.values()), linked
+
+
+def test_a_region_named_as_in_other_years_is_the_unit_of_the_passage_s_years(by_id):
+    """decisions.toml `by_years`: the Middle Volga of the peasant risings of 1920-1921 (Pavlova) is the Volga region;
+    that of the grain figures of 1928 (Pavlova), of the collectivisation decrees of 1929-1930 (Medvedev, Rogovin) and of
+    the VKP(b) Kraykom (Medvedev, a paragraph of 1928-1929) is the Middle Volga Krai, the later Kuybyshev Oblast."""
+    expected = {"pavlova.2.4.p2": "volga", "pavlova.4.2.p6": "kuybyshev-oblast", "medvedev.1.3.3.p9": "kuybyshev-oblast",
+                "medvedev.1.3.4.p4": "kuybyshev-oblast", "rogovin.16.p4": "kuybyshev-oblast"}
+    for passage, entry in expected.items():
+        names = mentions_in(by_id[passage], "Middle Volga")
+        assert [ref_of(n) for n in names] == [entry], passage
+        assert names[0].get("cert") == "medium"
+
+
+def test_a_year_rule_decides_from_the_sentence_before_the_paragraph(monkeypatch):
+    """The years of the sentence decide; a sentence without one takes the paragraph's last year before the name."""
+    from edition import identify
+
+    rule = {"form": "Middle Volga", "entry": "kuybyshev-oblast", "from": 1928, "until": 1935, "otherwise": "volga"}
+    identifier = identify.Identifier.__new__(identify.Identifier)
+    identifier.rules = identify.rules()
+    identifier.ids = {e.id: e for es in identify.matcher().registers.values() for e in es}
+    identifier.decisions, identifier.ref_change = [], 0
+    identifier._block = None
+    monkeypatch.setattr(identifier.rules, "by_years", [rule])
+    for text, entry in (("In 1921 risings broke out. They spread to the Middle Volga.", "volga"),
+                        ("The famine of 1921 was over. In 1929 the Middle Volga was collectivised.", "kuybyshev-oblast"),
+                        ("No year is named near the Middle Volga.", None)):
+        block = identify.etree.Element(tei("p"))
+        block.text = text[:text.index("Middle Volga")]
+        name = identify.etree.SubElement(block, tei("placeName"), ref="places.xml#volga")
+        name.text, name.tail = "Middle Volga", text[text.index("Middle Volga") + len("Middle Volga"):]
+        decided = identifier._by_years(name, "Middle Volga", "test.p1", block)
+        assert decided == (entry is not None), text
+        assert ref_of(name) == (entry or "volga"), text
+
+
+def test_a_bare_surname_the_register_gives_two_people_follows_the_editors_decision(by_id):
+    """Rogovin's "an agent of Chamberlain" of Trotsky's first years in exile is Austen Chamberlain, the Foreign
+    Secretary; the register's Neville is named only in a book's title (Furr's bibliography), no mention."""
+    agent = passage_holding(by_id, "rogovin", "an agent of Chamberlain")
+    assert [ref_of(n) for n in mentions_in(agent, "Chamberlain")] == ["chamberlain-austen"]
+    linked = [ref_of(n) for e in by_id.values() for n in e.iter(tei("persName")) if ref_of(n) == "chamberlain"]
+    assert linked == []

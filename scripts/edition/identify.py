@@ -7,19 +7,22 @@ words contradict its context, this stage decides, weighing the evidence the
 text gives, in this order (the rules are data: data/registers/decisions.toml):
 
 1. the editors' decision for this passage and form (`[[override]]`);
-2. the kind of thing meant: the names the mention is listed with (`Leningrad,
+2. a region whose name meant other units in other years (`[[by_years]]`: the Middle
+   Volga, the Volga region before 1928, the Middle Volga Krai from 1928): the
+   entry of the years the sentence (else the paragraph) speaks of;
+3. the kind of thing meant: the names the mention is listed with (`Leningrad,
    Kharkov, Gorky, Kiev`: a city) and the word after it (`Gorkiy Prison`);
-3. the person's dates against the years the sentence (else the paragraph)
+4. the person's dates against the years the sentence (else the paragraph)
    speaks of: a person dead before every one of them, or not yet grown, is
    not meant (a veto, never a choice on its own while someone unregistered
    may bear the name);
-4. a descriptor or office near the name (`the physicist`, `people's commissar
+5. a descriptor or office near the name (`the physicist`, `people's commissar
    of the Navy`, `aircraft designer`), and the calling of the people it is
    listed with (`Zoshchenko, Akhmatova, Pasternak and Platonov`: a writer);
-5. the text's own fuller mention (initials, forename) of one of the
+6. the text's own fuller mention (initials, forename) of one of the
    candidates earlier in the same division; where it named several, the
    latest in the same paragraph;
-6. the text's own identification (profile `[entities] prefer`), then the
+7. the text's own identification (profile `[entities] prefer`), then the
    register's `default`.
 
 A body named like an all-Union one (`Central Committee`, `Politburo`, `TsIK`)
@@ -102,6 +105,7 @@ class Rules:
     years_min_age: int
     bodies: Bodies
     division_countries: dict[str, str]
+    by_years: list[dict] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -121,10 +125,15 @@ def rules() -> Rules:
         if not {"passage", "form", "entry"} <= set(item):
             raise DecisionsError(f"{DECISIONS_FILE.name}: override {number} needs passage, form and entry")
         overrides[(item["passage"], item["form"])] = item["entry"]
+    for number, item in enumerate(data.get("by_years", []), 1):
+        if not {"form", "entry", "from", "until", "otherwise"} <= set(item):
+            raise DecisionsError(f"{DECISIONS_FILE.name}: by_years {number} needs form, entry, from, until and "
+                                 "otherwise")
     return Rules(overrides, data.get("descriptors", {}), data.get("callings", {}),
                  set(data.get("place_heads", [])), int(data.get("years", {}).get("min_age", 15)),
                  Bodies(data.get("bodies", {}), data.get("owner", [])),
-                 {d["division"]: d["country"] for d in data.get("division_country", [])})
+                 {d["division"]: d["country"] for d in data.get("division_country", [])},
+                 data.get("by_years", []))
 
 
 # after a body: the republics' bodies of its kind (`the TsIK of the autonomous republics`, `the Central Executive
@@ -200,6 +209,8 @@ class Identifier:
             return
         claimants = (element.get(CLAIMANTS) or "").split()
         override = self.override(passage, words)
+        if override is None and self._by_years(element, words, passage, block):
+            return
         if len(set(claimants)) < 2 and override is None:
             # (one entry claims the name; the editors may still decide it meant another: a body the translation
             # misnamed with another's words)
@@ -234,6 +245,31 @@ class Identifier:
             self._remember(element, words, passage, scope)
         elif chosen:
             scope.local[(passage, words)] = chosen
+
+    def _by_years(self, element, words, passage, block) -> bool:
+        """A region named as it was in other years (decisions.toml `by_years`): the unit of the years the sentence
+        speaks of, else the paragraph's nearest; all within the rule's span, its entry; none, the other; no year or
+        some of each, the name's own entry stands."""
+        rule = next((r for r in self.rules.by_years if element.tag == tei(ELEMENT_FOR_KIND[self.ids[r["entry"]].kind])
+                     and re.match(rf"{re.escape(r['form'])}\b", words)), None) if self.rules.by_years else None
+        if rule is None:
+            return False
+        text, at = self._context(element, block)
+        # else the year the paragraph last named before it (the narration's time), else the first after it
+        before, after = YEAR.findall(text, 0, at[0]), YEAR.findall(text, at[1])
+        years = self._years(text, at, block) or [int(y) for y in (before[-1:] or after[:1])]
+        within = [rule["from"] <= y <= rule["until"] for y in years]
+        if not years or len(set(within)) > 1:
+            return False
+        chosen = rule["entry"] if within[0] else rule["otherwise"]
+        other = rule["otherwise"] if within[0] else rule["entry"]
+        self._apply(element, chosen, "medium")
+        span = f"{rule['from']}-{rule['until']}"
+        self.decisions.append(Decision(passage, words, chosen, self._kind(element), "medium",
+                                       f"the years the passage speaks of ({min(years)}-{max(years)})",
+                                       [f"{other}:{'outside' if within[0] else 'the unit of'} {span}"],
+                                       _snippet(text, at)))
+        return True
 
     def _initials_alone(self, element, words, passage, block, scope: Scope) -> None:
         """`in the care of V.I.`, `talked with M.I.`: the one person the division has named whose forename and
@@ -505,8 +541,13 @@ class Identifier:
             self._block, self._block_text, self._starts = block, "".join(nodes), {}
             position = 0
             for node in nodes:
-                if node.is_text and node.getparent().tag in NAMES:
-                    self._starts[node.getparent()] = position
+                # a name starts at its first text, which may be that of a name nested first in it
+                # (`<placeName><placeName>Middle Volga</placeName> region</placeName>`)
+                named = node.getparent() if node.is_text else None
+                while named is not None and named is not block:
+                    if named.tag in NAMES:
+                        self._starts.setdefault(named, position)
+                    named = named.getparent()
                 position += len(node)
         position = self._starts.get(element, 0)
         return self._block_text, (position, position + len("".join(element.itertext())))
