@@ -304,7 +304,8 @@ class Matcher:
         adjectives = rules.get("party_adjectives", {})
         self.party_adjectives = set(adjectives.get("adjectives", {}))
         words = "|".join(map(re.escape, adjectives.get("nouns", [])))
-        others = "|".join(map(re.escape, sorted(self.party_adjectives, key=len, reverse=True)))
+        others = "|".join(map(re.escape, sorted([*self.party_adjectives, *adjectives.get("joined", [])], key=len,
+                                                reverse=True)))
         self.party_people_after = re.compile(rf"(?:\s+and\s+(?:{others}))?\s+(?:{words})\b") if words else None
         entries = {entry.id: entry for kind in ("org", "place") for entry in registers.get(kind, [])}
         self.conditional_forms: dict[str, Callable[[str, int, int], str | None]] = {}

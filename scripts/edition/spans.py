@@ -100,6 +100,10 @@ WITHIN = re.compile(r"^\s+within\s+(?:the\s+)?$")
 OF_THE_PARTY_OF = re.compile(r"^\s+of\s+(?:the\s+)?(?:[Cc]ommunist\s+)?part(?:y|ies)\s+(?:of|in)\s+(?:the\s+)?$")
 AND = re.compile(r"^\s+and\s+(?:the\s+)?$")
 POSSESSIVE = re.compile(r"^['’]s\s+$")
+# a department named in lower case after its body's possessive: `the Central Committee's agitation and propaganda
+# department` (one name, settled reading 32; the register's department where one of the body's is named so)
+POSSESSIVE_DEPARTMENT = re.compile(r"^['’]s\s+(?P<part>(?:[a-z][a-z'’-]+\s+(?:and\s+[a-z][a-z'’-]+\s+)?){1,2}"
+                                   r"department)(?![\w'’-])")
 CLOSED_BEFORE_OF = re.compile(r"^\)\s+of\s+(?:the\s+)?$")
 # a sub-body's name in quotation marks before its owner: `the "Special Commission" of the NKVD`
 QUOTED_BEFORE_OF = re.compile(r"^[”\"»]\s+of\s+(?:the\s+)?$")
@@ -165,6 +169,13 @@ class WholeNames:
         _form, readings = matcher().automaton.get(form, (None, []))
         places = {entry.id for entry, _ in readings if entry.kind == "place"}
         return places.pop() if len(places) == 1 and len(readings) == 1 else None
+
+    def part_named(self, owner: str, words: str) -> str | None:
+        """The register's part of `owner` whose name or a form is `words`, in any case (`agitation and propaganda
+        department`: the Central Committee's Agitation and Propaganda Department)."""
+        found = {e.id for e in matcher().registers.get("org", []) if self.parents.get(e.id) == owner
+                 and words.lower() in {f.lower() for f in [e.data.get("name", ""), *e.data.get("form", [])]}}
+        return found.pop() if len(found) == 1 else None
 
     def implied(self, owner: str, head: str) -> bool:
         """Is `owner` the one `head`'s entry already implies (all-Union, or an ancestor)?"""
@@ -294,6 +305,14 @@ def _compose_at(parent, i: int, rules: WholeNames):
         # `the Central Committee's Inspection Commission`: the sub-body named with its owner's possessive, one name
         outer = _enclose(parent, child, following)
         _link_as(outer, following)
+        return outer
+    department = POSSESSIVE_DEPARTMENT.match(child.tail or "") if child.tag == ORG and ref_id(child) else None
+    if department:
+        outer = _take_words(parent, child, i, child.tail, department.end(), "after")
+        part = rules.part_named(ref_id(child), department.group("part"))
+        if part:
+            outer.set("ref", f"orgs.xml#{part}")
+            outer.attrib.pop("cert", None)
         return outer
     if child.tag == ORG and following is not None and following.tag in PARTS and OF.match(child.tail or "") \
             and words(child) not in rules.member_plurals:  # `the Bolsheviks of Kronstadt`: people of a place
