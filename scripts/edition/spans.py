@@ -78,8 +78,10 @@ POST_OF_BEFORE = re.compile(r"\b(?:chairman|secretary|head|director|deputy)\s+of
 LOWER_SUB_BODY_KINDS = ("political", "women's", "women’s", "executive", "organisational", "organizational", "party")
 # `Southern Ukraine`, `Western Siberia`, `West Europe`: a part of a country, region or continent named by its compass side
 SIDE_BEFORE = re.compile(r"(?<![\w'’-])(?:Southern|Northern|Western|Eastern|West|East|North|South)\s$")
-# `CPSU (b)`, `All-Union CP (Bolshevik)`: the party's bracketed letter or word
-PARTY_LETTER = re.compile(r"\s?\((?:b|B|[Bb]olshevik|[Bb]olsheviks|of [Bb]olsheviks)\)")
+# `CPSU (b)`, `All-Union CP (Bolshevik)`: the party's bracketed letter or word; `the RSDRP (of Mensheviks)`, the
+# Mensheviks' party of the same name
+PARTY_LETTER = re.compile(r"\s?\((?:b|B|[Bb]olshevik|[Bb]olsheviks|of [Bb]olsheviks|(?P<menshevik>[Mm]enshevik|[Mm]ensheviks"
+                          r"|of [Mm]ensheviks))\)")
 # `the Azerbaijan SSR`, `the Ukrainian Soviet Socialist Republic`: a republic named with its country
 REPUBLIC_AFTER = re.compile(r"\s(?:SSR|ASSR|Soviet\s+Socialist\s+Republic|Soviet\s+Republic|Autonomous\s+Soviet\s+"
                             r"Socialist\s+Republic)(?![\w'’-])")
@@ -214,6 +216,8 @@ def compose(doc: Document) -> Document:
     for name in text.iter(ORG):
         _take_the_bracketed_letter(name)
     hoisted = sum(_hoist_out_of_choice(choice) for choice in list(text.iter(CHOICE)))
+    for name in text.iter(ORG):
+        _take_the_bracketed_letter(name)  # (a name hoisted out of a choice: `RSDRP` and its translation)
     composed = linked = 0
     with milestones_lifted(text, tei("pb"), type="mended"):  # `the collegium of the <pb/>OGPU` is one name
         for parent in {name.getparent() for name in text.iter(ORG, PLACE)}:
@@ -246,6 +250,8 @@ def _take_the_bracketed_letter(name) -> None:
         else:
             name.text = (name.text or "") + found.group(0)
         name.tail = name.tail[found.end():]
+        if found.group("menshevik") and ref_id(name) == "party":
+            name.set("ref", "orgs.xml#mensheviks")
 
 
 def _hoist_out_of_choice(choice) -> bool:
