@@ -895,3 +895,36 @@ def test_a_likeness_is_no_mention_and_institutions_the_register_lacks_are_bodies
         assert names <= {received(n) for n in paragraph.iter(tei("orgName"))}, words
     paragraph = _block_containing(medvedev, "Lefortovskaya Prison-he")
     assert "Lefortovskaya Prison" in {received(n) for n in paragraph.iter(tei("placeName"))}
+
+
+def test_bodies_sharing_a_plural_head_word_are_a_mention_each():
+    """`the Right and Left Oppositions`: the first by its own word, the last with the head (the guide's "3rd" and
+    "9th armies"); a listed word before them is a body the register may lack, not the city it is named for. Words the
+    register holds under no such body share nothing (`the Fourteenth and Fifteenth Congresses`)."""
+    from edition.entities import Annotator, matcher
+    annotator = Annotator(matcher())
+    paragraph = etree.Element(tei("p"))
+
+    def found(text):
+        return [(m.group(), m.entry.id if m.entry else None) for m in annotator.finditer(text, paragraph)
+                if m.kind == "org"]
+
+    assert found("its relationship to the Right and Left Oppositions.") == [
+        ("Right", "right-opposition"), ("Left Oppositions", "left-opposition")]
+    assert found("the RVS on the Petrograd, Western and Southern Fronts.")[-3:] == [
+        ("Petrograd", None), ("Western", "western-front"), ("Southern Fronts", "southern-front")]
+    assert found("between the Fourteenth and Fifteenth Congresses of the party.") == []
+
+
+def test_a_department_named_after_its_body_s_possessive_is_one_name_with_it(trees):
+    """Medvedev's `director of the Central Committee's agitation and propaganda department`: one name, the register's
+    department of the Central Committee; `the RSDRP (of Mensheviks)` takes its bracket and is the Mensheviks' party."""
+    for contains in ("A. I. Stetskiy, director of", "N. N. Rabichev, deputy director"):
+        paragraph = _block_containing(text_of(trees, "medvedev"), contains)
+        whole = [n for n in paragraph.iter(tei("orgName"))
+                 if received(n) == "Central Committee's agitation and propaganda department"]
+        assert [(n.get("ref") or "").partition("#")[2] for n in whole] == ["agitprop"], contains
+    trial = _block_containing(text_of(trees, "medvedev"), "Union Bureau")
+    # (the abbreviation with the translator's expansion in a choice, and the bracket after them)
+    assert [(n.get("ref") or "").partition("#")[2] for n in trial.iter(tei("orgName"))
+            if received(n).startswith("RSDRP") and received(n).endswith("(of Mensheviks)")] == ["mensheviks"]

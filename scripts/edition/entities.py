@@ -226,6 +226,10 @@ NAME_OF_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+of\s+(?:the\s+)?$")  # `the Bull
 INVERTED_BEFORE = re.compile(r"[A-Z][\w'’-]*[a-z],\s*$")  # `Nevezhin, V. A.`: a bibliography's inverted name
 INITIALS_ALONE_EVIDENCE = "initials alone"
 OF_AFTER = re.compile(r"\s+of\b")
+# two names sharing a plural head word: `the Right and Left Oppositions`
+SHARED_HEAD = re.compile(r"(?<![\w'’-])(?P<items>(?:[A-Z][\w'’-]*,\s+)*)(?P<first>[A-Z][\w'’-]*),?\s+and\s+"
+                         r"(?P<second>[A-Z][\w'’-]*)\s+(?P<head>[A-Z][a-z]+)s(?![\w'’-])")
+LISTED_WORD = re.compile(r"([A-Z][\w'’-]*),\s+")
 OLD_BEFORE = re.compile(r"\b[Oo]ld\s+$")
 OF_THE_BEFORE = re.compile(r"\b(?:of|among)\s+the\s+$")  # `the searches of the Communists`, `among the Communists`
 # a group's name in quotation marks: capitalised words ending in a word for a group
@@ -601,6 +605,38 @@ class Annotator:
                                      evidence=f"refers back to `{named[-1].group()}` named before it"))
         return found
 
+    def shared_heads(self, text: str, mentions: list[Mention], titles) -> list[Mention]:
+        """`the Right and Left Oppositions`, `the Second and Third Internationals`, `the Petrograd, Western and
+        Southern Fronts`: bodies sharing one plural head word are a mention each, the last with the head (the marking
+        guide's "3rd" and "9th armies"), where the register holds the two joined by `and` under their word and the
+        head; a listed word before them is a body the register may lack (the Petrograd Front), no longer a place."""
+        found = []
+        for pair in SHARED_HEAD.finditer(text):
+            head = pair.group("head")
+            entries = [self._one_body(f"{pair.group(word)} {head}") for word in ("first", "second")]
+            if None in entries or any(a <= pair.start() and pair.end() <= b for a, b in titles):
+                continue
+            listed = [(w.span(1), self._one_body(f"{w.group(1)} {head}")) for w in LISTED_WORD.finditer(
+                text, pair.start("items"), pair.end("items"))]
+            spans = [span for span, _entry in listed] + [pair.span("first"), (pair.start("second"), pair.end())]
+            # a listed word the text had taken for a place of that name is the body's
+            replaced = [m for m in mentions if m.kind == "place" and (m.start, m.end) in spans[:-1]]
+            if any(_overlaps(*span, [m for m in mentions if m not in replaced]) for span in spans):
+                continue
+            for mention in replaced:
+                mentions.remove(mention)
+            for (start, end), entry in zip(spans, [entry for _span, entry in listed] + entries):
+                evidence = f"a head word shared with the next name ({head})"
+                found.append(Mention(start, end, entry, entry.kind if entry else "org", "medium" if entry else "low",
+                                     text, claimants=[entry] if entry else [], candidates=[entry] if entry else [],
+                                     evidence=evidence))
+        return found
+
+    def _one_body(self, form: str) -> Entry | None:
+        readings = self.matcher.automaton.get(form, (form, []))[1]
+        entries = _unique(entry for entry, _ in readings)
+        return entries[0] if len(entries) == 1 and entries[0].kind == "org" else None
+
     def unregistered_mentions(self, text: str, parent) -> list[Mention]:
         found = []
         if _in_italics(parent):
@@ -681,6 +717,7 @@ class Annotator:
             mentions += self.initials_alone(text, mentions, titles)
         mentions += self.short_name_mentions(text, mentions, titles)
         mentions += self.heads_referring_back(text, mentions, titles)
+        mentions += self.shared_heads(text, mentions, titles)
         if not _in_italics(parent):
             bodies = self.unregistered_bodies(text, mentions, titles)
             # a place within a body's name is part of it (`the University of Brussels`)
