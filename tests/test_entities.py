@@ -928,3 +928,16 @@ def test_a_department_named_after_its_body_s_possessive_is_one_name_with_it(tree
     # (the abbreviation with the translator's expansion in a choice, and the bracket after them)
     assert [(n.get("ref") or "").partition("#")[2] for n in trial.iter(tei("orgName"))
             if received(n).startswith("RSDRP") and received(n).endswith("(of Mensheviks)")] == ["mensheviks"]
+
+
+def test_a_whole_name_takes_its_owner_s_later_name_joined_by_a_dash(trees):
+    """Pavlova's `the Special Department of the OGPU - NKVD` and `the Politburo of the Central Committee of the RCP (b) -
+    VKP (b)`: one name each, the owner's two names inside (the guide's reading); `the OGPU - NKVD field communications
+    fund`, no whole name before the dash, stays two bodies."""
+    pavlova = text_of(trees, "pavlova")
+    wholes = {received(n): (n.get("ref") or "").partition("#")[2] for n in pavlova.iter(tei("orgName"))}
+    assert wholes["Special Department of the OGPU - NKVD"] == "ogpu-special-department"
+    assert wholes["Politburo of the Central Committee of the RCP (b) - VKP (b)"] == "politburo"
+    fund = _block_containing(pavlova, "OGPU - NKVD field communications")
+    assert {received(n) for n in fund.iter(tei("orgName"))} >= {"OGPU", "NKVD"}
+    assert not [n for n in fund.iter(tei("orgName")) if "field" in received(n) or " - " in received(n)]

@@ -106,6 +106,7 @@ POSSESSIVE = re.compile(r"^['’]s\s+$")
 # department` (one name, settled reading 32; the register's department where one of the body's is named so)
 POSSESSIVE_DEPARTMENT = re.compile(r"^['’]s\s+(?P<part>(?:[a-z][a-z'’-]+\s+(?:and\s+[a-z][a-z'’-]+\s+)?){1,2}"
                                    r"department)(?![\w'’-])")
+SPACED_DASH = re.compile(r"^\s[-–—]\s$")
 CLOSED_BEFORE_OF = re.compile(r"^\)\s+of\s+(?:the\s+)?$")
 # a sub-body's name in quotation marks before its owner: `the "Special Commission" of the NKVD`
 QUOTED_BEFORE_OF = re.compile(r"^[”\"»]\s+of\s+(?:the\s+)?$")
@@ -280,6 +281,19 @@ def _compose_at(parent, i: int, rules: WholeNames):
     """Wrap the run of `parent`'s children from the i-th that makes one body's name, if there is one."""
     child = parent[i]
     following = parent[i + 1] if i + 1 < len(parent) else None
+    if child.tag == ORG and following is not None and following.tag == ORG and SPACED_DASH.match(child.tail or "") \
+            and ((len(child) and child[-1].tag == ORG and not (child[-1].tail or "").strip())
+                 or (not len(child) and " of " in words(child))):
+        # `the Special Department of the OGPU - NKVD`, `the Politburo of the Central Committee of the RCP (b) - VKP
+        # (b)`: the owner's later name joined by a dash belongs to the whole (not `the OGPU - NKVD field fund`,
+        # two bodies with no whole)
+        if len(child):
+            child[-1].tail = (child[-1].tail or "") + child.tail
+        else:
+            child.text = (child.text or "") + child.tail
+        child.tail, following.tail = following.tail, None
+        child.append(following)
+        return child
     if following is not None and SPACE.match(child.tail or ""):
         pair = _owner_and_body(child, following, rules)
         if pair is not None:  # `USSR Gosplan`, `VKP(b) Central Committee`, `Central Committee VKP(b)`
