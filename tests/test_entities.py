@@ -941,3 +941,9 @@ def test_a_whole_name_takes_its_owner_s_later_name_joined_by_a_dash(trees):
     fund = _block_containing(pavlova, "OGPU - NKVD field communications")
     assert {received(n) for n in fund.iter(tei("orgName"))} >= {"OGPU", "NKVD"}
     assert not [n for n in fund.iter(tei("orgName")) if "field" in received(n) or " - " in received(n)]
+
+
+def test_an_institution_s_number_is_part_of_its_name(trees):
+    """Rogovin's bio note: `Kremlin Polyclinic № 1`, one name with its number (the guide's numbered institutions)."""
+    found = [received(n) for n in text_of(trees, "rogovin").iter(tei("orgName")) if "Polyclinic" in received(n)]
+    assert found and all(name.endswith("№ 1") for name in found), found

@@ -82,6 +82,8 @@ SIDE_BEFORE = re.compile(r"(?<![\w'’-])(?:Southern|Northern|Western|Eastern|We
 # Mensheviks' party of the same name
 PARTY_LETTER = re.compile(r"\s?\((?:b|B|[Bb]olshevik|[Bb]olsheviks|of [Bb]olsheviks|(?P<menshevik>[Mm]enshevik|[Mm]ensheviks"
                           r"|of [Mm]ensheviks))\)")
+# an institution's number after its name: `Kremlin Polyclinic № 1`, `Distribution Center No. 1`
+NUMBER_AFTER = re.compile(r"\s(?:№|No\.)\s?\d+(?![\w.,]\d)")
 # `the Azerbaijan SSR`, `the Ukrainian Soviet Socialist Republic`: a republic named with its country
 REPUBLIC_AFTER = re.compile(r"\s(?:SSR|ASSR|Soviet\s+Socialist\s+Republic|Soviet\s+Republic|Autonomous\s+Soviet\s+"
                             r"Socialist\s+Republic)(?![\w'’-])")
@@ -216,6 +218,7 @@ def compose(doc: Document) -> Document:
     rules = whole_names()
     for name in text.iter(ORG):
         _take_the_bracketed_letter(name)
+        _take_the_number(name)
     hoisted = sum(_hoist_out_of_choice(choice) for choice in list(text.iter(CHOICE)))
     for name in text.iter(ORG):
         _take_the_bracketed_letter(name)  # (a name hoisted out of a choice: `RSDRP` and its translation)
@@ -238,6 +241,18 @@ def compose(doc: Document) -> Document:
     report["whole_names"], report["whole_names_linked"] = composed, linked
     report["names_around_a_choice"] = hoisted
     return doc
+
+
+def _take_the_number(name) -> None:
+    """`Kremlin Polyclinic № 1`: an institution's number is part of its name (the guide's numbered institutions)."""
+    found = NUMBER_AFTER.match(name.tail or "")
+    if found and not name.get("ref"):
+        last = name[-1] if len(name) else None
+        if last is not None:
+            last.tail = (last.tail or "") + found.group(0)
+        else:
+            name.text = (name.text or "") + found.group(0)
+        name.tail = name.tail[found.end():]
 
 
 def _take_the_bracketed_letter(name) -> None:
