@@ -247,12 +247,7 @@ def _take_the_number(name) -> None:
     """`Kremlin Polyclinic № 1`: an institution's number is part of its name (the guide's numbered institutions)."""
     found = NUMBER_AFTER.match(name.tail or "")
     if found and not name.get("ref"):
-        last = name[-1] if len(name) else None
-        if last is not None:
-            last.tail = (last.tail or "") + found.group(0)
-        else:
-            name.text = (name.text or "") + found.group(0)
-        name.tail = name.tail[found.end():]
+        _take_from_tail(name, found.end())
 
 
 def _take_the_bracketed_letter(name) -> None:
@@ -260,14 +255,19 @@ def _take_the_bracketed_letter(name) -> None:
     the register: search reads a bracket after a space as grouping.)"""
     found = PARTY_LETTER.match(name.tail or "")
     if found:
-        last = name[-1] if len(name) else None
-        if last is not None:
-            last.tail = (last.tail or "") + found.group(0)
-        else:
-            name.text = (name.text or "") + found.group(0)
-        name.tail = name.tail[found.end():]
+        _take_from_tail(name, found.end())
         if found.group("menshevik") and ref_id(name) == "party":
             name.set("ref", "orgs.xml#mensheviks")
+
+
+def _take_from_tail(name, end: int) -> None:
+    """The first `end` characters of the words after `name` become its last words."""
+    last = name[-1] if len(name) else None
+    if last is not None:
+        last.tail = (last.tail or "") + name.tail[:end]
+    else:
+        name.text = (name.text or "") + name.tail[:end]
+    name.tail = name.tail[end:]
 
 
 def _hoist_out_of_choice(choice) -> bool:
