@@ -270,6 +270,9 @@ WHOLE_EDITION_DRAWS: list[tuple[int, list, Path]] = [
     # the seventh (forty-second draw), drawn at 2026-12-07 10:56:17 UTC, after the rules were frozen at main commit
     # 37bfdbc (tuned on the sixth), marked as the first six; not tuned on
     (1796640977, DOUBLE_FIFTH_DRAW, GOLD / "entities_whole7.toml"),
+    # the eighth (forty-third draw), drawn at 2026-12-07 13:15:14 UTC, after the rules were frozen at main commit
+    # ddf5c01 (tuned on the seventh), marked as the first seven; not tuned on
+    (1796649314, DOUBLE_FIFTH_DRAW, GOLD / "entities_whole8.toml"),
 ]
 # Draws of the passages no sample held at the time, from all five texts at once (a simple random sample of every
 # such paragraph, note and caption): to tune on text no rule had been tuned on. Each (seed, how many, the sample it was
