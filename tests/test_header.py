@@ -193,3 +193,16 @@ def test_every_text_has_an_abstract_a_catalogue_can_show(name):
     """Issue 14.10: dc:description was Rogovin's encoding note; every text says what it is about."""
     abstract = committed(name).xpath("//tei:profileDesc/tei:abstract", namespaces=NS)
     assert len(abstract) == 1 and len(text_of(abstract[0]).split()) >= 40
+
+
+def test_every_text_names_the_kind_of_its_source():
+    """sourceDesc/biblStruct/@type is what an archive harvests as the record's genre (OAI-PMH sets `genre:*`): every
+    text gives it (Pavlova's and Rogovin's books had none, and fell out of every genre set)."""
+    kinds = {}
+    for path in sorted(TEI_DIR.glob("*.xml")):
+        root = etree.parse(str(path)).getroot()
+        if root.find("{http://www.tei-c.org/ns/1.0}text") is None or path.stem in ("persons", "places", "orgs"):
+            continue
+        kinds[path.stem] = root.xpath("tei:teiHeader/tei:fileDesc/tei:sourceDesc/tei:biblStruct/@type", namespaces=NS)
+    assert len(kinds) == 5 and all(kinds.values()), kinds
+    assert kinds["pavlova-mechanism-of-power"] == kinds["rogovin-bolsheviks-against-stalinism"] == ["book"]
