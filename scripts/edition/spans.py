@@ -80,8 +80,8 @@ LOWER_SUB_BODY_KINDS = ("political", "women's", "women’s", "executive", "organ
 SIDE_BEFORE = re.compile(r"(?<![\w'’-])(?:Southern|Northern|Western|Eastern|West|East|North|South)\s$")
 # `CPSU (b)`, `All-Union CP (Bolshevik)`: the party's bracketed letter or word; `the RSDRP (of Mensheviks)`, the
 # Mensheviks' party of the same name
-PARTY_LETTER = re.compile(r"\s?\((?:b|B|[Bb]olshevik|[Bb]olsheviks|of [Bb]olsheviks|(?P<menshevik>[Mm]enshevik|[Mm]ensheviks"
-                          r"|of [Mm]ensheviks))\)")
+PARTY_LETTER = re.compile(r"\s?\((?:b|B|[Bb]olshevik|[Bb]olsheviks|of [Bb]olsheviks"
+                          r"|(?P<menshevik>[Mm]enshevik|[Mm]ensheviks|of [Mm]ensheviks))\)")
 # an institution's number after its name: `Kremlin Polyclinic № 1`, `Distribution Center No. 1`
 NUMBER_AFTER = re.compile(r"\s(?:№|No\.)\s?\d+(?![\w.,]\d)")
 # `the Azerbaijan SSR`, `the Ukrainian Soviet Socialist Republic`: a republic named with its country
