@@ -302,10 +302,7 @@ def _compose_at(parent, i: int, rules: WholeNames):
         # `the Special Department of the OGPU - NKVD`, `the Politburo of the Central Committee of the RCP (b) - VKP
         # (b)`: the owner's later name joined by a dash belongs to the whole (not `the OGPU - NKVD field fund`,
         # two bodies with no whole)
-        if len(child):
-            child[-1].tail = (child[-1].tail or "") + child.tail
-        else:
-            child.text = (child.text or "") + child.tail
+        _take_from_tail(child, len(child.tail))
         child.tail, following.tail = following.tail, None
         child.append(following)
         return child
